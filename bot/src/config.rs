@@ -1,0 +1,121 @@
+//! Settings: defaults, then a TOML file (`--config`, `EMCEE_CONFIG`, or
+//! `emcee.toml` when present), then `EMCEE_*` environment variables (a `.env`
+//! file is read first and never overrides what is already set). This is the
+//! only module that reads the environment.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use serde::Deserialize;
+
+use crate::clock::Clock;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    data_dir: PathBuf,
+    now: Option<String>,
+    history_file: Option<PathBuf>,
+    log_format: String,
+}
+
+/// Validated settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Where the knowledge base is: `speakers/`, `transcripts/`, `schedule.json`.
+    pub data_dir: PathBuf,
+    /// `EMCEE_NOW`: the instant to answer at instead of the system clock.
+    pub now: Option<jiff::Timestamp>,
+    /// Where `emcee chat` keeps its history; `None` keeps none.
+    pub history_file: Option<PathBuf>,
+    /// `text` or `json` log lines on standard error.
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl Settings {
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Settings> {
+        dotenvy::dotenv().ok();
+        let file = file.map(Path::to_path_buf).or_else(|| std::env::var_os("EMCEE_CONFIG").map(PathBuf::from));
+        let mut builder =
+            config::Config::builder().set_default("data_dir", "data")?.set_default("log_format", "text")?;
+        builder = match &file {
+            Some(path) => {
+                if !path.exists() {
+                    bail!("the settings file {} does not exist (named by --config or EMCEE_CONFIG)", path.display());
+                }
+                builder.add_source(config::File::from(path.as_path()).format(config::FileFormat::Toml))
+            }
+            None => builder
+                .add_source(config::File::with_name("emcee.toml").format(config::FileFormat::Toml).required(false)),
+        };
+        builder = builder.add_source(
+            config::Environment::with_prefix("EMCEE").prefix_separator("_").separator("__").try_parsing(false),
+        );
+        let raw: Raw = builder
+            .build()
+            .and_then(|c| c.try_deserialize())
+            .context("reading settings (check emcee.toml and the EMCEE_* environment variables)")?;
+        Settings::validate(raw)
+    }
+
+    fn validate(raw: Raw) -> anyhow::Result<Settings> {
+        let now = match raw.now.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(text) => Some(text.parse::<jiff::Timestamp>().with_context(|| {
+                format!("EMCEE_NOW is `{text}`, which is not an RFC 3339 instant such as 2022-11-01T09:30:00+01:00")
+            })?),
+        };
+        let log_format = match raw.log_format.as_str() {
+            "text" => LogFormat::Text,
+            "json" => LogFormat::Json,
+            other => bail!("EMCEE_LOG_FORMAT is `{other}`; use `text` or `json`"),
+        };
+        let history_file = raw
+            .history_file
+            .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".emcee_history")));
+        Ok(Settings { data_dir: raw.data_dir, now, history_file, log_format })
+    }
+
+    pub fn clock(&self) -> Clock {
+        match self.now {
+            Some(at) => Clock::Pinned(at),
+            None => Clock::System,
+        }
+    }
+}
+
+/// Logs go to standard error, filtered by `RUST_LOG` (default `warn`).
+pub fn init_logging(settings: &Settings) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match settings.log_format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(now: Option<&str>, log_format: &str) -> Raw {
+        Raw { data_dir: "data".into(), now: now.map(str::to_string), history_file: None, log_format: log_format.into() }
+    }
+
+    #[test]
+    fn validates_the_pinned_clock() {
+        let settings = Settings::validate(raw(Some("2022-11-01T09:30:00+01:00"), "text")).unwrap();
+        assert_eq!(settings.now.unwrap().to_string(), "2022-11-01T08:30:00Z");
+        let error = Settings::validate(raw(Some("tomorrow"), "text")).unwrap_err();
+        assert!(error.to_string().contains("EMCEE_NOW is `tomorrow`"), "{error}");
+        let error = Settings::validate(raw(None, "xml")).unwrap_err();
+        assert!(error.to_string().contains("use `text` or `json`"), "{error}");
+    }
+}

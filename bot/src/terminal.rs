@@ -1,0 +1,174 @@
+//! The terminal adapter: `emcee chat`, an interactive prompt, and
+//! `emcee ask`, which answers queries from its arguments or from standard
+//! input, as text or as one JSON object per line for scripts.
+
+use std::io::{self, BufRead, BufWriter, IsTerminal, Write};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use emcee_core::render::{self, Marks};
+use emcee_core::reply::{SessionItem, Source};
+use emcee_core::{Reply, Status};
+use serde::Serialize;
+
+use crate::config::Settings;
+use crate::dispatch::{Dispatcher, Origin, Platform};
+
+/// The terminal user, as the dispatch path sees them.
+fn origin() -> Origin {
+    Origin {
+        platform: Platform::Terminal,
+        workspace: String::new(),
+        channel: String::from("terminal"),
+        user: os_user(),
+    }
+}
+
+fn os_user() -> String {
+    std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| String::from("operator"))
+}
+
+/// `emcee chat`.
+pub fn chat(dispatcher: &Dispatcher, settings: &Settings) -> anyhow::Result<()> {
+    let origin = origin();
+    let engine = dispatcher.engine();
+    let kb = engine.knowledge();
+    println!(
+        "emcee: {} speakers, {} quotes, {} sessions of {}.{}",
+        kb.speakers.len(),
+        kb.quotes.len(),
+        engine.schedule().sessions.len(),
+        engine.schedule().conference.title,
+        if kb.warnings.is_empty() {
+            String::new()
+        } else {
+            format!(" ({} data problems: `emcee data check`)", kb.warnings.len())
+        }
+    );
+    println!("Type /help for the commands, a question to ask one, or /quit to leave.");
+    let mut editor = rustyline::DefaultEditor::new().context("starting the line editor")?;
+    if let Some(history) = &settings.history_file {
+        // A missing history file is normal on first use.
+        let _ = editor.load_history(history);
+    }
+    let marks = if io::stdout().is_terminal() { Marks::ANSI_BOLD } else { Marks::NONE };
+    loop {
+        let line = match editor.readline("emcee> ") {
+            Ok(line) => line,
+            Err(rustyline::error::ReadlineError::Interrupted | rustyline::error::ReadlineError::Eof) => break,
+            Err(error) => return Err(error).context("reading from the terminal"),
+        };
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let _ = editor.add_history_entry(line);
+        if matches!(line, "/quit" | "/exit" | "quit" | "exit") {
+            break;
+        }
+        let reply = dispatcher.answer(&origin, line);
+        println!("{}\n", render::plain_text(&reply, marks));
+    }
+    if let Some(history) = &settings.history_file
+        && let Err(error) = editor.save_history(history)
+    {
+        tracing::warn!("could not save the chat history to {}: {error}", history.display());
+    }
+    Ok(())
+}
+
+/// `emcee ask [--json] [QUERY ...]`. Exits non-zero only when output fails.
+pub fn ask(dispatcher: &Dispatcher, queries: &[String], json: bool) -> anyhow::Result<ExitCode> {
+    let origin = origin();
+    let stdout = io::stdout();
+    let marks = if !json && stdout.is_terminal() { Marks::ANSI_BOLD } else { Marks::NONE };
+    let mut out = BufWriter::new(stdout.lock());
+    let answer = |query: &str, out: &mut BufWriter<io::StdoutLock<'_>>| -> io::Result<()> {
+        let reply = dispatcher.answer(&origin, query);
+        if json {
+            serde_json::to_writer(&mut *out, &AnswerJson::new(query, &reply))?;
+            out.write_all(b"\n")
+        } else {
+            writeln!(out, "{}\n", render::plain_text(&reply, marks))
+        }
+    };
+    if queries.is_empty() {
+        let stdin = io::stdin();
+        for line in stdin.lock().lines() {
+            let line = line.context("reading queries from standard input")?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            answer(&line, &mut out).context("writing the answer")?;
+        }
+    } else {
+        for query in queries {
+            answer(query, &mut out).context("writing the answer")?;
+        }
+    }
+    out.flush().context("writing the answers")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One line of `emcee ask --json`.
+#[derive(Serialize)]
+struct AnswerJson<'a> {
+    query: &'a str,
+    command: &'static str,
+    status: Status,
+    text: String,
+    sources: &'a [Source],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    sessions: Vec<SessionJson<'a>>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    suggestions: &'a [String],
+}
+
+#[derive(Serialize)]
+struct SessionJson<'a> {
+    id: &'a str,
+    title: &'a str,
+    start: String,
+    end: String,
+    room: &'a str,
+    speakers: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+}
+
+impl<'a> AnswerJson<'a> {
+    fn new(query: &'a str, reply: &'a Reply) -> AnswerJson<'a> {
+        let zone = reply.time_zone.clone().unwrap_or(jiff::tz::TimeZone::UTC);
+        AnswerJson {
+            query,
+            command: reply.command.as_str(),
+            status: reply.status,
+            text: render::plain_text(reply, Marks::NONE),
+            sources: &reply.sources,
+            title: reply.title.as_deref(),
+            sessions: reply.sessions.iter().map(|s| SessionJson::new(s, &zone)).collect(),
+            suggestions: &reply.suggestions,
+        }
+    }
+}
+
+impl<'a> SessionJson<'a> {
+    fn new(session: &'a SessionItem, zone: &jiff::tz::TimeZone) -> SessionJson<'a> {
+        SessionJson {
+            id: &session.id,
+            title: &session.title,
+            start: rfc3339(session.start, zone),
+            end: rfc3339(session.end, zone),
+            room: &session.room,
+            speakers: &session.speakers,
+            url: session.url.as_deref(),
+        }
+    }
+}
+
+/// RFC 3339 with the conference's offset: `2022-11-01T09:15:00+01:00`.
+pub fn rfc3339(at: jiff::Timestamp, zone: &jiff::tz::TimeZone) -> String {
+    at.to_zoned(zone.clone()).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}

@@ -1,0 +1,223 @@
+//! Command lines as users type them, parsed into [`Command`]s.
+//!
+//! ```text
+//! /bio <speaker>
+//! /quote [topic] [speaker:<name>|speaker:"full name"]
+//! /talks [now|next|today|tomorrow|<date>|<speaker>|<room>|<track>|<text>]
+//! /ask <question>          (text without a leading `/` is a question too)
+//! /help [command]
+//! ```
+//!
+//! Every platform hands its input to [`parse`] as one line; Discord's options
+//! and Slack's command text are joined into the same grammar by the adapters.
+
+use serde::Serialize;
+
+/// Longest input accepted; longer is refused rather than searched.
+pub const MAX_INPUT_CHARS: usize = 1_000;
+
+/// A parsed command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Bio { speaker: String },
+    Quote { topic: Option<String>, speaker: Option<String> },
+    Talks { query: Option<String> },
+    Ask { question: String },
+    Help { topic: Option<String> },
+}
+
+/// The command families, as logged and as scripts see them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CommandKind {
+    Bio,
+    Quote,
+    Talks,
+    Ask,
+    Help,
+    Schedule,
+    Stats,
+}
+
+impl CommandKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommandKind::Bio => "bio",
+            CommandKind::Quote => "quote",
+            CommandKind::Talks => "talks",
+            CommandKind::Ask => "ask",
+            CommandKind::Help => "help",
+            CommandKind::Schedule => "schedule",
+            CommandKind::Stats => "stats",
+        }
+    }
+}
+
+impl Command {
+    pub fn kind(&self) -> CommandKind {
+        match self {
+            Command::Bio { .. } => CommandKind::Bio,
+            Command::Quote { .. } => CommandKind::Quote,
+            Command::Talks { .. } => CommandKind::Talks,
+            Command::Ask { .. } => CommandKind::Ask,
+            Command::Help { .. } => CommandKind::Help,
+        }
+    }
+}
+
+/// Why a line is not a command; the message is for the user.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ParseError {
+    /// The command it was meant to be, for logging and for the reply's kind.
+    pub kind: CommandKind,
+    pub message: String,
+}
+
+fn invalid(kind: CommandKind, message: impl Into<String>) -> ParseError {
+    ParseError { kind, message: message.into() }
+}
+
+/// Parses one line of user input.
+pub fn parse(input: &str) -> Result<Command, ParseError> {
+    let input = input.trim();
+    if input.chars().count() > MAX_INPUT_CHARS {
+        return Err(invalid(
+            CommandKind::Ask,
+            format!("That is too long: keep it under {MAX_INPUT_CHARS} characters."),
+        ));
+    }
+    let Some(line) = input.strip_prefix('/') else {
+        if input.is_empty() {
+            return Err(invalid(CommandKind::Help, "Ask me something, or try /help."));
+        }
+        return Ok(Command::Ask { question: input.to_string() });
+    };
+    let (name, rest) = match line.split_once(char::is_whitespace) {
+        Some((name, rest)) => (name, rest.trim()),
+        None => (line, ""),
+    };
+    let rest = (!rest.is_empty()).then(|| rest.to_string());
+    match name.to_ascii_lowercase().as_str() {
+        "bio" | "who" => match rest {
+            Some(speaker) => Ok(Command::Bio { speaker }),
+            None => Err(invalid(CommandKind::Bio, "Whose bio? Try `/bio kelsey`.")),
+        },
+        "quote" => parse_quote(rest.as_deref().unwrap_or("")),
+        "talks" | "talk" | "sessions" => Ok(Command::Talks { query: rest }),
+        "ask" => match rest {
+            Some(question) => Ok(Command::Ask { question }),
+            None => Err(invalid(CommandKind::Ask, "Ask what? Try `/ask when is the keynote?`.")),
+        },
+        "help" | "start" => Ok(Command::Help { topic: rest.map(|t| t.trim_start_matches('/').to_ascii_lowercase()) }),
+        "" => Err(invalid(CommandKind::Help, "A command name goes after the `/`. Try /help.")),
+        other => Err(invalid(CommandKind::Help, format!("There is no /{other} command. Try /help."))),
+    }
+}
+
+/// `/quote [topic] [speaker:<name>]`: the `speaker:` option takes one word or
+/// a quoted name and may stand anywhere; the remaining words are the topic.
+fn parse_quote(args: &str) -> Result<Command, ParseError> {
+    let mut speaker = None;
+    let mut topic = String::new();
+    let mut rest = args;
+    while !rest.is_empty() {
+        let Some(pos) = find_speaker_option(rest) else {
+            topic.push_str(rest);
+            break;
+        };
+        topic.push_str(&rest[..pos]);
+        let value = &rest[pos + "speaker:".len()..];
+        let (name, after) = if let Some(quoted) = value.strip_prefix('"') {
+            match quoted.find('"') {
+                Some(end) => (&quoted[..end], &quoted[end + 1..]),
+                None => (quoted, ""),
+            }
+        } else {
+            let end = value.find(char::is_whitespace).unwrap_or(value.len());
+            (&value[..end], &value[end..])
+        };
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(invalid(
+                CommandKind::Quote,
+                "Whose quote? Write `speaker:kelsey` or `speaker:\"Kelsey Hightower\"`.",
+            ));
+        }
+        if speaker.replace(name.to_string()).is_some() {
+            return Err(invalid(CommandKind::Quote, "Name one speaker at a time."));
+        }
+        topic.push(' ');
+        rest = after;
+    }
+    let topic = topic.split_whitespace().collect::<Vec<_>>().join(" ");
+    Ok(Command::Quote { topic: (!topic.is_empty()).then_some(topic), speaker })
+}
+
+/// Where a `speaker:` option starts, at a word boundary, in any case.
+fn find_speaker_option(text: &str) -> Option<usize> {
+    let lower = text.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(found) = lower[from..].find("speaker:") {
+        let at = from + found;
+        if at == 0 || lower.as_bytes()[at - 1].is_ascii_whitespace() {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(input: &str, expected: expect_test::Expect) {
+        expected.assert_eq(&format!("{:?}", parse(input)));
+    }
+
+    #[test]
+    fn parses_commands() {
+        use expect_test::expect;
+        check("/bio kelsey", expect![[r#"Ok(Bio { speaker: "kelsey" })"#]]);
+        check("  /BIO   Kelsey Hightower ", expect![[r#"Ok(Bio { speaker: "Kelsey Hightower" })"#]]);
+        check("/bio", expect![[r#"Err(ParseError { kind: Bio, message: "Whose bio? Try `/bio kelsey`." })"#]]);
+        check("/quote", expect!["Ok(Quote { topic: None, speaker: None })"]);
+        check("/quote wasm speaker:kelsey", expect![[r#"Ok(Quote { topic: Some("wasm"), speaker: Some("kelsey") })"#]]);
+        check(
+            r#"/quote speaker:"Andy Allred" sleep   routines"#,
+            expect![[r#"Ok(Quote { topic: Some("sleep routines"), speaker: Some("Andy Allred") })"#]],
+        );
+        check("/quote Speaker:marc", expect![[r#"Ok(Quote { topic: None, speaker: Some("marc") })"#]]);
+        check("/quote myspeaker:x", expect![[r#"Ok(Quote { topic: Some("myspeaker:x"), speaker: None })"#]]);
+        check(
+            "/quote speaker:",
+            expect![[
+                r#"Err(ParseError { kind: Quote, message: "Whose quote? Write `speaker:kelsey` or `speaker:\"Kelsey Hightower\"`." })"#
+            ]],
+        );
+        check(
+            "/quote speaker:a speaker:b",
+            expect![[r#"Err(ParseError { kind: Quote, message: "Name one speaker at a time." })"#]],
+        );
+        check("/talks", expect!["Ok(Talks { query: None })"]);
+        check("/talks next", expect![[r#"Ok(Talks { query: Some("next") })"#]]);
+        check("when is the keynote?", expect![[r#"Ok(Ask { question: "when is the keynote?" })"#]]);
+        check("/ask who is Kelsey?", expect![[r#"Ok(Ask { question: "who is Kelsey?" })"#]]);
+        check("/help /quote", expect![[r#"Ok(Help { topic: Some("quote") })"#]]);
+        check(
+            "/frobnicate",
+            expect![[r#"Err(ParseError { kind: Help, message: "There is no /frobnicate command. Try /help." })"#]],
+        );
+        check(
+            "/",
+            expect![[r#"Err(ParseError { kind: Help, message: "A command name goes after the `/`. Try /help." })"#]],
+        );
+        check("", expect![[r#"Err(ParseError { kind: Help, message: "Ask me something, or try /help." })"#]]);
+    }
+
+    #[test]
+    fn refuses_overlong_input() {
+        assert!(parse(&"a".repeat(MAX_INPUT_CHARS + 1)).is_err());
+    }
+}

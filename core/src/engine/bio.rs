@@ -1,0 +1,165 @@
+//! `/bio <speaker>`: headline, a short summary, key facts, links, where they
+//! spoke, and their sessions at this conference.
+
+use super::Engine;
+use crate::command::CommandKind;
+use crate::reply::{Reply, Source, SourceKind, Status};
+use crate::text;
+
+/// Sentences of the summary a bio shows.
+const SUMMARY_SENTENCES: usize = 2;
+
+pub(super) fn answer(engine: &Engine, query: &str) -> Reply {
+    let person = match engine.resolve_person(CommandKind::Bio, query) {
+        Ok(person) => &engine.directory.people[person],
+        Err(reply) => return *reply,
+    };
+    let mut reply = Reply::new(CommandKind::Bio, Status::Ok);
+    reply.title = Some(person.name.clone());
+    let sessions = engine.sessions_of(&person.name);
+    match person.speaker.map(|i| (i, &engine.kb.speakers[i])) {
+        Some((index, speaker)) => {
+            let summary: Vec<&str> = text::sentences(&speaker.summary).take(SUMMARY_SENTENCES).collect();
+            let mut body = String::new();
+            if let Some(headline) = &speaker.headline
+                && !speaker.summary.starts_with(headline.as_str())
+            {
+                body.push_str(headline);
+                body.push_str("\n\n");
+            }
+            body.push_str(&summary.join(" "));
+            reply.body = body;
+            reply.url = speaker.links.first().map(|l| l.url.clone());
+            for (key, value) in &speaker.facts {
+                if !key.eq_ignore_ascii_case("occupation") || speaker.headline.as_deref() != Some(value) {
+                    reply = reply.field(key, value.clone());
+                }
+            }
+            if !speaker.publications.is_empty() {
+                reply = reply.field("Books", speaker.publications.join("; "));
+            }
+            let appearances = engine.kb.appearances(index);
+            let appears: Vec<String> = appearances
+                .iter()
+                .map(|(t, role)| match role {
+                    Some(role) => format!("{} ({role})", t.title()),
+                    None => t.title().to_string(),
+                })
+                .collect();
+            reply = reply.field("Heard on", appears.join("; "));
+            let links: Vec<String> = speaker.links.iter().map(|l| format!("{} <{}>", l.title, l.url)).collect();
+            reply = reply.field("Links", links.join(", "));
+            if let Some(source) = &speaker.source {
+                reply.sources.push(Source {
+                    kind: SourceKind::Bio,
+                    title: source.title.clone(),
+                    speaker: Some(speaker.name.clone()),
+                    at: None,
+                    url: None,
+                });
+            }
+            for (t, _) in appearances {
+                reply.sources.push(Source {
+                    kind: SourceKind::Transcript,
+                    title: t.title().to_string(),
+                    speaker: Some(speaker.name.clone()),
+                    at: None,
+                    url: t.meta.url.clone(),
+                });
+            }
+        }
+        None => {
+            reply.body = format!(
+                "{} speaks at {}. I have no biography for them yet.",
+                person.name, engine.schedule.conference.title
+            );
+        }
+    }
+    if !sessions.is_empty() {
+        reply.sessions = sessions.iter().map(|s| engine.session_item(s)).collect();
+        reply.time_zone = Some(engine.schedule.conference.time_zone.clone());
+        reply.sources.push(engine.schedule_source());
+    }
+    reply.result_count = 1;
+    reply
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::expect;
+
+    use crate::engine::tests::{keynote_morning, seed_engine, show};
+
+    fn check(line: &str, expected: expect_test::Expect) {
+        expected.assert_eq(&show(&seed_engine(), line, &keynote_morning()));
+    }
+
+    #[test]
+    fn bio_of_a_speaker_with_a_biography() {
+        check(
+            "/bio kelsey",
+            expect![[r#"
+            [ok]
+            Kelsey Hightower
+
+            Software engineer, developer advocate, and speaker
+
+            Kelsey Hightower (born February 27, 1981) is an American software engineer, developer advocate, and speaker known for his work with Kubernetes, open-source software, and cloud computing.
+
+            Born: February 27, 1981
+            Known for: work with Kubernetes, open-source software, and cloud computing
+            Books: Kubernetes: Up and Running
+            Heard on: DevOps Sauna: Kelsey Hightower (guest)
+
+            Tue 1 Nov 09:15–10:00 CET · Main Stage · Keynote: Software supply chain security — Kelsey Hightower"#]],
+        );
+    }
+
+    #[test]
+    fn bio_of_a_host_known_from_metadata() {
+        check(
+            "/bio marc",
+            expect![[r#"
+            [ok]
+            Marc Dillon
+
+            Lead consultant in the transformation business at Eficode; host of DevOps Sauna.
+
+            Heard on: DevOps Sauna: Kelsey Hightower (host)"#]],
+        );
+    }
+
+    #[test]
+    fn bio_of_a_schedule_only_speaker() {
+        check(
+            "/bio Sample Speaker C",
+            expect![[r#"
+            [ok]
+            Sample Speaker C
+
+            Sample Speaker C speaks at The DEVOPS Conference - Copenhagen (sample schedule). I have no biography for them yet.
+
+            Tue 1 Nov 11:00–11:30 CET · Room 2 · Sample: WebAssembly at the edge — Sample Speaker C"#]],
+        );
+    }
+
+    #[test]
+    fn bio_ambiguous_and_unknown() {
+        check(
+            "/bio sample",
+            expect![[r#"
+            [ambiguous]
+            “sample” could be several people. Which one?
+
+            Did you mean: Sample Host, Sample Speaker A, Sample Speaker B, Sample Speaker C, Sample Speaker D, Sample Speaker E?"#]],
+        );
+        check(
+            "/bio Grace Hopper",
+            expect![[r#"
+            [not_found]
+            I don't know a speaker called “Grace Hopper”.
+
+            Did you mean: Kelsey Hightower, Marc Dillon, Andy Allred?"#]],
+        );
+    }
+}

@@ -1,0 +1,220 @@
+//! The engine: turns a [`Command`] into a [`Reply`] from the knowledge base,
+//! the schedule and the index. Pure: the time and the randomness come in the
+//! [`Context`], nothing is read or sent.
+
+mod ask;
+mod bio;
+mod help;
+mod quote;
+mod talks;
+
+use std::sync::OnceLock;
+
+use jiff::Timestamp;
+
+use crate::command::{self, Command, CommandKind};
+use crate::index::{IndexError, KnowledgeIndex};
+use crate::kb::KnowledgeBase;
+use crate::names::{Directory, Resolution};
+use crate::reply::{Reply, SessionItem, Source, SourceKind, Status};
+use crate::schedule::{Schedule, Session};
+
+/// What a command is answered against besides the data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Context {
+    /// The current instant, for `now`, `next` and `today`.
+    pub now: Timestamp,
+    /// Seed for choices that should vary, such as a random quote.
+    pub seed: u64,
+}
+
+/// The knowledge base, schedule and index, ready to answer.
+#[derive(Debug)]
+pub struct Engine {
+    kb: KnowledgeBase,
+    schedule: Schedule,
+    directory: Directory,
+    random_pool: RandomPool,
+    index: OnceLock<Result<KnowledgeIndex, String>>,
+}
+
+/// The quotes a random `/quote` draws from: long enough to stand alone.
+#[derive(Debug, Default)]
+struct RandomPool {
+    all: Vec<usize>,
+    by_speaker: std::collections::HashMap<usize, Vec<usize>>,
+}
+
+impl RandomPool {
+    fn build(kb: &KnowledgeBase) -> RandomPool {
+        let mut pool = RandomPool::default();
+        let long = |q: &crate::kb::Quote| q.text.split_whitespace().count() >= quote::RANDOM_MIN_WORDS;
+        for (i, q) in kb.quotes.iter().enumerate() {
+            if long(q) {
+                pool.all.push(i);
+                pool.by_speaker.entry(q.speaker).or_default().push(i);
+            }
+        }
+        // A speaker with only short passages still gets quoted.
+        for (i, q) in kb.quotes.iter().enumerate() {
+            if !pool.by_speaker.contains_key(&q.speaker)
+                || (!long(q) && pool.by_speaker[&q.speaker].iter().all(|&j| !long(&kb.quotes[j])))
+            {
+                pool.by_speaker.entry(q.speaker).or_default().push(i);
+            }
+        }
+        if pool.all.is_empty() {
+            pool.all = (0..kb.quotes.len()).collect();
+        }
+        pool
+    }
+}
+
+/// The message a user sees for an internal failure; the detail goes to the log.
+pub const INTERNAL_ERROR: &str = "Sorry, something went wrong on my side. The organisers have been told.";
+
+impl Engine {
+    /// An engine over the given knowledge. The index is built on first use,
+    /// or by [`Engine::warm`].
+    pub fn new(kb: KnowledgeBase, schedule: Schedule) -> Engine {
+        let directory = Directory::build(&kb, &schedule);
+        let random_pool = RandomPool::build(&kb);
+        Engine { kb, schedule, directory, random_pool, index: OnceLock::new() }
+    }
+
+    /// Builds the index now rather than on the first search.
+    pub fn warm(&self) -> Result<&KnowledgeIndex, IndexError> {
+        match self.index() {
+            Ok(index) => Ok(index),
+            Err(message) => Err(IndexError::from(tantivy::TantivyError::InternalError(message.to_string()))),
+        }
+    }
+
+    fn index(&self) -> Result<&KnowledgeIndex, &str> {
+        self.index
+            .get_or_init(|| KnowledgeIndex::build(&self.kb, &self.schedule).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
+    pub fn knowledge(&self) -> &KnowledgeBase {
+        &self.kb
+    }
+
+    pub fn schedule(&self) -> &Schedule {
+        &self.schedule
+    }
+
+    /// Parses a line of user input and answers it.
+    pub fn answer_line(&self, line: &str, ctx: &Context) -> Reply {
+        match command::parse(line) {
+            Ok(cmd) => self.answer(&cmd, ctx),
+            Err(e) => Reply::message(e.kind, Status::Invalid, e.message),
+        }
+    }
+
+    /// Answers one command.
+    pub fn answer(&self, cmd: &Command, ctx: &Context) -> Reply {
+        let reply = match cmd {
+            Command::Bio { speaker } => bio::answer(self, speaker),
+            Command::Quote { topic, speaker } => self.with_index(CommandKind::Quote, |index| {
+                quote::answer(self, index, topic.as_deref(), speaker.as_deref(), ctx)
+            }),
+            Command::Talks { query } => {
+                self.with_index(CommandKind::Talks, |index| talks::answer(self, index, query.as_deref(), ctx))
+            }
+            Command::Ask { question } => {
+                self.with_index(CommandKind::Ask, |index| ask::answer(self, index, question, ctx))
+            }
+            Command::Help { topic } => help::answer(topic.as_deref()),
+        };
+        debug_assert_eq!(reply.command, cmd.kind());
+        reply
+    }
+
+    fn with_index(&self, kind: CommandKind, f: impl FnOnce(&KnowledgeIndex) -> Reply) -> Reply {
+        match self.index() {
+            Ok(index) => f(index),
+            Err(_) => Reply::message(kind, Status::Error, INTERNAL_ERROR),
+        }
+    }
+
+    /// Resolves a speaker name for a command, or the reply that says why not.
+    fn resolve_person(&self, kind: CommandKind, query: &str) -> Result<usize, Box<Reply>> {
+        match self.directory.resolve(query) {
+            Resolution::One(person) => Ok(person),
+            Resolution::Many(people) => {
+                let mut names: Vec<String> = people.iter().map(|&p| self.directory.people[p].name.clone()).collect();
+                names.sort();
+                let mut reply =
+                    Reply::message(kind, Status::Ambiguous, format!("“{query}” could be several people. Which one?"));
+                reply.suggestions = names;
+                Err(Box::new(reply))
+            }
+            Resolution::None { closest } => {
+                let mut reply =
+                    Reply::message(kind, Status::NotFound, format!("I don't know a speaker called “{query}”."));
+                reply.suggestions = closest.iter().map(|&p| self.directory.people[p].name.clone()).collect();
+                Err(Box::new(reply))
+            }
+        }
+    }
+
+    /// A schedule session as a reply lists it.
+    fn session_item(&self, session: &Session) -> SessionItem {
+        SessionItem {
+            id: session.id.clone(),
+            title: session.title.clone(),
+            start: session.start,
+            end: session.end,
+            room: session.room.clone(),
+            speakers: session.speakers.clone(),
+            track: session.track.clone(),
+            url: session.url.clone(),
+        }
+    }
+
+    /// The schedule as a source.
+    fn schedule_source(&self) -> Source {
+        Source {
+            kind: SourceKind::Schedule,
+            title: self.schedule.conference.title.clone(),
+            speaker: None,
+            at: None,
+            url: None,
+        }
+    }
+
+    /// The sessions a person speaks in.
+    fn sessions_of(&self, name: &str) -> Vec<&Session> {
+        let folded = crate::text::fold(name);
+        self.schedule.sessions.iter().filter(|s| s.speakers.iter().any(|n| crate::text::fold(n) == folded)).collect()
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::kb::tests::seed_documents;
+
+    pub(crate) fn seed_engine() -> Engine {
+        let kb = KnowledgeBase::build(&seed_documents());
+        let schedule = crate::schedule::parse_frab_json(include_bytes!("../../../data/schedule.json")).unwrap();
+        Engine::new(kb, schedule)
+    }
+
+    /// Keynote morning of the sample conference, 09:30 in Copenhagen.
+    pub(crate) fn keynote_morning() -> Context {
+        Context { now: "2022-11-01T08:30:00Z".parse().unwrap(), seed: 7 }
+    }
+
+    /// The reply as the terminal shows it, with its status, for snapshots.
+    pub(crate) fn show(engine: &Engine, line: &str, ctx: &Context) -> String {
+        let reply = engine.answer_line(line, ctx);
+        format!(
+            "[{}]\n{}",
+            reply.status.as_str(),
+            crate::render::plain_text(&reply, crate::render::Marks { open: "*", close: "*" })
+        )
+    }
+}

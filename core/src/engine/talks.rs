@@ -1,0 +1,329 @@
+//! `/talks [what]`: sessions on now, next (per room), on a day (`today`,
+//! `tomorrow`, a date, a weekday, `day 2`), by a speaker, in a room or track,
+//! or matching free text over titles and abstracts.
+
+use jiff::civil::{Date, Weekday};
+use jiff::{Timestamp, ToSpan};
+
+use super::{Context, Engine};
+use crate::command::CommandKind;
+use crate::index::{DocKind, Filter, KnowledgeIndex, Target};
+use crate::names::Resolution;
+use crate::reply::{Reply, Status};
+use crate::schedule::Session;
+use crate::text;
+
+/// Most sessions one reply lists.
+const MAX_LISTED: usize = 25;
+
+pub(super) fn answer(engine: &Engine, index: &KnowledgeIndex, query: Option<&str>, ctx: &Context) -> Reply {
+    let schedule = &engine.schedule;
+    if schedule.sessions.is_empty() {
+        return Reply::message(CommandKind::Talks, Status::NotFound, "There is no programme yet.");
+    }
+    let raw = query.unwrap_or("").trim();
+    let q = text::fold(raw);
+    let zone = &schedule.conference.time_zone;
+    let today = ctx.now.to_zoned(zone.clone()).date();
+    let (title, sessions): (String, Vec<&Session>) = match q.as_str() {
+        "" | "next" | "upcoming" | "soon" | "later" => {
+            let next = next_per_room(&schedule.sessions, ctx.now);
+            if next.is_empty() {
+                return listing(engine, "Next up", Vec::new(), "The programme is over. Thanks for coming!");
+            }
+            ("Next up".into(), next)
+        }
+        "now" | "on now" | "right now" | "current" | "live" => {
+            let now: Vec<&Session> =
+                schedule.sessions.iter().filter(|s| s.start <= ctx.now && ctx.now < s.end).collect();
+            if now.is_empty() {
+                let mut reply = listing(engine, "Next up", next_per_room(&schedule.sessions, ctx.now), "");
+                reply.status = Status::NotFound;
+                reply.body = if reply.sessions.is_empty() {
+                    "Nothing is on right now, and nothing more is planned.".into()
+                } else {
+                    "Nothing is on right now. Next up:".into()
+                };
+                return reply;
+            }
+            ("On now".into(), now)
+        }
+        _ => match day_of(&q, today, &schedule.sessions, zone) {
+            Some(date) => (date.strftime("%A %-d %B %Y").to_string(), on_day(&schedule.sessions, date, zone)),
+            None => match by_name(engine, &q) {
+                Some(found) => found,
+                None => (format!("Sessions matching “{raw}”"), search(engine, index, raw)),
+            },
+        },
+    };
+    let empty = format!("No sessions found for “{raw}”. Try `/talks today` or `/talks next`.");
+    listing(engine, &title, sessions, &empty)
+}
+
+/// The reply listing `sessions`, or `empty` as a not-found message.
+fn listing(engine: &Engine, title: &str, sessions: Vec<&Session>, empty: &str) -> Reply {
+    if sessions.is_empty() {
+        return Reply::message(CommandKind::Talks, Status::NotFound, empty);
+    }
+    let mut reply = Reply::new(CommandKind::Talks, Status::Ok);
+    reply.title = Some(title.to_string());
+    reply.result_count = sessions.len();
+    if sessions.len() > MAX_LISTED {
+        reply.body = format!("The first {MAX_LISTED} of {} sessions.", sessions.len());
+    }
+    reply.sessions = sessions.iter().take(MAX_LISTED).map(|s| engine.session_item(s)).collect();
+    reply.time_zone = Some(engine.schedule.conference.time_zone.clone());
+    reply.sources.push(engine.schedule_source());
+    reply
+}
+
+/// The first session to start after `now` in each room, by start time.
+fn next_per_room(sessions: &[Session], now: Timestamp) -> Vec<&Session> {
+    let mut next: Vec<&Session> = Vec::new();
+    for session in sessions.iter().filter(|s| s.start > now) {
+        if !next.iter().any(|n| n.room == session.room) {
+            next.push(session);
+        }
+    }
+    next
+}
+
+fn on_day<'a>(sessions: &'a [Session], date: Date, zone: &jiff::tz::TimeZone) -> Vec<&'a Session> {
+    sessions.iter().filter(|s| s.start.to_zoned(zone.clone()).date() == date).collect()
+}
+
+/// The day a query names: `today`, `tomorrow`, `yesterday`, `2022-11-01`,
+/// a weekday (the conference day on it), or `day 2`.
+fn day_of(q: &str, today: Date, sessions: &[Session], zone: &jiff::tz::TimeZone) -> Option<Date> {
+    match q {
+        "today" => return Some(today),
+        "tomorrow" => return today.checked_add(1.day()).ok(),
+        "yesterday" => return today.checked_sub(1.day()).ok(),
+        _ => {}
+    }
+    if let Ok(date) = q.replace(' ', "-").parse::<Date>() {
+        return Some(date);
+    }
+    let mut days: Vec<Date> = sessions.iter().map(|s| s.start.to_zoned(zone.clone()).date()).collect();
+    days.dedup();
+    if let Some(n) = q.strip_prefix("day ").and_then(|n| n.parse::<usize>().ok()) {
+        return n.checked_sub(1).and_then(|i| days.get(i).copied());
+    }
+    let weekday = weekday(q)?;
+    days.into_iter().find(|d| d.weekday() == weekday)
+}
+
+fn weekday(q: &str) -> Option<Weekday> {
+    const NAMES: [(&str, Weekday); 7] = [
+        ("monday", Weekday::Monday),
+        ("tuesday", Weekday::Tuesday),
+        ("wednesday", Weekday::Wednesday),
+        ("thursday", Weekday::Thursday),
+        ("friday", Weekday::Friday),
+        ("saturday", Weekday::Saturday),
+        ("sunday", Weekday::Sunday),
+    ];
+    NAMES.iter().find(|(name, _)| q.len() >= 3 && name.starts_with(q)).map(|&(_, d)| d)
+}
+
+/// Sessions by a named speaker, room or track.
+fn by_name<'a>(engine: &'a Engine, q: &str) -> Option<(String, Vec<&'a Session>)> {
+    let sessions = &engine.schedule.sessions;
+    let room: Vec<&Session> = sessions.iter().filter(|s| text::fold(&s.room) == q).collect();
+    if !room.is_empty() {
+        return Some((format!("Sessions in {}", room[0].room), room));
+    }
+    let track: Vec<&Session> =
+        sessions.iter().filter(|s| s.track.as_deref().is_some_and(|t| text::fold(t) == q)).collect();
+    if !track.is_empty() {
+        return Some((format!("{} track", track[0].track.as_deref().unwrap_or_default()), track));
+    }
+    if let Resolution::One(person) = engine.directory.resolve(q) {
+        let name = &engine.directory.people[person].name;
+        let theirs = engine.sessions_of(name);
+        if !theirs.is_empty() {
+            return Some((format!("Sessions with {name}"), theirs));
+        }
+    }
+    None
+}
+
+/// Free text over titles, abstracts, speakers, rooms and tracks.
+fn search<'a>(engine: &'a Engine, index: &KnowledgeIndex, raw: &str) -> Vec<&'a Session> {
+    let found = index.search(raw, Filter { kind: Some(DocKind::Session), speaker: None }, MAX_LISTED);
+    found
+        .hits
+        .iter()
+        .filter_map(|hit| match index.target(hit) {
+            Target::Session(i) => Some(&engine.schedule.sessions[*i]),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::expect;
+
+    use crate::engine::Context;
+    use crate::engine::tests::{keynote_morning, seed_engine, show};
+
+    fn check(line: &str, expected: expect_test::Expect) {
+        expected.assert_eq(&show(&seed_engine(), line, &keynote_morning()));
+    }
+
+    #[test]
+    fn talks_now_and_next() {
+        check(
+            "/talks now",
+            expect![[r#"
+            [ok]
+            On now
+
+            Tue 1 Nov 09:15–10:00 CET · Main Stage · Keynote: Software supply chain security — Kelsey Hightower"#]],
+        );
+        check(
+            "/talks next",
+            expect![[r#"
+            [ok]
+            Next up
+
+            Tue 1 Nov 11:00–11:45 CET · Main Stage · Sample: Platform engineering from the bare metal to the boardroom — Sample Speaker A
+            Tue 1 Nov 11:00–11:30 CET · Room 2 · Sample: WebAssembly at the edge — Sample Speaker C"#]],
+        );
+        check(
+            "/talks",
+            expect![[r#"
+            [ok]
+            Next up
+
+            Tue 1 Nov 11:00–11:45 CET · Main Stage · Sample: Platform engineering from the bare metal to the boardroom — Sample Speaker A
+            Tue 1 Nov 11:00–11:30 CET · Room 2 · Sample: WebAssembly at the edge — Sample Speaker C"#]],
+        );
+    }
+
+    #[test]
+    fn talks_on_a_day() {
+        check(
+            "/talks today",
+            expect![[r#"
+            [ok]
+            Tuesday 1 November 2022
+
+            Tue 1 Nov 09:00–09:15 CET · Main Stage · Sample: Opening words — Sample Host
+            Tue 1 Nov 09:15–10:00 CET · Main Stage · Keynote: Software supply chain security — Kelsey Hightower
+            Tue 1 Nov 11:00–11:45 CET · Main Stage · Sample: Platform engineering from the bare metal to the boardroom — Sample Speaker A
+            Tue 1 Nov 11:00–11:30 CET · Room 2 · Sample: WebAssembly at the edge — Sample Speaker C
+            Tue 1 Nov 14:00–14:45 CET · Main Stage · Sample: Observability for small teams — Sample Speaker B
+            Tue 1 Nov 14:00–15:30 CET · Room 2 · Sample: Hands-on workshop: signing container images — Sample Speaker D"#]],
+        );
+        check(
+            "/talks tomorrow",
+            expect![[r#"
+            [ok]
+            Wednesday 2 November 2022
+
+            Wed 2 Nov 09:30–10:15 CET · Main Stage · Sample: Go modules and dependency hygiene — Sample Speaker E
+            Wed 2 Nov 16:00–16:30 CET · Main Stage · Sample: Closing panel — Sample Host, Sample Speaker A"#]],
+        );
+        check(
+            "/talks 2022-11-02",
+            expect![[r#"
+            [ok]
+            Wednesday 2 November 2022
+
+            Wed 2 Nov 09:30–10:15 CET · Main Stage · Sample: Go modules and dependency hygiene — Sample Speaker E
+            Wed 2 Nov 16:00–16:30 CET · Main Stage · Sample: Closing panel — Sample Host, Sample Speaker A"#]],
+        );
+        check(
+            "/talks wednesday",
+            expect![[r#"
+            [ok]
+            Wednesday 2 November 2022
+
+            Wed 2 Nov 09:30–10:15 CET · Main Stage · Sample: Go modules and dependency hygiene — Sample Speaker E
+            Wed 2 Nov 16:00–16:30 CET · Main Stage · Sample: Closing panel — Sample Host, Sample Speaker A"#]],
+        );
+        check(
+            "/talks day 1",
+            expect![[r#"
+            [ok]
+            Tuesday 1 November 2022
+
+            Tue 1 Nov 09:00–09:15 CET · Main Stage · Sample: Opening words — Sample Host
+            Tue 1 Nov 09:15–10:00 CET · Main Stage · Keynote: Software supply chain security — Kelsey Hightower
+            Tue 1 Nov 11:00–11:45 CET · Main Stage · Sample: Platform engineering from the bare metal to the boardroom — Sample Speaker A
+            Tue 1 Nov 11:00–11:30 CET · Room 2 · Sample: WebAssembly at the edge — Sample Speaker C
+            Tue 1 Nov 14:00–14:45 CET · Main Stage · Sample: Observability for small teams — Sample Speaker B
+            Tue 1 Nov 14:00–15:30 CET · Room 2 · Sample: Hands-on workshop: signing container images — Sample Speaker D"#]],
+        );
+    }
+
+    #[test]
+    fn talks_by_speaker_room_track_and_text() {
+        check(
+            "/talks kelsey",
+            expect![[r#"
+            [ok]
+            Sessions with Kelsey Hightower
+
+            Tue 1 Nov 09:15–10:00 CET · Main Stage · Keynote: Software supply chain security — Kelsey Hightower"#]],
+        );
+        check(
+            "/talks room 2",
+            expect![[r#"
+            [ok]
+            Sessions in Room 2
+
+            Tue 1 Nov 11:00–11:30 CET · Room 2 · Sample: WebAssembly at the edge — Sample Speaker C
+            Tue 1 Nov 14:00–15:30 CET · Room 2 · Sample: Hands-on workshop: signing container images — Sample Speaker D"#]],
+        );
+        check(
+            "/talks security",
+            expect![[r#"
+            [ok]
+            Security track
+
+            Tue 1 Nov 09:15–10:00 CET · Main Stage · Keynote: Software supply chain security — Kelsey Hightower
+            Tue 1 Nov 14:00–15:30 CET · Room 2 · Sample: Hands-on workshop: signing container images — Sample Speaker D
+            Wed 2 Nov 09:30–10:15 CET · Main Stage · Sample: Go modules and dependency hygiene — Sample Speaker E"#]],
+        );
+        check(
+            "/talks supply chain",
+            expect![[r#"
+            [ok]
+            Sessions matching “supply chain”
+
+            Tue 1 Nov 09:15–10:00 CET · Main Stage · Keynote: Software supply chain security — Kelsey Hightower"#]],
+        );
+        check(
+            "/talks quantum knitting",
+            expect![[r#"
+            [ok]
+            Sessions matching “quantum knitting”
+
+            Tue 1 Nov 09:00–09:15 CET · Main Stage · Sample: Opening words — Sample Host
+            Tue 1 Nov 09:15–10:00 CET · Main Stage · Keynote: Software supply chain security — Kelsey Hightower
+            Tue 1 Nov 11:00–11:45 CET · Main Stage · Sample: Platform engineering from the bare metal to the boardroom — Sample Speaker A
+            Tue 1 Nov 11:00–11:30 CET · Room 2 · Sample: WebAssembly at the edge — Sample Speaker C
+            Tue 1 Nov 14:00–14:45 CET · Main Stage · Sample: Observability for small teams — Sample Speaker B
+            Tue 1 Nov 14:00–15:30 CET · Room 2 · Sample: Hands-on workshop: signing container images — Sample Speaker D
+            Wed 2 Nov 09:30–10:15 CET · Main Stage · Sample: Go modules and dependency hygiene — Sample Speaker E
+            Wed 2 Nov 16:00–16:30 CET · Main Stage · Sample: Closing panel — Sample Host, Sample Speaker A"#]],
+        );
+    }
+
+    #[test]
+    fn talks_outside_the_conference() {
+        let engine = seed_engine();
+        let late = Context { now: "2022-11-02T20:00:00Z".parse().unwrap(), seed: 0 };
+        expect![[r#"
+            [not_found]
+            Nothing is on right now, and nothing more is planned."#]]
+        .assert_eq(&show(&engine, "/talks now", &late));
+        expect![[r#"
+            [not_found]
+            The programme is over. Thanks for coming!"#]]
+        .assert_eq(&show(&engine, "/talks next", &late));
+    }
+}

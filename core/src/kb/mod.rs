@@ -1,0 +1,244 @@
+//! The knowledge base: speakers from biographies and transcript metadata, and
+//! the quotable passages of every transcript, attributed to full names.
+//!
+//! The core reads no files: the caller hands over each document's path and
+//! text (see [`Documents`]), so the same code serves the bot, the tests and
+//! the benchmarks.
+
+pub mod bio;
+pub mod transcript;
+
+use std::fmt;
+
+pub use bio::{Section, Speaker};
+pub use transcript::{Person, Transcript, TranscriptMeta, Turn, TurnKind};
+
+use crate::text;
+
+/// A problem found while reading a document; reading goes on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+impl Warning {
+    pub fn new(file: &str, line: usize, message: &str) -> Warning {
+        Warning { file: file.to_string(), line, message: message.to_string() }
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.line, self.message)
+    }
+}
+
+/// A named link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub title: String,
+    pub url: String,
+}
+
+/// The document something came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceDoc {
+    pub path: String,
+    pub title: String,
+}
+
+/// The raw documents a knowledge base is built from.
+#[derive(Debug, Clone, Default)]
+pub struct Documents {
+    /// `(path, text)` of each biography.
+    pub bios: Vec<(String, String)>,
+    pub transcripts: Vec<TranscriptDocument>,
+}
+
+/// A transcript and the metadata file beside it.
+#[derive(Debug, Clone)]
+pub struct TranscriptDocument {
+    pub path: String,
+    pub text: String,
+    pub meta_path: String,
+    /// `None` when the metadata file is missing.
+    pub meta: Option<String>,
+}
+
+/// A quotable passage: one to three sentences of one turn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quote {
+    /// Index into [`KnowledgeBase::speakers`].
+    pub speaker: usize,
+    /// Index into [`KnowledgeBase::transcripts`].
+    pub transcript: usize,
+    pub at: Option<u32>,
+    pub at_label: String,
+    pub line: usize,
+    pub text: String,
+}
+
+/// Everything the bot knows about people and what they said.
+#[derive(Debug, Clone, Default)]
+pub struct KnowledgeBase {
+    pub speakers: Vec<Speaker>,
+    pub transcripts: Vec<Transcript>,
+    pub quotes: Vec<Quote>,
+    pub warnings: Vec<Warning>,
+}
+
+impl KnowledgeBase {
+    /// Parses every document. Problems become warnings and nothing is
+    /// dropped: a transcript with missing or unreadable metadata is still read,
+    /// with its speakers' names as written.
+    pub fn build(docs: &Documents) -> KnowledgeBase {
+        let mut kb = KnowledgeBase::default();
+        for (path, input) in &docs.bios {
+            let speaker = bio::parse_bio(path, input, &mut kb.warnings);
+            match kb.speaker_by_name(&speaker.name) {
+                Some(_) => kb.warnings.push(Warning::new(
+                    path,
+                    1,
+                    &format!("a second biography of {}; this one is ignored", speaker.name),
+                )),
+                None => kb.speakers.push(speaker),
+            }
+        }
+        for doc in &docs.transcripts {
+            let meta = match &doc.meta {
+                Some(meta) => match transcript::parse_meta(&doc.meta_path, meta) {
+                    Ok(meta) => meta,
+                    Err(warning) => {
+                        kb.warnings.push(warning);
+                        TranscriptMeta { title: file_title(&doc.path), ..TranscriptMeta::default() }
+                    }
+                },
+                None => {
+                    kb.warnings.push(Warning::new(&doc.meta_path, 0, "missing: the transcript beside it is read with speakers' names as written and its file name as title"));
+                    TranscriptMeta { title: file_title(&doc.path), ..TranscriptMeta::default() }
+                }
+            };
+            let t = transcript::parse_transcript(&doc.path, &doc.text, meta, &mut kb.warnings);
+            kb.add_transcript(t);
+        }
+        kb
+    }
+
+    fn add_transcript(&mut self, t: Transcript) {
+        let index = self.transcripts.len();
+        for turn in &t.turns {
+            let speaker = self.speaker_for_turn(&t, turn);
+            if turn.kind == TurnKind::Advert {
+                continue;
+            }
+            for text in transcript::passages(&turn.text) {
+                self.quotes.push(Quote {
+                    speaker,
+                    transcript: index,
+                    at: turn.at,
+                    at_label: turn.at.map(transcript::clock).unwrap_or_else(|| turn.at_label.clone()),
+                    line: turn.line,
+                    text: text.to_string(),
+                });
+            }
+        }
+        self.transcripts.push(t);
+    }
+
+    /// The speaker a turn belongs to, created from the metadata when they have no biography.
+    fn speaker_for_turn(&mut self, t: &Transcript, turn: &Turn) -> usize {
+        if let Some(i) = self.speaker_by_name(&turn.speaker) {
+            return i;
+        }
+        let mut speaker = Speaker::named(&turn.speaker);
+        if let Some(person) = t.meta.people.get(&turn.label) {
+            speaker.headline = person.about.clone().or_else(|| person.role.clone());
+            speaker.summary = person.about.clone().unwrap_or_default();
+        }
+        self.speakers.push(speaker);
+        self.speakers.len() - 1
+    }
+
+    /// The speaker with this full name (compared folded).
+    pub fn speaker_by_name(&self, name: &str) -> Option<usize> {
+        let folded = text::fold(name);
+        self.speakers.iter().position(|s| text::fold(&s.name) == folded)
+    }
+
+    /// The transcripts a speaker talks in, with their role there.
+    pub fn appearances(&self, speaker: usize) -> Vec<(&Transcript, Option<&str>)> {
+        let name = &self.speakers[speaker].name;
+        self.transcripts
+            .iter()
+            .filter_map(|t| {
+                let person = t.meta.people.values().find(|p| &p.name == name);
+                let speaks = t.turns.iter().any(|turn| &turn.speaker == name);
+                (person.is_some() || speaks).then(|| (t, person.and_then(|p| p.role.as_deref())))
+            })
+            .collect()
+    }
+}
+
+fn file_title(path: &str) -> String {
+    let stem = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    stem.trim_end_matches(".txt").replace(['-', '_'], " ")
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn seed_documents() -> Documents {
+        Documents {
+            bios: vec![(
+                "speakers/kelsey-hightower.txt".into(),
+                include_str!("../../../data/speakers/kelsey-hightower.txt").into(),
+            )],
+            transcripts: vec![TranscriptDocument {
+                path: "transcripts/sauna.txt".into(),
+                text: include_str!("../../../data/transcripts/devops-sauna-s3-kelsey-hightower.txt").into(),
+                meta_path: "transcripts/sauna.toml".into(),
+                meta: Some(include_str!("../../../data/transcripts/devops-sauna-s3-kelsey-hightower.toml").into()),
+            }],
+        }
+    }
+
+    #[test]
+    fn builds_speakers_from_bios_and_metadata() {
+        let kb = KnowledgeBase::build(&seed_documents());
+        let names: Vec<&str> = kb.speakers.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["Kelsey Hightower", "Marc Dillon", "Andy Allred"]);
+        assert_eq!(
+            kb.speakers[1].headline.as_deref(),
+            Some("Lead consultant in the transformation business at Eficode; host of DevOps Sauna.")
+        );
+        let kelsey = kb.appearances(0);
+        assert_eq!(kelsey.len(), 1);
+        assert_eq!(kelsey[0].1, Some("guest"));
+    }
+
+    #[test]
+    fn quotes_carry_their_speaker_and_skip_adverts() {
+        let kb = KnowledgeBase::build(&seed_documents());
+        assert!(!kb.quotes.iter().any(|q| q.text.contains("Hi, it's Marc again")));
+        let wasm = kb.quotes.iter().find(|q| q.text.contains("lot going on in the Wasm space")).unwrap();
+        assert_eq!((kb.speakers[wasm.speaker].name.as_str(), wasm.at_label.as_str()), ("Kelsey Hightower", "29:58"));
+        let improv = kb.quotes.iter().find(|q| q.text.contains("improv")).unwrap();
+        assert_eq!((kb.speakers[improv.speaker].name.as_str(), improv.at_label.as_str()), ("Andy Allred", "10:44"));
+    }
+
+    #[test]
+    fn reports_missing_or_broken_metadata() {
+        let mut docs = seed_documents();
+        docs.transcripts[0].meta = Some("title = 3\n".into());
+        let kb = KnowledgeBase::build(&docs);
+        assert_eq!(kb.warnings[0].file, "transcripts/sauna.toml");
+        assert_eq!(kb.transcripts[0].meta.title, "sauna");
+        docs.transcripts[0].meta = None;
+        let kb = KnowledgeBase::build(&docs);
+        assert_eq!(kb.transcripts[0].meta.title, "sauna");
+        assert!(kb.speakers.iter().any(|s| s.name == "Kelsey"));
+    }
+}

@@ -1,0 +1,23 @@
+//! emcee's core: the speaker knowledge base, the session schedule, the
+//! full-text index, command parsing and the [`Engine`] that turns a
+//! [`Command`] into a [`Reply`].
+//!
+//! The core depends on no chat SDK, database, clock or network: callers hand
+//! in documents as text and the time in a [`Context`], and get plain data back.
+
+pub mod command;
+pub mod engine;
+pub mod index;
+pub mod kb;
+mod lemmas;
+pub mod names;
+pub mod render;
+pub mod reply;
+pub mod schedule;
+pub mod text;
+
+pub use command::{Command, CommandKind, ParseError, parse};
+pub use engine::{Context, Engine, INTERNAL_ERROR};
+pub use kb::{Documents, KnowledgeBase, TranscriptDocument, Warning};
+pub use reply::{Reply, Status};
+pub use schedule::Schedule;

@@ -1,0 +1,239 @@
+//! Forgiving speaker lookup: case, accents, first or last name alone,
+//! aliases, and typos of one or two letters all find the speaker; several
+//! candidates are reported as such; a miss names the closest known people.
+//!
+//! The directory holds everyone the bot can talk about: speakers of the
+//! knowledge base and the speakers named in the schedule.
+
+use crate::kb::KnowledgeBase;
+use crate::schedule::Schedule;
+use crate::text;
+
+/// A person the bot knows by name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub name: String,
+    /// Index into [`KnowledgeBase::speakers`], for people with a biography or quotes.
+    pub speaker: Option<usize>,
+    /// Folded full name, then folded aliases.
+    keys: Vec<String>,
+}
+
+impl Person {
+    /// Every name the person goes by, as one text.
+    pub fn keys_text(&self) -> String {
+        self.keys.join(" ")
+    }
+}
+
+/// The outcome of a lookup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    One(usize),
+    Many(Vec<usize>),
+    None { closest: Vec<usize> },
+}
+
+/// Everyone the bot can name, with their folded names for matching.
+#[derive(Debug, Clone, Default)]
+pub struct Directory {
+    pub people: Vec<Person>,
+}
+
+impl Directory {
+    pub fn build(kb: &KnowledgeBase, schedule: &Schedule) -> Directory {
+        let mut people: Vec<Person> = Vec::new();
+        for (i, speaker) in kb.speakers.iter().enumerate() {
+            let mut keys = vec![text::fold(&speaker.name)];
+            keys.extend(speaker.aliases.iter().map(|a| text::fold(a)));
+            people.push(Person { name: speaker.name.clone(), speaker: Some(i), keys });
+        }
+        for session in &schedule.sessions {
+            for name in &session.speakers {
+                let folded = text::fold(name);
+                if folded.is_empty() || people.iter().any(|p| p.keys[0] == folded) {
+                    continue;
+                }
+                let words: Vec<&str> = folded.split(' ').collect();
+                let mut keys = vec![folded.clone()];
+                if words.len() > 1 {
+                    keys.push(words[0].to_string());
+                    keys.push(words[words.len() - 1].to_string());
+                }
+                people.push(Person { name: name.clone(), speaker: None, keys });
+            }
+        }
+        Directory { people }
+    }
+
+    /// Finds the person a user means by `query`.
+    pub fn resolve(&self, query: &str) -> Resolution {
+        let q = text::fold(query);
+        if q.is_empty() {
+            return Resolution::None { closest: Vec::new() };
+        }
+        let exact = self.matching(|p| p.keys.contains(&q));
+        if !exact.is_empty() {
+            return one_or_many(exact);
+        }
+        // Every word of the query is a word of the name, in any order.
+        let words: Vec<&str> = q.split(' ').collect();
+        let all_words = self.matching(|p| words.iter().all(|w| p.keys[0].split(' ').any(|n| n == *w)));
+        if !all_words.is_empty() {
+            return one_or_many(all_words);
+        }
+        if q.len() >= 3 {
+            let prefix = self.matching(|p| p.keys.iter().any(|k| k.starts_with(&q)));
+            if !prefix.is_empty() {
+                return one_or_many(prefix);
+            }
+        }
+        let allowed = match q.chars().count() {
+            0..=3 => 0,
+            4..=5 => 1,
+            _ => 2,
+        };
+        if allowed > 0 {
+            let distances: Vec<(usize, usize)> = self
+                .people
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    (i, p.keys.iter().map(|k| strsim::damerau_levenshtein(&q, k)).min().unwrap_or(usize::MAX))
+                })
+                .filter(|&(_, d)| d <= allowed)
+                .collect();
+            if let Some(best) = distances.iter().map(|&(_, d)| d).min() {
+                return one_or_many(distances.iter().filter(|&&(_, d)| d == best).map(|&(i, _)| i).collect());
+            }
+        }
+        Resolution::None { closest: self.closest(&q, 3) }
+    }
+
+    /// The people named in `question`, by full name, first or last name or
+    /// alias, as whole words (a possessive `'s` allowed), best match first.
+    pub fn mentioned_in(&self, question: &str) -> Vec<usize> {
+        let folded = text::fold(question);
+        let words: Vec<&str> = folded.split(' ').collect();
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        for (i, person) in self.people.iter().enumerate() {
+            let best = person.keys.iter().filter(|k| contains_words(&words, k)).map(|k| k.split(' ').count()).max();
+            if let Some(len) = best {
+                found.push((i, len));
+            }
+        }
+        if found.is_empty() {
+            // One typo in a name of five letters or more.
+            for (i, person) in self.people.iter().enumerate() {
+                let typo = person
+                    .keys
+                    .iter()
+                    .filter(|k| k.len() >= 5 && !k.contains(' '))
+                    .any(|k| words.iter().any(|w| w.len() >= 5 && strsim::damerau_levenshtein(w, k) == 1));
+                if typo {
+                    found.push((i, 0));
+                }
+            }
+        }
+        found.sort_by_key(|&(_, len)| std::cmp::Reverse(len));
+        found.into_iter().map(|(i, _)| i).collect()
+    }
+
+    fn matching(&self, test: impl Fn(&Person) -> bool) -> Vec<usize> {
+        self.people.iter().enumerate().filter(|(_, p)| test(p)).map(|(i, _)| i).collect()
+    }
+
+    /// The `n` people whose names are most like `q`; when none is much like
+    /// it, the first `n` people with a biography or quotes, so that a miss
+    /// still shows who can be asked about.
+    fn closest(&self, q: &str, n: usize) -> Vec<usize> {
+        const ALIKE: f64 = 0.75;
+        let mut scored: Vec<(usize, f64)> = self
+            .people
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (i, p.keys.iter().map(|k| strsim::jaro_winkler(q, k)).fold(0.0, f64::max)))
+            .filter(|&(_, similarity)| similarity >= ALIKE)
+            .collect();
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let alike: Vec<usize> = scored.into_iter().take(n).map(|(i, _)| i).collect();
+        if !alike.is_empty() {
+            return alike;
+        }
+        self.matching(|p| p.speaker.is_some()).into_iter().take(n).collect()
+    }
+}
+
+fn one_or_many(mut found: Vec<usize>) -> Resolution {
+    found.dedup();
+    if found.len() == 1 { Resolution::One(found[0]) } else { Resolution::Many(found) }
+}
+
+/// Whether the words of `key` stand consecutively in `words`; the last may carry a possessive `s`.
+fn contains_words(words: &[&str], key: &str) -> bool {
+    let key: Vec<&str> = key.split(' ').collect();
+    if key.is_empty() || key.len() > words.len() {
+        return false;
+    }
+    words.windows(key.len()).any(|window| {
+        window
+            .iter()
+            .zip(&key)
+            .enumerate()
+            .all(|(i, (w, k))| w == k || (i == key.len() - 1 && w.strip_suffix('s') == Some(k)))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kb::tests::seed_documents;
+
+    fn directory() -> Directory {
+        let kb = KnowledgeBase::build(&seed_documents());
+        let schedule = crate::schedule::parse_frab_json(include_bytes!("../../data/schedule.json")).unwrap();
+        Directory::build(&kb, &schedule)
+    }
+
+    fn check(query: &str, expected: &str) {
+        let d = directory();
+        let names = |ids: &[usize]| ids.iter().map(|&i| d.people[i].name.as_str()).collect::<Vec<_>>().join(", ");
+        let got = match d.resolve(query) {
+            Resolution::One(i) => d.people[i].name.clone(),
+            Resolution::Many(ids) => format!("many: {}", names(&ids)),
+            Resolution::None { closest } => format!("none, closest: {}", names(&closest)),
+        };
+        assert_eq!(got, expected, "{query}");
+    }
+
+    #[test]
+    fn resolves_forgivingly() {
+        check("Kelsey Hightower", "Kelsey Hightower");
+        check("KELSEY", "Kelsey Hightower");
+        check("hightower", "Kelsey Hightower");
+        check("Kélsey", "Kelsey Hightower");
+        check("hightower kelsey", "Kelsey Hightower");
+        check("kelsy", "Kelsey Hightower");
+        check("Kelsey Hightwoer", "Kelsey Hightower");
+        check("Hihgtowre", "Kelsey Hightower");
+        check("andy", "Andy Allred");
+        check("kel", "Kelsey Hightower");
+        check(
+            "sample speaker",
+            "many: Sample Speaker A, Sample Speaker C, Sample Speaker B, Sample Speaker D, Sample Speaker E",
+        );
+        check("Linus Torvalds", "none, closest: Kelsey Hightower, Marc Dillon, Andy Allred");
+        check("", "none, closest: ");
+    }
+
+    #[test]
+    fn finds_people_mentioned_in_questions() {
+        let d = directory();
+        let named = |q: &str| d.mentioned_in(q).iter().map(|&i| d.people[i].name.clone()).collect::<Vec<_>>();
+        assert_eq!(named("When was Kelsey born?"), ["Kelsey Hightower"]);
+        assert_eq!(named("What is Kelsey Hightower's first project?"), ["Kelsey Hightower"]);
+        assert_eq!(named("what does kelsy think of wasm"), ["Kelsey Hightower"]);
+        assert_eq!(named("What does Andy do at Eficode?"), ["Andy Allred"]);
+        assert!(named("When is the keynote?").is_empty());
+    }
+}

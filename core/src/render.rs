@@ -1,0 +1,107 @@
+//! Plain-text rendering of a [`Reply`]: the terminal's output, the `text` of
+//! `emcee ask --json`, and the fallback text the chat adapters send with
+//! their rich replies. Session times are shown in the conference's zone,
+//! with the zone named.
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+use crate::reply::{Reply, SessionItem};
+
+/// How matched words are marked: the terminal uses bold, scripts get none.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Marks {
+    pub open: &'static str,
+    pub close: &'static str,
+}
+
+impl Marks {
+    pub const NONE: Marks = Marks { open: "", close: "" };
+    pub const ANSI_BOLD: Marks = Marks { open: "\x1b[1m", close: "\x1b[22m" };
+}
+
+/// Renders the reply as plain text.
+pub fn plain_text(reply: &Reply, marks: Marks) -> String {
+    let mut out = String::new();
+    let mut block = |text: &str| {
+        if text.trim().is_empty() {
+            return;
+        }
+        if !out.is_empty() {
+            out.push_str("\n\n");
+        }
+        out.push_str(text.trim_end());
+    };
+    if let Some(title) = &reply.title {
+        block(&match &reply.url {
+            Some(url) => format!("{title} <{url}>"),
+            None => title.clone(),
+        });
+    }
+    block(&reply.body);
+    if let Some(quote) = &reply.quote {
+        let mut text = String::new();
+        let mut last = 0;
+        for range in &quote.highlights {
+            if range.start < last || range.end > quote.text.len() {
+                continue;
+            }
+            text.push_str(&quote.text[last..range.start]);
+            text.push_str(marks.open);
+            text.push_str(&quote.text[range.clone()]);
+            text.push_str(marks.close);
+            last = range.end;
+        }
+        text.push_str(&quote.text[last..]);
+        let mut cite = format!("— {}, {}", quote.speaker, quote.source);
+        if let Some(at) = &quote.at {
+            cite.push_str(&format!(" ({at})"));
+        }
+        if let Some(url) = &quote.url {
+            cite.push_str(&format!(" <{url}>"));
+        }
+        block(&format!("“{text}”\n{cite}"));
+    }
+    if !reply.fields.is_empty() {
+        let lines: Vec<String> = reply.fields.iter().map(|f| format!("{}: {}", f.name, f.value)).collect();
+        block(&lines.join("\n"));
+    }
+    if !reply.sessions.is_empty() {
+        let zone = reply.time_zone.clone().unwrap_or(TimeZone::UTC);
+        let lines: Vec<String> = reply.sessions.iter().map(|s| session_line(s, &zone)).collect();
+        block(&lines.join("\n"));
+    }
+    if !reply.suggestions.is_empty() {
+        block(&format!("Did you mean: {}?", reply.suggestions.join(", ")));
+    }
+    out
+}
+
+/// `Tue 1 Nov 09:15–10:00 CET · Main Stage · Title — Speaker`.
+pub fn session_line(session: &SessionItem, zone: &TimeZone) -> String {
+    let mut line = format!("{} · {} · {}", time_span(session.start, session.end, zone), session.room, session.title);
+    if !session.speakers.is_empty() {
+        line.push_str(&format!(" — {}", session.speakers.join(", ")));
+    }
+    line
+}
+
+/// `Tue 1 Nov 09:15–10:00 CET`, in the given zone.
+pub fn time_span(start: Timestamp, end: Timestamp, zone: &TimeZone) -> String {
+    let start = start.to_zoned(zone.clone());
+    let end = end.to_zoned(zone.clone());
+    let same_day = start.date() == end.date();
+    let end_text =
+        if same_day { end.strftime("%H:%M").to_string() } else { end.strftime("%a %-d %b %H:%M").to_string() };
+    format!("{}–{} {}", start.strftime("%a %-d %b %H:%M"), end_text, zone_label(&start))
+}
+
+/// The zone's abbreviation where it has one (`CET`), else its offset (`UTC+01:00`).
+fn zone_label(at: &jiff::Zoned) -> String {
+    let abbreviation = at.strftime("%Z").to_string();
+    if abbreviation.starts_with(['+', '-']) || abbreviation.is_empty() {
+        format!("UTC{}", at.offset())
+    } else {
+        abbreviation
+    }
+}

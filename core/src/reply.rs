@@ -1,0 +1,147 @@
+//! The engine's answer as plain data: what to say, not how a platform draws
+//! it. Adapters render a [`Reply`] as an embed, Block Kit or text.
+
+use std::ops::Range;
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use serde::Serialize;
+
+use crate::command::CommandKind;
+
+/// How the command went, as scripts and the usage log see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Ok,
+    NotFound,
+    Ambiguous,
+    Denied,
+    Invalid,
+    Error,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::NotFound => "not_found",
+            Status::Ambiguous => "ambiguous",
+            Status::Denied => "denied",
+            Status::Invalid => "invalid",
+            Status::Error => "error",
+        }
+    }
+}
+
+/// A name and value shown side by side (an embed field, a Block Kit field).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Field {
+    pub name: String,
+    pub value: String,
+}
+
+/// A quotation with who said it, where and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QuoteBlock {
+    pub text: String,
+    pub speaker: String,
+    pub source: String,
+    /// Offset into the recording (`29:58`), when known.
+    pub at: Option<String>,
+    pub url: Option<String>,
+    /// Byte ranges of `text` that matched the search.
+    pub highlights: Vec<Range<usize>>,
+}
+
+/// A session as a reply lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SessionItem {
+    pub id: String,
+    pub title: String,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    pub room: String,
+    pub speakers: Vec<String>,
+    pub track: Option<String>,
+    pub url: Option<String>,
+}
+
+/// What a source is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    Bio,
+    Transcript,
+    Schedule,
+}
+
+/// Where an answer came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Source {
+    pub kind: SourceKind,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speaker: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// The engine's answer to one command.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    pub command: CommandKind,
+    pub status: Status,
+    pub title: Option<String>,
+    /// Link for the title.
+    pub url: Option<String>,
+    /// Paragraphs of plain text.
+    pub body: String,
+    pub fields: Vec<Field>,
+    pub quote: Option<QuoteBlock>,
+    pub sessions: Vec<SessionItem>,
+    /// The conference's zone, for showing session times where the platform
+    /// cannot show each reader their own.
+    pub time_zone: Option<TimeZone>,
+    /// Names or commands to offer: the candidates of an ambiguous name, the
+    /// closest names to one not found.
+    pub suggestions: Vec<String>,
+    pub sources: Vec<Source>,
+    /// How many results the answer drew on (sessions listed, quotes matched).
+    pub result_count: usize,
+}
+
+impl Reply {
+    /// An empty reply of the given kind and status.
+    pub fn new(command: CommandKind, status: Status) -> Reply {
+        Reply {
+            command,
+            status,
+            title: None,
+            url: None,
+            body: String::new(),
+            fields: Vec::new(),
+            quote: None,
+            sessions: Vec::new(),
+            time_zone: None,
+            suggestions: Vec::new(),
+            sources: Vec::new(),
+            result_count: 0,
+        }
+    }
+
+    /// A reply that is only a message.
+    pub fn message(command: CommandKind, status: Status, body: impl Into<String>) -> Reply {
+        Reply { body: body.into(), ..Reply::new(command, status) }
+    }
+
+    pub fn field(mut self, name: &str, value: impl Into<String>) -> Reply {
+        let value = value.into();
+        if !value.trim().is_empty() {
+            self.fields.push(Field { name: name.to_string(), value });
+        }
+        self
+    }
+}

@@ -1,0 +1,206 @@
+//! frab and pretalx `schedule.json`:
+//! `schedule.conference{title, acronym, time_zone_name?, days[{rooms{"<room>": [event]}}]}`
+//! with events `{guid, id, date (ISO 8601 with offset), duration "HH:MM", room,
+//! title, subtitle, track, type, language, abstract, persons[{public_name|name}], url}`.
+//! Without `time_zone_name` the conference keeps the offset its dates carry.
+
+use std::collections::BTreeMap;
+
+use jiff::{SignedDuration, Timestamp, tz::TimeZone};
+use serde::Deserialize;
+
+use super::{Conference, ImportError, Schedule, Session, check_size};
+
+#[derive(Deserialize)]
+struct File {
+    schedule: Body,
+}
+
+#[derive(Deserialize)]
+struct Body {
+    conference: FrabConference,
+}
+
+#[derive(Deserialize)]
+struct FrabConference {
+    title: String,
+    acronym: Option<String>,
+    time_zone_name: Option<String>,
+    #[serde(default)]
+    days: Vec<Day>,
+}
+
+#[derive(Deserialize)]
+struct Day {
+    #[serde(default)]
+    rooms: BTreeMap<String, Vec<Event>>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Id {
+    Number(i64),
+    Text(String),
+}
+
+#[derive(Deserialize)]
+struct Event {
+    guid: Option<String>,
+    id: Option<Id>,
+    date: String,
+    duration: String,
+    room: Option<String>,
+    title: String,
+    subtitle: Option<String>,
+    track: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    language: Option<String>,
+    #[serde(rename = "abstract")]
+    abstract_text: Option<String>,
+    #[serde(default)]
+    persons: Vec<FrabPerson>,
+    url: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct FrabPerson {
+    public_name: Option<String>,
+    name: Option<String>,
+}
+
+/// Reads a frab or pretalx `schedule.json`.
+pub fn parse_frab_json(input: &[u8]) -> Result<Schedule, ImportError> {
+    check_size(input)?;
+    let file: File = serde_json::from_slice(input).map_err(|e| ImportError::Syntax {
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
+    })?;
+    let conf = file.schedule.conference;
+    let named_zone = match &conf.time_zone_name {
+        Some(name) => Some(TimeZone::get(name).map_err(|_| {
+            ImportError::field("schedule.conference.time_zone_name", format!("`{name}` is not a known time zone"))
+        })?),
+        None => None,
+    };
+    let mut sessions = Vec::new();
+    let mut first_offset = None;
+    for (d, day) in conf.days.iter().enumerate() {
+        for (room, events) in &day.rooms {
+            for (e, event) in events.iter().enumerate() {
+                let at = |field: &str| format!("schedule.conference.days[{d}].rooms[\"{room}\"][{e}].{field}");
+                let start: Timestamp = event.date.parse().map_err(|_| {
+                    ImportError::field(at("date"), format!("`{}` is not a date and time with an offset", event.date))
+                })?;
+                if first_offset.is_none() {
+                    first_offset =
+                        jiff::fmt::temporal::Pieces::parse(&event.date).ok().and_then(|p| p.to_numeric_offset());
+                }
+                let length = parse_duration(&event.duration).ok_or_else(|| {
+                    ImportError::field(at("duration"), format!("`{}` is not a duration like 00:45", event.duration))
+                })?;
+                let id = match (&event.guid, &event.id) {
+                    (Some(guid), _) if !guid.is_empty() => guid.clone(),
+                    (_, Some(Id::Number(n))) => n.to_string(),
+                    (_, Some(Id::Text(t))) if !t.is_empty() => t.clone(),
+                    _ => return Err(ImportError::field(at("guid"), "the event has neither a guid nor an id")),
+                };
+                let end = start
+                    .checked_add(length)
+                    .map_err(|_| ImportError::field(at("duration"), "the session ends out of range"))?;
+                sessions.push(Session {
+                    id,
+                    title: event.title.trim().to_string(),
+                    subtitle: event.subtitle.clone().unwrap_or_default(),
+                    abstract_text: event.abstract_text.clone().unwrap_or_default(),
+                    speakers: event
+                        .persons
+                        .iter()
+                        .filter_map(|p| p.public_name.clone().or_else(|| p.name.clone()))
+                        .filter(|n| !n.trim().is_empty())
+                        .collect(),
+                    room: event.room.clone().unwrap_or_else(|| room.clone()),
+                    track: event.track.clone().filter(|t| !t.is_empty()),
+                    kind: event.kind.clone().filter(|t| !t.is_empty()),
+                    language: event.language.clone().filter(|t| !t.is_empty()),
+                    start,
+                    end,
+                    url: event.url.clone().filter(|u| !u.is_empty()),
+                });
+            }
+        }
+    }
+    let time_zone = named_zone.or_else(|| first_offset.map(TimeZone::fixed)).unwrap_or(TimeZone::UTC);
+    let conference = Conference { title: conf.title, acronym: conf.acronym, time_zone };
+    Ok(Schedule::new(conference, sessions))
+}
+
+/// `HH:MM` or `HH:MM:SS`.
+fn parse_duration(text: &str) -> Option<SignedDuration> {
+    let parts: Vec<i64> = text.split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    let secs = match parts[..] {
+        [h, m] if (0..60).contains(&m) => h * 3600 + m * 60,
+        [h, m, s] if (0..60).contains(&m) && (0..60).contains(&s) => h * 3600 + m * 60 + s,
+        _ => return None,
+    };
+    (secs >= 0).then(|| SignedDuration::from_secs(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schedule::MAX_IMPORT_BYTES;
+
+    const CAMP: &[u8] = include_bytes!("../../../../shared/fixtures/schedules/frab-camp2019.json");
+    const RC3: &[u8] = include_bytes!("../../../../shared/fixtures/schedules/pretalx-rc3-channels-2020.json");
+    const SAMPLE: &[u8] = include_bytes!("../../../data/schedule.json");
+
+    #[test]
+    fn reads_the_camp_export() {
+        let s = parse_frab_json(CAMP).unwrap();
+        assert_eq!(s.conference.title, "Chaos Communication Camp 2019");
+        assert_eq!(s.conference.zone_name(), "Europe/Berlin");
+        assert_eq!(s.sessions.len(), 79);
+        let opening = s.sessions.iter().find(|x| x.title == "Opening Ceremony").unwrap();
+        assert_eq!(opening.id, "a0a0fcfe-b7fb-46e3-84b6-97a5406016b4");
+        assert_eq!(opening.start.to_string(), "2019-08-21T09:00:00Z");
+        assert_eq!(opening.end.to_string(), "2019-08-21T09:30:00Z");
+        assert_eq!(opening.room, "Curie");
+        assert_eq!(opening.speakers, ["jinxx", "smtw"]);
+    }
+
+    #[test]
+    fn uses_the_offset_when_the_zone_is_not_named() {
+        let s = parse_frab_json(RC3).unwrap();
+        assert_eq!(s.sessions.len(), 48);
+        assert_eq!(s.conference.zone_name(), "UTC+01");
+    }
+
+    #[test]
+    fn reads_the_sample_schedule() {
+        let s = parse_frab_json(SAMPLE).unwrap();
+        assert_eq!(s.conference.zone_name(), "Europe/Copenhagen");
+        let keynote = s.sessions.iter().find(|x| x.speakers == ["Kelsey Hightower"]).unwrap();
+        assert_eq!(keynote.title, "Keynote: Software supply chain security");
+        assert!(s.sessions.iter().filter(|x| x.id != keynote.id).all(|x| x.title.starts_with("Sample:")));
+    }
+
+    fn check_error(input: &str, expected: &str) {
+        assert_eq!(parse_frab_json(input.as_bytes()).unwrap_err().to_string(), expected);
+    }
+
+    #[test]
+    fn says_where_bad_input_is_wrong() {
+        check_error("{\"schedule\": {\n \"conference\": {\"title\": ", "line 2, column 25: EOF while parsing a value");
+        check_error(
+            r#"{"schedule":{"conference":{"title":"T","time_zone_name":"Mars/Base","days":[]}}}"#,
+            "schedule.conference.time_zone_name: `Mars/Base` is not a known time zone",
+        );
+        check_error(
+            r#"{"schedule":{"conference":{"title":"T","days":[{"rooms":{"A":[{"id":1,"date":"2020-01-01T10:00:00+01:00","duration":"xx","title":"t"}]}}]}}}"#,
+            "schedule.conference.days[0].rooms[\"A\"][0].duration: `xx` is not a duration like 00:45",
+        );
+        assert!(matches!(parse_frab_json(&vec![b' '; MAX_IMPORT_BYTES + 1]), Err(ImportError::TooLarge { .. })));
+    }
+}

@@ -1,0 +1,54 @@
+//! The question set for `/ask`: at least forty questions with the answers a
+//! person would accept, a quarter of them not answerable from the knowledge
+//! base. The engine must answer or decline rightly for most of them.
+
+mod common;
+
+use emcee_core::{Context, Status};
+use serde::Deserialize;
+
+/// The share of questions `/ask` must get right.
+const MIN_ACCURACY: f64 = 0.85;
+
+#[derive(Deserialize)]
+struct QuestionSet {
+    q: Vec<Question>,
+}
+
+#[derive(Deserialize)]
+struct Question {
+    ask: String,
+    #[serde(default)]
+    expect: Vec<String>,
+    #[serde(default)]
+    unanswerable: bool,
+}
+
+#[test]
+fn ask_answers_the_question_set() {
+    let set: QuestionSet = toml::from_str(include_str!("data/questions.toml")).unwrap();
+    let unanswerable = set.q.iter().filter(|q| q.unanswerable).count();
+    assert!(set.q.len() >= 40 && unanswerable * 4 >= set.q.len(), "the set needs 40 questions, a quarter unanswerable");
+
+    let engine = common::seed_engine();
+    let ctx = Context { now: "2022-11-01T08:30:00Z".parse().unwrap(), seed: 1 };
+    let mut wrong = Vec::new();
+    for q in &set.q {
+        let reply = engine.answer_line(&format!("/ask {}", q.ask), &ctx);
+        let text = emcee_core::render::plain_text(&reply, emcee_core::render::Marks::NONE);
+        let right = if q.unanswerable {
+            reply.status == Status::NotFound
+        } else {
+            reply.status == Status::Ok && q.expect.iter().any(|e| text.to_lowercase().contains(&e.to_lowercase()))
+        };
+        if !right {
+            wrong.push(format!("{}\n  -> [{}] {}", q.ask, reply.status.as_str(), text.replace('\n', " ")));
+        }
+    }
+    let accuracy = 1.0 - wrong.len() as f64 / set.q.len() as f64;
+    println!("ask accuracy: {:.1}% of {} questions", accuracy * 100.0, set.q.len());
+    for w in &wrong {
+        println!("wrong: {w}");
+    }
+    assert!(accuracy >= MIN_ACCURACY, "accuracy {accuracy:.3} is under {MIN_ACCURACY}:\n{}", wrong.join("\n"));
+}
