@@ -260,7 +260,7 @@ pub(super) fn answer(engine: &Engine, index: &KnowledgeIndex, question: &str, ct
         {
             let sessions = engine.sessions_of(&person.name);
             if !sessions.is_empty() {
-                return session_answer(engine, &sessions, None);
+                return session_answer(engine, &sessions);
             }
         }
     }
@@ -307,8 +307,8 @@ pub(super) fn answer(engine: &Engine, index: &KnowledgeIndex, question: &str, ct
             if Some(target.kind()) == kind {
                 score += PREFERRED_KIND_BONUS;
             }
-            // BM25 only breaks near-ties.
-            score += 0.05 * hit.score / top_bm25;
+            // BM25, with the preference for quotes that say something, only breaks near-ties.
+            score += 0.05 * super::quote::with_length(engine, index, hit) / top_bm25;
             Candidate { target: hit.target, score, source_doc: source_doc(engine, target) }
         })
         .collect();
@@ -319,7 +319,7 @@ pub(super) fn answer(engine: &Engine, index: &KnowledgeIndex, question: &str, ct
     let support = candidates.iter().find(|c| c.source_doc != best.source_doc && c.score >= CONFIDENT).cloned();
     let targets: Vec<&Target> =
         std::iter::once(&best).chain(support.as_ref()).map(|c| index.target_at(c.target)).collect();
-    compose(engine, index, &targets, &terms)
+    compose(engine, index, &targets, &terms, cue == Cue::Opinion)
 }
 
 /// Whether a candidate holds the kind of answer the cue asks for.
@@ -400,7 +400,9 @@ fn source_doc(engine: &Engine, target: &Target) -> String {
 }
 
 /// The answer from one or two targets.
-fn compose(engine: &Engine, index: &KnowledgeIndex, targets: &[&Target], terms: &[String]) -> Reply {
+/// A question asking for someone's view gets the whole passage; any other
+/// gets the passage's sentence that answers it.
+fn compose(engine: &Engine, index: &KnowledgeIndex, targets: &[&Target], terms: &[String], whole: bool) -> Reply {
     let mut reply = Reply::new(CommandKind::Ask, Status::Ok);
     let mut paragraphs: Vec<String> = Vec::new();
     for target in targets {
@@ -420,21 +422,23 @@ fn compose(engine: &Engine, index: &KnowledgeIndex, targets: &[&Target], terms: 
             Target::Quote(i) => {
                 let quote = &engine.kb.quotes[*i];
                 let quoted = super::quote::quote_reply(engine, quote);
+                let text =
+                    if whole { quote.text.clone() } else { best_sentence(index, &quote.text, terms).to_string() };
                 if reply.quote.is_none() {
                     let mut block = quoted.quote.clone();
                     if let Some(block) = &mut block {
-                        block.highlights = index.highlights(&quote.text, terms, 0);
+                        block.highlights = index.highlights(&text, terms, 0);
+                        block.text = text;
                     }
                     reply.quote = block;
                 } else {
-                    paragraphs.push(format!("{} said: “{}”", engine.kb.speakers[quote.speaker].name, quote.text));
+                    paragraphs.push(format!("{} said: “{text}”", engine.kb.speakers[quote.speaker].name));
                 }
                 reply.sources.extend(quoted.sources);
             }
             Target::Session(i) => {
                 let session = &engine.schedule.sessions[*i];
-                let mut answered = session_answer(engine, &[session], None);
-                paragraphs.push(answered.body.clone());
+                let mut answered = session_answer(engine, &[session]);
                 reply.sessions.append(&mut answered.sessions);
                 reply.time_zone = answered.time_zone.take();
                 reply.sources.append(&mut answered.sources);
@@ -446,18 +450,34 @@ fn compose(engine: &Engine, index: &KnowledgeIndex, targets: &[&Target], terms: 
     reply
 }
 
-/// The sessions that answer the question, with when and where.
-fn session_answer(engine: &Engine, sessions: &[&crate::schedule::Session], _title: Option<&str>) -> Reply {
-    let zone = &engine.schedule.conference.time_zone;
-    let mut reply = Reply::new(CommandKind::Ask, Status::Ok);
-    let lines: Vec<String> = sessions
+/// The shortest run of one or two sentences of `passage` that holds the
+/// most of `terms`; the earliest on a tie.
+fn best_sentence<'a>(index: &KnowledgeIndex, passage: &'a str, terms: &[String]) -> &'a str {
+    let ranges = text::sentence_ranges(passage);
+    let held: Vec<Vec<bool>> = ranges
         .iter()
-        .map(|s| {
-            let who = if s.speakers.is_empty() { String::new() } else { format!(" by {}", s.speakers.join(", ")) };
-            format!("“{}”{who} is on {} in {}.", s.title, crate::render::time_span(s.start, s.end, zone), s.room)
+        .map(|r| {
+            let words = index.terms(&passage[r.clone()]);
+            terms.iter().map(|t| words.contains(t)).collect()
         })
         .collect();
-    reply.body = lines.join("\n");
+    let mut best = (0, 0..passage.len());
+    for width in 1..=2 {
+        for start in 0..ranges.len().saturating_sub(width - 1) {
+            let window = &held[start..start + width];
+            let count = (0..terms.len()).filter(|&t| window.iter().any(|s| s[t])).count();
+            if count > best.0 {
+                best = (count, ranges[start].start..ranges[start + width - 1].end);
+            }
+        }
+    }
+    passage[best.1].trim()
+}
+
+/// The sessions that answer the question; every renderer shows when and where.
+fn session_answer(engine: &Engine, sessions: &[&crate::schedule::Session]) -> Reply {
+    let zone = &engine.schedule.conference.time_zone;
+    let mut reply = Reply::new(CommandKind::Ask, Status::Ok);
     reply.sessions = sessions.iter().map(|s| engine.session_item(s)).collect();
     reply.time_zone = Some(zone.clone());
     reply.sources.push(engine.schedule_source());
@@ -494,7 +514,7 @@ fn age(engine: &Engine, speaker: usize, ctx: &Context) -> Option<Reply> {
 fn who_is(engine: &Engine, speaker: Option<usize>, name: &str) -> Reply {
     let Some(speaker) = speaker.map(|s| &engine.kb.speakers[s]) else {
         let sessions = engine.sessions_of(name);
-        return session_answer(engine, &sessions, None);
+        return session_answer(engine, &sessions);
     };
     let mut reply = Reply::new(CommandKind::Ask, Status::Ok);
     reply.body = match text::sentences(&speaker.summary).next() {
@@ -522,4 +542,93 @@ fn dont_know(engine: &Engine, question: &str, person: Option<&str>) -> Reply {
             text::truncate_words(question.trim(), 120)
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::expect;
+
+    use crate::engine::tests::{keynote_morning, seed_engine, show};
+
+    fn check(line: &str, expected: expect_test::Expect) {
+        expected.assert_eq(&show(&seed_engine(), line, &keynote_morning()));
+    }
+
+    #[test]
+    fn answers_from_a_biography() {
+        check(
+            "When was Kelsey born?",
+            expect![[r#"
+            [ok]
+            Kelsey Hightower — Born: February 27, 1981."#]],
+        );
+        check(
+            "/ask Who is Kelsey Hightower?",
+            expect![[r#"
+            [ok]
+            Kelsey Hightower (born February 27, 1981) is an American software engineer, developer advocate, and speaker known for his work with Kubernetes, open-source software, and cloud computing."#]],
+        );
+        check(
+            "How old is Kelsey?",
+            expect![[r#"
+            [ok]
+            Kelsey Hightower is 41: born February 27, 1981."#]],
+        );
+    }
+
+    #[test]
+    fn answers_with_a_quote() {
+        check(
+            "What does Kelsey think about Wasm?",
+            expect![[r#"
+            [ok]
+            “And so maybe, just maybe *Wasm* might be the thing that fulfils that right once run anywhere promise that Java made so long ago.”
+            — Kelsey Hightower, DevOps Sauna: Kelsey Hightower (29:58) <https://www.eficode.com/devops-podcast/kelsey-hightower>"#]],
+        );
+    }
+
+    #[test]
+    fn answers_from_the_schedule() {
+        check(
+            "When is the supply chain keynote?",
+            expect![[r#"
+            [ok]
+            Tue 1 Nov 09:15–10:00 CET · Main Stage · Keynote: Software supply chain security — Kelsey Hightower"#]],
+        );
+        check(
+            "When is Kelsey's talk?",
+            expect![[r#"
+            [ok]
+            Tue 1 Nov 09:15–10:00 CET · Main Stage · Keynote: Software supply chain security — Kelsey Hightower"#]],
+        );
+    }
+
+    #[test]
+    fn combines_sources_when_one_lacks_the_fact() {
+        check(
+            "What was Kelsey Hightower's first open-source project?",
+            expect![[r#"
+            [ok]
+            Hightower then briefly worked at a small Portland startup called Monsoon Commerce, at which he wrote , his first open-source project.
+
+            “I also gave a keynote at that conference, and also came up with this *open*-*source* *project* called confd.”
+            — Kelsey Hightower, DevOps Sauna: Kelsey Hightower (04:26) <https://www.eficode.com/devops-podcast/kelsey-hightower>"#]],
+        );
+    }
+
+    #[test]
+    fn says_it_does_not_know() {
+        check(
+            "What is Kelsey's favorite food?",
+            expect![[r#"
+            [not_found]
+            I don't know the answer to “What is Kelsey's favorite food?”: nothing I know covers it. Try `/bio Kelsey Hightower` or `/quote <topic> speaker:"Kelsey Hightower"`."#]],
+        );
+        check(
+            "Who won the 2018 World Cup?",
+            expect![[r#"
+            [not_found]
+            I don't know the answer to “Who won the 2018 World Cup?”: nothing I know covers it. Try /help to see what I can answer."#]],
+        );
+    }
 }

@@ -45,3 +45,64 @@ pub(super) fn answer(topic: Option<&str>) -> Reply {
     reply.result_count = COMMANDS.len();
     reply
 }
+
+#[cfg(test)]
+mod tests {
+    use expect_test::expect;
+
+    use crate::engine::tests::{keynote_morning, seed_engine, show};
+
+    fn check(line: &str, expected: expect_test::Expect) {
+        expected.assert_eq(&show(&seed_engine(), line, &keynote_morning()));
+    }
+
+    #[test]
+    fn lists_the_commands() {
+        check(
+            "/help",
+            expect![[r#"
+            [ok]
+            emcee commands
+
+            I answer questions about the speakers and the programme. Anything that does not start with / is a question.
+
+            /bio <speaker>: Who a speaker is, with key facts and their sessions. Try `/bio kelsey`.
+            /quote [topic] [speaker:<name>]: The best matching quote from talks and podcasts; no topic for a random one. Try `/quote wasm` or `/quote focus speaker:kelsey`.
+            /talks [now|next|today|tomorrow|<date>|<speaker>|<room>|<track>|<words>]: Sessions of the conference. Try `/talks next` or `/talks supply chain`.
+            /ask <question>: A question about the speakers or the programme. Try `/ask when was Kelsey born?`.
+            /help [command]: This list, or one command in detail."#]],
+        );
+        check(
+            "/help quote",
+            expect![[r#"
+            [ok]
+            /quote [topic] [speaker:<name>]
+
+            The best matching quote from talks and podcasts; no topic for a random one. Try `/quote wasm` or `/quote focus speaker:kelsey`."#]],
+        );
+        check(
+            "/help dance",
+            expect![[r#"
+            [not_found]
+            There is no /dance command.
+
+            Did you mean: /bio, /quote, /talks, /ask, /help?"#]],
+        );
+    }
+
+    #[test]
+    fn explains_bad_input() {
+        check(
+            "/bio",
+            expect![[r#"
+            [invalid]
+            Whose bio? Try `/bio kelsey`."#]],
+        );
+        check(
+            "/dance",
+            expect![[r#"
+            [invalid]
+            There is no /dance command. Try /help."#]],
+        );
+    }
+}

@@ -69,7 +69,7 @@ const RERANKED: usize = 10;
 
 /// BM25 favours short passages; a quote worth sharing says something, so
 /// passages under about 40 words give up a little of their score.
-fn with_length(engine: &Engine, index: &KnowledgeIndex, hit: &crate::index::Hit) -> f32 {
+pub(super) fn with_length(engine: &Engine, index: &KnowledgeIndex, hit: &crate::index::Hit) -> f32 {
     let words = match index.target(hit) {
         Target::Quote(q) => engine.kb.quotes[*q].text.split_whitespace().count(),
         _ => 0,
