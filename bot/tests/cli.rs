@@ -1,0 +1,186 @@
+//! The `emcee` binary as operators and scripts use it: `ask` with arguments
+//! and on standard input, its JSON contract, `data check`, adding a speaker
+//! by dropping files into the data directory, and the errors people see.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// The repository's data directory.
+fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../data")
+}
+
+/// `emcee` with a clean environment: the seed data, the keynote's morning, no settings file.
+fn emcee(data: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_emcee"));
+    command
+        .env_clear()
+        .env("EMCEE_DATA_DIR", data)
+        .env("EMCEE_NOW", "2022-11-01T09:30:00+01:00")
+        .env("HOME", std::env::temp_dir())
+        .current_dir(std::env::temp_dir());
+    command
+}
+
+fn run(command: &mut Command, stdin: &str) -> Output {
+    let mut child = command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    assert!(output.status.success(), "emcee failed: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn json_lines(text: &str) -> Vec<serde_json::Value> {
+    text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+#[test]
+fn ask_answers_each_argument_as_text() {
+    let out = stdout(&run(emcee(&data_dir()).args(["ask", "/talks now", "/bio nobody-at-all"]), ""));
+    expect_test::expect![[r#"
+        On now
+
+        Tue 1 Nov 09:15–10:00 CET · Main Stage · Keynote: Software supply chain security — Kelsey Hightower
+
+        I don't know a speaker called “nobody-at-all”.
+
+        Did you mean: Kelsey Hightower, Marc Dillon, Andy Allred?
+
+    "#]]
+    .assert_eq(&out);
+}
+
+#[test]
+fn ask_json_follows_the_contract() {
+    let out = stdout(&run(emcee(&data_dir()).args(["ask", "--json", "/bio kelsey", "/talks next", "/quote wasm"]), ""));
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 3);
+    for line in &lines {
+        for field in ["query", "command", "status", "text", "sources"] {
+            assert!(line.get(field).is_some(), "{field} missing from {line}");
+        }
+        for source in line["sources"].as_array().unwrap() {
+            assert!(source["kind"].is_string() && source["title"].is_string(), "{source}");
+        }
+    }
+    assert_eq!((lines[0]["command"].as_str(), lines[0]["status"].as_str()), (Some("bio"), Some("ok")));
+    assert_eq!(lines[0]["sources"][0]["kind"], "bio");
+    let next = &lines[1]["sessions"][0];
+    assert_eq!(next["start"], "2022-11-01T11:00:00+01:00");
+    assert_eq!(next["room"], "Main Stage");
+    let quote = &lines[2];
+    assert_eq!(quote["sources"][0]["speaker"], "Kelsey Hightower");
+    assert_eq!(quote["sources"][0]["at"], "29:58");
+    assert_eq!(quote["sources"][0]["url"], "https://www.eficode.com/devops-podcast/kelsey-hightower");
+}
+
+#[test]
+fn ask_reads_one_query_per_line_from_stdin() {
+    let queries = "/help\n\nWhen is the supply chain keynote?\n/quote\n/frobnicate\nWhat is the capital of France?\n";
+    let out = stdout(&run(emcee(&data_dir()).args(["ask", "--json"]), queries));
+    let got: Vec<(String, String, String)> = json_lines(&out)
+        .iter()
+        .map(|l| {
+            (
+                l["query"].as_str().unwrap().into(),
+                l["command"].as_str().unwrap().into(),
+                l["status"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let want = [
+        ("/help", "help", "ok"),
+        ("When is the supply chain keynote?", "ask", "ok"),
+        ("/quote", "quote", "ok"),
+        ("/frobnicate", "help", "invalid"),
+        ("What is the capital of France?", "ask", "not_found"),
+    ];
+    let want: Vec<(String, String, String)> =
+        want.iter().map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string())).collect();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn a_speaker_is_added_by_dropping_files_into_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = |from: &str, to: &str| {
+        let target = dir.path().join(to);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(data_dir().join(from), target).unwrap();
+    };
+    copy("speakers/kelsey-hightower.txt", "speakers/kelsey-hightower.txt");
+    std::fs::write(
+        dir.path().join("speakers/ada-lovelace.txt"),
+        "= Ada Lovelace =\n\n- Occupation: Mathematician and writer\n- Handle: @countess\n\nAda Lovelace (born December 10, 1815) wrote the first published algorithm.\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("transcripts")).unwrap();
+    std::fs::write(dir.path().join("transcripts/notes.txt"), "Ada (00:05): The engine weaves algebraic patterns.\n")
+        .unwrap();
+    std::fs::write(
+        dir.path().join("transcripts/notes.toml"),
+        "title = \"Notes on the Analytical Engine\"\n[people.Ada]\nname = \"Ada Lovelace\"\nrole = \"speaker\"\n",
+    )
+    .unwrap();
+    let out = stdout(&run(emcee(dir.path()).args(["ask", "--json", "/bio countess", "/quote patterns", "/talks"]), ""));
+    let lines = json_lines(&out);
+    assert_eq!(lines[0]["title"], "Ada Lovelace");
+    assert!(lines[0]["text"].as_str().unwrap().contains("Born: December 10, 1815"));
+    assert_eq!(lines[1]["sources"][0]["speaker"], "Ada Lovelace");
+    assert_eq!(lines[1]["sources"][0]["title"], "Notes on the Analytical Engine");
+    assert_eq!(
+        (lines[2]["status"].as_str(), lines[2]["text"].as_str()),
+        (Some("not_found"), Some("There is no programme yet."))
+    );
+}
+
+#[test]
+fn data_check_lists_every_problem_with_file_and_line() {
+    let out = stdout(&run(emcee(&data_dir()).args(["data", "check"]), ""));
+    assert!(out.starts_with("3 speakers (1 with a biography), 1 transcripts,"), "{out}");
+    assert!(out.contains("devops-sauna-s3-kelsey-hightower.txt:33: malformed time `10:044`, read as 10:44"), "{out}");
+}
+
+#[test]
+fn errors_say_what_is_wrong_and_what_to_do() {
+    let missing = run(emcee(Path::new("/nonexistent/emcee-data")).args(["ask", "/help"]), "");
+    assert!(!missing.status.success());
+    let message = String::from_utf8_lossy(&missing.stderr);
+    assert!(
+        message.contains("there is no data directory at /nonexistent/emcee-data") && message.contains("EMCEE_DATA_DIR"),
+        "{message}"
+    );
+
+    let bad_clock = run(emcee(&data_dir()).env("EMCEE_NOW", "half past nine").args(["ask", "/talks now"]), "");
+    assert!(!bad_clock.status.success());
+    let message = String::from_utf8_lossy(&bad_clock.stderr);
+    assert!(message.contains("EMCEE_NOW is `half past nine`"), "{message}");
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("schedule.json"), "{\"schedule\": {\"conference\": \n  {\"title\": 7").unwrap();
+    let broken = run(emcee(dir.path()).args(["ask", "/talks"]), "");
+    let message = String::from_utf8_lossy(&broken.stderr);
+    assert!(
+        message.contains("schedule.json is not a schedule emcee can read") && message.contains("line 2"),
+        "{message}"
+    );
+}
+
+#[test]
+fn chat_answers_until_quit_and_keeps_history() {
+    let home = tempfile::tempdir().unwrap();
+    let out = stdout(&run(
+        emcee(&data_dir()).env("HOME", home.path()).arg("chat"),
+        "/bio kelsey\nHow old is Kelsey?\n/quit\n/help\n",
+    ));
+    assert!(out.contains("3 speakers, 223 quotes, 8 sessions"), "{out}");
+    assert!(out.contains("Born: February 27, 1981"), "{out}");
+    assert!(out.contains("Kelsey Hightower is 41"), "{out}");
+    assert!(!out.contains("emcee commands"), "input after /quit was answered: {out}");
+    let history = std::fs::read_to_string(home.path().join(".emcee_history")).unwrap();
+    assert!(history.contains("/bio kelsey") && history.contains("How old is Kelsey?"), "{history}");
+}
