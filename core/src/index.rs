@@ -1,10 +1,13 @@
 //! The full-text index: quote passages, biography sentences and facts, and
-//! sessions, in one Tantivy index held in RAM and built at start.
+//! sessions, held in RAM and built at start.
 //!
-//! Text is analysed with English stemming and positions, so `deploying`
-//! finds `deploy` and "quoted phrases" match as phrases. Users' query syntax
-//! never fails a command: queries are parsed leniently, and field syntax
-//! (`kind:bio`) is not available to them, so only the text is searchable.
+//! Each kind of document has an index of its own, so that a search for one
+//! kind never wades through the others (a conference has a few hundred
+//! sessions; the transcripts can hold a hundred thousand quotes). Text is
+//! analysed with English stemming and positions, so `deploying` finds
+//! `deploy` and "quoted phrases" match as phrases. Users' query syntax never
+//! fails a command: queries are parsed leniently, and field syntax
+//! (`speaker:x`) is not available to them, so only the text is searchable.
 
 use std::ops::Range;
 
@@ -14,15 +17,16 @@ use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, T
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
 };
-use tantivy::{Index, IndexWriter, Searcher, Term, doc};
+use tantivy::{DocSet, Index, IndexWriter, Searcher, TERMINATED, Term, doc};
 
 use crate::kb::KnowledgeBase;
 use crate::lemmas::IrregularVerbs;
 use crate::schedule::Schedule;
 use crate::text;
+use crate::typos::TypoIndex;
 
 const ANALYZER: &str = "emcee_en";
-/// Heap for the index writer: Tantivy's minimum for one thread.
+/// Heap for an index writer: Tantivy's minimum for one thread.
 const WRITER_HEAP: usize = 15_000_000;
 
 /// What an indexed document is.
@@ -34,12 +38,10 @@ pub enum DocKind {
 }
 
 impl DocKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            DocKind::Quote => "quote",
-            DocKind::Bio => "bio",
-            DocKind::Session => "session",
-        }
+    const ALL: [DocKind; 3] = [DocKind::Quote, DocKind::Bio, DocKind::Session];
+
+    fn part(self) -> usize {
+        self as usize
     }
 }
 
@@ -85,9 +87,11 @@ pub struct Filter<'a> {
 /// One search result.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Hit {
-    /// Index into [`KnowledgeIndex::targets`].
+    /// Index into the targets, for [`KnowledgeIndex::target`].
     pub target: usize,
     pub score: f32,
+    /// Where the document is: part, segment, document.
+    address: (u8, u32, u32),
 }
 
 /// The results of a search, and how they were found.
@@ -101,22 +105,25 @@ pub struct Found {
 #[derive(Clone, Copy)]
 struct Fields {
     text: Field,
-    kind: Field,
     speaker: Field,
     ord: Field,
 }
 
-/// The index and what each of its documents stands for.
-pub struct KnowledgeIndex {
+/// The index of one kind of document.
+struct Part {
     searcher: Searcher,
-    fields: Fields,
     parser: QueryParser,
-    /// Parsers allowing one and two typos per word, tried in turn when the exact search finds nothing.
-    fuzzy_parsers: [QueryParser; 2],
+    /// Per segment, per document: the index into the targets.
+    doc_targets: Vec<Vec<u32>>,
+}
+
+/// The indexes and what each of their documents stands for.
+pub struct KnowledgeIndex {
+    parts: Vec<Part>,
+    typos: TypoIndex,
+    fields: Fields,
     analyzer: TextAnalyzer,
     targets: Vec<Target>,
-    /// Per segment, per document: the index into `targets`.
-    doc_targets: Vec<Vec<u32>>,
 }
 
 impl std::fmt::Debug for KnowledgeIndex {
@@ -130,6 +137,8 @@ impl std::fmt::Debug for KnowledgeIndex {
 #[error("building the search index failed: {0}")]
 pub struct IndexError(#[from] tantivy::TantivyError);
 
+/// English words: lower-cased, accents folded, irregular past forms mapped to
+/// their base, then stemmed.
 pub(crate) fn analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
@@ -139,6 +148,9 @@ pub(crate) fn analyzer() -> TextAnalyzer {
         .filter(Stemmer::new(Language::English))
         .build()
 }
+
+/// A document to index: what it stands for, its text, its speakers' ids.
+type Entry = (Target, String, Vec<String>);
 
 impl KnowledgeIndex {
     /// Indexes every quote, biography sentence and fact, and session.
@@ -151,91 +163,37 @@ impl KnowledgeIndex {
         );
         let fields = Fields {
             text: builder.add_text_field("text", text_options),
-            kind: builder.add_text_field("kind", STRING),
             speaker: builder.add_text_field("speaker", STRING),
             ord: builder.add_u64_field("ord", FAST | INDEXED),
         };
-        let index = Index::create_in_ram(builder.build());
-        index.tokenizers().register(ANALYZER, analyzer());
-        let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_HEAP)?;
-        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        let schema = builder.build();
 
+        let quotes = kb
+            .quotes
+            .iter()
+            .enumerate()
+            .map(|(i, q)| (Target::Quote(i), q.text.clone(), vec![kb.speakers[q.speaker].id.clone()]));
+        let sessions = schedule.sessions.iter().enumerate().map(|(i, session)| {
+            let ids = session.speakers.iter().map(|n| text::slug(n)).collect();
+            (Target::Session(i), session_text(session), ids)
+        });
         let mut targets = Vec::new();
-        let mut add = |target: Target, text: &str, speakers: &[&str]| -> tantivy::Result<()> {
-            let mut document = doc!(
-                fields.text => text,
-                fields.kind => target.kind().as_str(),
-                fields.ord => targets.len() as u64,
-            );
-            for speaker in speakers {
-                document.add_text(fields.speaker, speaker);
-            }
-            writer.add_document(document)?;
-            targets.push(target);
-            Ok(())
-        };
-        for (i, quote) in kb.quotes.iter().enumerate() {
-            add(Target::Quote(i), &quote.text, &[&kb.speakers[quote.speaker].id])?;
-        }
-        for (s, speaker) in kb.speakers.iter().enumerate() {
-            let id = speaker.id.as_str();
-            let mut sentence = |section: Option<&str>, text: &str| {
-                let target = Target::Bio(BioSentence {
-                    speaker: s,
-                    section: section.map(str::to_string),
-                    text: text.to_string(),
-                });
-                add(target, text, &[id])
+        let mut parts = Vec::new();
+        for kind in DocKind::ALL {
+            let entries: Box<dyn Iterator<Item = Entry>> = match kind {
+                DocKind::Quote => Box::new(quotes.clone()),
+                DocKind::Bio => Box::new(bio_sentences(kb).into_iter()),
+                DocKind::Session => Box::new(sessions.clone()),
             };
-            for (key, value) in &speaker.facts {
-                sentence(None, &format!("{} — {key}: {value}.", speaker.name))?;
-            }
-            for line in text::sentences(&speaker.summary) {
-                sentence(None, line)?;
-            }
-            for section in &speaker.sections {
-                for paragraph in &section.paragraphs {
-                    for line in text::sentences(paragraph) {
-                        sentence(Some(&section.title), line)?;
-                    }
-                }
-            }
+            parts.push(Part::build(&schema, fields, entries, &mut targets)?);
         }
-        for (i, session) in schedule.sessions.iter().enumerate() {
-            let body = session_text(session);
-            let ids: Vec<String> = session.speakers.iter().map(|n| text::slug(n)).collect();
-            let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-            add(Target::Session(i), &body, &refs)?;
-        }
-        writer.commit()?;
-        drop(writer);
-
-        let reader = index.reader_builder().reload_policy(tantivy::ReloadPolicy::Manual).try_into()?;
-        let searcher = reader.searcher();
-        let mut doc_targets = Vec::new();
-        for segment in searcher.segment_readers() {
-            let column = segment.fast_fields().u64("ord")?;
-            let ords = (0..segment.max_doc()).map(|d| column.first(d).unwrap_or(0) as u32).collect();
-            doc_targets.push(ords);
-        }
-        let parser = QueryParser::for_index(&index, vec![fields.text]);
-        let fuzzy = |distance| {
-            let mut parser = QueryParser::for_index(&index, vec![fields.text]);
-            parser.set_field_fuzzy(fields.text, false, distance, true);
-            parser
-        };
-        let fuzzy_parsers = [fuzzy(1), fuzzy(2)];
-        Ok(KnowledgeIndex { searcher, fields, parser, fuzzy_parsers, analyzer: analyzer(), targets, doc_targets })
+        let typos = TypoIndex::build(parts.iter().flat_map(|p| p.words(fields.text)).collect::<Vec<_>>());
+        Ok(KnowledgeIndex { parts, typos, fields, analyzer: analyzer(), targets })
     }
 
-    /// What each document stands for, by [`Hit::target`].
+    /// What a hit stands for.
     pub fn target(&self, hit: &Hit) -> &Target {
         &self.targets[hit.target]
-    }
-
-    /// What the document with this [`Hit::target`] stands for.
-    pub fn target_at(&self, target: usize) -> &Target {
-        &self.targets[target]
     }
 
     /// The number of indexed documents.
@@ -247,55 +205,103 @@ impl KnowledgeIndex {
         self.targets.is_empty()
     }
 
-    /// The best `limit` documents for `query` (BM25), exact first and, when
-    /// that finds nothing, with one and then two typos allowed per word.
+    /// The best `limit` documents for `query` (BM25). When the words as
+    /// typed find nothing, each word the index does not hold is replaced by
+    /// the indexed words nearest to it (see [`crate::typos`]) and the search
+    /// runs again. Without a kind in the filter, every kind is searched and
+    /// the best of each merged by score.
     pub fn search(&self, query: &str, filter: Filter<'_>, limit: usize) -> Found {
         let query = sanitize(query);
         if query.trim().is_empty() {
             return Found::default();
         }
-        let exact = self.run(self.parser.parse_query_lenient(&query).0, filter, limit);
-        if !exact.is_empty() {
-            return Found { hits: exact, typos: 0 };
+        let hits = self.search_parts(filter, limit, |part| part.parser.parse_query_lenient(&query).0);
+        if !hits.is_empty() {
+            return Found { hits, typos: 0 };
         }
-        for (typos, parser) in (1..).zip(&self.fuzzy_parsers) {
-            let hits = self.run(parser.parse_query_lenient(&query).0, filter, limit);
-            if !hits.is_empty() {
-                return Found { hits, typos };
+        let (corrected, typos) = self.corrected(&query);
+        if corrected.is_empty() {
+            return Found::default();
+        }
+        let hits = self.search_parts(filter, limit, |_| {
+            let clauses: Vec<(Occur, Box<dyn Query>)> = corrected
+                .iter()
+                .map(|word| {
+                    let term = Term::from_field_text(self.fields.text, word);
+                    (Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)) as Box<dyn Query>)
+                })
+                .collect();
+            Box::new(BooleanQuery::new(clauses))
+        });
+        Found { hits, typos }
+    }
+
+    /// The best `limit` documents for `query`, as typed.
+    pub fn search_exact(&self, query: &str, filter: Filter<'_>, limit: usize) -> Vec<Hit> {
+        let query = sanitize(query);
+        self.search_parts(filter, limit, |part| part.parser.parse_query_lenient(&query).0)
+    }
+
+    fn search_parts(&self, filter: Filter<'_>, limit: usize, query: impl Fn(&Part) -> Box<dyn Query>) -> Vec<Hit> {
+        let kinds: &[DocKind] = match &filter.kind {
+            Some(kind) => std::slice::from_ref(kind),
+            None => &DocKind::ALL,
+        };
+        let mut hits = Vec::new();
+        for kind in kinds {
+            let part = &self.parts[kind.part()];
+            hits.extend(part.run(kind.part(), query(part), self.fields, filter.speaker, limit));
+        }
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score));
+        hits.truncate(limit);
+        hits
+    }
+
+    /// The query's words with each one the index lacks replaced by its
+    /// nearest indexed words, and the most typos any replacement took.
+    fn corrected(&self, query: &str) -> (Vec<String>, u8) {
+        let mut words = Vec::new();
+        let mut typos = 0;
+        for term in self.terms(query) {
+            let corrections = self.typos.corrections(&term, 3);
+            if corrections.is_empty() {
+                words.push(term);
+            } else {
+                let nearest = corrections[0].1;
+                typos = typos.max(nearest as u8);
+                words.extend(corrections.iter().filter(|c| c.1 == nearest).map(|c| c.0.to_string()));
             }
         }
-        Found::default()
+        (words, typos)
     }
 
-    /// Every document that passes `filter`, unranked, up to `limit`.
-    pub fn all(&self, filter: Filter<'_>, limit: usize) -> Vec<Hit> {
-        self.run(Box::new(tantivy::query::AllQuery), filter, limit)
-    }
-
-    fn run(&self, query: Box<dyn Query>, filter: Filter<'_>, limit: usize) -> Vec<Hit> {
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
-        // Filters match without adding to the score.
-        let mut filter_on = |field: Field, value: &str| {
-            let term = TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic);
-            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(term), 0.0))));
-        };
-        if let Some(kind) = filter.kind {
-            filter_on(self.fields.kind, kind.as_str());
+    /// For each hit, which of `terms` its document holds: bit `i` for `terms[i]`
+    /// (the first 64). Read from the index's postings, not by re-reading the text.
+    pub fn terms_held(&self, hits: &[Hit], terms: &[String]) -> Vec<u64> {
+        let mut held = vec![0u64; hits.len()];
+        let mut order: Vec<usize> = (0..hits.len()).collect();
+        order.sort_by_key(|&i| hits[i].address);
+        for group in
+            order.chunk_by(|&a, &b| hits[a].address.0 == hits[b].address.0 && hits[a].address.1 == hits[b].address.1)
+        {
+            let (part, segment, _) = hits[group[0]].address;
+            let reader = self.parts[part as usize].searcher.segment_reader(segment);
+            let Ok(inverted) = reader.inverted_index(self.fields.text) else { continue };
+            for (bit, term) in terms.iter().take(64).enumerate() {
+                let term = Term::from_field_text(self.fields.text, term);
+                let Ok(Some(mut postings)) = inverted.read_postings(&term, IndexRecordOption::Basic) else { continue };
+                for &i in group {
+                    let doc = hits[i].address.2;
+                    if postings.doc() < doc && postings.seek(doc) == TERMINATED {
+                        break;
+                    }
+                    if postings.doc() == doc {
+                        held[i] |= 1 << bit;
+                    }
+                }
+            }
         }
-        if let Some(speaker) = filter.speaker {
-            filter_on(self.fields.speaker, speaker);
-        }
-        let query = BooleanQuery::new(clauses);
-        let top = match self.searcher.search(&query, &TopDocs::with_limit(limit.max(1))) {
-            Ok(top) => top,
-            Err(_) => return Vec::new(),
-        };
-        top.into_iter()
-            .map(|(score, address)| Hit {
-                target: self.doc_targets[address.segment_ord as usize][address.doc_id as usize] as usize,
-                score,
-            })
-            .collect()
+        held
     }
 
     /// The stemmed, lower-cased words of `text`, as the index sees them.
@@ -317,8 +323,7 @@ impl KnowledgeIndex {
         let mut ranges: Vec<Range<usize>> = Vec::new();
         while let Some(token) = stream.next() {
             let hit = terms.iter().any(|t| {
-                t == &token.text
-                    || (typos > 0 && t.len() > 3 && strsim::damerau_levenshtein(t, &token.text) <= typos as usize)
+                t == &token.text || (typos > 0 && t.len() > 3 && strsim::osa_distance(t, &token.text) <= typos as usize)
             });
             if hit {
                 ranges.push(token.offset_from..token.offset_to);
@@ -327,13 +332,112 @@ impl KnowledgeIndex {
         ranges
     }
 
-    /// Inverse document frequency of a stemmed term: how much finding it says.
-    /// Terms in no document weigh the most.
+    /// Inverse document frequency of a stemmed term over every document:
+    /// how much finding it says. Terms in no document weigh the most.
     pub fn idf(&self, term: &str) -> f32 {
-        let n = self.searcher.num_docs() as f32;
-        let df = self.searcher.doc_freq(&Term::from_field_text(self.fields.text, term)).unwrap_or(0) as f32;
+        let term = Term::from_field_text(self.fields.text, term);
+        let (mut n, mut df) = (0.0f32, 0.0f32);
+        for part in &self.parts {
+            n += part.searcher.num_docs() as f32;
+            df += part.searcher.doc_freq(&term).unwrap_or(0) as f32;
+        }
         (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
     }
+}
+
+impl Part {
+    fn build(
+        schema: &Schema,
+        fields: Fields,
+        entries: impl Iterator<Item = Entry>,
+        targets: &mut Vec<Target>,
+    ) -> Result<Part, IndexError> {
+        let index = Index::create_in_ram(schema.clone());
+        index.tokenizers().register(ANALYZER, analyzer());
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_HEAP)?;
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        for (target, body, speakers) in entries {
+            let mut document = doc!(fields.text => body, fields.ord => targets.len() as u64);
+            for speaker in speakers {
+                document.add_text(fields.speaker, speaker);
+            }
+            writer.add_document(document)?;
+            targets.push(target);
+        }
+        writer.commit()?;
+        drop(writer);
+        let reader = index.reader_builder().reload_policy(tantivy::ReloadPolicy::Manual).try_into()?;
+        let searcher = reader.searcher();
+        let mut doc_targets = Vec::new();
+        for segment in searcher.segment_readers() {
+            let column = segment.fast_fields().u64("ord")?;
+            doc_targets.push((0..segment.max_doc()).map(|d| column.first(d).unwrap_or(0) as u32).collect());
+        }
+        Ok(Part { searcher, parser: QueryParser::for_index(&index, vec![fields.text]), doc_targets })
+    }
+
+    /// Every word in this part's text, as indexed.
+    fn words(&self, text: Field) -> Vec<String> {
+        let mut words = Vec::new();
+        for segment in self.searcher.segment_readers() {
+            let Ok(inverted) = segment.inverted_index(text) else { continue };
+            let Ok(mut stream) = inverted.terms().stream() else { continue };
+            while stream.advance() {
+                if let Ok(word) = std::str::from_utf8(stream.key()) {
+                    words.push(word.to_string());
+                }
+            }
+        }
+        words
+    }
+
+    fn run(&self, part: usize, query: Box<dyn Query>, fields: Fields, speaker: Option<&str>, limit: usize) -> Vec<Hit> {
+        let query: Box<dyn Query> = match speaker {
+            None => query,
+            Some(speaker) => {
+                // The speaker filter matches without adding to the score.
+                let term = TermQuery::new(Term::from_field_text(fields.speaker, speaker), IndexRecordOption::Basic);
+                let filter: Box<dyn Query> = Box::new(ConstScoreQuery::new(Box::new(term), 0.0));
+                Box::new(BooleanQuery::new(vec![(Occur::Must, query), (Occur::Must, filter)]))
+            }
+        };
+        let Ok(top) = self.searcher.search(&query, &TopDocs::with_limit(limit.max(1))) else {
+            return Vec::new();
+        };
+        top.into_iter()
+            .map(|(score, address)| Hit {
+                target: self.doc_targets[address.segment_ord as usize][address.doc_id as usize] as usize,
+                score,
+                address: (part as u8, address.segment_ord, address.doc_id),
+            })
+            .collect()
+    }
+}
+
+/// Every biography's facts, summary sentences and section sentences.
+fn bio_sentences(kb: &KnowledgeBase) -> Vec<Entry> {
+    let mut entries = Vec::new();
+    for (s, speaker) in kb.speakers.iter().enumerate() {
+        let mut add = |section: Option<&str>, text: String| {
+            let target =
+                Target::Bio(BioSentence { speaker: s, section: section.map(str::to_string), text: text.clone() });
+            entries.push((target, text, vec![speaker.id.clone()]));
+        };
+        for (key, value) in &speaker.facts {
+            add(None, format!("{} — {key}: {value}.", speaker.name));
+        }
+        for line in text::sentences(&speaker.summary) {
+            add(None, line.to_string());
+        }
+        for section in &speaker.sections {
+            for paragraph in &section.paragraphs {
+                for line in text::sentences(paragraph) {
+                    add(Some(&section.title), line.to_string());
+                }
+            }
+        }
+    }
+    entries
 }
 
 /// The searchable text of a session: title, subtitle, speakers, room, track and abstract.
@@ -350,7 +454,7 @@ pub fn session_text(session: &crate::schedule::Session) -> String {
     parts.iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join(". ")
 }
 
-/// Removes what would let a user address a field (`kind:bio`): only the
+/// Removes what would let a user address a field (`speaker:x`): only the
 /// text is searchable.
 fn sanitize(query: &str) -> String {
     query.replace(':', " ")
@@ -390,8 +494,9 @@ mod tests {
         for query in ["kind:bio", "((", "\"unclosed", "AND OR", "wasm^^2", "-", "*", "[1 TO"] {
             let _ = top_quote(&kb, &index, query);
         }
-        let found = index.search("kind:bio", Filter { kind: Some(DocKind::Quote), speaker: None }, 5);
-        assert!(found.hits.iter().all(|h| index.target(h).kind() == DocKind::Quote));
+        let found =
+            index.search("speaker:marc", Filter { kind: Some(DocKind::Quote), speaker: Some("andy-allred") }, 50);
+        assert!(found.hits.iter().all(|h| matches!(index.target(h), Target::Quote(q) if kb.quotes[*q].speaker == 2)));
     }
 
     #[test]
@@ -411,6 +516,24 @@ mod tests {
         for hit in &found.hits {
             let Target::Quote(i) = index.target(hit) else { panic!() };
             assert_eq!(kb.speakers[kb.quotes[*i].speaker].name, "Andy Allred");
+        }
+    }
+
+    #[test]
+    fn reads_which_terms_each_hit_holds() {
+        let (kb, index) = seed();
+        let terms = index.terms("sandbox browser kubernetes");
+        let found = index.search("sandbox browser kubernetes", Filter::default(), 10);
+        let held = index.terms_held(&found.hits, &terms);
+        for (hit, held) in found.hits.iter().zip(held) {
+            let text = match index.target(hit) {
+                Target::Quote(q) => kb.quotes[*q].text.clone(),
+                Target::Bio(b) => b.text.clone(),
+                Target::Session(_) => unreachable!("no sessions in this index"),
+            };
+            let words = index.terms(&text);
+            let expected = terms.iter().enumerate().filter(|(_, t)| words.contains(t)).fold(0, |m, (i, _)| m | 1 << i);
+            assert_eq!(held, expected, "{text}");
         }
     }
 

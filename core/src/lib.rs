@@ -15,6 +15,7 @@ pub mod render;
 pub mod reply;
 pub mod schedule;
 pub mod text;
+pub mod typos;
 
 pub use command::{Command, CommandKind, ParseError, parse};
 pub use engine::{Context, Engine, INTERNAL_ERROR};

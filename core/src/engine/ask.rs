@@ -18,7 +18,7 @@ use std::sync::LazyLock;
 
 use super::{Context, Engine};
 use crate::command::CommandKind;
-use crate::index::{DocKind, Filter, KnowledgeIndex, Target};
+use crate::index::{DocKind, Filter, Hit, KnowledgeIndex, Target};
 use crate::reply::{Reply, Source, SourceKind, Status};
 use crate::text;
 
@@ -26,8 +26,8 @@ use crate::text;
 pub(super) const CONFIDENT: f32 = 0.65;
 /// Added to candidates of the kind the question asks for.
 const PREFERRED_KIND_BONUS: f32 = 0.05;
-/// How many candidates are scored.
-const CANDIDATES: usize = 24;
+/// How many candidates of each kind are scored.
+const CANDIDATES_PER_KIND: usize = 12;
 
 /// Words that carry no content in a question.
 const STOPWORDS: &[&str] = &[
@@ -229,7 +229,7 @@ fn cue_of(words: &[&str]) -> Cue {
 /// One scored candidate answer.
 #[derive(Debug, Clone)]
 struct Candidate {
-    target: usize,
+    hit: Hit,
     score: f32,
     source_doc: String,
 }
@@ -280,28 +280,24 @@ pub(super) fn answer(engine: &Engine, index: &KnowledgeIndex, question: &str, ct
         None
     };
     let query = terms.join(" ");
-    // The preferred kind is searched on its own so that it is not crowded
-    // out, then everything, so that a better answer of another kind still wins.
+    // Each kind is searched on its own so that none crowds out another.
     let mut hits = Vec::new();
-    if kind.is_some() {
-        hits = index.search(&query, Filter { kind, speaker: speaker_id.as_deref() }, CANDIDATES).hits;
+    for each in [DocKind::Quote, DocKind::Bio, DocKind::Session] {
+        let filter = Filter { kind: Some(each), speaker: speaker_id.as_deref() };
+        hits.extend(index.search_exact(&query, filter, CANDIDATES_PER_KIND));
     }
-    for hit in index.search(&query, Filter { kind: None, speaker: speaker_id.as_deref() }, CANDIDATES).hits {
-        if !hits.iter().any(|h| h.target == hit.target) {
-            hits.push(hit);
-        }
-    }
-    let total: f32 = terms.iter().map(|t| index.idf(t)).sum();
+    let weights: Vec<f32> = terms.iter().map(|t| index.idf(t)).collect();
+    let total: f32 = weights.iter().sum();
+    let held = index.terms_held(&hits, &terms);
     let top_bm25 = hits.iter().map(|h| h.score).fold(f32::EPSILON, f32::max);
     let mut candidates: Vec<Candidate> = hits
         .iter()
-        .map(|hit| {
+        .zip(held)
+        .map(|(hit, held)| {
             let target = index.target(hit);
-            let text = target_text(engine, target);
-            let present: HashSet<String> = index.terms(&text).into_iter().collect();
-            let covered: f32 = terms.iter().filter(|t| present.contains(*t)).map(|t| index.idf(t)).sum();
+            let covered: f32 = weights.iter().enumerate().filter(|(i, _)| held & (1 << i) != 0).map(|(_, w)| w).sum();
             let mut score = covered / total;
-            if !cue_fits(cue, target, &text) {
+            if !cue_fits(cue, target, &target_text(engine, target)) {
                 score *= 0.5;
             }
             if Some(target.kind()) == kind {
@@ -309,7 +305,7 @@ pub(super) fn answer(engine: &Engine, index: &KnowledgeIndex, question: &str, ct
             }
             // BM25, with the preference for quotes that say something, only breaks near-ties.
             score += 0.05 * super::quote::with_length(engine, index, hit) / top_bm25;
-            Candidate { target: hit.target, score, source_doc: source_doc(engine, target) }
+            Candidate { hit: *hit, score, source_doc: source_doc(engine, target) }
         })
         .collect();
     candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
@@ -317,8 +313,7 @@ pub(super) fn answer(engine: &Engine, index: &KnowledgeIndex, question: &str, ct
         return dont_know(engine, question, person.map(|p| p.name.as_str()));
     };
     let support = candidates.iter().find(|c| c.source_doc != best.source_doc && c.score >= CONFIDENT).cloned();
-    let targets: Vec<&Target> =
-        std::iter::once(&best).chain(support.as_ref()).map(|c| index.target_at(c.target)).collect();
+    let targets: Vec<&Target> = std::iter::once(&best).chain(support.as_ref()).map(|c| index.target(&c.hit)).collect();
     compose(engine, index, &targets, &terms, cue == Cue::Opinion)
 }
 

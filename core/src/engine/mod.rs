@@ -151,7 +151,8 @@ impl Engine {
                 reply.suggestions = names;
                 Err(Box::new(reply))
             }
-            Resolution::None { closest } => {
+            Resolution::None => {
+                let closest = self.directory.closest(query, 3);
                 let mut reply =
                     Reply::message(kind, Status::NotFound, format!("I don't know a speaker called “{query}”."));
                 reply.suggestions = closest.iter().map(|&p| self.directory.people[p].name.clone()).collect();

@@ -87,6 +87,8 @@ pub struct KnowledgeBase {
     pub transcripts: Vec<Transcript>,
     pub quotes: Vec<Quote>,
     pub warnings: Vec<Warning>,
+    /// Per speaker, the transcripts they speak in, by index.
+    pub spoken_in: Vec<Vec<usize>>,
 }
 
 impl KnowledgeBase {
@@ -123,6 +125,7 @@ impl KnowledgeBase {
             let t = transcript::parse_transcript(&doc.path, &doc.text, meta, &mut kb.warnings);
             kb.add_transcript(t);
         }
+        kb.index_appearances();
         kb
     }
 
@@ -170,14 +173,38 @@ impl KnowledgeBase {
     /// The transcripts a speaker talks in, with their role there.
     pub fn appearances(&self, speaker: usize) -> Vec<(&Transcript, Option<&str>)> {
         let name = &self.speakers[speaker].name;
-        self.transcripts
+        self.spoken_in[speaker]
             .iter()
-            .filter_map(|t| {
-                let person = t.meta.people.values().find(|p| &p.name == name);
-                let speaks = t.turns.iter().any(|turn| &turn.speaker == name);
-                (person.is_some() || speaks).then(|| (t, person.and_then(|p| p.role.as_deref())))
+            .map(|&i| {
+                let t = &self.transcripts[i];
+                let role = t.meta.people.values().find(|p| &p.name == name).and_then(|p| p.role.as_deref());
+                (t, role)
             })
             .collect()
+    }
+
+    /// Fills [`KnowledgeBase::spoken_in`]: the transcripts each speaker has a
+    /// turn in or is named in the metadata of.
+    fn index_appearances(&mut self) {
+        let mut spoken_in = vec![Vec::new(); self.speakers.len()];
+        for quote in &self.quotes {
+            let seen: &mut Vec<usize> = &mut spoken_in[quote.speaker];
+            if seen.last() != Some(&quote.transcript) {
+                seen.push(quote.transcript);
+            }
+        }
+        for (i, t) in self.transcripts.iter().enumerate() {
+            for person in t.meta.people.values() {
+                if let Some(s) = self.speaker_by_name(&person.name) {
+                    spoken_in[s].push(i);
+                }
+            }
+        }
+        for list in &mut spoken_in {
+            list.sort_unstable();
+            list.dedup();
+        }
+        self.spoken_in = spoken_in;
     }
 }
 

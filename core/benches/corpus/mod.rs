@@ -1,0 +1,92 @@
+//! A deterministic corpus for benchmarks: the seed documents plus generated
+//! transcripts of one-sentence turns drawn from the seed transcript's own
+//! vocabulary, so term frequencies look like real talk.
+
+use emcee_core::kb::{Documents, TranscriptDocument};
+
+const SEED_BIO: &str = include_str!("../../../data/speakers/kelsey-hightower.txt");
+const SEED_TRANSCRIPT: &str = include_str!("../../../data/transcripts/devops-sauna-s3-kelsey-hightower.txt");
+const SEED_META: &str = include_str!("../../../data/transcripts/devops-sauna-s3-kelsey-hightower.toml");
+pub const SAMPLE_SCHEDULE: &[u8] = include_bytes!("../../../data/schedule.json");
+
+/// Turns per generated transcript; each turn is one sentence, so one quote.
+const TURNS_PER_TRANSCRIPT: usize = 1_000;
+
+/// xorshift64*: small, fast and the same on every machine.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// A number in `0..n`, skewed towards small values so that some words are common.
+    fn skewed(&mut self, n: usize) -> usize {
+        let unit = (self.next() >> 11) as f64 / (1u64 << 53) as f64;
+        ((unit * unit) * n as f64) as usize
+    }
+}
+
+/// The seed documents alone.
+pub fn seed_documents() -> Documents {
+    Documents {
+        bios: vec![("kelsey-hightower.txt".into(), SEED_BIO.into())],
+        transcripts: vec![TranscriptDocument {
+            path: "sauna.txt".into(),
+            text: SEED_TRANSCRIPT.into(),
+            meta_path: "sauna.toml".into(),
+            meta: Some(SEED_META.into()),
+        }],
+    }
+}
+
+/// The seed documents plus about `quotes` generated quotes.
+pub fn generated_documents(quotes: usize) -> Documents {
+    let mut vocabulary: Vec<String> = SEED_TRANSCRIPT
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| w.len() >= 3)
+        .map(str::to_ascii_lowercase)
+        .collect();
+    vocabulary.sort();
+    vocabulary.dedup();
+    let mut rng = Rng(0x5EED_1234_ABCD_0001);
+    // Shuffle so that the skew does not favour the alphabet's start.
+    for i in (1..vocabulary.len()).rev() {
+        vocabulary.swap(i, rng.next() as usize % (i + 1));
+    }
+    let mut docs = seed_documents();
+    let speakers = ["Alex", "Blake", "Casey", "Devon"];
+    for t in 0..quotes.div_ceil(TURNS_PER_TRANSCRIPT) {
+        let mut text = String::with_capacity(TURNS_PER_TRANSCRIPT * 120);
+        for turn in 0..TURNS_PER_TRANSCRIPT.min(quotes - t * TURNS_PER_TRANSCRIPT) {
+            let words = 8 + rng.next() as usize % 18;
+            let mut sentence: Vec<&str> =
+                (0..words).map(|_| vocabulary[rng.skewed(vocabulary.len())].as_str()).collect();
+            let first = sentence[0];
+            let capital = format!("{}{}", first[..1].to_ascii_uppercase(), &first[1..]);
+            sentence[0] = &capital;
+            let seconds = turn * 7;
+            text.push_str(&format!(
+                "{} ({:02}:{:02}): {}.\n\n",
+                speakers[turn % speakers.len()],
+                seconds / 60,
+                seconds % 60,
+                sentence.join(" ")
+            ));
+        }
+        let mut meta = format!("title = \"Generated conversation {t}\"\nshow = \"Benchmark FM\"\n");
+        for name in speakers {
+            meta.push_str(&format!("[people.{name}]\nname = \"{name} Example{t}\"\nrole = \"guest\"\n"));
+        }
+        docs.transcripts.push(TranscriptDocument {
+            path: format!("generated-{t}.txt"),
+            text,
+            meta_path: format!("generated-{t}.toml"),
+            meta: Some(meta),
+        });
+    }
+    docs
+}

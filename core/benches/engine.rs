@@ -1,0 +1,125 @@
+//! Each command in the engine, on the seed knowledge base and on a generated
+//! corpus of 100,000 quotes.
+//!
+//! First a latency report (p50, p99 and max over many calls of each
+//! command's queries, the numbers the product's targets are stated in), then
+//! criterion's measurements. `cargo bench -p emcee-core --bench engine`.
+
+mod corpus;
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{BenchmarkId, Criterion};
+use emcee_core::{Context, Engine, KnowledgeBase, Schedule};
+
+/// Queries for each command: names, typos, topics, phrases, filters, misses.
+const QUERIES: &[(&str, &[&str])] = &[
+    ("bio", &["/bio kelsey", "/bio Kelsey Hightower", "/bio hightwoer", "/bio andy", "/bio nobody"]),
+    ("quote", &["/quote wasm", "/quote \"muscle memory\"", "/quote sleep speaker:andy", "/quote", "/quote sandboxng"]),
+    ("talks", &["/talks now", "/talks next", "/talks today", "/talks kelsey", "/talks supply chain"]),
+    (
+        "ask",
+        &[
+            "When was Kelsey born?",
+            "What does Kelsey think about Wasm?",
+            "When is the supply chain keynote?",
+            "What was Kelsey's first open-source project?",
+            "What is Kelsey's favorite food?",
+        ],
+    ),
+];
+
+fn engine(docs: &emcee_core::Documents) -> Engine {
+    let kb = KnowledgeBase::build(docs);
+    let schedule = emcee_core::schedule::parse_frab_json(corpus::SAMPLE_SCHEDULE).unwrap_or_else(|_| Schedule::empty());
+    let engine = Engine::new(kb, schedule);
+    engine.warm().expect("index builds");
+    engine
+}
+
+fn context(seed: u64) -> Context {
+    Context { now: "2022-11-01T08:30:00Z".parse().unwrap(), seed }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// Calls each command's queries in turn `rounds` times and prints
+/// percentiles per command, and with `--per-query` per query as well.
+fn latency_report(label: &str, engine: &Engine, rounds: usize, per_query: bool) {
+    println!("{label}: latency per command over {rounds} rounds of its queries");
+    println!("  {:<44} {:>10} {:>10} {:>10}", "", "p50", "p99", "max");
+    for (command, queries) in QUERIES {
+        let mut all = Vec::with_capacity(rounds * queries.len());
+        let mut each: Vec<Vec<Duration>> = vec![Vec::with_capacity(rounds); queries.len()];
+        for round in 0..rounds {
+            for (q, query) in queries.iter().enumerate() {
+                let ctx = context(round as u64);
+                let start = Instant::now();
+                black_box(engine.answer_line(black_box(query), &ctx));
+                let took = start.elapsed();
+                all.push(took);
+                each[q].push(took);
+            }
+        }
+        let line = |name: &str, samples: &mut Vec<Duration>| {
+            samples.sort();
+            println!(
+                "  {:<44} {:>10.1?} {:>10.1?} {:>10.1?}",
+                name,
+                percentile(samples, 0.5),
+                percentile(samples, 0.99),
+                samples[samples.len() - 1]
+            );
+        };
+        line(command, &mut all);
+        if per_query {
+            for (query, samples) in queries.iter().zip(&mut each) {
+                line(&format!("    {query}"), samples);
+            }
+        }
+    }
+}
+
+fn bench(c: &mut Criterion, label: &str, engine: &Engine) {
+    let mut group = c.benchmark_group(label);
+    for (command, queries) in QUERIES {
+        group.bench_with_input(BenchmarkId::from_parameter(command), queries, |b, queries| {
+            let mut i = 0u64;
+            b.iter(|| {
+                i += 1;
+                let query = queries[i as usize % queries.len()];
+                black_box(engine.answer_line(black_box(query), &context(i)))
+            })
+        });
+    }
+    group.finish();
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick-report");
+    let per_query = std::env::args().any(|a| a == "--per-query");
+    let seed = engine(&corpus::seed_documents());
+    println!("seed knowledge base: {} quotes", seed.knowledge().quotes.len());
+    latency_report("seed", &seed, if quick { 200 } else { 2_000 }, per_query);
+
+    let docs = corpus::generated_documents(100_000);
+    let start = Instant::now();
+    let large = engine(&docs);
+    println!("100k corpus: {} quotes, parsed and indexed in {:.2?}", large.knowledge().quotes.len(), start.elapsed());
+    latency_report("100k", &large, if quick { 50 } else { 400 }, per_query);
+    if quick {
+        return;
+    }
+
+    let mut criterion = Criterion::default()
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+        .sample_size(30)
+        .configure_from_args();
+    bench(&mut criterion, "seed", &seed);
+    bench(&mut criterion, "100k", &large);
+    criterion.final_summary();
+}
