@@ -223,23 +223,25 @@ impl KnowledgeIndex {
         if corrected.is_empty() {
             return Found::default();
         }
-        let hits = self.search_parts(filter, limit, |_| {
-            let clauses: Vec<(Occur, Box<dyn Query>)> = corrected
-                .iter()
-                .map(|word| {
-                    let term = Term::from_field_text(self.fields.text, word);
-                    (Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)) as Box<dyn Query>)
-                })
-                .collect();
-            Box::new(BooleanQuery::new(clauses))
-        });
-        Found { hits, typos }
+        Found { hits: self.search_terms(&corrected, filter, limit), typos }
     }
 
-    /// The best `limit` documents for `query`, as typed.
-    pub fn search_exact(&self, query: &str, filter: Filter<'_>, limit: usize) -> Vec<Hit> {
-        let query = sanitize(query);
-        self.search_parts(filter, limit, |part| part.parser.parse_query_lenient(&query).0)
+    /// The best `limit` documents holding any of `terms` (already analysed,
+    /// as [`KnowledgeIndex::terms`] gives them), by BM25.
+    pub fn search_terms(&self, terms: &[String], filter: Filter<'_>, limit: usize) -> Vec<Hit> {
+        self.search_parts(filter, limit, |_| self.any_of(terms))
+    }
+
+    /// A query for documents holding any of `terms`.
+    fn any_of(&self, terms: &[String]) -> Box<dyn Query> {
+        let clauses: Vec<(Occur, Box<dyn Query>)> = terms
+            .iter()
+            .map(|word| {
+                let term = Term::from_field_text(self.fields.text, word);
+                (Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)) as Box<dyn Query>)
+            })
+            .collect();
+        Box::new(BooleanQuery::new(clauses))
     }
 
     fn search_parts(&self, filter: Filter<'_>, limit: usize, query: impl Fn(&Part) -> Box<dyn Query>) -> Vec<Hit> {

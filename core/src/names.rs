@@ -17,12 +17,24 @@ pub struct Person {
     pub speaker: Option<usize>,
     /// Folded full name, then folded aliases.
     keys: Vec<String>,
+    /// Every word of every name, as the index analyses it, so that a
+    /// question's words can be told from the names in it.
+    pub stems: Vec<String>,
 }
 
 impl Person {
-    /// Every name the person goes by, as one text.
-    pub fn keys_text(&self) -> String {
-        self.keys.join(" ")
+    fn new(name: &str, speaker: Option<usize>, keys: Vec<String>) -> Person {
+        let mut analyzer = crate::index::analyzer();
+        let mut stems = Vec::new();
+        for key in &keys {
+            let mut stream = analyzer.token_stream(key);
+            while let Some(token) = stream.next() {
+                if !stems.contains(&token.text) {
+                    stems.push(token.text.clone());
+                }
+            }
+        }
+        Person { name: name.to_string(), speaker, keys, stems }
     }
 }
 
@@ -47,7 +59,7 @@ impl Directory {
         for (i, speaker) in kb.speakers.iter().enumerate() {
             let mut keys = vec![text::fold(&speaker.name)];
             keys.extend(speaker.aliases.iter().map(|a| text::fold(a)));
-            people.push(Person { name: speaker.name.clone(), speaker: Some(i), keys });
+            people.push(Person::new(&speaker.name, Some(i), keys));
         }
         for session in &schedule.sessions {
             for name in &session.speakers {
@@ -61,7 +73,7 @@ impl Directory {
                     keys.push(words[0].to_string());
                     keys.push(words[words.len() - 1].to_string());
                 }
-                people.push(Person { name: name.clone(), speaker: None, keys });
+                people.push(Person::new(name, None, keys));
             }
         }
         Directory { people }

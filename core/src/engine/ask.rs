@@ -27,7 +27,7 @@ pub(super) const CONFIDENT: f32 = 0.65;
 /// Added to candidates of the kind the question asks for.
 const PREFERRED_KIND_BONUS: f32 = 0.05;
 /// How many candidates of each kind are scored.
-const CANDIDATES_PER_KIND: usize = 12;
+const CANDIDATES_PER_KIND: usize = 8;
 
 /// Words that carry no content in a question.
 const STOPWORDS: &[&str] = &[
@@ -231,7 +231,7 @@ fn cue_of(words: &[&str]) -> Cue {
 struct Candidate {
     hit: Hit,
     score: f32,
-    source_doc: String,
+    source_doc: SourceDoc,
 }
 
 pub(super) fn answer(engine: &Engine, index: &KnowledgeIndex, question: &str, ctx: &Context) -> Reply {
@@ -239,8 +239,7 @@ pub(super) fn answer(engine: &Engine, index: &KnowledgeIndex, question: &str, ct
     let words: Vec<&str> = folded.split(' ').collect();
     let cue = cue_of(&words);
     let person = engine.directory.mentioned_in(question).first().map(|&p| &engine.directory.people[p]);
-    let name_stems: HashSet<String> =
-        person.map(|p| index.terms(&p.keys_text()).into_iter().collect()).unwrap_or_default();
+    let name_stems: HashSet<String> = person.map(|p| p.stems.iter().cloned().collect()).unwrap_or_default();
     let asks_session = words.iter().any(|w| SESSION_WORDS.contains(w) && *w != "on");
     let mut terms: Vec<String> = Vec::new();
     for term in index.terms(question) {
@@ -279,12 +278,11 @@ pub(super) fn answer(engine: &Engine, index: &KnowledgeIndex, question: &str, ct
     } else {
         None
     };
-    let query = terms.join(" ");
     // Each kind is searched on its own so that none crowds out another.
     let mut hits = Vec::new();
     for each in [DocKind::Quote, DocKind::Bio, DocKind::Session] {
         let filter = Filter { kind: Some(each), speaker: speaker_id.as_deref() };
-        hits.extend(index.search_exact(&query, filter, CANDIDATES_PER_KIND));
+        hits.extend(index.search_terms(&terms, filter, CANDIDATES_PER_KIND));
     }
     let weights: Vec<f32> = terms.iter().map(|t| index.idf(t)).collect();
     let total: f32 = weights.iter().sum();
@@ -386,11 +384,18 @@ fn target_text<'a>(engine: &'a Engine, target: &'a Target) -> std::borrow::Cow<'
 }
 
 /// Which document a candidate comes from, so that support comes from another.
-fn source_doc(engine: &Engine, target: &Target) -> String {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SourceDoc {
+    Transcript(usize),
+    Bio(usize),
+    Schedule,
+}
+
+fn source_doc(engine: &Engine, target: &Target) -> SourceDoc {
     match target {
-        Target::Quote(i) => format!("transcript {}", engine.kb.quotes[*i].transcript),
-        Target::Bio(sentence) => format!("bio {}", sentence.speaker),
-        Target::Session(_) => String::from("schedule"),
+        Target::Quote(i) => SourceDoc::Transcript(engine.kb.quotes[*i].transcript),
+        Target::Bio(sentence) => SourceDoc::Bio(sentence.speaker),
+        Target::Session(_) => SourceDoc::Schedule,
     }
 }
 

@@ -48,7 +48,7 @@ struct RandomPool {
 impl RandomPool {
     fn build(kb: &KnowledgeBase) -> RandomPool {
         let mut pool = RandomPool::default();
-        let long = |q: &crate::kb::Quote| q.text.split_whitespace().count() >= quote::RANDOM_MIN_WORDS;
+        let long = |q: &crate::kb::Quote| q.words >= quote::RANDOM_MIN_WORDS;
         for (i, q) in kb.quotes.iter().enumerate() {
             if long(q) {
                 pool.all.push(i);

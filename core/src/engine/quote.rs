@@ -71,7 +71,7 @@ const RERANKED: usize = 10;
 /// passages under about 40 words give up a little of their score.
 pub(super) fn with_length(engine: &Engine, index: &KnowledgeIndex, hit: &crate::index::Hit) -> f32 {
     let words = match index.target(hit) {
-        Target::Quote(q) => engine.kb.quotes[*q].text.split_whitespace().count(),
+        Target::Quote(q) => engine.kb.quotes[*q].words,
         _ => 0,
     };
     hit.score * (words.min(40) as f32 / 40.0).powf(0.3)

@@ -78,6 +78,8 @@ pub struct Quote {
     pub at_label: String,
     pub line: usize,
     pub text: String,
+    /// Words in `text`.
+    pub words: usize,
 }
 
 /// Everything the bot knows about people and what they said.
@@ -144,6 +146,7 @@ impl KnowledgeBase {
                     at_label: turn.at.map(transcript::clock).unwrap_or_else(|| turn.at_label.clone()),
                     line: turn.line,
                     text: text.to_string(),
+                    words: text.split_whitespace().count(),
                 });
             }
         }
