@@ -63,7 +63,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         }
         Command::Ask { json, queries } => {
             let dispatcher = Dispatcher::new(loaded.into_engine(), settings.clock());
-            terminal::ask(&dispatcher, &queries, json)
+            terminal::ask(&dispatcher, &settings, &queries, json)
         }
     }
 }

@@ -30,6 +30,8 @@ pub struct Settings {
     pub history_file: Option<PathBuf>,
     /// `text` or `json` log lines on standard error.
     pub log_format: LogFormat,
+    /// Who runs the terminal adapter: the OS user.
+    pub operator: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,7 +81,9 @@ impl Settings {
         let history_file = raw
             .history_file
             .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".emcee_history")));
-        Ok(Settings { data_dir: raw.data_dir, now, history_file, log_format })
+        let operator =
+            std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| String::from("operator"));
+        Ok(Settings { data_dir: raw.data_dir, now, history_file, log_format, operator })
     }
 
     pub fn clock(&self) -> Clock {

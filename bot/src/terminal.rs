@@ -15,22 +15,18 @@ use crate::config::Settings;
 use crate::dispatch::{Dispatcher, Origin, Platform};
 
 /// The terminal user, as the dispatch path sees them.
-fn origin() -> Origin {
+fn origin(settings: &Settings) -> Origin {
     Origin {
         platform: Platform::Terminal,
         workspace: String::new(),
         channel: String::from("terminal"),
-        user: os_user(),
+        user: settings.operator.clone(),
     }
-}
-
-fn os_user() -> String {
-    std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| String::from("operator"))
 }
 
 /// `emcee chat`.
 pub fn chat(dispatcher: &Dispatcher, settings: &Settings) -> anyhow::Result<()> {
-    let origin = origin();
+    let origin = origin(settings);
     let engine = dispatcher.engine();
     let kb = engine.knowledge();
     println!(
@@ -78,8 +74,8 @@ pub fn chat(dispatcher: &Dispatcher, settings: &Settings) -> anyhow::Result<()> 
 }
 
 /// `emcee ask [--json] [QUERY ...]`. Exits non-zero only when output fails.
-pub fn ask(dispatcher: &Dispatcher, queries: &[String], json: bool) -> anyhow::Result<ExitCode> {
-    let origin = origin();
+pub fn ask(dispatcher: &Dispatcher, settings: &Settings, queries: &[String], json: bool) -> anyhow::Result<ExitCode> {
+    let origin = origin(settings);
     let stdout = io::stdout();
     let marks = if !json && stdout.is_terminal() { Marks::ANSI_BOLD } else { Marks::NONE };
     let mut out = BufWriter::new(stdout.lock());
