@@ -1,14 +1,18 @@
-//! The command line: `emcee chat`, `emcee ask`, `emcee data check`.
+//! The command line: `emcee chat`, `ask`, `stats`, `usage prune|forget`, `data check`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
 use crate::config::Settings;
-use crate::dispatch::Dispatcher;
-use crate::{knowledge, terminal};
+use crate::dispatch::{Dispatcher, Usage};
+use crate::store::Store;
+use crate::usage::spill::{SPILL_FILE, Spill};
+use crate::usage::{UserKeyer, writer};
+use crate::{knowledge, report, terminal};
 
 /// emcee: the conference bot that knows who is speaking, what they said and what is on next.
 #[derive(Debug, Parser)]
@@ -35,10 +39,42 @@ enum Command {
         #[arg(value_name = "QUERY")]
         queries: Vec<String>,
     },
+    /// How the bot was used: commands, platforms, days, top and unanswered queries, latency.
+    Stats {
+        /// The window: 90m, 24h, 7d, 2w, a date (2026-11-01), an RFC 3339 instant, or all.
+        #[arg(long, default_value = emcee_core::stats::DEFAULT_SINCE)]
+        since: String,
+        /// One JSON object for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Retention and privacy of the usage log.
+    Usage {
+        #[command(subcommand)]
+        command: UsageCommand,
+    },
     /// Work with the knowledge base in the data directory.
     Data {
         #[command(subcommand)]
         command: DataCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UsageCommand {
+    /// Delete usage events older than a window (90d, 12w, a date, …).
+    Prune {
+        #[arg(long, value_name = "WINDOW")]
+        older_than: String,
+    },
+    /// Delete every usage event of one person, found by recomputing their key.
+    Forget {
+        /// discord, slack or terminal.
+        #[arg(long)]
+        platform: String,
+        /// The person's user id on that platform.
+        #[arg(long)]
+        user: String,
     },
 }
 
@@ -52,18 +88,119 @@ pub fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     let settings = Settings::load(cli.config.as_deref())?;
     crate::config::init_logging(&settings);
-    let loaded = knowledge::load(&settings.data_dir)
-        .with_context(|| format!("reading the knowledge base in {}", settings.data_dir.display()))?;
-    match cli.command {
-        Command::Data { command: DataCommand::Check } => Ok(knowledge::check(&loaded)),
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let result = runtime.block_on(run_command(cli.command, settings));
+    // A read of standard input may still be blocked on a thread that would
+    // hold a normal shutdown open; the usage log has already been flushed.
+    runtime.shutdown_background();
+    result
+}
+
+async fn run_command(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Data { command: DataCommand::Check } => {
+            let loaded = load_knowledge(&settings)?;
+            Ok(knowledge::check(&loaded))
+        }
         Command::Chat => {
-            let dispatcher = Dispatcher::new(loaded.into_engine(), settings.clock());
-            terminal::chat(&dispatcher, &settings)?;
-            Ok(ExitCode::SUCCESS)
+            let (dispatcher, writer) = dispatcher(&settings)?;
+            let dispatcher = Arc::new(dispatcher);
+            let result = terminal::chat(dispatcher.clone(), &settings).await;
+            drop(dispatcher);
+            finish(writer).await;
+            result.map(|()| ExitCode::SUCCESS)
         }
         Command::Ask { json, queries } => {
-            let dispatcher = Dispatcher::new(loaded.into_engine(), settings.clock());
-            terminal::ask(&dispatcher, &settings, &queries, json)
+            let (dispatcher, writer) = dispatcher(&settings)?;
+            let result = terminal::ask(&dispatcher, &settings, &queries, json).await;
+            drop(dispatcher);
+            finish(writer).await;
+            result
         }
+        Command::Stats { since, json } => {
+            let store = open_store(&settings).await?;
+            let now = settings.clock().now();
+            let from = emcee_core::stats::parse_since(&since, now).map_err(anyhow::Error::msg)?;
+            let summary = store.summary(from, now).await.context("reading usage statistics")?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&summary)?);
+            } else {
+                print!("{}", report::tables(&summary));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Usage { command: UsageCommand::Prune { older_than } } => {
+            let store = open_store(&settings).await?;
+            let before =
+                emcee_core::stats::parse_since(&older_than, settings.clock().now()).map_err(anyhow::Error::msg)?;
+            let deleted = store.prune(before).await.context("deleting old usage events")?;
+            println!("deleted {deleted} usage events from before {before}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Usage { command: UsageCommand::Forget { platform, user } } => {
+            let store = open_store(&settings).await?;
+            let keyer = UserKeyer::load(settings.usage_key.as_deref(), &settings.state_dir)?;
+            let deleted =
+                store.forget(&keyer.key(&platform, &user)).await.context("deleting the person's usage events")?;
+            println!("deleted {deleted} usage events of that {platform} user");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn load_knowledge(settings: &Settings) -> anyhow::Result<knowledge::Loaded> {
+    knowledge::load(&settings.data_dir)
+        .with_context(|| format!("reading the knowledge base in {}", settings.data_dir.display()))
+}
+
+/// The engine, and the usage log behind the dispatch path with its writer task.
+fn dispatcher(settings: &Settings) -> anyhow::Result<(Dispatcher, tokio::task::JoinHandle<()>)> {
+    let engine = Arc::new(load_knowledge(settings)?.into_engine());
+    let store = Store::open(&settings.database_url)?;
+    let keyer = UserKeyer::load(settings.usage_key.as_deref(), &settings.state_dir)?;
+    let spill = Spill::new(settings.state_dir.join(SPILL_FILE));
+    let (log, writer) = writer::start(store.clone(), spill, writer::Options::default());
+    let usage = Usage { log, keyer, store, store_queries: settings.usage_store_queries };
+    Ok((Dispatcher::new(engine, settings.clock(), Some(usage)), writer))
+}
+
+/// Waits for the usage writer to flush; it bounds its own time.
+async fn finish(writer: tokio::task::JoinHandle<()>) {
+    if let Err(error) = writer.await {
+        tracing::error!("the usage writer failed: {error}");
+    }
+}
+
+/// The store for an operator's command: it must answer now.
+async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+    let store = Store::open(&settings.database_url)?;
+    store.migrate().await.with_context(|| {
+        format!("cannot reach the usage database at {} (DATABASE_URL)", redact(&settings.database_url))
+    })?;
+    Ok(store)
+}
+
+/// A database URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}{}:***{}", &url[..scheme + 3], user, &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hides_passwords_in_database_urls() {
+        assert_eq!(super::redact("postgres://emcee:s3cret@db:5432/emcee"), "postgres://emcee:***@db:5432/emcee");
+        assert_eq!(super::redact("sqlite://emcee.db"), "sqlite://emcee.db");
     }
 }

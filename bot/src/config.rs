@@ -17,6 +17,10 @@ struct Raw {
     now: Option<String>,
     history_file: Option<PathBuf>,
     log_format: String,
+    database_url: Option<String>,
+    state_dir: Option<PathBuf>,
+    usage_key: Option<String>,
+    usage_store_queries: bool,
 }
 
 /// Validated settings.
@@ -32,7 +36,20 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// Who runs the terminal adapter: the OS user.
     pub operator: String,
+    /// `DATABASE_URL`: `postgres://…`, or the embedded SQLite file by default.
+    pub database_url: String,
+    /// Where the generated usage key and the usage spill file live: beside
+    /// the SQLite file, or the working directory for Postgres.
+    pub state_dir: PathBuf,
+    /// `EMCEE_USAGE_KEY`: the secret user keys are made with; generated into
+    /// `state_dir` when unset.
+    pub usage_key: Option<String>,
+    /// Whether the usage log keeps what was asked, or only which command.
+    pub usage_store_queries: bool,
 }
+
+/// The database when `DATABASE_URL` is unset.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://emcee.db";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
@@ -44,8 +61,10 @@ impl Settings {
     pub fn load(file: Option<&Path>) -> anyhow::Result<Settings> {
         dotenvy::dotenv().ok();
         let file = file.map(Path::to_path_buf).or_else(|| std::env::var_os("EMCEE_CONFIG").map(PathBuf::from));
-        let mut builder =
-            config::Config::builder().set_default("data_dir", "data")?.set_default("log_format", "text")?;
+        let mut builder = config::Config::builder()
+            .set_default("data_dir", "data")?
+            .set_default("log_format", "text")?
+            .set_default("usage_store_queries", true)?;
         builder = match &file {
             Some(path) => {
                 if !path.exists() {
@@ -59,6 +78,10 @@ impl Settings {
         builder = builder.add_source(
             config::Environment::with_prefix("EMCEE").prefix_separator("_").separator("__").try_parsing(false),
         );
+        // Platform secrets keep the names their platforms' own documentation uses.
+        if let Ok(url) = std::env::var("DATABASE_URL") {
+            builder = builder.set_override("database_url", url)?;
+        }
         let raw: Raw = builder
             .build()
             .and_then(|c| c.try_deserialize())
@@ -81,9 +104,27 @@ impl Settings {
         let history_file = raw
             .history_file
             .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".emcee_history")));
+        let database_url =
+            raw.database_url.filter(|u| !u.trim().is_empty()).unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
+        let state_dir = raw.state_dir.unwrap_or_else(|| {
+            crate::store::Store::sqlite_file(&database_url)
+                .and_then(|file| file.parent().map(PathBuf::from))
+                .filter(|dir| !dir.as_os_str().is_empty())
+                .unwrap_or_else(|| PathBuf::from("."))
+        });
         let operator =
             std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| String::from("operator"));
-        Ok(Settings { data_dir: raw.data_dir, now, history_file, log_format, operator })
+        Ok(Settings {
+            data_dir: raw.data_dir,
+            now,
+            history_file,
+            log_format,
+            operator,
+            database_url,
+            state_dir,
+            usage_key: raw.usage_key,
+            usage_store_queries: raw.usage_store_queries,
+        })
     }
 
     pub fn clock(&self) -> Clock {
@@ -110,7 +151,16 @@ mod tests {
     use super::*;
 
     fn raw(now: Option<&str>, log_format: &str) -> Raw {
-        Raw { data_dir: "data".into(), now: now.map(str::to_string), history_file: None, log_format: log_format.into() }
+        Raw {
+            data_dir: "data".into(),
+            now: now.map(str::to_string),
+            history_file: None,
+            log_format: log_format.into(),
+            database_url: None,
+            state_dir: None,
+            usage_key: None,
+            usage_store_queries: true,
+        }
     }
 
     #[test]
@@ -121,5 +171,14 @@ mod tests {
         assert!(error.to_string().contains("EMCEE_NOW is `tomorrow`"), "{error}");
         let error = Settings::validate(raw(None, "xml")).unwrap_err();
         assert!(error.to_string().contains("use `text` or `json`"), "{error}");
+    }
+
+    #[test]
+    fn keeps_state_beside_the_sqlite_file() {
+        let settings = Settings::validate(raw(None, "text")).unwrap();
+        assert_eq!((settings.database_url.as_str(), settings.state_dir.to_str()), (DEFAULT_DATABASE_URL, Some(".")));
+        let mut elsewhere = raw(None, "text");
+        elsewhere.database_url = Some("sqlite:///var/lib/emcee/usage.db".into());
+        assert_eq!(Settings::validate(elsewhere).unwrap().state_dir, PathBuf::from("/var/lib/emcee"));
     }
 }

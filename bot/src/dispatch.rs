@@ -1,9 +1,17 @@
-//! The one path every adapter's command takes: who asked and where, the
-//! time and a seed for the engine, and the engine's reply.
+//! The one path every adapter's command takes: parse, check permission,
+//! answer (the engine for knowledge, the store for usage statistics), and
+//! log usage — without ever waiting on the database for the log.
 
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use emcee_core::command::{self, Command, CommandKind};
+use emcee_core::reply::Status;
 use emcee_core::{Context, Engine, Reply};
 
 use crate::clock::Clock;
+use crate::store::Store;
+use crate::usage::{UsageEvent, UsageLog, UserKeyer};
 
 /// Where a command came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,8 +20,10 @@ pub struct Origin {
     /// Discord guild or Slack team; empty in the terminal.
     pub workspace: String,
     pub channel: String,
-    /// The platform's user id (the OS user in the terminal).
+    /// The platform's user id (the OS user in the terminal). Never stored.
     pub user: String,
+    /// Whether the adapter found this user to be an organiser.
+    pub organiser: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,25 +39,48 @@ impl Platform {
     }
 }
 
+/// The usage log and what it needs.
+pub struct Usage {
+    pub log: UsageLog,
+    pub keyer: UserKeyer,
+    pub store: Store,
+    /// Whether events keep the query text.
+    pub store_queries: bool,
+}
+
+/// How long `/stats` waits for the database.
+const STATS_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// Answers commands for every adapter.
 pub struct Dispatcher {
-    engine: Engine,
+    engine: Arc<Engine>,
     clock: Clock,
+    usage: Option<Usage>,
 }
 
 impl Dispatcher {
-    pub fn new(engine: Engine, clock: Clock) -> Dispatcher {
-        Dispatcher { engine, clock }
+    pub fn new(engine: Arc<Engine>, clock: Clock, usage: Option<Usage>) -> Dispatcher {
+        Dispatcher { engine, clock, usage }
     }
 
     pub fn engine(&self) -> &Engine {
         &self.engine
     }
 
-    /// Answers one line of input from `origin`.
-    pub fn answer(&self, origin: &Origin, line: &str) -> Reply {
-        let ctx = Context { now: self.clock.now(), seed: seed() };
-        let reply = self.engine.answer_line(line, &ctx);
+    /// Answers one line of input from `origin`, and logs it.
+    pub async fn answer(&self, origin: &Origin, line: &str) -> Reply {
+        let started = Instant::now();
+        let now = self.clock.now();
+        let ctx = Context { now, seed: seed() };
+        let reply = match command::parse(line) {
+            Err(e) => Reply::message(e.kind, Status::Invalid, e.message),
+            Ok(Command::Stats { since }) => self.stats(origin, since.as_deref(), now).await,
+            Ok(cmd) => self.engine.answer(&cmd, &ctx),
+        };
+        if reply.status == Status::Error {
+            let detail = self.engine.warm().err().map(|e| e.to_string()).unwrap_or_default();
+            tracing::error!(command = reply.command.as_str(), "failed to answer `{line}`: {detail}");
+        }
         tracing::debug!(
             platform = origin.platform.as_str(),
             workspace = %origin.workspace,
@@ -56,11 +89,61 @@ impl Dispatcher {
             status = reply.status.as_str(),
             "answered"
         );
-        if reply.status == emcee_core::Status::Error {
-            let detail = self.engine.warm().err().map(|e| e.to_string()).unwrap_or_default();
-            tracing::error!(command = reply.command.as_str(), "the engine failed to answer `{line}`: {detail}");
+        if let Some(usage) = &self.usage {
+            usage.log.record(UsageEvent {
+                event_id: uuid::Uuid::now_v7().to_string(),
+                occurred_at: now.as_second(),
+                platform: origin.platform.as_str().to_string(),
+                workspace: origin.workspace.clone(),
+                channel: origin.channel.clone(),
+                user_key: usage.keyer.key(origin.platform.as_str(), &origin.user),
+                command: reply.command.as_str().to_string(),
+                query: usage.store_queries.then(|| line.trim().to_string()),
+                status: reply.status.as_str().to_string(),
+                result_count: i32::try_from(reply.result_count).unwrap_or(i32::MAX),
+                latency_us: i64::try_from(started.elapsed().as_micros()).unwrap_or(i64::MAX),
+                source_kind: reply.sources.first().map(|s| s.kind.as_str().to_string()),
+            });
         }
         reply
+    }
+
+    /// `/stats [since]`: organisers only, from the usage store.
+    async fn stats(&self, origin: &Origin, since: Option<&str>, now: jiff::Timestamp) -> Reply {
+        if !origin.organiser {
+            return Reply::message(CommandKind::Stats, Status::Denied, "Only organisers can see usage statistics.");
+        }
+        let Some(usage) = &self.usage else {
+            return self.engine.answer(&Command::Stats { since: since.map(str::to_string) }, &Context { now, seed: 0 });
+        };
+        let from = match emcee_core::stats::parse_since(since.unwrap_or(emcee_core::stats::DEFAULT_SINCE), now) {
+            Ok(from) => from,
+            Err(message) => return Reply::message(CommandKind::Stats, Status::Invalid, message),
+        };
+        match tokio::time::timeout(STATS_TIMEOUT, async {
+            usage.store.migrate().await?;
+            usage.store.summary(from, now).await
+        })
+        .await
+        {
+            Ok(Ok(summary)) => emcee_core::stats::reply(&summary),
+            Ok(Err(error)) => {
+                tracing::error!("usage statistics failed: {error:#}");
+                Reply::message(
+                    CommandKind::Stats,
+                    Status::Error,
+                    "The usage database is not answering; try again soon.",
+                )
+            }
+            Err(_) => {
+                tracing::error!("usage statistics took longer than {STATS_TIMEOUT:?}");
+                Reply::message(
+                    CommandKind::Stats,
+                    Status::Error,
+                    "The usage database is not answering; try again soon.",
+                )
+            }
+        }
     }
 }
 

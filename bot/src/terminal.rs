@@ -2,8 +2,9 @@
 //! `emcee ask`, which answers queries from its arguments or from standard
 //! input, as text or as one JSON object per line for scripts.
 
-use std::io::{self, BufRead, BufWriter, IsTerminal, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use emcee_core::render::{self, Marks};
@@ -21,11 +22,19 @@ fn origin(settings: &Settings) -> Origin {
         workspace: String::new(),
         channel: String::from("terminal"),
         user: settings.operator.clone(),
+        organiser: true,
     }
 }
 
-/// `emcee chat`.
-pub fn chat(dispatcher: &Dispatcher, settings: &Settings) -> anyhow::Result<()> {
+/// `emcee chat`. The line editor blocks, so it runs on a thread of its own
+/// and hands each line to the async dispatch path.
+pub async fn chat(dispatcher: Arc<Dispatcher>, settings: &Settings) -> anyhow::Result<()> {
+    let settings = settings.clone();
+    let runtime = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || chat_loop(&dispatcher, &settings, &runtime)).await?
+}
+
+fn chat_loop(dispatcher: &Dispatcher, settings: &Settings, runtime: &tokio::runtime::Handle) -> anyhow::Result<()> {
     let origin = origin(settings);
     let engine = dispatcher.engine();
     let kb = engine.knowledge();
@@ -62,7 +71,7 @@ pub fn chat(dispatcher: &Dispatcher, settings: &Settings) -> anyhow::Result<()> 
         if matches!(line, "/quit" | "/exit" | "quit" | "exit") {
             break;
         }
-        let reply = dispatcher.answer(&origin, line);
+        let reply = runtime.block_on(dispatcher.answer(&origin, line));
         println!("{}\n", render::plain_text(&reply, marks));
     }
     if let Some(history) = &settings.history_file
@@ -73,33 +82,48 @@ pub fn chat(dispatcher: &Dispatcher, settings: &Settings) -> anyhow::Result<()> 
     Ok(())
 }
 
-/// `emcee ask [--json] [QUERY ...]`. Exits non-zero only when output fails.
-pub fn ask(dispatcher: &Dispatcher, settings: &Settings, queries: &[String], json: bool) -> anyhow::Result<ExitCode> {
+/// `emcee ask [--json] [QUERY ...]`. Stops early, flushing what it has, on
+/// Ctrl-C or SIGTERM.
+pub async fn ask(
+    dispatcher: &Dispatcher,
+    settings: &Settings,
+    queries: &[String],
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    use tokio::io::AsyncBufReadExt;
+
     let origin = origin(settings);
     let stdout = io::stdout();
     let marks = if !json && stdout.is_terminal() { Marks::ANSI_BOLD } else { Marks::NONE };
     let mut out = BufWriter::new(stdout.lock());
-    let answer = |query: &str, out: &mut BufWriter<io::StdoutLock<'_>>| -> io::Result<()> {
-        let reply = dispatcher.answer(&origin, query);
+    let mut write = |query: &str, reply: &Reply| -> io::Result<()> {
         if json {
-            serde_json::to_writer(&mut *out, &AnswerJson::new(query, &reply))?;
+            serde_json::to_writer(&mut out, &AnswerJson::new(query, reply))?;
             out.write_all(b"\n")
         } else {
-            writeln!(out, "{}\n", render::plain_text(&reply, marks))
+            writeln!(out, "{}\n", render::plain_text(reply, marks))
         }
     };
+    let stop = crate::shutdown::signal();
+    tokio::pin!(stop);
     if queries.is_empty() {
-        let stdin = io::stdin();
-        for line in stdin.lock().lines() {
-            let line = line.context("reading queries from standard input")?;
+        let mut lines = tokio::io::BufReader::new(tokio::io::stdin()).lines();
+        loop {
+            let line = tokio::select! {
+                line = lines.next_line() => line.context("reading queries from standard input")?,
+                () = &mut stop => break,
+            };
+            let Some(line) = line else { break };
             if line.trim().is_empty() {
                 continue;
             }
-            answer(&line, &mut out).context("writing the answer")?;
+            let reply = dispatcher.answer(&origin, &line).await;
+            write(&line, &reply).context("writing the answer")?;
         }
     } else {
         for query in queries {
-            answer(query, &mut out).context("writing the answer")?;
+            let reply = dispatcher.answer(&origin, query).await;
+            write(query, &reply).context("writing the answer")?;
         }
     }
     out.flush().context("writing the answers")?;

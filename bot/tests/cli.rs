@@ -11,15 +11,22 @@ fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../data")
 }
 
-/// `emcee` with a clean environment: the seed data, the keynote's morning, no settings file.
+/// `emcee` with a clean environment: the seed data, the keynote's morning, no
+/// settings file, and its database and state in a folder of its own.
 fn emcee(data: &Path) -> Command {
+    let home = tempfile::tempdir().unwrap().keep();
+    emcee_in(data, &home)
+}
+
+fn emcee_in(data: &Path, home: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_emcee"));
     command
         .env_clear()
         .env("EMCEE_DATA_DIR", data)
         .env("EMCEE_NOW", "2022-11-01T09:30:00+01:00")
-        .env("HOME", std::env::temp_dir())
-        .current_dir(std::env::temp_dir());
+        .env("HOME", home)
+        .env("USER", "operator-jo")
+        .current_dir(home);
     command
 }
 
@@ -174,13 +181,100 @@ fn errors_say_what_is_wrong_and_what_to_do() {
 fn chat_answers_until_quit_and_keeps_history() {
     let home = tempfile::tempdir().unwrap();
     let out = stdout(&run(
-        emcee(&data_dir()).env("HOME", home.path()).arg("chat"),
-        "/bio kelsey\nHow old is Kelsey?\n/quit\n/help\n",
+        emcee_in(&data_dir(), home.path()).arg("chat"),
+        "/bio kelsey\nHow old is Kelsey?\n/stats\n/quit\n/help\n",
     ));
     assert!(out.contains("3 speakers, 223 quotes, 8 sessions"), "{out}");
     assert!(out.contains("Born: February 27, 1981"), "{out}");
     assert!(out.contains("Kelsey Hightower is 41"), "{out}");
+    // The log is written in the background, so the chat's own commands may not be counted yet.
+    assert!(out.contains("Usage since Tue 25 Oct 2022 08:30 UTC"), "the operator may see /stats: {out}");
     assert!(!out.contains("emcee commands"), "input after /quit was answered: {out}");
     let history = std::fs::read_to_string(home.path().join(".emcee_history")).unwrap();
     assert!(history.contains("/bio kelsey") && history.contains("How old is Kelsey?"), "{history}");
+}
+
+#[test]
+fn usage_is_logged_and_reported_then_pruned_and_forgotten() {
+    let home = tempfile::tempdir().unwrap();
+    stdout(&run(emcee_in(&data_dir(), home.path()).args(["ask", "/bio kelsey", "What is the Wi-Fi password?"]), ""));
+    stdout(&run(
+        emcee_in(&data_dir(), home.path()).args(["ask", "--json"]),
+        "/quote wasm\nWhat is the Wi-Fi password?\n",
+    ));
+    assert!(home.path().join("emcee.db").exists() && home.path().join("usage.key").exists());
+
+    let json: serde_json::Value = serde_json::from_str(&stdout(&run(
+        emcee_in(&data_dir(), home.path()).args(["stats", "--since", "all", "--json"]),
+        "",
+    )))
+    .unwrap();
+    assert_eq!(json["total"], 4);
+    assert_eq!(json["users"], 1);
+    assert_eq!(json["unanswered"][0]["name"], "what is the wi-fi password?");
+    assert_eq!(json["unanswered"][0]["events"], 2);
+
+    let table = stdout(&run(emcee_in(&data_dir(), home.path()).args(["stats", "--since", "all"]), ""));
+    assert!(table.starts_with("4 commands from 1 people"), "{table}");
+    assert!(table.contains("| ask     |        2 |"), "{table}");
+
+    let pruned = stdout(&run(emcee_in(&data_dir(), home.path()).args(["usage", "prune", "--older-than", "1d"]), ""));
+    assert!(pruned.starts_with("deleted 0 usage events"), "events of the pinned morning are not a day old: {pruned}");
+    let forgot = stdout(&run(
+        emcee_in(&data_dir(), home.path()).args(["usage", "forget", "--platform", "terminal", "--user", "operator-jo"]),
+        "",
+    ));
+    assert_eq!(forgot, "deleted 4 usage events of that terminal user\n");
+    let json: serde_json::Value = serde_json::from_str(&stdout(&run(
+        emcee_in(&data_dir(), home.path()).args(["stats", "--since", "all", "--json"]),
+        "",
+    )))
+    .unwrap();
+    assert_eq!(json["total"], 0);
+}
+
+#[test]
+fn a_database_that_is_down_never_costs_a_reply() {
+    let home = tempfile::tempdir().unwrap();
+    let out = stdout(&run(
+        emcee_in(&data_dir(), home.path()).env("DATABASE_URL", "postgres://emcee@127.0.0.1:9/emcee").args([
+            "ask",
+            "--json",
+            "/bio kelsey",
+        ]),
+        "",
+    ));
+    assert_eq!(json_lines(&out)[0]["status"], "ok");
+    let spilled = std::fs::read_to_string(home.path().join("usage-spill.jsonl")).unwrap();
+    assert_eq!(spilled.lines().count(), 1, "{spilled}");
+    assert!(spilled.contains("\"command\":\"bio\"") && !spilled.contains("operator-jo"), "{spilled}");
+}
+
+#[test]
+fn sigterm_stops_a_batch_and_keeps_its_usage() {
+    let home = tempfile::tempdir().unwrap();
+    let mut child = emcee_in(&data_dir(), home.path())
+        .args(["ask", "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"/bio kelsey\n/talks now\n").unwrap();
+    stdin.flush().unwrap();
+    // Standard input stays open: only the signal ends the batch.
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let output = child.wait_with_output().unwrap();
+    drop(stdin);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 2);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&run(
+        emcee_in(&data_dir(), home.path()).args(["stats", "--since", "all", "--json"]),
+        "",
+    )))
+    .unwrap();
+    assert_eq!(json["total"], 2);
 }

@@ -6,6 +6,7 @@
 //! /talks [now|next|today|tomorrow|<date>|<speaker>|<room>|<track>|<text>]
 //! /ask <question>          (text without a leading `/` is a question too)
 //! /help [command]
+//! /stats [since]           (organisers: 90m, 24h, 7d, 2w, a date, or all)
 //! ```
 //!
 //! Every platform hands its input to [`parse`] as one line; Discord's options
@@ -24,6 +25,7 @@ pub enum Command {
     Talks { query: Option<String> },
     Ask { question: String },
     Help { topic: Option<String> },
+    Stats { since: Option<String> },
 }
 
 /// The command families, as logged and as scripts see them.
@@ -61,6 +63,7 @@ impl Command {
             Command::Talks { .. } => CommandKind::Talks,
             Command::Ask { .. } => CommandKind::Ask,
             Command::Help { .. } => CommandKind::Help,
+            Command::Stats { .. } => CommandKind::Stats,
         }
     }
 }
@@ -109,6 +112,7 @@ pub fn parse(input: &str) -> Result<Command, ParseError> {
             Some(question) => Ok(Command::Ask { question }),
             None => Err(invalid(CommandKind::Ask, "Ask what? Try `/ask when is the keynote?`.")),
         },
+        "stats" => Ok(Command::Stats { since: rest }),
         "help" | "start" => Ok(Command::Help { topic: rest.map(|t| t.trim_start_matches('/').to_ascii_lowercase()) }),
         "" => Err(invalid(CommandKind::Help, "A command name goes after the `/`. Try /help.")),
         other => Err(invalid(CommandKind::Help, format!("There is no /{other} command. Try /help."))),
@@ -205,6 +209,7 @@ mod tests {
         check("when is the keynote?", expect![[r#"Ok(Ask { question: "when is the keynote?" })"#]]);
         check("/ask who is Kelsey?", expect![[r#"Ok(Ask { question: "who is Kelsey?" })"#]]);
         check("/help /quote", expect![[r#"Ok(Help { topic: Some("quote") })"#]]);
+        check("/stats 24h", expect![[r#"Ok(Stats { since: Some("24h") })"#]]);
         check(
             "/frobnicate",
             expect![[r#"Err(ParseError { kind: Help, message: "There is no /frobnicate command. Try /help." })"#]],

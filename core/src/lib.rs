@@ -14,6 +14,7 @@ pub mod names;
 pub mod render;
 pub mod reply;
 pub mod schedule;
+pub mod stats;
 pub mod text;
 pub mod typos;
 

@@ -76,6 +76,16 @@ pub enum SourceKind {
     Schedule,
 }
 
+impl SourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Bio => "bio",
+            SourceKind::Transcript => "transcript",
+            SourceKind::Schedule => "schedule",
+        }
+    }
+}
+
 /// Where an answer came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Source {

@@ -17,6 +17,11 @@ const COMMANDS: &[(&str, &str, &str)] = &[
     ),
     ("ask", "/ask <question>", "A question about the speakers or the programme. Try `/ask when was Kelsey born?`."),
     ("help", "/help [command]", "This list, or one command in detail."),
+    (
+        "stats",
+        "/stats [since]",
+        "For organisers: how the bot was used since 90m, 24h, 7d (the default), 2w, a date, or all.",
+    ),
 ];
 
 pub(super) fn answer(topic: Option<&str>) -> Reply {
@@ -61,16 +66,17 @@ mod tests {
         check(
             "/help",
             expect![[r#"
-            [ok]
-            emcee commands
+                [ok]
+                emcee commands
 
-            I answer questions about the speakers and the programme. Anything that does not start with / is a question.
+                I answer questions about the speakers and the programme. Anything that does not start with / is a question.
 
-            /bio <speaker>: Who a speaker is, with key facts and their sessions. Try `/bio kelsey`.
-            /quote [topic] [speaker:<name>]: The best matching quote from talks and podcasts; no topic for a random one. Try `/quote wasm` or `/quote focus speaker:kelsey`.
-            /talks [now|next|today|tomorrow|<date>|<speaker>|<room>|<track>|<words>]: Sessions of the conference. Try `/talks next` or `/talks supply chain`.
-            /ask <question>: A question about the speakers or the programme. Try `/ask when was Kelsey born?`.
-            /help [command]: This list, or one command in detail."#]],
+                /bio <speaker>: Who a speaker is, with key facts and their sessions. Try `/bio kelsey`.
+                /quote [topic] [speaker:<name>]: The best matching quote from talks and podcasts; no topic for a random one. Try `/quote wasm` or `/quote focus speaker:kelsey`.
+                /talks [now|next|today|tomorrow|<date>|<speaker>|<room>|<track>|<words>]: Sessions of the conference. Try `/talks next` or `/talks supply chain`.
+                /ask <question>: A question about the speakers or the programme. Try `/ask when was Kelsey born?`.
+                /help [command]: This list, or one command in detail.
+                /stats [since]: For organisers: how the bot was used since 90m, 24h, 7d (the default), 2w, a date, or all."#]],
         );
         check(
             "/help quote",
@@ -83,10 +89,10 @@ mod tests {
         check(
             "/help dance",
             expect![[r#"
-            [not_found]
-            There is no /dance command.
+                [not_found]
+                There is no /dance command.
 
-            Did you mean: /bio, /quote, /talks, /ask, /help?"#]],
+                Did you mean: /bio, /quote, /talks, /ask, /help, /stats?"#]],
         );
     }
 

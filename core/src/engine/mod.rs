@@ -127,6 +127,12 @@ impl Engine {
                 self.with_index(CommandKind::Ask, |index| ask::answer(self, index, question, ctx))
             }
             Command::Help { topic } => help::answer(topic.as_deref()),
+            // Usage lives in the bot's store; an engine on its own has none to report.
+            Command::Stats { .. } => Reply::message(
+                CommandKind::Stats,
+                Status::NotFound,
+                "No usage log is kept here, so there are no statistics.",
+            ),
         };
         debug_assert_eq!(reply.command, cmd.kind());
         reply

@@ -1,0 +1,107 @@
+//! Keys that stand for users in the usage log: an HMAC-SHA256 of the
+//! platform and the platform's user id, with a secret kept outside the
+//! database. The same person gets the same key on every command, so usage
+//! per person can be counted and forgotten, but the key cannot be turned
+//! back into the id without the secret.
+
+use std::path::Path;
+
+use anyhow::Context as _;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// Makes user keys with one secret.
+#[derive(Clone)]
+pub struct UserKeyer {
+    mac: HmacSha256,
+}
+
+impl std::fmt::Debug for UserKeyer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("UserKeyer { .. }")
+    }
+}
+
+/// The file, beside the database, that holds a generated secret.
+pub const KEY_FILE: &str = "usage.key";
+
+impl UserKeyer {
+    pub fn new(secret: &[u8]) -> UserKeyer {
+        // HMAC takes keys of any length.
+        let mac = HmacSha256::new_from_slice(secret).unwrap_or_else(|_| unreachable!("HMAC accepts any key length"));
+        UserKeyer { mac }
+    }
+
+    /// The secret from `EMCEE_USAGE_KEY` when set, else from `usage.key` in
+    /// `state_dir`, created with 32 random bytes on first start.
+    pub fn load(configured: Option<&str>, state_dir: &Path) -> anyhow::Result<UserKeyer> {
+        if let Some(secret) = configured.filter(|s| !s.is_empty()) {
+            return Ok(UserKeyer::new(secret.as_bytes()));
+        }
+        let path = state_dir.join(KEY_FILE);
+        if let Ok(secret) = std::fs::read_to_string(&path) {
+            let secret = secret.trim();
+            if !secret.is_empty() {
+                return Ok(UserKeyer::new(secret.as_bytes()));
+            }
+        }
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness for a usage key: {e}"))?;
+        let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        std::fs::create_dir_all(state_dir).with_context(|| format!("creating {}", state_dir.display()))?;
+        write_private(&path, &secret).with_context(|| {
+            format!("saving the generated usage key to {} (or set EMCEE_USAGE_KEY)", path.display())
+        })?;
+        tracing::info!("generated a usage key in {}", path.display());
+        Ok(UserKeyer::new(secret.as_bytes()))
+    }
+
+    /// The key for one user of one platform, as 64 hex digits.
+    pub fn key(&self, platform: &str, user: &str) -> String {
+        let mut mac = self.mac.clone();
+        mac.update(platform.as_bytes());
+        mac.update(&[0]);
+        mac.update(user.as_bytes());
+        mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    file.write_all(text.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    std::fs::write(path, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_stable_per_secret_and_hide_the_id() {
+        let a = UserKeyer::new(b"secret");
+        assert_eq!(a.key("discord", "42"), a.key("discord", "42"));
+        assert_ne!(a.key("discord", "42"), a.key("slack", "42"));
+        assert_ne!(a.key("discord", "42"), UserKeyer::new(b"other").key("discord", "42"));
+        assert_eq!(a.key("discord", "42").len(), 64);
+        assert!(!a.key("discord", "user-4242").contains("4242"));
+    }
+
+    #[test]
+    fn generates_and_reuses_a_key_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = UserKeyer::load(None, dir.path()).unwrap().key("terminal", "me");
+        let again = UserKeyer::load(None, dir.path()).unwrap().key("terminal", "me");
+        assert_eq!(first, again);
+        let configured = UserKeyer::load(Some("set"), dir.path()).unwrap().key("terminal", "me");
+        assert_ne!(first, configured);
+    }
+}

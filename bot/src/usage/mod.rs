@@ -1,0 +1,103 @@
+//! The usage log: one [`UsageEvent`] per command answered, handed to a
+//! bounded in-memory queue on the reply path (never an await on the
+//! database) and written in batches by a background [`writer`]. When the
+//! queue is full or the database is down, events go to a local
+//! [`spill`] file and are replayed, idempotently by event id, when the
+//! database is back.
+
+pub mod key;
+pub mod spill;
+pub mod writer;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::mpsc;
+
+pub use key::UserKeyer;
+use spill::Spill;
+
+/// One command answered, as stored in `usage_events`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct UsageEvent {
+    /// A UUIDv7, made where the command arrived.
+    pub event_id: String,
+    /// Unix seconds.
+    pub occurred_at: i64,
+    pub platform: String,
+    pub workspace: String,
+    pub channel: String,
+    /// HMAC of the platform's user id; see [`UserKeyer`].
+    pub user_key: String,
+    pub command: String,
+    pub query: Option<String>,
+    pub status: String,
+    pub result_count: i32,
+    pub latency_us: i64,
+    pub source_kind: Option<String>,
+}
+
+/// What happened to events, for logs and metrics.
+#[derive(Debug, Default)]
+pub struct Counters {
+    pub written: AtomicU64,
+    pub retried: AtomicU64,
+    pub spilled: AtomicU64,
+    pub replayed: AtomicU64,
+    pub dropped: AtomicU64,
+}
+
+impl Counters {
+    /// `(written, retried, spilled, replayed, dropped)`.
+    pub fn snapshot(&self) -> (u64, u64, u64, u64, u64) {
+        let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        (get(&self.written), get(&self.retried), get(&self.spilled), get(&self.replayed), get(&self.dropped))
+    }
+}
+
+/// Events the queue holds before the reply path spills to the file instead.
+pub const QUEUE_CAPACITY: usize = 65_536;
+
+/// The reply path's handle on the usage log. Cloning is cheap; the writer
+/// stops once every clone is dropped and the queue is drained.
+#[derive(Clone, Debug)]
+pub struct UsageLog {
+    tx: mpsc::Sender<UsageEvent>,
+    spill: Arc<Spill>,
+    counters: Arc<Counters>,
+}
+
+impl UsageLog {
+    /// Hands an event over without waiting: to the queue, or when it is full
+    /// to the spill file. Only if the file cannot be written either is the
+    /// event dropped, and that is logged as an error.
+    pub fn record(&self, event: UsageEvent) {
+        let event = match self.tx.try_send(event) {
+            Ok(()) => return,
+            Err(mpsc::error::TrySendError::Full(event) | mpsc::error::TrySendError::Closed(event)) => event,
+        };
+        match self.spill.append(std::slice::from_ref(&event)) {
+            Ok(()) => {
+                self.counters.spilled.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(error) => {
+                self.counters.dropped.fetch_add(1, Ordering::Relaxed);
+                tracing::error!(
+                    event_id = %event.event_id,
+                    "usage event LOST: the queue is full and the spill file {} cannot be written: {error}",
+                    self.spill.path().display()
+                );
+            }
+        }
+    }
+
+    pub fn counters(&self) -> &Arc<Counters> {
+        &self.counters
+    }
+
+    /// Events waiting in the queue.
+    pub fn queue_depth(&self) -> usize {
+        self.tx.max_capacity() - self.tx.capacity()
+    }
+}

@@ -1,0 +1,273 @@
+//! The background task that moves usage events from the queue to the
+//! database: batches of up to [`BATCH_MAX`] events or [`LINGER`] of waiting,
+//! one statement each, retried with backoff. A database that keeps failing
+//! is marked down: batches go straight to the spill file and the database is
+//! probed with growing pauses; once it answers, the spill file is replayed.
+//! When every sender is gone the task drains the queue and stops within
+//! [`Options::shutdown_timeout`], leaving what it could not store in the
+//! spill file for the next start.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio::time::{Instant, timeout};
+
+use super::spill::Spill;
+use super::{Counters, QUEUE_CAPACITY, UsageEvent, UsageLog};
+use crate::store::Store;
+
+/// Most events written in one statement.
+pub const BATCH_MAX: usize = 1_000;
+/// Longest a batch waits for more events once it has one.
+pub const LINGER: Duration = Duration::from_millis(100);
+
+/// Timing of the writer; tests shorten it.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Longest one write may take before it counts as failed.
+    pub write_timeout: Duration,
+    /// Pauses between the attempts at one batch.
+    pub retry_backoff: [Duration; 2],
+    /// First pause between probes of a database that is down; it doubles up to `probe_max`.
+    pub probe_every: Duration,
+    pub probe_max: Duration,
+    /// Longest the final flush may take.
+    pub shutdown_timeout: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            write_timeout: Duration::from_secs(5),
+            retry_backoff: [Duration::from_millis(50), Duration::from_millis(250)],
+            probe_every: Duration::from_millis(500),
+            probe_max: Duration::from_secs(5),
+            shutdown_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Starts the writer: the handle the reply path records with, and the task,
+/// which ends once every handle is dropped and the queue is flushed.
+pub fn start(store: Store, spill: Spill, options: Options) -> (UsageLog, JoinHandle<()>) {
+    let (tx, rx) = mpsc::channel(QUEUE_CAPACITY);
+    let spill = Arc::new(spill);
+    let counters = Arc::new(Counters::default());
+    let writer = Writer {
+        rx,
+        store,
+        spill: spill.clone(),
+        counters: counters.clone(),
+        options,
+        migrated: false,
+        down_since: None,
+        next_probe: Instant::now(),
+        probe_pause: options.probe_every,
+        deadline: None,
+    };
+    (UsageLog { tx, spill, counters }, tokio::spawn(writer.run()))
+}
+
+struct Writer {
+    rx: mpsc::Receiver<UsageEvent>,
+    store: Store,
+    spill: Arc<Spill>,
+    counters: Arc<Counters>,
+    options: Options,
+    migrated: bool,
+    /// When the database stopped answering, while it is down.
+    down_since: Option<Instant>,
+    next_probe: Instant,
+    probe_pause: Duration,
+    /// Set once the queue is closed: the final flush ends by then.
+    deadline: Option<Instant>,
+}
+
+impl Writer {
+    async fn run(mut self) {
+        // Events left by an earlier run go first.
+        if self.spill.has_pending() {
+            self.replay().await;
+        }
+        loop {
+            let (batch, open) = self.collect().await;
+            if !batch.is_empty() {
+                self.deliver(batch).await;
+            }
+            if !open {
+                break;
+            }
+            if self.down_since.is_some() {
+                if Instant::now() >= self.next_probe {
+                    self.probe().await;
+                }
+            } else if self.spill.has_pending() {
+                self.replay().await;
+            }
+        }
+        // Events spilled during an outage that just ended are stored before stopping, time allowing.
+        if self.down_since.is_none() && !self.past_deadline() && self.spill.has_pending() {
+            self.replay().await;
+        }
+        let (written, retried, spilled, replayed, dropped) = self.counters.snapshot();
+        tracing::debug!(written, retried, spilled, replayed, dropped, "usage writer stopped");
+        if self.spill.has_pending() {
+            tracing::warn!(
+                "some usage events wait in {} and will be stored when the database next answers",
+                self.spill.path().display()
+            );
+        }
+    }
+
+    /// The next batch, and whether the queue is still open. Waits at most a
+    /// second for a first event, so that probes and replays still happen
+    /// when no commands arrive.
+    async fn collect(&mut self) -> (Vec<UsageEvent>, bool) {
+        let mut batch = Vec::new();
+        let first = match timeout(Duration::from_secs(1), self.rx.recv()).await {
+            Err(_) => return (batch, true),
+            Ok(None) => return (batch, false),
+            Ok(Some(event)) => event,
+        };
+        batch.push(first);
+        let until = Instant::now() + LINGER;
+        while batch.len() < BATCH_MAX {
+            match self.rx.try_recv() {
+                Ok(event) => batch.push(event),
+                Err(mpsc::error::TryRecvError::Disconnected) => return (batch, false),
+                Err(mpsc::error::TryRecvError::Empty) => match tokio::time::timeout_at(until, self.rx.recv()).await {
+                    Ok(Some(event)) => batch.push(event),
+                    Ok(None) => return (batch, false),
+                    Err(_) => break,
+                },
+            }
+        }
+        (batch, true)
+    }
+
+    /// Writes a batch, retrying; spills it when the database is down or stays failing.
+    async fn deliver(&mut self, batch: Vec<UsageEvent>) {
+        if self.rx.is_closed() && self.deadline.is_none() {
+            self.deadline = Some(Instant::now() + self.options.shutdown_timeout);
+        }
+        if self.down_since.is_none() {
+            let backoff = self.options.retry_backoff;
+            for attempt in 0..=backoff.len() {
+                match self.write(&batch).await {
+                    Ok(()) => return,
+                    Err(error) => {
+                        tracing::debug!(attempt, "writing {} usage events failed: {error:#}", batch.len());
+                        if attempt == backoff.len() || self.past_deadline() {
+                            self.mark_down(&error);
+                            break;
+                        }
+                        self.counters.retried.fetch_add(1, Ordering::Relaxed);
+                        tokio::time::sleep(backoff[attempt]).await;
+                    }
+                }
+            }
+        }
+        self.spill_batch(&batch);
+    }
+
+    async fn write(&mut self, batch: &[UsageEvent]) -> anyhow::Result<()> {
+        let limit = match self.deadline {
+            Some(deadline) => self.options.write_timeout.min(deadline.saturating_duration_since(Instant::now())),
+            None => self.options.write_timeout,
+        };
+        let store = self.store.clone();
+        let migrated = self.migrated;
+        let written = timeout(limit, async move {
+            if !migrated {
+                store.migrate().await?;
+            }
+            store.insert_events(batch).await
+        })
+        .await
+        .map_err(|_| anyhow::anyhow!("the database did not answer within {limit:?}"))??;
+        self.migrated = true;
+        self.counters.written.fetch_add(written, Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn past_deadline(&self) -> bool {
+        self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+
+    fn mark_down(&mut self, error: &anyhow::Error) {
+        if self.down_since.is_none() {
+            tracing::warn!(
+                "the usage database is not answering ({error:#}); usage events go to {} until it does",
+                self.spill.path().display()
+            );
+            self.down_since = Some(Instant::now());
+            self.probe_pause = self.options.probe_every;
+            self.next_probe = Instant::now() + self.probe_pause;
+        }
+    }
+
+    fn spill_batch(&self, batch: &[UsageEvent]) {
+        match self.spill.append(batch) {
+            Ok(()) => {
+                self.counters.spilled.fetch_add(batch.len() as u64, Ordering::Relaxed);
+            }
+            Err(error) => {
+                self.counters.dropped.fetch_add(batch.len() as u64, Ordering::Relaxed);
+                tracing::error!(
+                    "{} usage events LOST: the database is down and the spill file {} cannot be written: {error}",
+                    batch.len(),
+                    self.spill.path().display()
+                );
+            }
+        }
+    }
+
+    async fn probe(&mut self) {
+        let answered = timeout(self.options.write_timeout, self.store.ping()).await.is_ok_and(|r| r.is_ok());
+        if answered {
+            let down_for = self.down_since.take().map(|since| since.elapsed()).unwrap_or_default();
+            tracing::info!("the usage database answers again after {down_for:.1?}");
+        } else {
+            self.probe_pause = (self.probe_pause * 2).min(self.options.probe_max);
+            self.next_probe = Instant::now() + self.probe_pause;
+        }
+    }
+
+    /// Stores what was spilled, in batches; on failure keeps the file for later.
+    async fn replay(&mut self) {
+        let path = match self.spill.begin_replay() {
+            Ok(Some(path)) => path,
+            Ok(None) => return,
+            Err(error) => {
+                tracing::error!(
+                    "cannot set the spill file {} aside to replay it: {error}",
+                    self.spill.path().display()
+                );
+                return;
+            }
+        };
+        let events = match Spill::read(&path) {
+            Ok(events) => events,
+            Err(error) => {
+                tracing::error!("cannot read the spilled usage events in {}: {error}", path.display());
+                return;
+            }
+        };
+        let before = self.counters.written.load(Ordering::Relaxed);
+        for chunk in events.chunks(BATCH_MAX) {
+            if let Err(error) = self.write(chunk).await {
+                self.mark_down(&error);
+                return;
+            }
+        }
+        let stored = self.counters.written.load(Ordering::Relaxed) - before;
+        self.counters.replayed.fetch_add(events.len() as u64, Ordering::Relaxed);
+        tracing::info!("replayed {} spilled usage events ({stored} new)", events.len());
+        if let Err(error) = self.spill.finish_replay(&path) {
+            tracing::error!("replayed {} but cannot remove it: {error}", path.display());
+        }
+    }
+}

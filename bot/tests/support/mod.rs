@@ -1,0 +1,81 @@
+//! Fresh databases for tests: an SQLite file, and a new database on the
+//! PostgreSQL server `scripts/test` provides as `TEST_DATABASE_URL`. Without
+//! that server the Postgres half skips, except under `CI=true`, where a
+//! skipped database test is a failure.
+
+#![allow(dead_code, reason = "each test binary uses part of the support module")]
+
+use sqlx::Connection;
+
+/// A database made for one test, removed when the test calls `remove`.
+pub struct TestDb {
+    pub url: String,
+    pub backend: &'static str,
+    postgres: Option<(String, String)>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// The server for Postgres tests, if there is one.
+pub fn postgres_admin_url() -> Option<String> {
+    match std::env::var("TEST_DATABASE_URL").ok().filter(|u| u.starts_with("postgres")) {
+        Some(url) => Some(url),
+        None if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("CI=true but TEST_DATABASE_URL names no PostgreSQL server: run the tests through scripts/test")
+        }
+        None => {
+            eprintln!("SKIPPED the Postgres half of this test: no TEST_DATABASE_URL (run scripts/test)");
+            None
+        }
+    }
+}
+
+/// A fresh SQLite file.
+pub fn sqlite() -> TestDb {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("emcee.db").display());
+    TestDb { url, backend: "sqlite", postgres: None, _dir: Some(dir) }
+}
+
+/// A fresh database on the test server.
+pub async fn postgres(admin: &str) -> TestDb {
+    let name = format!("emcee_test_{}", uuid::Uuid::now_v7().simple());
+    let mut conn = sqlx::PgConnection::connect(admin).await.expect("the test PostgreSQL server answers");
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
+    conn.close().await.ok();
+    let url = with_database(admin, &name);
+    TestDb { url, backend: "postgres", postgres: Some((admin.to_string(), name)), _dir: None }
+}
+
+/// Both backends, SQLite first; Postgres when a server is there.
+pub async fn backends() -> Vec<TestDb> {
+    let mut dbs = vec![sqlite()];
+    if let Some(admin) = postgres_admin_url() {
+        dbs.push(postgres(&admin).await);
+    }
+    dbs
+}
+
+impl TestDb {
+    pub async fn remove(self) {
+        if let Some((admin, name)) = &self.postgres
+            && let Ok(mut conn) = sqlx::PgConnection::connect(admin).await
+        {
+            let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+            sqlx::query(&sql).execute(&mut conn).await.ok();
+        }
+    }
+}
+
+/// `url` pointing at database `name`.
+pub fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, format!("?{query}")),
+        None => (url, String::new()),
+    };
+    let host_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let base = match base[host_end..].find('/') {
+        Some(slash) => &base[..host_end + slash],
+        None => base,
+    };
+    format!("{base}/{name}{query}")
+}

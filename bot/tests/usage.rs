@@ -1,0 +1,255 @@
+//! The usage log on both backends: a row per command through the dispatch
+//! path, no raw user id anywhere, idempotent replay, the spill file when the
+//! database is down, exact statistics, pruning and forgetting.
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use emcee::clock::Clock;
+use emcee::dispatch::{Dispatcher, Origin, Platform, Usage};
+use emcee::store::Store;
+use emcee::usage::spill::{SPILL_FILE, Spill};
+use emcee::usage::{UsageEvent, UserKeyer, writer};
+use emcee_core::{Documents, Engine, KnowledgeBase, TranscriptDocument};
+use jiff::Timestamp;
+
+fn engine() -> Arc<Engine> {
+    let docs = Documents {
+        bios: vec![("kelsey.txt".into(), include_str!("../../data/speakers/kelsey-hightower.txt").into())],
+        transcripts: vec![TranscriptDocument {
+            path: "sauna.txt".into(),
+            text: include_str!("../../data/transcripts/devops-sauna-s3-kelsey-hightower.txt").into(),
+            meta_path: "sauna.toml".into(),
+            meta: Some(include_str!("../../data/transcripts/devops-sauna-s3-kelsey-hightower.toml").into()),
+        }],
+    };
+    let schedule = emcee_core::schedule::parse_frab_json(include_bytes!("../../data/schedule.json")).unwrap();
+    Arc::new(Engine::new(KnowledgeBase::build(&docs), schedule))
+}
+
+fn fast() -> writer::Options {
+    writer::Options {
+        write_timeout: Duration::from_millis(1_500),
+        retry_backoff: [Duration::from_millis(20), Duration::from_millis(50)],
+        probe_every: Duration::from_millis(50),
+        probe_max: Duration::from_millis(200),
+        shutdown_timeout: Duration::from_secs(5),
+    }
+}
+
+const USER: &str = "discord-user-8675309";
+
+fn origin() -> Origin {
+    Origin {
+        platform: Platform::Terminal,
+        workspace: "guild-42".into(),
+        channel: "channel-7".into(),
+        user: USER.into(),
+        organiser: true,
+    }
+}
+
+fn event(id: &str, at: i64, user_key: &str, command: &str, query: &str, status: &str, latency_us: i64) -> UsageEvent {
+    UsageEvent {
+        event_id: id.into(),
+        occurred_at: at,
+        platform: "terminal".into(),
+        workspace: String::new(),
+        channel: "terminal".into(),
+        user_key: user_key.into(),
+        command: command.into(),
+        query: Some(query.into()),
+        status: status.into(),
+        result_count: 1,
+        latency_us,
+        source_kind: None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_command_becomes_one_row_without_the_raw_user_id() {
+    for db in support::backends().await {
+        let store = Store::open(&db.url).unwrap();
+        let state = tempfile::tempdir().unwrap();
+        let keyer = UserKeyer::load(Some("test-secret"), state.path()).unwrap();
+        let (log, task) = writer::start(store.clone(), Spill::new(state.path().join(SPILL_FILE)), fast());
+        let usage = Usage { log, keyer: keyer.clone(), store: store.clone(), store_queries: true };
+        let dispatcher = Dispatcher::new(engine(), Clock::Pinned("2022-11-01T08:30:00Z".parse().unwrap()), Some(usage));
+        let lines = [
+            "/bio kelsey",
+            "/quote wasm",
+            "/talks now",
+            "When was Kelsey born?",
+            "What is the Wi-Fi password?",
+            "/nope",
+        ];
+        for line in lines {
+            dispatcher.answer(&origin(), line).await;
+        }
+        drop(dispatcher);
+        task.await.unwrap();
+
+        let rows = store.events().await.unwrap();
+        let got: Vec<(&str, &str, &str)> =
+            rows.iter().map(|r| (r.command.as_str(), r.status.as_str(), r.query.as_deref().unwrap_or(""))).collect();
+        assert_eq!(
+            got,
+            [
+                ("bio", "ok", "/bio kelsey"),
+                ("quote", "ok", "/quote wasm"),
+                ("talks", "ok", "/talks now"),
+                ("ask", "ok", "When was Kelsey born?"),
+                ("ask", "not_found", "What is the Wi-Fi password?"),
+                ("help", "invalid", "/nope"),
+            ],
+            "{}",
+            db.backend
+        );
+        for row in &rows {
+            assert_eq!(row.user_key, keyer.key("terminal", USER));
+            assert_eq!((row.workspace.as_str(), row.channel.as_str()), ("guild-42", "channel-7"));
+            assert_eq!(row.occurred_at, 1_667_291_400);
+            assert!(row.latency_us >= 0);
+            let all = serde_json::to_string(row).unwrap();
+            assert!(!all.contains(USER) && !all.contains("8675309"), "{} stored the raw user id: {all}", db.backend);
+        }
+        assert_eq!(rows[0].source_kind.as_deref(), Some("bio"));
+        assert_eq!(rows[1].source_kind.as_deref(), Some("transcript"));
+        assert_eq!(rows[2].source_kind.as_deref(), Some("schedule"));
+        store.close().await;
+        db.remove().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn query_text_is_kept_only_when_allowed() {
+    for db in support::backends().await {
+        let store = Store::open(&db.url).unwrap();
+        let state = tempfile::tempdir().unwrap();
+        let (log, task) = writer::start(store.clone(), Spill::new(state.path().join(SPILL_FILE)), fast());
+        let keyer = UserKeyer::new(b"k");
+        let usage = Usage { log, keyer, store: store.clone(), store_queries: false };
+        let dispatcher = Dispatcher::new(engine(), Clock::System, Some(usage));
+        dispatcher.answer(&origin(), "/bio kelsey").await;
+        drop(dispatcher);
+        task.await.unwrap();
+        let rows = store.events().await.unwrap();
+        assert_eq!((rows.len(), rows[0].query.as_deref()), (1, None), "{}", db.backend);
+        store.close().await;
+        db.remove().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn storing_the_same_events_again_adds_nothing() {
+    for db in support::backends().await {
+        let store = Store::open(&db.url).unwrap();
+        store.migrate().await.unwrap();
+        let batch: Vec<UsageEvent> =
+            (0..1_500).map(|i| event(&format!("e{i:05}"), 1_000 + i, "u", "bio", "/bio kelsey", "ok", 5)).collect();
+        assert_eq!(store.insert_events(&batch).await.unwrap(), 1_500, "{}", db.backend);
+        assert_eq!(store.insert_events(&batch[500..]).await.unwrap(), 0, "{}", db.backend);
+        assert_eq!(store.events().await.unwrap().len(), 1_500, "{}", db.backend);
+        store.close().await;
+        db.remove().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn statistics_are_exact() {
+    let day = 1_700_006_400; // 2023-11-15T00:00:00Z
+    for db in support::backends().await {
+        let store = Store::open(&db.url).unwrap();
+        store.migrate().await.unwrap();
+        let mut events = vec![
+            event("a", day + 10, "u1", "ask", "When is the keynote?", "ok", 100),
+            event("b", day + 20, "u2", "ask", "when is the keynote?", "ok", 200),
+            event("c", day + 30, "u1", "ask", "What is the Wi-Fi password?", "not_found", 300),
+            event("d", day + 86_400 + 5, "u3", "bio", "/bio kelsey", "ok", 400),
+            event("e", day + 86_400 + 6, "u3", "help", "/help", "ok", 500),
+            event("old", day - 30 * 86_400, "u9", "ask", "long ago", "ok", 900),
+        ];
+        events[4].platform = "slack".into();
+        store.insert_events(&events).await.unwrap();
+        let since = Timestamp::from_second(day).unwrap();
+        let until = Timestamp::from_second(day + 2 * 86_400).unwrap();
+        let s = store.summary(since, until).await.unwrap();
+        let counts =
+            |c: &[emcee_core::stats::Count]| c.iter().map(|c| format!("{}={}", c.name, c.events)).collect::<Vec<_>>();
+        assert_eq!((s.total, s.users), (5, 3), "{}", db.backend);
+        assert_eq!(counts(&s.by_command), ["ask=3", "bio=1", "help=1"], "{}", db.backend);
+        assert_eq!(counts(&s.by_platform), ["terminal=4", "slack=1"], "{}", db.backend);
+        assert_eq!(counts(&s.top_queries)[0], "when is the keynote?=2", "{}", db.backend);
+        assert_eq!(counts(&s.unanswered), ["what is the wi-fi password?=1"], "{}", db.backend);
+        let days: Vec<String> = s.by_day.iter().map(|d| format!("{} {} {}", d.day, d.events, d.users)).collect();
+        assert_eq!(days, ["2023-11-15 3 2", "2023-11-16 2 1"], "{}", db.backend);
+        let ask = s.latency.iter().find(|l| l.command == "ask").unwrap();
+        assert_eq!((ask.events, ask.p50_us, ask.p95_us, ask.p99_us), (3, 200, 300, 300), "{}", db.backend);
+
+        assert_eq!(store.prune(since).await.unwrap(), 1, "{}", db.backend);
+        assert_eq!(store.forget("u3").await.unwrap(), 2, "{}", db.backend);
+        assert_eq!(store.events().await.unwrap().len(), 3, "{}", db.backend);
+        store.close().await;
+        db.remove().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_views_answer_in_plain_sql() {
+    for db in support::backends().await {
+        let store = Store::open(&db.url).unwrap();
+        store.migrate().await.unwrap();
+        store.insert_events(&[event("a", 1_700_006_410, "u1", "ask", "q", "not_found", 7)]).await.unwrap();
+        let check = |sql: &'static str| {
+            let url = db.url.clone();
+            async move {
+                match Store::open(&url).unwrap() {
+                    Store::Postgres(pool) => sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.unwrap(),
+                    Store::Sqlite(pool) => sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.unwrap(),
+                }
+            }
+        };
+        assert_eq!(check("SELECT CAST(SUM(events) AS BIGINT) FROM usage_daily").await, 1, "{}", db.backend);
+        assert_eq!(check("SELECT CAST(SUM(users) AS BIGINT) FROM usage_daily_users").await, 1, "{}", db.backend);
+        assert_eq!(check("SELECT CAST(SUM(events) AS BIGINT) FROM usage_top_queries").await, 1, "{}", db.backend);
+        assert_eq!(check("SELECT CAST(SUM(events) AS BIGINT) FROM usage_unanswered").await, 1, "{}", db.backend);
+        assert_eq!(check("SELECT CAST(MAX(p99_us) AS BIGINT) FROM usage_latency").await, 7, "{}", db.backend);
+        store.close().await;
+        db.remove().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_that_is_down_loses_nothing() {
+    let Some(admin) = support::postgres_admin_url() else { return };
+    let db = support::postgres(&admin).await;
+    let state = tempfile::tempdir().unwrap();
+    let spill_path = state.path().join(SPILL_FILE);
+    // Nothing listens on port 9: every write fails at once.
+    let down = Store::open("postgres://postgres@127.0.0.1:9/nowhere").unwrap();
+    let (log, task) = writer::start(down, Spill::new(spill_path.clone()), fast());
+    for i in 0..250 {
+        log.record(event(&format!("down-{i:03}"), 1_700_000_000 + i, "u", "bio", "/bio kelsey", "ok", 1));
+    }
+    let counters = log.counters().clone();
+    drop(log);
+    task.await.unwrap();
+    let (written, _, spilled, _, dropped) = counters.snapshot();
+    assert_eq!((written, spilled, dropped), (0, 250, 0));
+
+    // The next start, with the database up, replays the spill file once.
+    let store = Store::open(&db.url).unwrap();
+    let (log, task) = writer::start(store.clone(), Spill::new(spill_path.clone()), fast());
+    log.record(event("after", 1_700_000_999, "u", "bio", "/bio kelsey", "ok", 1));
+    let counters = log.counters().clone();
+    drop(log);
+    task.await.unwrap();
+    let (_, _, _, replayed, dropped) = counters.snapshot();
+    assert_eq!((replayed, dropped), (250, 0));
+    assert_eq!(store.events().await.unwrap().len(), 251);
+    assert!(!Spill::new(spill_path).has_pending());
+    store.close().await;
+    db.remove().await;
+}
