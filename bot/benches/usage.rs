@@ -1,0 +1,76 @@
+//! The usage writer against a real PostgreSQL: how long the reply path takes
+//! to hand an event over (p50 / p99 of `UsageLog::record`), and how many
+//! events per second the writer sustains into the database.
+//!
+//! `TEST_DATABASE_URL=postgres://… cargo bench -p emcee --bench usage [-- EVENTS]`
+//! (default 300,000 events; a fresh database is made and dropped).
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::time::{Duration, Instant};
+
+use emcee::store::Store;
+use emcee::usage::spill::{SPILL_FILE, Spill};
+use emcee::usage::{QUEUE_CAPACITY, UsageEvent, writer};
+
+fn event(i: u64) -> UsageEvent {
+    UsageEvent {
+        event_id: uuid::Uuid::now_v7().to_string(),
+        occurred_at: 1_700_000_000 + (i / 1_000) as i64,
+        platform: ["discord", "slack", "terminal"][i as usize % 3].into(),
+        workspace: "guild-1".into(),
+        channel: format!("channel-{}", i % 50),
+        user_key: format!("{:064x}", i % 5_000),
+        command: ["ask", "quote", "bio", "talks"][i as usize % 4].into(),
+        query: Some(format!("what does speaker {} think about topic {}?", i % 300, i % 70)),
+        status: "ok".into(),
+        result_count: 1,
+        latency_us: (i % 900) as i64 + 20,
+        source_kind: Some("transcript".into()),
+    }
+}
+
+fn main() {
+    let events: u64 = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(300_000);
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    runtime.block_on(async {
+        let admin = std::env::var("TEST_DATABASE_URL")
+            .or_else(|_| std::env::var("DATABASE_URL"))
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let db = support::postgres(&admin).await;
+        let store = Store::open(&db.url).unwrap();
+        store.migrate().await.unwrap();
+        let state = tempfile::tempdir().unwrap();
+        let (log, task) = writer::start(store.clone(), Spill::new(state.path().join(SPILL_FILE)), writer::Options::default());
+        let counters = log.counters().clone();
+
+        let prepared: Vec<UsageEvent> = (0..events).map(event).collect();
+        let mut handoff = Vec::with_capacity(events as usize);
+        let started = Instant::now();
+        for e in prepared {
+            // Keep below the queue's capacity: this measures the writer, not the spill file.
+            while log.queue_depth() > QUEUE_CAPACITY * 3 / 4 {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+            let t = Instant::now();
+            log.record(e);
+            handoff.push(t.elapsed());
+        }
+        drop(log);
+        task.await.unwrap();
+        let elapsed = started.elapsed();
+        let (written, retried, spilled, _, dropped) = counters.snapshot();
+        handoff.sort();
+        let pct = |p: f64| handoff[((handoff.len() - 1) as f64 * p) as usize];
+        println!("usage writer into PostgreSQL: {events} events");
+        println!("  hand-over on the reply path: p50 {:?}, p99 {:?}, max {:?}", pct(0.5), pct(0.99), handoff[handoff.len() - 1]);
+        println!(
+            "  stored {written} in {elapsed:.2?}: {:.0} events/s sustained (retried {retried}, spilled {spilled}, dropped {dropped})",
+            written as f64 / elapsed.as_secs_f64()
+        );
+        assert_eq!(written, events, "every event stored");
+        store.close().await;
+        db.remove().await;
+    });
+}
