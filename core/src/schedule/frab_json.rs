@@ -6,10 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 use serde::Deserialize;
 
-use super::{Conference, ImportError, Schedule, Session, check_size};
+use super::{Conference, ImportError, Schedule, Session, check_size, event_times, zone_or_offset};
 
 #[derive(Deserialize)]
 struct File {
@@ -78,27 +77,16 @@ pub fn parse_frab_json(input: &[u8]) -> Result<Schedule, ImportError> {
         message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
     })?;
     let conf = file.schedule.conference;
-    let named_zone = match &conf.time_zone_name {
-        Some(name) => Some(TimeZone::get(name).map_err(|_| {
-            ImportError::field("schedule.conference.time_zone_name", format!("`{name}` is not a known time zone"))
-        })?),
-        None => None,
-    };
     let mut sessions = Vec::new();
-    let mut first_offset = None;
+    let mut first_date = None;
     for (d, day) in conf.days.iter().enumerate() {
         for (room, events) in &day.rooms {
             for (e, event) in events.iter().enumerate() {
                 let at = |field: &str| format!("schedule.conference.days[{d}].rooms[\"{room}\"][{e}].{field}");
-                let start: Timestamp = event.date.parse().map_err(|_| {
-                    ImportError::field(at("date"), format!("`{}` is not a date and time with an offset", event.date))
-                })?;
-                if first_offset.is_none() {
-                    first_offset =
-                        jiff::fmt::temporal::Pieces::parse(&event.date).ok().and_then(|p| p.to_numeric_offset());
-                }
-                let length = parse_duration(&event.duration).ok_or_else(|| {
-                    ImportError::field(at("duration"), format!("`{}` is not a duration like 00:45", event.duration))
+                first_date.get_or_insert_with(|| event.date.clone());
+                let (start, end) = event_times(&event.date, &event.duration).map_err(|message| {
+                    let field = if message.contains("duration") { "duration" } else { "date" };
+                    ImportError::field(at(field), message)
                 })?;
                 let id = match (&event.guid, &event.id) {
                     (Some(guid), _) if !guid.is_empty() => guid.clone(),
@@ -106,9 +94,6 @@ pub fn parse_frab_json(input: &[u8]) -> Result<Schedule, ImportError> {
                     (_, Some(Id::Text(t))) if !t.is_empty() => t.clone(),
                     _ => return Err(ImportError::field(at("guid"), "the event has neither a guid nor an id")),
                 };
-                let end = start
-                    .checked_add(length)
-                    .map_err(|_| ImportError::field(at("duration"), "the session ends out of range"))?;
                 sessions.push(Session {
                     id,
                     title: event.title.trim().to_string(),
@@ -131,20 +116,10 @@ pub fn parse_frab_json(input: &[u8]) -> Result<Schedule, ImportError> {
             }
         }
     }
-    let time_zone = named_zone.or_else(|| first_offset.map(TimeZone::fixed)).unwrap_or(TimeZone::UTC);
+    let time_zone =
+        zone_or_offset(conf.time_zone_name.as_deref(), first_date.as_deref(), "schedule.conference.time_zone_name")?;
     let conference = Conference { title: conf.title, acronym: conf.acronym, time_zone };
     Ok(Schedule::new(conference, sessions))
-}
-
-/// `HH:MM` or `HH:MM:SS`.
-fn parse_duration(text: &str) -> Option<SignedDuration> {
-    let parts: Vec<i64> = text.split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
-    let secs = match parts[..] {
-        [h, m] if (0..60).contains(&m) => h * 3600 + m * 60,
-        [h, m, s] if (0..60).contains(&m) && (0..60).contains(&s) => h * 3600 + m * 60 + s,
-        _ => return None,
-    };
-    (secs >= 0).then(|| SignedDuration::from_secs(secs))
 }
 
 #[cfg(test)]

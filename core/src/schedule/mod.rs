@@ -1,14 +1,95 @@
 //! The session schedule: a conference with its time zone and its sessions as
 //! instants, and the importers that read published schedule exports.
 
+mod csv;
 mod frab_json;
+mod frab_xml;
+mod ical;
+mod sessionize;
 
-use jiff::{Timestamp, tz::TimeZone};
+use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 
+pub use csv::parse_csv;
 pub use frab_json::parse_frab_json;
+pub use frab_xml::parse_frab_xml;
+pub use ical::parse_ical;
+pub use sessionize::parse_sessionize;
 
 /// The largest schedule file any importer accepts.
 pub const MAX_IMPORT_BYTES: usize = 16 * 1024 * 1024;
+
+/// What an importer needs beyond the file, for formats that lack it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ImportOptions {
+    /// The conference's zone, for local times without an offset (Sessionize,
+    /// CSV, floating iCalendar times).
+    pub time_zone: Option<TimeZone>,
+    /// The conference's name, for formats that do not carry one.
+    pub title: Option<String>,
+}
+
+/// The schedule formats emcee reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// frab or pretalx `schedule.json`.
+    FrabJson,
+    /// frab or c3voc `schedule.xml`.
+    FrabXml,
+    ICalendar,
+    /// Sessionize's "All" JSON export.
+    Sessionize,
+    Csv,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::FrabJson => "frab/pretalx JSON",
+            Format::FrabXml => "frab XML",
+            Format::ICalendar => "iCalendar",
+            Format::Sessionize => "Sessionize JSON",
+            Format::Csv => "CSV",
+        }
+    }
+}
+
+/// Tells the format from the content: `<` is XML, `BEGIN:VCALENDAR`
+/// iCalendar, a JSON object with `schedule` frab, with `sessions` Sessionize,
+/// anything else is read as CSV.
+pub fn detect(input: &[u8]) -> Format {
+    let text = String::from_utf8_lossy(&input[..input.len().min(4096)]);
+    let start = text.trim_start_matches('\u{feff}').trim_start();
+    if start.starts_with('<') {
+        Format::FrabXml
+    } else if start.len() >= 15 && start[..15].eq_ignore_ascii_case("BEGIN:VCALENDAR") {
+        Format::ICalendar
+    } else if start.starts_with('{') {
+        // The first key decides; exports put `schedule` or `sessions` first or near it.
+        let schedule = start.find("\"schedule\"");
+        let sessions = start.find("\"sessions\"");
+        match (schedule, sessions) {
+            (Some(a), Some(b)) if b < a => Format::Sessionize,
+            (None, Some(_)) => Format::Sessionize,
+            _ => Format::FrabJson,
+        }
+    } else {
+        Format::Csv
+    }
+}
+
+/// Reads a schedule in whichever supported format it is in.
+pub fn import(input: &[u8], options: &ImportOptions) -> Result<(Format, Schedule), ImportError> {
+    check_size(input)?;
+    let format = detect(input);
+    let schedule = match format {
+        Format::FrabJson => parse_frab_json(input)?,
+        Format::FrabXml => parse_frab_xml(input)?,
+        Format::ICalendar => parse_ical(input, options)?,
+        Format::Sessionize => parse_sessionize(input, options)?,
+        Format::Csv => parse_csv(input, options)?,
+    };
+    Ok((format, schedule))
+}
 
 /// A conference and where its clock is.
 #[derive(Debug, Clone, PartialEq)]
@@ -89,6 +170,43 @@ impl ImportError {
     pub(crate) fn field(field: impl Into<String>, message: impl Into<String>) -> ImportError {
         ImportError::Field { field: field.into(), message: message.into() }
     }
+}
+
+/// Start and end of an event from its ISO 8601 `date` (with offset) and its
+/// `HH:MM` or `HH:MM:SS` duration.
+pub(crate) fn event_times(date: &str, duration: &str) -> Result<(Timestamp, Timestamp), String> {
+    let start: Timestamp =
+        date.trim().parse().map_err(|_| format!("`{date}` is not a date and time with an offset"))?;
+    let length = parse_hhmm(duration).ok_or_else(|| format!("`{duration}` is not a duration like 00:45"))?;
+    let end = start.checked_add(length).map_err(|_| String::from("the session ends out of range"))?;
+    Ok((start, end))
+}
+
+/// `HH:MM` or `HH:MM:SS`.
+pub(crate) fn parse_hhmm(text: &str) -> Option<SignedDuration> {
+    let parts: Vec<i64> = text.trim().split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    let secs = match parts[..] {
+        [h, m] if (0..60).contains(&m) => h * 3600 + m * 60,
+        [h, m, s] if (0..60).contains(&m) && (0..60).contains(&s) => h * 3600 + m * 60 + s,
+        _ => return None,
+    };
+    (secs >= 0).then(|| SignedDuration::from_secs(secs))
+}
+
+/// The conference's zone: the named one, else the fixed offset of a date
+/// in the file, else UTC.
+pub(crate) fn zone_or_offset(
+    name: Option<&str>,
+    sample_date: Option<&str>,
+    field: &str,
+) -> Result<TimeZone, ImportError> {
+    if let Some(name) = name {
+        return TimeZone::get(name)
+            .map_err(|_| ImportError::field(field, format!("`{name}` is not a known time zone")));
+    }
+    let offset =
+        sample_date.and_then(|d| jiff::fmt::temporal::Pieces::parse(d.trim()).ok()).and_then(|p| p.to_numeric_offset());
+    Ok(offset.map(TimeZone::fixed).unwrap_or(TimeZone::UTC))
 }
 
 /// Refuses input over [`MAX_IMPORT_BYTES`].
