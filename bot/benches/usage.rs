@@ -58,7 +58,7 @@ fn main() {
             handoff.push(t.elapsed());
         }
         drop(log);
-        task.await.unwrap();
+        task.wait().await;
         let elapsed = started.elapsed();
         let (written, retried, spilled, _, dropped) = counters.snapshot();
         handoff.sort();

@@ -8,7 +8,7 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
 use crate::config::Settings;
-use crate::dispatch::{Dispatcher, Usage};
+use crate::dispatch::{Dispatcher, Platform, Usage};
 use crate::store::Store;
 use crate::usage::spill::{SPILL_FILE, Spill};
 use crate::usage::{UserKeyer, writer};
@@ -69,9 +69,8 @@ enum UsageCommand {
     },
     /// Delete every usage event of one person, found by recomputing their key.
     Forget {
-        /// discord, slack or terminal.
-        #[arg(long)]
-        platform: String,
+        #[arg(long, value_enum)]
+        platform: Platform,
         /// The person's user id on that platform.
         #[arg(long)]
         user: String,
@@ -107,23 +106,28 @@ async fn run_command(command: Command, settings: Settings) -> anyhow::Result<Exi
             Ok(knowledge::check(&loaded))
         }
         Command::Chat => {
-            let (dispatcher, writer) = dispatcher(&settings)?;
+            let (dispatcher, writer) = dispatcher(&settings).await?;
             let dispatcher = Arc::new(dispatcher);
-            let result = terminal::chat(dispatcher.clone(), &settings).await;
+            // The line editor cannot be interrupted; on a signal the usage log is flushed and the process ends.
+            let result = tokio::select! {
+                result = terminal::chat(dispatcher.clone(), &settings) => result,
+                () = crate::shutdown::signal() => Ok(()),
+            };
             drop(dispatcher);
-            finish(writer).await;
+            writer.stop().await;
             result.map(|()| ExitCode::SUCCESS)
         }
         Command::Ask { json, queries } => {
-            let (dispatcher, writer) = dispatcher(&settings)?;
+            let (dispatcher, writer) = dispatcher(&settings).await?;
             let result = terminal::ask(&dispatcher, &settings, &queries, json).await;
             drop(dispatcher);
-            finish(writer).await;
+            writer.wait().await;
             result
         }
         Command::Stats { since, json } => {
             let store = open_store(&settings).await?;
-            let now = settings.clock().now();
+            // Usage is stamped with the real clock, whatever EMCEE_NOW pins for the engine.
+            let now = jiff::Timestamp::now();
             let from = emcee_core::stats::parse_since(&since, now).map_err(anyhow::Error::msg)?;
             let summary = store.summary(from, now).await.context("reading usage statistics")?;
             if json {
@@ -136,16 +140,23 @@ async fn run_command(command: Command, settings: Settings) -> anyhow::Result<Exi
         Command::Usage { command: UsageCommand::Prune { older_than } } => {
             let store = open_store(&settings).await?;
             let before =
-                emcee_core::stats::parse_since(&older_than, settings.clock().now()).map_err(anyhow::Error::msg)?;
+                emcee_core::stats::parse_since(&older_than, jiff::Timestamp::now()).map_err(anyhow::Error::msg)?;
             let deleted = store.prune(before).await.context("deleting old usage events")?;
             println!("deleted {deleted} usage events from before {before}");
             Ok(ExitCode::SUCCESS)
         }
         Command::Usage { command: UsageCommand::Forget { platform, user } } => {
+            let keyer = UserKeyer::existing(settings.usage_key.as_deref(), &settings.state_dir)?.ok_or_else(|| {
+                anyhow::anyhow!(
+                    "no usage key: EMCEE_USAGE_KEY is unset and there is no {} in {}; the key the rows were made with is needed to find them",
+                    crate::usage::key::KEY_FILE,
+                    settings.state_dir.display()
+                )
+            })?;
             let store = open_store(&settings).await?;
-            let keyer = UserKeyer::load(settings.usage_key.as_deref(), &settings.state_dir)?;
+            let platform = platform.as_str();
             let deleted =
-                store.forget(&keyer.key(&platform, &user)).await.context("deleting the person's usage events")?;
+                store.forget(&keyer.key(platform, &user)).await.context("deleting the person's usage events")?;
             println!("deleted {deleted} usage events of that {platform} user");
             Ok(ExitCode::SUCCESS)
         }
@@ -158,21 +169,23 @@ fn load_knowledge(settings: &Settings) -> anyhow::Result<knowledge::Loaded> {
 }
 
 /// The engine, and the usage log behind the dispatch path with its writer task.
-fn dispatcher(settings: &Settings) -> anyhow::Result<(Dispatcher, tokio::task::JoinHandle<()>)> {
+async fn dispatcher(settings: &Settings) -> anyhow::Result<(Dispatcher, writer::WriterHandle)> {
     let engine = Arc::new(load_knowledge(settings)?.into_engine());
     let store = Store::open(&settings.database_url)?;
+    if matches!(store, Store::Postgres(_)) && settings.usage_key.is_none() && !settings.state_dir_set {
+        anyhow::bail!(
+            "with DATABASE_URL on PostgreSQL, set EMCEE_USAGE_KEY (or EMCEE_STATE_DIR, where the key is kept) so that every replica keys users alike"
+        );
+    }
+    if matches!(store, Store::Sqlite(_)) {
+        // A local file: migrate now, before the writer and /stats could race to do it.
+        store.migrate().await.with_context(|| format!("preparing the usage database {}", settings.database_url))?;
+    }
     let keyer = UserKeyer::load(settings.usage_key.as_deref(), &settings.state_dir)?;
     let spill = Spill::new(settings.state_dir.join(SPILL_FILE));
     let (log, writer) = writer::start(store.clone(), spill, writer::Options::default());
     let usage = Usage { log, keyer, store, store_queries: settings.usage_store_queries };
     Ok((Dispatcher::new(engine, settings.clock(), Some(usage)), writer))
-}
-
-/// Waits for the usage writer to flush; it bounds its own time.
-async fn finish(writer: tokio::task::JoinHandle<()>) {
-    if let Err(error) = writer.await {
-        tracing::error!("the usage writer failed: {error}");
-    }
 }
 
 /// The store for an operator's command: it must answer now.

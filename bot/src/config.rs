@@ -41,6 +41,8 @@ pub struct Settings {
     /// Where the generated usage key and the usage spill file live: beside
     /// the SQLite file, or the working directory for Postgres.
     pub state_dir: PathBuf,
+    /// Whether `state_dir` was set rather than defaulted.
+    pub state_dir_set: bool,
     /// `EMCEE_USAGE_KEY`: the secret user keys are made with; generated into
     /// `state_dir` when unset.
     pub usage_key: Option<String>,
@@ -106,6 +108,7 @@ impl Settings {
             .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".emcee_history")));
         let database_url =
             raw.database_url.filter(|u| !u.trim().is_empty()).unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
+        let state_dir_set = raw.state_dir.is_some();
         let state_dir = raw.state_dir.unwrap_or_else(|| {
             crate::store::Store::sqlite_file(&database_url)
                 .and_then(|file| file.parent().map(PathBuf::from))
@@ -122,6 +125,7 @@ impl Settings {
             operator,
             database_url,
             state_dir,
+            state_dir_set,
             usage_key: raw.usage_key,
             usage_store_queries: raw.usage_store_queries,
         })

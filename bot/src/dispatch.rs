@@ -26,14 +26,18 @@ pub struct Origin {
     pub organiser: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Platform {
+    Discord,
+    Slack,
     Terminal,
 }
 
 impl Platform {
     pub fn as_str(self) -> &'static str {
         match self {
+            Platform::Discord => "discord",
+            Platform::Slack => "slack",
             Platform::Terminal => "terminal",
         }
     }
@@ -74,12 +78,13 @@ impl Dispatcher {
         let ctx = Context { now, seed: seed() };
         let reply = match command::parse(line) {
             Err(e) => Reply::message(e.kind, Status::Invalid, e.message),
-            Ok(Command::Stats { since }) => self.stats(origin, since.as_deref(), now).await,
+            Ok(Command::Stats { since }) => self.stats(origin, since.as_deref()).await,
             Ok(cmd) => self.engine.answer(&cmd, &ctx),
         };
-        if reply.status == Status::Error {
-            let detail = self.engine.warm().err().map(|e| e.to_string()).unwrap_or_default();
-            tracing::error!(command = reply.command.as_str(), "failed to answer `{line}`: {detail}");
+        if reply.status == Status::Error
+            && let Some(detail) = self.engine.index_error()
+        {
+            tracing::error!(command = reply.command.as_str(), "could not answer: {detail}");
         }
         tracing::debug!(
             platform = origin.platform.as_str(),
@@ -92,7 +97,8 @@ impl Dispatcher {
         if let Some(usage) = &self.usage {
             usage.log.record(UsageEvent {
                 event_id: uuid::Uuid::now_v7().to_string(),
-                occurred_at: now.as_second(),
+                // The real time, whatever EMCEE_NOW pins for the engine.
+                occurred_at: jiff::Timestamp::now().as_second(),
                 platform: origin.platform.as_str().to_string(),
                 workspace: origin.workspace.clone(),
                 channel: origin.channel.clone(),
@@ -108,11 +114,13 @@ impl Dispatcher {
         reply
     }
 
-    /// `/stats [since]`: organisers only, from the usage store.
-    async fn stats(&self, origin: &Origin, since: Option<&str>, now: jiff::Timestamp) -> Reply {
+    /// `/stats [since]`: organisers only, from the usage store, over a
+    /// window of real time.
+    async fn stats(&self, origin: &Origin, since: Option<&str>) -> Reply {
         if !origin.organiser {
             return Reply::message(CommandKind::Stats, Status::Denied, "Only organisers can see usage statistics.");
         }
+        let now = jiff::Timestamp::now();
         let Some(usage) = &self.usage else {
             return self.engine.answer(&Command::Stats { since: since.map(str::to_string) }, &Context { now, seed: 0 });
         };
@@ -120,23 +128,16 @@ impl Dispatcher {
             Ok(from) => from,
             Err(message) => return Reply::message(CommandKind::Stats, Status::Invalid, message),
         };
-        match tokio::time::timeout(STATS_TIMEOUT, async {
+        let summary = tokio::time::timeout(STATS_TIMEOUT, async {
             usage.store.migrate().await?;
             usage.store.summary(from, now).await
         })
         .await
-        {
-            Ok(Ok(summary)) => emcee_core::stats::reply(&summary),
-            Ok(Err(error)) => {
+        .unwrap_or_else(|_| Err(anyhow::anyhow!("no answer within {STATS_TIMEOUT:?}")));
+        match summary {
+            Ok(summary) => emcee_core::stats::reply(&summary),
+            Err(error) => {
                 tracing::error!("usage statistics failed: {error:#}");
-                Reply::message(
-                    CommandKind::Stats,
-                    Status::Error,
-                    "The usage database is not answering; try again soon.",
-                )
-            }
-            Err(_) => {
-                tracing::error!("usage statistics took longer than {STATS_TIMEOUT:?}");
                 Reply::message(
                     CommandKind::Stats,
                     Status::Error,

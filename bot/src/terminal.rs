@@ -96,9 +96,9 @@ pub async fn ask(
     let stdout = io::stdout();
     let marks = if !json && stdout.is_terminal() { Marks::ANSI_BOLD } else { Marks::NONE };
     let mut out = BufWriter::new(stdout.lock());
-    let mut write = |query: &str, reply: &Reply| -> io::Result<()> {
+    let write = |out: &mut BufWriter<io::StdoutLock<'_>>, query: &str, reply: &Reply| -> io::Result<()> {
         if json {
-            serde_json::to_writer(&mut out, &AnswerJson::new(query, reply))?;
+            serde_json::to_writer(&mut *out, &AnswerJson::new(query, reply))?;
             out.write_all(b"\n")
         } else {
             writeln!(out, "{}\n", render::plain_text(reply, marks))
@@ -107,23 +107,35 @@ pub async fn ask(
     let stop = crate::shutdown::signal();
     tokio::pin!(stop);
     if queries.is_empty() {
-        let mut lines = tokio::io::BufReader::new(tokio::io::stdin()).lines();
+        let mut input = tokio::io::BufReader::new(tokio::io::stdin());
+        let mut bytes = Vec::new();
         loop {
-            let line = tokio::select! {
-                line = lines.next_line() => line.context("reading queries from standard input")?,
+            bytes.clear();
+            // Answers go out before a read that may wait, so that a script
+            // sending one query at a time gets each answer at once.
+            if input.buffer().is_empty() {
+                out.flush().context("writing the answers")?;
+            }
+            let read = tokio::select! {
+                read = input.read_until(b'\n', &mut bytes) => read.context("reading queries from standard input")?,
                 () = &mut stop => break,
             };
-            let Some(line) = line else { break };
+            if read == 0 {
+                break;
+            }
+            // A line that is not UTF-8 is answered as best it can be, not the end of the batch.
+            let line = String::from_utf8_lossy(&bytes);
+            let line = line.trim_end_matches(['\n', '\r']);
             if line.trim().is_empty() {
                 continue;
             }
-            let reply = dispatcher.answer(&origin, &line).await;
-            write(&line, &reply).context("writing the answer")?;
+            let reply = dispatcher.answer(&origin, line).await;
+            write(&mut out, line, &reply).context("writing the answer")?;
         }
     } else {
         for query in queries {
             let reply = dispatcher.answer(&origin, query).await;
-            write(query, &reply).context("writing the answer")?;
+            write(&mut out, query, &reply).context("writing the answer")?;
         }
     }
     out.flush().context("writing the answers")?;

@@ -131,13 +131,14 @@ async fn replies_keep_flowing_and_no_event_is_lost_or_doubled() {
         }
     }
     drop(dispatcher);
-    task.await.unwrap();
+    task.wait().await;
     let (written, retried, spilled, replayed, dropped) = counters.snapshot();
     eprintln!(
         "{sent} commands in {:.1?}; slowest reply {slowest:?}; written {written}, retried {retried}, spilled {spilled}, replayed {replayed}, dropped {dropped}",
         started.elapsed()
     );
-    assert!(slowest < Duration::from_millis(50), "a reply waited {slowest:?} on the usage log");
+    // A reply that waited on the database would take at least the 500 ms write timeout.
+    assert!(slowest < Duration::from_millis(250), "a reply waited {slowest:?} on the usage log");
     assert!(spilled > 0, "the outage never reached the spill file: the test did not test it");
     assert_eq!(dropped, 0);
 

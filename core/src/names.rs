@@ -123,12 +123,23 @@ impl Directory {
 
     /// The people named in `question`, by full name, first or last name or
     /// alias, as whole words (a possessive `'s` allowed), best match first.
+    /// A one-word name must be capitalised as names are ("Who is the host?"
+    /// names nobody called Host), unless the whole question is in lower case.
     pub fn mentioned_in(&self, question: &str) -> Vec<usize> {
-        let folded = text::fold(question);
-        let words: Vec<&str> = folded.split(' ').collect();
+        let (words, capitals) = words_with_case(question);
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        let all_lower = !capitals.iter().any(|&c| c);
+        let named = |at: usize, len: usize| len > 1 || all_lower || capitals[at];
         let mut found: Vec<(usize, usize)> = Vec::new();
         for (i, person) in self.people.iter().enumerate() {
-            let best = person.keys.iter().filter(|k| contains_words(&words, k)).map(|k| k.split(' ').count()).max();
+            let best = person
+                .keys
+                .iter()
+                .filter_map(|k| {
+                    let len = k.split(' ').count();
+                    position_of_words(&words, k).filter(|&at| named(at, len)).map(|_| len)
+                })
+                .max();
             if let Some(len) = best {
                 found.push((i, len));
             }
@@ -136,11 +147,9 @@ impl Directory {
         if found.is_empty() {
             // One typo in a name of five letters or more.
             for (i, person) in self.people.iter().enumerate() {
-                let typo = person
-                    .keys
-                    .iter()
-                    .filter(|k| k.len() >= 5 && !k.contains(' '))
-                    .any(|k| words.iter().any(|w| w.len() >= 5 && typo_distance(w, k, 1) == 1));
+                let typo = person.keys.iter().filter(|k| k.len() >= 5 && !k.contains(' ')).any(|k| {
+                    words.iter().enumerate().any(|(at, w)| named(at, 1) && w.len() >= 5 && typo_distance(w, k, 1) == 1)
+                });
                 if typo {
                     found.push((i, 0));
                 }
@@ -193,19 +202,36 @@ fn one_or_many(mut found: Vec<usize>) -> Resolution {
     if found.len() == 1 { Resolution::One(found[0]) } else { Resolution::Many(found) }
 }
 
-/// Whether the words of `key` stand consecutively in `words`; the last may carry a possessive `s`.
-fn contains_words(words: &[&str], key: &str) -> bool {
+/// Where the words of `key` first stand consecutively in `words`; the last
+/// may carry a possessive `s`.
+fn position_of_words(words: &[&str], key: &str) -> Option<usize> {
     let key: Vec<&str> = key.split(' ').collect();
     if key.is_empty() || key.len() > words.len() {
-        return false;
+        return None;
     }
-    words.windows(key.len()).any(|window| {
+    words.windows(key.len()).position(|window| {
         window
             .iter()
             .zip(&key)
             .enumerate()
             .all(|(i, (w, k))| w == k || (i == key.len() - 1 && w.strip_suffix('s') == Some(k)))
     })
+}
+
+/// The words of `text` folded as [`text::fold`] folds them, and whether each
+/// began with a capital letter.
+fn words_with_case(text: &str) -> (Vec<String>, Vec<bool>) {
+    let ascii = deunicode::deunicode(text);
+    let mut words = Vec::new();
+    let mut capitals = Vec::new();
+    for word in ascii.split(|c: char| !c.is_ascii_alphanumeric() && c != '\'') {
+        let folded: String = word.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
+        if !folded.is_empty() {
+            capitals.push(word.chars().next().is_some_and(|c| c.is_ascii_uppercase()));
+            words.push(folded);
+        }
+    }
+    (words, capitals)
 }
 
 #[cfg(test)]
@@ -259,5 +285,7 @@ mod tests {
         assert_eq!(named("what does kelsy think of wasm"), ["Kelsey Hightower"]);
         assert_eq!(named("What does Andy do at Eficode?"), ["Andy Allred"]);
         assert!(named("When is the keynote?").is_empty());
+        assert!(named("Who is the host of DevOps Sauna?").is_empty(), "host is a word, not the sample host's name");
+        assert_eq!(named("is sample host here")[0], "Sample Host");
     }
 }

@@ -35,27 +35,51 @@ impl UserKeyer {
     }
 
     /// The secret from `EMCEE_USAGE_KEY` when set, else from `usage.key` in
-    /// `state_dir`, created with 32 random bytes on first start.
+    /// `state_dir`, created with 32 random bytes on first start. Two
+    /// processes starting at once agree on one key.
     pub fn load(configured: Option<&str>, state_dir: &Path) -> anyhow::Result<UserKeyer> {
-        if let Some(secret) = configured.filter(|s| !s.is_empty()) {
-            return Ok(UserKeyer::new(secret.as_bytes()));
+        if let Some(keyer) = UserKeyer::existing(configured, state_dir)? {
+            return Ok(keyer);
         }
         let path = state_dir.join(KEY_FILE);
-        if let Ok(secret) = std::fs::read_to_string(&path) {
-            let secret = secret.trim();
-            if !secret.is_empty() {
-                return Ok(UserKeyer::new(secret.as_bytes()));
-            }
-        }
         let mut bytes = [0u8; 32];
         getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness for a usage key: {e}"))?;
         let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
         std::fs::create_dir_all(state_dir).with_context(|| format!("creating {}", state_dir.display()))?;
-        write_private(&path, &secret).with_context(|| {
-            format!("saving the generated usage key to {} (or set EMCEE_USAGE_KEY)", path.display())
-        })?;
-        tracing::info!("generated a usage key in {}", path.display());
-        Ok(UserKeyer::new(secret.as_bytes()))
+        // Written whole under another name, then linked into place only if no key is there yet.
+        let draft = state_dir.join(format!("{KEY_FILE}.{}", std::process::id()));
+        write_private(&draft, &secret).with_context(|| format!("saving a usage key to {}", draft.display()))?;
+        let linked = std::fs::hard_link(&draft, &path);
+        let _ = std::fs::remove_file(&draft);
+        match linked {
+            Ok(()) => {
+                tracing::info!("generated a usage key in {}", path.display());
+                Ok(UserKeyer::new(secret.as_bytes()))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => UserKeyer::existing(None, state_dir)?
+                .ok_or_else(|| anyhow::anyhow!("{} appeared but holds no key", path.display())),
+            Err(e) => Err(e).with_context(|| {
+                format!("saving the generated usage key to {} (or set EMCEE_USAGE_KEY)", path.display())
+            }),
+        }
+    }
+
+    /// The secret from `EMCEE_USAGE_KEY`, or from an existing `usage.key`;
+    /// `None` when there is neither. Never makes one: a new key would match nobody.
+    pub fn existing(configured: Option<&str>, state_dir: &Path) -> anyhow::Result<Option<UserKeyer>> {
+        if let Some(secret) = configured.filter(|s| !s.is_empty()) {
+            return Ok(Some(UserKeyer::new(secret.as_bytes())));
+        }
+        let path = state_dir.join(KEY_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(secret) if !secret.trim().is_empty() => Ok(Some(UserKeyer::new(secret.trim().as_bytes()))),
+            Ok(_) => anyhow::bail!(
+                "{} is empty: restore the key it held, or delete it to start a new one (earlier usage rows then match nobody)",
+                path.display()
+            ),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e).with_context(|| format!("reading the usage key {}", path.display())),
+        }
     }
 
     /// The key for one user of one platform, as 64 hex digits.
@@ -93,6 +117,17 @@ mod tests {
         assert_ne!(a.key("discord", "42"), UserKeyer::new(b"other").key("discord", "42"));
         assert_eq!(a.key("discord", "42").len(), 64);
         assert!(!a.key("discord", "user-4242").contains("4242"));
+    }
+
+    #[test]
+    fn an_empty_key_file_is_an_error_not_a_new_key() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(KEY_FILE), "").unwrap();
+        let error = UserKeyer::load(None, dir.path()).unwrap_err().to_string();
+        assert!(error.contains("usage.key is empty"), "{error}");
+        let missing = tempfile::tempdir().unwrap();
+        assert!(UserKeyer::existing(None, missing.path()).unwrap().is_none());
+        assert!(!missing.path().join(KEY_FILE).exists(), "looking up a key never makes one");
     }
 
     #[test]

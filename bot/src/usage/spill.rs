@@ -1,14 +1,17 @@
 //! The spill file: usage events that could not reach the database, one JSON
-//! object per line, kept until they are replayed. Appends go to
-//! `NAME.jsonl`; a replay first renames it to `NAME.jsonl.replaying`, so
-//! events spilled meanwhile start a new file and nothing is read twice or
-//! lost. A replay that fails leaves the `.replaying` file for the next try;
-//! storing is idempotent by event id, so a crash mid-replay costs nothing.
+//! object per line, kept until they are replayed.
+//!
+//! Appends go to `NAME.jsonl` under an exclusive file lock, reopening the
+//! file each time so that several processes sharing the folder append to the
+//! same file. A replay takes the lock and renames the file to
+//! `NAME.jsonl.replaying`, so events spilled meanwhile start a new file and
+//! none is lost; the replay then reads it in chunks. A replay that stops
+//! leaves the `.replaying` file for the next try; storing is idempotent by
+//! event id, so reading part of it twice costs nothing.
 
 use std::fs::{File, OpenOptions};
-use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use super::UsageEvent;
 
@@ -19,14 +22,13 @@ pub const SPILL_FILE: &str = "usage-spill.jsonl";
 pub struct Spill {
     path: PathBuf,
     replaying: PathBuf,
-    file: Mutex<Option<File>>,
 }
 
 impl Spill {
     pub fn new(path: PathBuf) -> Spill {
         let mut replaying = path.clone().into_os_string();
         replaying.push(".replaying");
-        Spill { path, replaying: PathBuf::from(replaying), file: Mutex::new(None) }
+        Spill { path, replaying: PathBuf::from(replaying) }
     }
 
     pub fn path(&self) -> &Path {
@@ -35,20 +37,14 @@ impl Spill {
 
     /// Appends events, one line each, and flushes them to the OS.
     pub fn append(&self, events: &[UsageEvent]) -> io::Result<()> {
-        let mut guard = self.file.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if guard.is_none() {
-            if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)?;
-            }
-            *guard = Some(OpenOptions::new().create(true).append(true).open(&self.path)?);
+        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
         }
-        let Some(file) = guard.as_mut() else { unreachable!("opened above") };
-        let mut out = BufWriter::new(file);
-        for event in events {
-            serde_json::to_writer(&mut out, event)?;
-            out.write_all(b"\n")?;
-        }
-        out.flush()
+        let mut file = OpenOptions::new().create(true).read(true).append(true).open(&self.path)?;
+        file.lock()?;
+        let result = write_lines(&mut file, events);
+        file.unlock()?;
+        result
     }
 
     /// Whether any spilled events wait for a replay.
@@ -57,42 +53,88 @@ impl Spill {
         nonempty(&self.replaying) || nonempty(&self.path)
     }
 
-    /// The file to replay now: an unfinished earlier replay, else the spill
+    /// Opens the file to replay: an unfinished earlier replay, else the spill
     /// file renamed aside. `None` when nothing waits.
-    pub fn begin_replay(&self) -> io::Result<Option<PathBuf>> {
-        if self.replaying.exists() {
-            return Ok(Some(self.replaying.clone()));
+    pub fn begin_replay(&self) -> io::Result<Option<Replay>> {
+        if !self.replaying.exists() {
+            let file = match File::open(&self.path) {
+                Ok(file) => file,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+                Err(e) => return Err(e),
+            };
+            // Appenders hold this lock while they write: the rename waits for them.
+            file.lock()?;
+            let renamed = std::fs::rename(&self.path, &self.replaying);
+            file.unlock()?;
+            match renamed {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+                Err(e) => return Err(e),
+            }
         }
-        let mut guard = self.file.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        // Close the handle so the next append starts a fresh file.
-        guard.take();
-        match std::fs::rename(&self.path, &self.replaying) {
-            Ok(()) => Ok(Some(self.replaying.clone())),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e),
+        let file = File::open(&self.replaying)?;
+        Ok(Some(Replay { path: self.replaying.clone(), lines: BufReader::new(file), line: 0 }))
+    }
+}
+
+/// Writes the events as lines, first ending a line a crash left cut short.
+fn write_lines(file: &mut File, events: &[UsageEvent]) -> io::Result<()> {
+    let len = file.seek(SeekFrom::End(0))?;
+    let mut out = BufWriter::new(&mut *file);
+    if len > 0 {
+        let mut last = [0u8; 1];
+        let reader = out.get_mut();
+        reader.seek(SeekFrom::End(-1))?;
+        reader.read_exact(&mut last)?;
+        if last[0] != b'\n' {
+            out.write_all(b"\n")?;
         }
     }
+    for event in events {
+        serde_json::to_writer(&mut out, event)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()
+}
 
-    /// Reads a replay file. Lines that are not events (a line cut short by a
-    /// crash) are reported and skipped.
-    pub fn read(path: &Path) -> io::Result<Vec<UsageEvent>> {
+/// A spill file being replayed, read a chunk at a time.
+#[derive(Debug)]
+pub struct Replay {
+    path: PathBuf,
+    lines: BufReader<File>,
+    line: usize,
+}
+
+impl Replay {
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Up to `max` more events; empty at the end. Lines that are not events
+    /// (cut short by a crash) are reported and skipped.
+    pub fn next_chunk(&mut self, max: usize) -> io::Result<Vec<UsageEvent>> {
         let mut events = Vec::new();
-        for (no, line) in BufReader::new(File::open(path)?).lines().enumerate() {
-            let line = line?;
-            if line.trim().is_empty() {
+        let mut text = String::new();
+        while events.len() < max {
+            text.clear();
+            if self.lines.read_line(&mut text)? == 0 {
+                break;
+            }
+            self.line += 1;
+            if text.trim().is_empty() {
                 continue;
             }
-            match serde_json::from_str(&line) {
+            match serde_json::from_str(&text) {
                 Ok(event) => events.push(event),
-                Err(e) => tracing::warn!("{}:{}: not a usage event, skipped: {e}", path.display(), no + 1),
+                Err(e) => tracing::warn!("{}:{}: not a usage event, skipped: {e}", self.path.display(), self.line),
             }
         }
         Ok(events)
     }
 
-    /// The replay stored everything: the file goes.
-    pub fn finish_replay(&self, path: &Path) -> io::Result<()> {
-        std::fs::remove_file(path)
+    /// Everything was stored: the file goes.
+    pub fn finish(self) -> io::Result<()> {
+        std::fs::remove_file(&self.path)
     }
 }
 
@@ -117,30 +159,52 @@ mod tests {
         }
     }
 
-    #[test]
-    fn appends_replays_and_starts_afresh() {
-        let dir = tempfile::tempdir().unwrap();
-        let spill = Spill::new(dir.path().join(SPILL_FILE));
-        assert!(!spill.has_pending());
-        assert_eq!(spill.begin_replay().unwrap(), None);
-        spill.append(&[event("a"), event("b")]).unwrap();
-        assert!(spill.has_pending());
-        let replaying = spill.begin_replay().unwrap().unwrap();
-        spill.append(&[event("c")]).unwrap();
-        assert_eq!(Spill::read(&replaying).unwrap(), [event("a"), event("b")]);
-        // An unfinished replay is offered again before anything newer.
-        assert_eq!(spill.begin_replay().unwrap(), Some(replaying.clone()));
-        spill.finish_replay(&replaying).unwrap();
-        let next = spill.begin_replay().unwrap().unwrap();
-        assert_eq!(Spill::read(&next).unwrap(), [event("c")]);
+    fn ids(replay: &mut Replay, max: usize) -> Vec<String> {
+        replay.next_chunk(max).unwrap().into_iter().map(|e| e.event_id).collect()
     }
 
     #[test]
-    fn skips_a_line_cut_short() {
+    fn appends_replays_in_chunks_and_starts_afresh() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("cut.jsonl");
+        let spill = Spill::new(dir.path().join(SPILL_FILE));
+        assert!(!spill.has_pending());
+        assert!(spill.begin_replay().unwrap().is_none());
+        spill.append(&[event("a"), event("b"), event("c")]).unwrap();
+        assert!(spill.has_pending());
+        let mut replay = spill.begin_replay().unwrap().unwrap();
+        spill.append(&[event("d")]).unwrap();
+        assert_eq!(ids(&mut replay, 2), ["a", "b"]);
+        // An unfinished replay is offered again, from its start, before anything newer.
+        let mut again = spill.begin_replay().unwrap().unwrap();
+        assert_eq!(ids(&mut again, 10), ["a", "b", "c"]);
+        assert_eq!(ids(&mut replay, 10), ["c"]);
+        assert!(ids(&mut replay, 10).is_empty());
+        replay.finish().unwrap();
+        let mut next = spill.begin_replay().unwrap().unwrap();
+        assert_eq!(ids(&mut next, 10), ["d"]);
+    }
+
+    #[test]
+    fn a_line_cut_short_costs_only_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        let spill = Spill::new(dir.path().join(SPILL_FILE));
         let whole = serde_json::to_string(&event("a")).unwrap();
-        std::fs::write(&path, format!("{whole}\n{}", &whole[..20])).unwrap();
-        assert_eq!(Spill::read(&path).unwrap(), [event("a")]);
+        std::fs::write(spill.path(), format!("{whole}\n{}", &whole[..20])).unwrap();
+        spill.append(&[event("b")]).unwrap();
+        let mut replay = spill.begin_replay().unwrap().unwrap();
+        assert_eq!(ids(&mut replay, 10), ["a", "b"]);
+    }
+
+    #[test]
+    fn two_spills_of_one_file_lose_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (one, two) = (Spill::new(dir.path().join(SPILL_FILE)), Spill::new(dir.path().join(SPILL_FILE)));
+        one.append(&[event("a")]).unwrap();
+        let mut replay = two.begin_replay().unwrap().unwrap();
+        one.append(&[event("b")]).unwrap();
+        assert_eq!(ids(&mut replay, 10), ["a"]);
+        replay.finish().unwrap();
+        let mut next = two.begin_replay().unwrap().unwrap();
+        assert_eq!(ids(&mut next, 10), ["b"]);
     }
 }

@@ -3,9 +3,11 @@
 //! one statement each, retried with backoff. A database that keeps failing
 //! is marked down: batches go straight to the spill file and the database is
 //! probed with growing pauses; once it answers, the spill file is replayed.
-//! When every sender is gone the task drains the queue and stops within
-//! [`Options::shutdown_timeout`], leaving what it could not store in the
-//! spill file for the next start.
+//! The spill file is replayed a chunk at a time between batches, so a
+//! large backlog never holds up new events or the memory they use.
+//! When every sender is gone, or [`WriterHandle::stop`] is called, the task
+//! drains the queue and stops within [`Options::shutdown_timeout`], leaving
+//! what it could not store in the spill file for the next start.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -15,7 +17,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, timeout};
 
-use super::spill::Spill;
+use super::spill::{Replay, Spill};
 use super::{Counters, QUEUE_CAPACITY, UsageEvent, UsageLog};
 use crate::store::Store;
 
@@ -50,10 +52,34 @@ impl Default for Options {
     }
 }
 
-/// Starts the writer: the handle the reply path records with, and the task,
-/// which ends once every handle is dropped and the queue is flushed.
-pub fn start(store: Store, spill: Spill, options: Options) -> (UsageLog, JoinHandle<()>) {
+/// The running writer task.
+#[derive(Debug)]
+pub struct WriterHandle {
+    task: JoinHandle<()>,
+    stop: Arc<tokio::sync::Notify>,
+}
+
+impl WriterHandle {
+    /// Waits for the writer, which ends once every [`UsageLog`] is dropped
+    /// and the queue is flushed.
+    pub async fn wait(self) {
+        if let Err(error) = self.task.await {
+            tracing::error!("the usage writer failed: {error}");
+        }
+    }
+
+    /// Stops taking events (recording then goes to the spill file), flushes
+    /// what is queued, and waits: for a shutdown while handles still exist.
+    pub async fn stop(self) {
+        self.stop.notify_one();
+        self.wait().await;
+    }
+}
+
+/// Starts the writer: the handle the reply path records with, and the task.
+pub fn start(store: Store, spill: Spill, options: Options) -> (UsageLog, WriterHandle) {
     let (tx, rx) = mpsc::channel(QUEUE_CAPACITY);
+    let stop = Arc::new(tokio::sync::Notify::new());
     let spill = Arc::new(spill);
     let counters = Arc::new(Counters::default());
     let writer = Writer {
@@ -67,8 +93,10 @@ pub fn start(store: Store, spill: Spill, options: Options) -> (UsageLog, JoinHan
         next_probe: Instant::now(),
         probe_pause: options.probe_every,
         deadline: None,
+        replay: None,
+        stop: stop.clone(),
     };
-    (UsageLog { tx, spill, counters }, tokio::spawn(writer.run()))
+    (UsageLog { tx, spill, counters }, WriterHandle { task: tokio::spawn(writer.run()), stop })
 }
 
 struct Writer {
@@ -84,14 +112,13 @@ struct Writer {
     probe_pause: Duration,
     /// Set once the queue is closed: the final flush ends by then.
     deadline: Option<Instant>,
+    /// The spill file being replayed, between chunks.
+    replay: Option<Replay>,
+    stop: Arc<tokio::sync::Notify>,
 }
 
 impl Writer {
     async fn run(mut self) {
-        // Events left by an earlier run go first.
-        if self.spill.has_pending() {
-            self.replay().await;
-        }
         loop {
             let (batch, open) = self.collect().await;
             if !batch.is_empty() {
@@ -104,13 +131,14 @@ impl Writer {
                 if Instant::now() >= self.next_probe {
                     self.probe().await;
                 }
-            } else if self.spill.has_pending() {
-                self.replay().await;
+            } else if self.replay.is_some() || self.spill.has_pending() {
+                self.replay_chunk().await;
             }
         }
         // Events spilled during an outage that just ended are stored before stopping, time allowing.
-        if self.down_since.is_none() && !self.past_deadline() && self.spill.has_pending() {
-            self.replay().await;
+        while self.down_since.is_none() && !self.past_deadline() && (self.replay.is_some() || self.spill.has_pending())
+        {
+            self.replay_chunk().await;
         }
         let (written, retried, spilled, replayed, dropped) = self.counters.snapshot();
         tracing::debug!(written, retried, spilled, replayed, dropped, "usage writer stopped");
@@ -123,13 +151,23 @@ impl Writer {
     }
 
     /// The next batch, and whether the queue is still open. Waits at most a
-    /// second for a first event, so that probes and replays still happen
-    /// when no commands arrive.
+    /// second for a first event (none while a replay has more to do), so
+    /// that probes and replays go on when no commands arrive.
     async fn collect(&mut self) -> (Vec<UsageEvent>, bool) {
         let mut batch = Vec::new();
-        let first = match timeout(Duration::from_secs(1), self.rx.recv()).await {
+        let idle =
+            if self.replay.is_some() && self.down_since.is_none() { Duration::ZERO } else { Duration::from_secs(1) };
+        let first = tokio::select! {
+            received = timeout(idle, self.rx.recv()) => received,
+            () = self.stop.notified() => {
+                // Take nothing more; what is queued is still drained below.
+                self.rx.close();
+                Ok(self.rx.recv().await)
+            }
+        };
+        let first = match first {
             Err(_) => return (batch, true),
-            Ok(None) => return (batch, false),
+            Ok(None) => return (batch, self.closing()),
             Ok(Some(event)) => event,
         };
         batch.push(first);
@@ -137,10 +175,10 @@ impl Writer {
         while batch.len() < BATCH_MAX {
             match self.rx.try_recv() {
                 Ok(event) => batch.push(event),
-                Err(mpsc::error::TryRecvError::Disconnected) => return (batch, false),
+                Err(mpsc::error::TryRecvError::Disconnected) => return (batch, self.closing()),
                 Err(mpsc::error::TryRecvError::Empty) => match tokio::time::timeout_at(until, self.rx.recv()).await {
                     Ok(Some(event)) => batch.push(event),
-                    Ok(None) => return (batch, false),
+                    Ok(None) => return (batch, self.closing()),
                     Err(_) => break,
                 },
             }
@@ -148,12 +186,17 @@ impl Writer {
         (batch, true)
     }
 
-    /// Writes a batch, retrying; spills it when the database is down or stays failing.
-    async fn deliver(&mut self, batch: Vec<UsageEvent>) {
-        if self.rx.is_closed() && self.deadline.is_none() {
+    /// The queue is closed and drained: the final flush starts its clock. Returns `false`.
+    fn closing(&mut self) -> bool {
+        if self.deadline.is_none() {
             self.deadline = Some(Instant::now() + self.options.shutdown_timeout);
         }
-        if self.down_since.is_none() {
+        false
+    }
+
+    /// Writes a batch, retrying; spills it when the database is down or stays failing.
+    async fn deliver(&mut self, batch: Vec<UsageEvent>) {
+        if self.down_since.is_none() && !self.past_deadline() {
             let backoff = self.options.retry_backoff;
             for attempt in 0..=backoff.len() {
                 match self.write(&batch).await {
@@ -236,38 +279,51 @@ impl Writer {
         }
     }
 
-    /// Stores what was spilled, in batches; on failure keeps the file for later.
-    async fn replay(&mut self) {
-        let path = match self.spill.begin_replay() {
-            Ok(Some(path)) => path,
-            Ok(None) => return,
-            Err(error) => {
-                tracing::error!(
-                    "cannot set the spill file {} aside to replay it: {error}",
-                    self.spill.path().display()
-                );
-                return;
-            }
-        };
-        let events = match Spill::read(&path) {
-            Ok(events) => events,
-            Err(error) => {
-                tracing::error!("cannot read the spilled usage events in {}: {error}", path.display());
-                return;
-            }
-        };
-        let before = self.counters.written.load(Ordering::Relaxed);
-        for chunk in events.chunks(BATCH_MAX) {
-            if let Err(error) = self.write(chunk).await {
-                self.mark_down(&error);
-                return;
+    /// Stores the next chunk of what was spilled; on failure keeps the file
+    /// for later, and at its end removes it.
+    async fn replay_chunk(&mut self) {
+        if self.replay.is_none() {
+            match self.spill.begin_replay() {
+                Ok(Some(replay)) => self.replay = Some(replay),
+                Ok(None) => return,
+                Err(error) => {
+                    tracing::error!(
+                        "cannot set the spill file {} aside to replay it: {error}",
+                        self.spill.path().display()
+                    );
+                    // Not again until the next outage ends.
+                    self.mark_down(&anyhow::anyhow!("spill file: {error}"));
+                    return;
+                }
             }
         }
-        let stored = self.counters.written.load(Ordering::Relaxed) - before;
-        self.counters.replayed.fetch_add(events.len() as u64, Ordering::Relaxed);
-        tracing::info!("replayed {} spilled usage events ({stored} new)", events.len());
-        if let Err(error) = self.spill.finish_replay(&path) {
-            tracing::error!("replayed {} but cannot remove it: {error}", path.display());
+        let Some(replay) = self.replay.as_mut() else { return };
+        let chunk = match replay.next_chunk(BATCH_MAX) {
+            Ok(chunk) => chunk,
+            Err(error) => {
+                tracing::error!("cannot read the spilled usage events in {}: {error}", replay.path().display());
+                self.replay = None;
+                return;
+            }
+        };
+        if chunk.is_empty() {
+            if let Some(done) = self.replay.take() {
+                let path = done.path().to_path_buf();
+                if let Err(error) = done.finish() {
+                    tracing::error!("replayed {} but cannot remove it: {error}", path.display());
+                }
+            }
+            return;
+        }
+        match self.write(&chunk).await {
+            Ok(()) => {
+                self.counters.replayed.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+            }
+            Err(error) => {
+                // Start over from the file's beginning next time: storing is idempotent.
+                self.replay = None;
+                self.mark_down(&error);
+            }
         }
     }
 }

@@ -331,7 +331,8 @@ fn cue_fits(cue: Cue, target: &Target, text: &str) -> bool {
                     .split(|c: char| !c.is_alphabetic())
                     .any(|w| MONEY_WORDS.contains(&w.to_ascii_lowercase().as_str()))
         }
-        Cue::Where | Cue::Who => matches!(target, Target::Session(_)) || has_proper_noun(text),
+        Cue::Where => matches!(target, Target::Session(_)) || has_place(text),
+        Cue::Who => matches!(target, Target::Session(_)) || has_proper_noun(text),
         Cue::Opinion => matches!(target, Target::Quote(_)),
         Cue::Other => true,
     }
@@ -360,6 +361,22 @@ fn has_date(text: &str) -> bool {
     let has_year =
         text.split(|c: char| !c.is_ascii_digit()).any(|d| d.len() == 4 && (d.starts_with("19") || d.starts_with("20")));
     has_year || MONTHS.iter().any(|m| text.contains(m))
+}
+
+/// A place or an organisation: a capitalised word after `in`, `at`, `from`,
+/// `to`, `near` or `for` that is not a month or a weekday (`in Long
+/// Beach`, `for Google`).
+fn has_place(text: &str) -> bool {
+    const DAYS: &[&str] = &["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words.windows(2).any(|pair| {
+        let name = pair[1].trim_matches(|c: char| !c.is_alphanumeric());
+        ["in", "at", "from", "to", "near", "for"].contains(&pair[0].to_ascii_lowercase().as_str())
+            && name.chars().next().is_some_and(char::is_uppercase)
+            && !MONTHS.contains(&name)
+            && !DAYS.contains(&name)
+            && name != "I"
+    })
 }
 
 /// A capitalised word that does not start a sentence.

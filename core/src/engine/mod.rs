@@ -90,6 +90,11 @@ impl Engine {
         }
     }
 
+    /// Why the index could not be built, if it was tried and failed; never builds it.
+    pub fn index_error(&self) -> Option<&str> {
+        self.index.get().and_then(|built| built.as_ref().err()).map(String::as_str)
+    }
+
     fn index(&self) -> Result<&KnowledgeIndex, &str> {
         self.index
             .get_or_init(|| KnowledgeIndex::build(&self.kb, &self.schedule).map_err(|e| e.to_string()))
