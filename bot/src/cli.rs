@@ -53,6 +53,11 @@ enum Command {
         #[command(subcommand)]
         command: UsageCommand,
     },
+    /// The programme: import an export, list the sessions, export a calendar.
+    Schedule {
+        #[command(subcommand)]
+        command: ScheduleCommand,
+    },
     /// Work with the knowledge base in the data directory.
     Data {
         #[command(subcommand)]
@@ -75,6 +80,45 @@ enum UsageCommand {
         #[arg(long)]
         user: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum ScheduleCommand {
+    /// Replace the programme with a pretalx/frab JSON, frab XML, iCalendar,
+    /// CSV or Sessionize export (the format is told from the content), and
+    /// print what changed.
+    Import {
+        /// A file, or an http(s) URL.
+        source: String,
+        /// Show what would change, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The change set as JSON.
+        #[arg(long)]
+        json: bool,
+        /// The conference's time zone, for exports with local times (Sessionize, CSV, floating iCalendar).
+        #[arg(long, value_name = "IANA_ZONE")]
+        time_zone: Option<String>,
+        /// The conference's name, for exports without one (iCalendar, CSV, Sessionize).
+        #[arg(long)]
+        title: Option<String>,
+    },
+    /// The sessions, in order.
+    List {
+        /// A JSON array of sessions.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The whole programme for calendar apps.
+    Export {
+        #[arg(long, value_enum, default_value = "ics")]
+        format: ExportFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum ExportFormat {
+    Ics,
 }
 
 #[derive(Debug, Subcommand)]
@@ -131,12 +175,13 @@ async fn run_command(command: Command, settings: Settings) -> anyhow::Result<Exi
             let from = emcee_core::stats::parse_since(&since, now).map_err(anyhow::Error::msg)?;
             let summary = store.summary(from, now).await.context("reading usage statistics")?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&summary)?);
+                terminal::print(&format!("{}\n", serde_json::to_string_pretty(&summary)?))?;
             } else {
-                print!("{}", report::tables(&summary));
+                terminal::print(&report::tables(&summary))?;
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Schedule { command } => crate::schedule_cli::run(command_parts(command), &settings).await,
         Command::Usage { command: UsageCommand::Prune { older_than } } => {
             let store = open_store(&settings).await?;
             let before =
@@ -163,6 +208,17 @@ async fn run_command(command: Command, settings: Settings) -> anyhow::Result<Exi
     }
 }
 
+fn command_parts(command: ScheduleCommand) -> crate::schedule_cli::Action {
+    use crate::schedule_cli::Action;
+    match command {
+        ScheduleCommand::Import { source, dry_run, json, time_zone, title } => {
+            Action::Import { source, dry_run, json, time_zone, title }
+        }
+        ScheduleCommand::List { json } => Action::List { json },
+        ScheduleCommand::Export { format: ExportFormat::Ics } => Action::ExportIcs,
+    }
+}
+
 fn load_knowledge(settings: &Settings) -> anyhow::Result<knowledge::Loaded> {
     knowledge::load(&settings.data_dir)
         .with_context(|| format!("reading the knowledge base in {}", settings.data_dir.display()))
@@ -170,7 +226,7 @@ fn load_knowledge(settings: &Settings) -> anyhow::Result<knowledge::Loaded> {
 
 /// The engine, and the usage log behind the dispatch path with its writer task.
 async fn dispatcher(settings: &Settings) -> anyhow::Result<(Dispatcher, writer::WriterHandle)> {
-    let engine = Arc::new(load_knowledge(settings)?.into_engine());
+    let loaded = load_knowledge(settings)?;
     let store = Store::open(&settings.database_url)?;
     if matches!(store, Store::Postgres(_)) && settings.usage_key.is_none() && !settings.state_dir_set {
         anyhow::bail!(
@@ -181,6 +237,8 @@ async fn dispatcher(settings: &Settings) -> anyhow::Result<(Dispatcher, writer::
         // A local file: migrate now, before the writer and /stats could race to do it.
         store.migrate().await.with_context(|| format!("preparing the usage database {}", settings.database_url))?;
     }
+    let schedule = crate::programme::load(&store, loaded.schedule, loaded.schedule_file.as_deref()).await;
+    let engine = Arc::new(emcee_core::Engine::new(loaded.kb, schedule));
     let keyer = UserKeyer::load(settings.usage_key.as_deref(), &settings.state_dir)?;
     let spill = Spill::new(settings.state_dir.join(SPILL_FILE));
     let (log, writer) = writer::start(store.clone(), spill, writer::Options::default());
@@ -189,7 +247,7 @@ async fn dispatcher(settings: &Settings) -> anyhow::Result<(Dispatcher, writer::
 }
 
 /// The store for an operator's command: it must answer now.
-async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+pub(crate) async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
     let store = Store::open(&settings.database_url)?;
     store.migrate().await.with_context(|| {
         format!("cannot reach the usage database at {} (DATABASE_URL)", redact(&settings.database_url))

@@ -2,11 +2,13 @@
 //! answer (the engine for knowledge, the store for usage statistics), and
 //! log usage — without ever waiting on the database for the log.
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use emcee_core::command::{self, Command, CommandKind};
+use emcee_core::command::{self, Command, CommandKind, ScheduleCommand};
+use emcee_core::engine::schedule as schedule_replies;
 use emcee_core::reply::Status;
+use emcee_core::schedule::ImportOptions;
 use emcee_core::{Context, Engine, Reply};
 
 use crate::clock::Clock;
@@ -57,18 +59,24 @@ const STATS_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Answers commands for every adapter.
 pub struct Dispatcher {
-    engine: Arc<Engine>,
+    /// Replaced whole when the programme changes; readers keep the one they took.
+    engine: RwLock<Arc<Engine>>,
     clock: Clock,
     usage: Option<Usage>,
 }
 
 impl Dispatcher {
     pub fn new(engine: Arc<Engine>, clock: Clock, usage: Option<Usage>) -> Dispatcher {
-        Dispatcher { engine, clock, usage }
+        Dispatcher { engine: RwLock::new(engine), clock, usage }
     }
 
-    pub fn engine(&self) -> &Engine {
-        &self.engine
+    /// The engine answering now.
+    pub fn engine(&self) -> Arc<Engine> {
+        self.engine.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+
+    fn replace_engine(&self, engine: Engine) {
+        *self.engine.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(engine);
     }
 
     /// Answers one line of input from `origin`, and logs it.
@@ -76,13 +84,17 @@ impl Dispatcher {
         let started = Instant::now();
         let now = self.clock.now();
         let ctx = Context { now, seed: seed() };
+        let engine = self.engine();
         let reply = match command::parse(line) {
             Err(e) => Reply::message(e.kind, Status::Invalid, e.message),
             Ok(Command::Stats { since }) => self.stats(origin, since.as_deref()).await,
-            Ok(cmd) => self.engine.answer(&cmd, &ctx),
+            Ok(Command::Schedule(change)) if !matches!(change, ScheduleCommand::Post { .. }) => {
+                self.change_schedule(origin, change).await
+            }
+            Ok(cmd) => engine.answer(&cmd, &ctx),
         };
         if reply.status == Status::Error
-            && let Some(detail) = self.engine.index_error()
+            && let Some(detail) = engine.index_error()
         {
             tracing::error!(command = reply.command.as_str(), "could not answer: {detail}");
         }
@@ -122,7 +134,9 @@ impl Dispatcher {
         }
         let now = jiff::Timestamp::now();
         let Some(usage) = &self.usage else {
-            return self.engine.answer(&Command::Stats { since: since.map(str::to_string) }, &Context { now, seed: 0 });
+            return self
+                .engine()
+                .answer(&Command::Stats { since: since.map(str::to_string) }, &Context { now, seed: 0 });
         };
         let from = match emcee_core::stats::parse_since(since.unwrap_or(emcee_core::stats::DEFAULT_SINCE), now) {
             Ok(from) => from,
@@ -142,6 +156,77 @@ impl Dispatcher {
                     CommandKind::Stats,
                     Status::Error,
                     "The usage database is not answering; try again soon.",
+                )
+            }
+        }
+    }
+}
+
+impl Dispatcher {
+    /// `/schedule import|add|cancel`: organisers only; the programme is
+    /// replaced in the store in one transaction and the engine reloaded.
+    async fn change_schedule(&self, origin: &Origin, change: ScheduleCommand) -> Reply {
+        if !origin.organiser {
+            return Reply::message(CommandKind::Schedule, Status::Denied, "Only organisers can change the programme.");
+        }
+        let Some(usage) = &self.usage else {
+            return self.engine().answer(&Command::Schedule(change), &Context { now: self.clock.now(), seed: 0 });
+        };
+        let engine = self.engine();
+        let current = engine.schedule();
+        let zone = current.conference.time_zone.clone();
+        let (next, source) = match change {
+            ScheduleCommand::Import { source } => {
+                if !source.starts_with("https://") && !source.starts_with("http://") {
+                    return Reply::message(
+                        CommandKind::Schedule,
+                        Status::Invalid,
+                        "Give the schedule's http(s) URL; files are imported with `emcee schedule import`.",
+                    );
+                }
+                let options =
+                    ImportOptions { time_zone: Some(zone.clone()), title: Some(current.conference.title.clone()) };
+                let fetched =
+                    async { crate::programme::parse(&crate::programme::fetch(&source).await?, &source, &options) };
+                match fetched.await {
+                    Ok((_, schedule)) => (schedule, source),
+                    Err(error) => return Reply::message(CommandKind::Schedule, Status::Invalid, format!("{error:#}")),
+                }
+            }
+            ScheduleCommand::Add { fields } => match schedule_replies::new_session(&fields, &zone) {
+                Ok(session) => {
+                    let mut next = current.clone();
+                    next.sessions.retain(|s| s.id != session.id);
+                    next.sessions.push(session);
+                    (emcee_core::Schedule::new(next.conference, next.sessions), String::from("/schedule add"))
+                }
+                Err(message) => return Reply::message(CommandKind::Schedule, Status::Invalid, message),
+            },
+            ScheduleCommand::Cancel { session } => match schedule_replies::find_session(current, &session) {
+                Ok(found) => {
+                    let mut next = current.clone();
+                    next.sessions.retain(|s| s.id != found.id);
+                    (next, String::from("/schedule cancel"))
+                }
+                Err(reply) => return *reply,
+            },
+            post @ ScheduleCommand::Post { .. } => {
+                return engine.answer(&Command::Schedule(post), &Context { now: self.clock.now(), seed: 0 });
+            }
+        };
+        match usage.store.replace_schedule(&next, &source, jiff::Timestamp::now()).await {
+            Ok(applied) => {
+                if !applied.changes.is_empty() {
+                    self.replace_engine(engine.with_schedule(next));
+                }
+                schedule_replies::change_reply(applied.version, &applied.changes, &zone)
+            }
+            Err(error) => {
+                tracing::error!("changing the programme failed: {error:#}");
+                Reply::message(
+                    CommandKind::Schedule,
+                    Status::Error,
+                    "The schedule database is not answering; nothing was changed.",
                 )
             }
         }

@@ -7,6 +7,10 @@
 //! /ask <question>          (text without a leading `/` is a question too)
 //! /help [command]
 //! /stats [since]           (organisers: 90m, 24h, 7d, 2w, a date, or all)
+//! /schedule import <url>   (organisers)
+//! /schedule add title="…" start=2022-11-01T10:00 duration=00:30 room="Room 2" [speakers="A; B"]
+//! /schedule cancel <id or title>
+//! /schedule post [day]
 //! ```
 //!
 //! Every platform hands its input to [`parse`] as one line; Discord's options
@@ -26,6 +30,20 @@ pub enum Command {
     Ask { question: String },
     Help { topic: Option<String> },
     Stats { since: Option<String> },
+    Schedule(ScheduleCommand),
+}
+
+/// The organisers' `/schedule` commands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScheduleCommand {
+    /// Import a published programme from a URL.
+    Import { source: String },
+    /// Add one session; the values as typed, checked by the engine.
+    Add { fields: Vec<(String, String)> },
+    /// Cancel a session by id or title.
+    Cancel { session: String },
+    /// The programme of a day (today by default), by room.
+    Post { day: Option<String> },
 }
 
 /// The command families, as logged and as scripts see them.
@@ -64,6 +82,7 @@ impl Command {
             Command::Ask { .. } => CommandKind::Ask,
             Command::Help { .. } => CommandKind::Help,
             Command::Stats { .. } => CommandKind::Stats,
+            Command::Schedule(_) => CommandKind::Schedule,
         }
     }
 }
@@ -113,10 +132,60 @@ pub fn parse(input: &str) -> Result<Command, ParseError> {
             None => Err(invalid(CommandKind::Ask, "Ask what? Try `/ask when is the keynote?`.")),
         },
         "stats" => Ok(Command::Stats { since: rest }),
+        "schedule" => parse_schedule(rest.as_deref().unwrap_or("")),
         "help" | "start" => Ok(Command::Help { topic: rest.map(|t| t.trim_start_matches('/').to_ascii_lowercase()) }),
         "" => Err(invalid(CommandKind::Help, "A command name goes after the `/`. Try /help.")),
         other => Err(invalid(CommandKind::Help, format!("There is no /{other} command. Try /help."))),
     }
+}
+
+const SCHEDULE_USAGE: &str = "Use `/schedule import <url>`, `/schedule add title=\"…\" start=2022-11-01T10:00 duration=00:30 room=\"Room 2\"`, `/schedule cancel <id or title>` or `/schedule post [day]`.";
+
+/// `/schedule import|add|cancel|post …`.
+fn parse_schedule(args: &str) -> Result<Command, ParseError> {
+    let (verb, rest) = match args.split_once(char::is_whitespace) {
+        Some((verb, rest)) => (verb, rest.trim()),
+        None => (args, ""),
+    };
+    let need = |what: &str| invalid(CommandKind::Schedule, format!("{what} {SCHEDULE_USAGE}"));
+    let command = match verb.to_ascii_lowercase().as_str() {
+        "import" if !rest.is_empty() => ScheduleCommand::Import { source: rest.to_string() },
+        "import" => return Err(need("Import from where?")),
+        "add" => ScheduleCommand::Add { fields: key_values(rest).map_err(|m| need(&m))? },
+        "cancel" if !rest.is_empty() => ScheduleCommand::Cancel { session: rest.to_string() },
+        "cancel" => return Err(need("Cancel which session?")),
+        "post" => ScheduleCommand::Post { day: (!rest.is_empty()).then(|| rest.to_string()) },
+        "" => return Err(need("What should I do with the schedule?")),
+        other => return Err(need(&format!("`{other}` is not a schedule command."))),
+    };
+    Ok(Command::Schedule(command))
+}
+
+/// `key=value key="quoted value"` pairs.
+fn key_values(text: &str) -> Result<Vec<(String, String)>, String> {
+    let mut pairs = Vec::new();
+    let mut rest = text.trim();
+    while !rest.is_empty() {
+        let Some((key, after)) = rest.split_once('=') else {
+            return Err(format!("`{rest}` is not key=value."));
+        };
+        let key = key.trim().to_ascii_lowercase();
+        if key.is_empty() || key.contains(char::is_whitespace) {
+            return Err(format!("`{}` is not key=value.", rest.split_whitespace().next().unwrap_or(rest)));
+        }
+        let (value, remaining) = if let Some(quoted) = after.strip_prefix('"') {
+            match quoted.find('"') {
+                Some(end) => (&quoted[..end], &quoted[end + 1..]),
+                None => return Err(format!("the value of `{key}` has no closing quote.")),
+            }
+        } else {
+            let end = after.find(char::is_whitespace).unwrap_or(after.len());
+            (&after[..end], &after[end..])
+        };
+        pairs.push((key, value.trim().to_string()));
+        rest = remaining.trim_start();
+    }
+    Ok(pairs)
 }
 
 /// `/quote [topic] [speaker:<name>]`: the `speaker:` option takes one word or
@@ -210,6 +279,33 @@ mod tests {
         check("/ask who is Kelsey?", expect![[r#"Ok(Ask { question: "who is Kelsey?" })"#]]);
         check("/help /quote", expect![[r#"Ok(Help { topic: Some("quote") })"#]]);
         check("/stats 24h", expect![[r#"Ok(Stats { since: Some("24h") })"#]]);
+        check("/schedule post tomorrow", expect![[r#"Ok(Schedule(Post { day: Some("tomorrow") }))"#]]);
+        check(
+            "/schedule import https://example.org/schedule.json",
+            expect![[r#"Ok(Schedule(Import { source: "https://example.org/schedule.json" }))"#]],
+        );
+        check(
+            r#"/schedule add title="Lightning talks" start=2022-11-01T17:00 duration=00:45 room="Room 2""#,
+            expect![[
+                r#"Ok(Schedule(Add { fields: [("title", "Lightning talks"), ("start", "2022-11-01T17:00"), ("duration", "00:45"), ("room", "Room 2")] }))"#
+            ]],
+        );
+        check(
+            "/schedule cancel Sample: Closing panel",
+            expect![[r#"Ok(Schedule(Cancel { session: "Sample: Closing panel" }))"#]],
+        );
+        check(
+            r#"/schedule add title="open"#,
+            expect![[
+                r#"Err(ParseError { kind: Schedule, message: "the value of `title` has no closing quote. Use `/schedule import <url>`, `/schedule add title=\"…\" start=2022-11-01T10:00 duration=00:30 room=\"Room 2\"`, `/schedule cancel <id or title>` or `/schedule post [day]`." })"#
+            ]],
+        );
+        check(
+            "/schedule dance",
+            expect![[
+                r#"Err(ParseError { kind: Schedule, message: "`dance` is not a schedule command. Use `/schedule import <url>`, `/schedule add title=\"…\" start=2022-11-01T10:00 duration=00:30 room=\"Room 2\"`, `/schedule cancel <id or title>` or `/schedule post [day]`." })"#
+            ]],
+        );
         check(
             "/frobnicate",
             expect![[r#"Err(ParseError { kind: Help, message: "There is no /frobnicate command. Try /help." })"#]],

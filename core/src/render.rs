@@ -63,7 +63,14 @@ pub fn plain_text(reply: &Reply, marks: Marks) -> String {
         block(&format!("“{text}”\n{cite}"));
     }
     if !reply.fields.is_empty() {
-        let lines: Vec<String> = reply.fields.iter().map(|f| format!("{}: {}", f.name, f.value)).collect();
+        let lines: Vec<String> = reply
+            .fields
+            .iter()
+            .map(|f| match f.value.contains('\n') {
+                false => format!("{}: {}", f.name, f.value),
+                true => format!("{}:\n  {}", f.name, f.value.replace('\n', "\n  ")),
+            })
+            .collect();
         block(&lines.join("\n"));
     }
     if !reply.sessions.is_empty() {

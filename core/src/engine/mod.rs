@@ -6,13 +6,14 @@ mod ask;
 mod bio;
 mod help;
 mod quote;
+pub mod schedule;
 mod talks;
 
 use std::sync::OnceLock;
 
 use jiff::Timestamp;
 
-use crate::command::{self, Command, CommandKind};
+use crate::command::{self, Command, CommandKind, ScheduleCommand};
 use crate::index::{IndexError, KnowledgeIndex};
 use crate::kb::KnowledgeBase;
 use crate::names::{Directory, Resolution};
@@ -110,6 +111,11 @@ impl Engine {
         &self.schedule
     }
 
+    /// The same knowledge with another programme; the index is rebuilt on first use.
+    pub fn with_schedule(&self, schedule: Schedule) -> Engine {
+        Engine::new(self.kb.clone(), schedule)
+    }
+
     /// Parses a line of user input and answers it.
     pub fn answer_line(&self, line: &str, ctx: &Context) -> Reply {
         match command::parse(line) {
@@ -138,6 +144,11 @@ impl Engine {
                 Status::NotFound,
                 "No usage log is kept here, so there are no statistics.",
             ),
+            Command::Schedule(ScheduleCommand::Post { day }) => schedule::post(self, day.as_deref(), ctx),
+            // Changing the programme needs the bot's schedule store; an engine on its own has none.
+            Command::Schedule(_) => {
+                Reply::message(CommandKind::Schedule, Status::Denied, "The programme cannot be changed here.")
+            }
         };
         debug_assert_eq!(reply.command, cmd.kind());
         reply
@@ -173,7 +184,7 @@ impl Engine {
     }
 
     /// A schedule session as a reply lists it.
-    fn session_item(&self, session: &Session) -> SessionItem {
+    pub(crate) fn session_item(&self, session: &Session) -> SessionItem {
         SessionItem {
             id: session.id.clone(),
             title: session.title.clone(),
@@ -187,7 +198,7 @@ impl Engine {
     }
 
     /// The schedule as a source.
-    fn schedule_source(&self) -> Source {
+    pub(crate) fn schedule_source(&self) -> Source {
         Source {
             kind: SourceKind::Schedule,
             title: self.schedule.conference.title.clone(),

@@ -94,7 +94,7 @@ fn on_day<'a>(sessions: &'a [Session], date: Date, zone: &jiff::tz::TimeZone) ->
 
 /// The day a query names: `today`, `tomorrow`, `yesterday`, `2022-11-01`,
 /// a weekday (the conference day on it), or `day 2`.
-fn day_of(q: &str, today: Date, sessions: &[Session], zone: &jiff::tz::TimeZone) -> Option<Date> {
+pub(super) fn day_of(q: &str, today: Date, sessions: &[Session], zone: &jiff::tz::TimeZone) -> Option<Date> {
     match q {
         "today" => return Some(today),
         "tomorrow" => return today.checked_add(1.day()).ok(),

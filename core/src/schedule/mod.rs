@@ -1,10 +1,12 @@
 //! The session schedule: a conference with its time zone and its sessions as
 //! instants, and the importers that read published schedule exports.
 
+pub mod changes;
 mod csv;
 mod frab_json;
 mod frab_xml;
 mod ical;
+mod ics;
 mod sessionize;
 
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
@@ -13,6 +15,7 @@ pub use csv::parse_csv;
 pub use frab_json::parse_frab_json;
 pub use frab_xml::parse_frab_xml;
 pub use ical::parse_ical;
+pub use ics::to_ics;
 pub use sessionize::parse_sessionize;
 
 /// The largest schedule file any importer accepts.

@@ -20,6 +20,10 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 use crate::usage::UsageEvent;
 
+mod schedule;
+
+pub use schedule::Applied;
+
 /// A pool on one of the two backends.
 #[derive(Clone, Debug)]
 pub enum Store {
@@ -28,7 +32,7 @@ pub enum Store {
 }
 
 /// Runs the same code against whichever pool the store holds.
-macro_rules! on_pool {
+macro_rules! on_pool_impl {
     ($store:expr, $pool:ident => $body:expr) => {
         match $store {
             Store::Postgres($pool) => $body,
@@ -36,6 +40,7 @@ macro_rules! on_pool {
         }
     };
 }
+use on_pool_impl as on_pool;
 
 /// How long a caller waits for a connection before giving up.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);

@@ -1,0 +1,79 @@
+//! The programme as the bot keeps it: read from the database (seeded from
+//! `data/schedule.json` on first start), replaced by imports and by
+//! organisers' `/schedule` commands, fetched from files or URLs with a size
+//! cap.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context as _, bail};
+use emcee_core::Schedule;
+use emcee_core::schedule::{self, ImportOptions, MAX_IMPORT_BYTES};
+
+use crate::store::Store;
+
+/// How long start-up waits for the database before using the file's programme.
+const LOAD_TIMEOUT: Duration = Duration::from_secs(3);
+/// How long a download of a schedule may take.
+const FETCH_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The programme to answer with: the stored one; on first start the one in
+/// `data/` (stored, so that later imports are compared with it); the file's
+/// own when the database does not answer, so that replies never wait on it.
+pub async fn load(store: &Store, from_file: Schedule, file: Option<&Path>) -> Schedule {
+    let stored = tokio::time::timeout(LOAD_TIMEOUT, async {
+        store.migrate().await?;
+        store.load_schedule().await
+    })
+    .await
+    .unwrap_or_else(|_| Err(anyhow::anyhow!("no answer within {LOAD_TIMEOUT:?}")));
+    match stored {
+        Ok(Some((schedule, _))) => schedule,
+        Ok(None) => {
+            if let Some(file) = file {
+                let source = file.display().to_string();
+                match store.replace_schedule(&from_file, &source, jiff::Timestamp::now()).await {
+                    Ok(applied) => tracing::info!("stored the programme from {source} as version {}", applied.version),
+                    Err(error) => tracing::warn!("could not store the programme from {source}: {error:#}"),
+                }
+            }
+            from_file
+        }
+        Err(error) => {
+            tracing::warn!("the schedule database is not answering ({error:#}); answering from the programme in data/");
+            from_file
+        }
+    }
+}
+
+/// The bytes of a schedule file or `http(s)://` URL, refusing more than
+/// [`MAX_IMPORT_BYTES`].
+pub async fn fetch(source: &str) -> anyhow::Result<Vec<u8>> {
+    if source.starts_with("http://") || source.starts_with("https://") {
+        let client = reqwest::Client::builder().timeout(FETCH_TIMEOUT).build()?;
+        let mut response = client.get(source).send().await.with_context(|| format!("downloading {source}"))?;
+        if !response.status().is_success() {
+            bail!("downloading {source}: the server answered {}", response.status());
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response.chunk().await.with_context(|| format!("downloading {source}"))? {
+            if bytes.len() + chunk.len() > MAX_IMPORT_BYTES {
+                bail!("{source} is larger than {MAX_IMPORT_BYTES} bytes; schedules that large are refused");
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok(bytes)
+    } else {
+        let path = Path::new(source);
+        let size = std::fs::metadata(path).with_context(|| format!("reading {source}"))?.len();
+        if size > MAX_IMPORT_BYTES as u64 {
+            bail!("{source} is {size} bytes; schedules larger than {MAX_IMPORT_BYTES} bytes are refused");
+        }
+        std::fs::read(path).with_context(|| format!("reading {source}"))
+    }
+}
+
+/// Reads a schedule in any supported format, saying which.
+pub fn parse(bytes: &[u8], source: &str, options: &ImportOptions) -> anyhow::Result<(schedule::Format, Schedule)> {
+    schedule::import(bytes, options).with_context(|| format!("{source} is not a schedule emcee can read"))
+}

@@ -1,0 +1,162 @@
+//! The programme in the database, on both backends: an import is one
+//! transaction that records what changed, the same file twice changes
+//! nothing, organisers' commands change it and others may not, and an
+//! announcement claimed from two places at once is claimed once.
+
+mod support;
+
+use std::sync::Arc;
+
+use emcee::clock::Clock;
+use emcee::dispatch::{Dispatcher, Origin, Platform, Usage};
+use emcee::store::Store;
+use emcee::usage::spill::{SPILL_FILE, Spill};
+use emcee::usage::{UserKeyer, writer};
+use emcee_core::schedule::changes::Change;
+use emcee_core::{Engine, KnowledgeBase, Schedule};
+use jiff::Timestamp;
+
+const CAMP: &[u8] = include_bytes!("../../../shared/fixtures/schedules/frab-camp2019.json");
+
+fn camp() -> Schedule {
+    emcee_core::schedule::parse_frab_json(CAMP).unwrap()
+}
+
+fn now() -> Timestamp {
+    "2019-08-20T12:00:00Z".parse().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn importing_records_changes_once() {
+    for db in support::backends().await {
+        let store = Store::open(&db.url).unwrap();
+        store.migrate().await.unwrap();
+        assert!(store.load_schedule().await.unwrap().is_none(), "{}", db.backend);
+
+        let first = store.replace_schedule(&camp(), "camp.json", now()).await.unwrap();
+        assert_eq!((first.version, first.changes.len()), (1, 79), "{}", db.backend);
+        let again = store.replace_schedule(&camp(), "camp.json", now()).await.unwrap();
+        assert_eq!((again.version, again.changes.len()), (1, 0), "{}: the same file twice changes nothing", db.backend);
+
+        let (stored, version) = store.load_schedule().await.unwrap().unwrap();
+        assert_eq!((version, stored.sessions.len()), (1, 79), "{}", db.backend);
+        assert_eq!(stored, camp(), "{}: the programme comes back exactly", db.backend);
+
+        let mut next = camp();
+        let cancelled = next.sessions.remove(0);
+        next.sessions[0].room = "Meitner".into();
+        next.sessions[0].start += jiff::SignedDuration::from_hours(1);
+        next.sessions[0].end += jiff::SignedDuration::from_hours(1);
+        let moved = next.sessions[0].id.clone();
+        let applied = store.replace_schedule(&next, "camp-v2.json", now()).await.unwrap();
+        assert_eq!(applied.version, 2, "{}", db.backend);
+        let kinds: Vec<(&str, &str)> = applied.changes.iter().map(|c| (c.kind(), c.session().id.as_str())).collect();
+        assert_eq!(kinds, [("changed", moved.as_str()), ("removed", cancelled.id.as_str())], "{}", db.backend);
+        let recorded = store.changes_since(1).await.unwrap();
+        let recorded: Vec<(i64, &str, &str)> = recorded.iter().map(|r| (r.0, r.2.as_str(), r.3.as_str())).collect();
+        assert_eq!(recorded, [(2, "removed", ""), (2, "changed", "time,room")], "{}: in order of start", db.backend);
+        assert_eq!(store.preview_schedule(&next).await.unwrap(), Vec::<Change>::new(), "{}", db.backend);
+        store.close().await;
+        db.remove().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_announcers_racing_claim_each_announcement_once() {
+    for db in support::backends().await {
+        let store = Store::open(&db.url).unwrap();
+        store.migrate().await.unwrap();
+        let mut tasks = Vec::new();
+        for replica in 0..4 {
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut won = 0;
+                for session in 0..50 {
+                    if store
+                        .claim_announcement(
+                            &format!("s{session}"),
+                            "reminder",
+                            1_700_000_000,
+                            &format!("r{replica}"),
+                            now(),
+                        )
+                        .await
+                        .unwrap()
+                    {
+                        won += 1;
+                    }
+                }
+                won
+            }));
+        }
+        let mut total = 0;
+        for task in tasks {
+            total += task.await.unwrap();
+        }
+        assert_eq!(total, 50, "{}: every reminder claimed exactly once", db.backend);
+        assert!(
+            store.claim_announcement("s0", "reminder", 1_700_000_600, "r0", now()).await.unwrap(),
+            "{}: a moved session is reminded again",
+            db.backend
+        );
+        store.close().await;
+        db.remove().await;
+    }
+}
+
+fn origin(organiser: bool) -> Origin {
+    Origin { platform: Platform::Slack, workspace: "T1".into(), channel: "C1".into(), user: "U1".into(), organiser }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn organisers_add_and_cancel_sessions_and_others_may_not() {
+    for db in support::backends().await {
+        let store = Store::open(&db.url).unwrap();
+        store.migrate().await.unwrap();
+        store.replace_schedule(&camp(), "camp.json", now()).await.unwrap();
+        let state = tempfile::tempdir().unwrap();
+        let (log, task) =
+            writer::start(store.clone(), Spill::new(state.path().join(SPILL_FILE)), writer::Options::default());
+        let usage = Usage { log, keyer: UserKeyer::new(b"k"), store: store.clone(), store_queries: true };
+        let engine = Arc::new(Engine::new(KnowledgeBase::default(), store.load_schedule().await.unwrap().unwrap().0));
+        let dispatcher = Dispatcher::new(engine, Clock::Pinned("2019-08-21T09:10:00Z".parse().unwrap()), Some(usage));
+
+        let add = r#"/schedule add title="Lightning talks" start=2019-08-21T11:00 duration=00:45 room="Curie" speakers="Ana; Bo""#;
+        let denied = dispatcher.answer(&origin(false), add).await;
+        assert_eq!(denied.status.as_str(), "denied", "{}", db.backend);
+        let added = dispatcher.answer(&origin(true), add).await;
+        assert_eq!(
+            (added.status.as_str(), added.title.as_deref()),
+            ("ok", Some("Schedule version 2")),
+            "{}: {added:?}",
+            db.backend
+        );
+        let now = emcee_core::render::plain_text(
+            &dispatcher.answer(&origin(false), "/talks now").await,
+            emcee_core::render::Marks::NONE,
+        );
+        assert!(now.contains("Lightning talks — Ana, Bo"), "{}: {now}", db.backend);
+
+        let cancelled = dispatcher.answer(&origin(true), "/schedule cancel Opening Ceremony").await;
+        assert_eq!(cancelled.status.as_str(), "ok", "{}", db.backend);
+        let (stored, version) = store.load_schedule().await.unwrap().unwrap();
+        assert_eq!(version, 3, "{}", db.backend);
+        assert!(!stored.sessions.iter().any(|s| s.title == "Opening Ceremony"), "{}", db.backend);
+        assert!(stored.sessions.iter().any(|s| s.title == "Lightning talks"), "{}", db.backend);
+        let bad = dispatcher.answer(&origin(true), "/schedule add title=X start=soon duration=00:30 room=A").await;
+        assert_eq!(bad.status.as_str(), "invalid", "{}", db.backend);
+        assert_eq!(
+            store.load_schedule().await.unwrap().unwrap().1,
+            3,
+            "{}: a refused command changes nothing",
+            db.backend
+        );
+        drop(dispatcher);
+        task.wait().await;
+        let statuses: Vec<String> =
+            store.events().await.unwrap().iter().map(|e| format!("{} {}", e.command, e.status)).collect();
+        assert!(statuses.contains(&"schedule denied".to_string()), "{}: a refusal is logged: {statuses:?}", db.backend);
+        store.close().await;
+        db.remove().await;
+    }
+}
