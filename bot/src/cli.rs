@@ -48,6 +48,13 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Send reminders before sessions and notices of changes as they fall due
+    /// (and, with EMCEE_SCHEDULE_URL, keep the programme in sync with it).
+    Announce {
+        /// One pass, then stop.
+        #[arg(long)]
+        once: bool,
+    },
     /// Retention and privacy of the usage log.
     Usage {
         #[command(subcommand)]
@@ -181,6 +188,7 @@ async fn run_command(command: Command, settings: Settings) -> anyhow::Result<Exi
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Announce { once } => crate::announce_cli::run(&settings, once).await,
         Command::Schedule { command } => crate::schedule_cli::run(command_parts(command), &settings).await,
         Command::Usage { command: UsageCommand::Prune { older_than } } => {
             let store = open_store(&settings).await?;

@@ -21,6 +21,9 @@ struct Raw {
     state_dir: Option<PathBuf>,
     usage_key: Option<String>,
     usage_store_queries: bool,
+    reminder_minutes: u64,
+    schedule_url: Option<String>,
+    schedule_sync_seconds: u64,
 }
 
 /// Validated settings.
@@ -48,6 +51,12 @@ pub struct Settings {
     pub usage_key: Option<String>,
     /// Whether the usage log keeps what was asked, or only which command.
     pub usage_store_queries: bool,
+    /// How long before a session its reminder goes out.
+    pub reminder_lead: std::time::Duration,
+    /// A published programme (a pretalx export) to keep in sync with.
+    pub schedule_url: Option<String>,
+    /// How often the published programme is polled.
+    pub schedule_sync: std::time::Duration,
 }
 
 /// The database when `DATABASE_URL` is unset.
@@ -66,7 +75,9 @@ impl Settings {
         let mut builder = config::Config::builder()
             .set_default("data_dir", "data")?
             .set_default("log_format", "text")?
-            .set_default("usage_store_queries", true)?;
+            .set_default("usage_store_queries", true)?
+            .set_default("reminder_minutes", 10)?
+            .set_default("schedule_sync_seconds", 300)?;
         builder = match &file {
             Some(path) => {
                 if !path.exists() {
@@ -128,6 +139,9 @@ impl Settings {
             state_dir_set,
             usage_key: raw.usage_key,
             usage_store_queries: raw.usage_store_queries,
+            reminder_lead: std::time::Duration::from_secs(raw.reminder_minutes * 60),
+            schedule_url: raw.schedule_url.filter(|u| !u.trim().is_empty()),
+            schedule_sync: std::time::Duration::from_secs(raw.schedule_sync_seconds.max(10)),
         })
     }
 
@@ -164,6 +178,9 @@ mod tests {
             state_dir: None,
             usage_key: None,
             usage_store_queries: true,
+            reminder_minutes: 10,
+            schedule_url: None,
+            schedule_sync_seconds: 300,
         }
     }
 

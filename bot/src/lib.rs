@@ -2,6 +2,8 @@
 //! dispatch path over `emcee-core`, and the usage log in Postgres or SQLite.
 //! The binary's `main` only calls [`cli::run`].
 
+pub mod announce_cli;
+pub mod announcer;
 pub mod cli;
 pub mod clock;
 pub mod config;

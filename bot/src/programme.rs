@@ -77,3 +77,44 @@ pub async fn fetch(source: &str) -> anyhow::Result<Vec<u8>> {
 pub fn parse(bytes: &[u8], source: &str, options: &ImportOptions) -> anyhow::Result<(schedule::Format, Schedule)> {
     schedule::import(bytes, options).with_context(|| format!("{source} is not a schedule emcee can read"))
 }
+
+/// What a server said about a version of a document, to ask it next time
+/// only for something newer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+/// Downloads `url` unless it is unchanged since `known` (HTTP 304 gives
+/// `None`), with the validators to send next time.
+pub async fn poll(url: &str, known: &Validators) -> anyhow::Result<Option<(Vec<u8>, Validators)>> {
+    let client = reqwest::Client::builder().timeout(FETCH_TIMEOUT).build()?;
+    let mut request = client.get(url);
+    if let Some(etag) = &known.etag {
+        request = request.header(reqwest::header::IF_NONE_MATCH, etag);
+    }
+    if let Some(modified) = &known.last_modified {
+        request = request.header(reqwest::header::IF_MODIFIED_SINCE, modified);
+    }
+    let mut response = request.send().await.with_context(|| format!("polling {url}"))?;
+    if response.status() == reqwest::StatusCode::NOT_MODIFIED {
+        return Ok(None);
+    }
+    if !response.status().is_success() {
+        bail!("polling {url}: the server answered {}", response.status());
+    }
+    let header = |name: reqwest::header::HeaderName| {
+        response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+    };
+    let validators =
+        Validators { etag: header(reqwest::header::ETAG), last_modified: header(reqwest::header::LAST_MODIFIED) };
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await.with_context(|| format!("downloading {url}"))? {
+        if bytes.len() + chunk.len() > MAX_IMPORT_BYTES {
+            bail!("{url} is larger than {MAX_IMPORT_BYTES} bytes; schedules that large are refused");
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(Some((bytes, validators)))
+}

@@ -306,3 +306,49 @@ fn a_line_that_is_not_utf8_does_not_end_the_batch() {
     let statuses: Vec<String> = json_lines(&out).iter().map(|l| l["status"].as_str().unwrap().to_string()).collect();
     assert_eq!(statuses, ["ok", "not_found", "ok"]);
 }
+
+#[test]
+fn schedule_import_list_export_and_announce() {
+    let home = tempfile::tempdir().unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/schedules");
+    let camp = fixtures.join("frab-camp2019.json").display().to_string();
+    let emcee = || {
+        let mut c = emcee_in(&data_dir(), home.path());
+        c.env("EMCEE_NOW", "2019-08-21T08:55:00Z");
+        c
+    };
+    let dry: serde_json::Value =
+        serde_json::from_str(&stdout(&run(emcee().args(["schedule", "import", &camp, "--dry-run", "--json"]), "")))
+            .unwrap();
+    assert_eq!((dry["dry_run"].as_bool(), dry["added"].as_array().map(Vec::len)), (Some(true), Some(79)));
+    let applied: serde_json::Value =
+        serde_json::from_str(&stdout(&run(emcee().args(["schedule", "import", &camp, "--json"]), ""))).unwrap();
+    assert_eq!((applied["version"].as_i64(), applied["format"].as_str()), (Some(1), Some("frab/pretalx JSON")));
+
+    // A broken file is refused, says where, and changes nothing.
+    let broken = home.path().join("broken.xml");
+    std::fs::write(&broken, "<schedule><conference><title>x</title></conference>\n<day>").unwrap();
+    let refused = run(emcee().args(["schedule", "import", &broken.display().to_string()]), "");
+    assert!(!refused.status.success());
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(message.contains("line 2, column 6: the file ends inside <schedule><day>"), "{message}");
+
+    let list: serde_json::Value =
+        serde_json::from_str(&stdout(&run(emcee().args(["schedule", "list", "--json"]), ""))).unwrap();
+    let sessions = list.as_array().unwrap();
+    assert_eq!(sessions.len(), 79);
+    let opening = sessions.iter().find(|s| s["title"] == "Opening Ceremony").unwrap();
+    for field in ["id", "title", "start", "end", "room", "track", "speakers", "url"] {
+        assert!(opening.get(field).is_some(), "{field}");
+    }
+    assert_eq!(opening["start"], "2019-08-21T11:00:00+02:00");
+
+    let ics = stdout(&run(emcee().args(["schedule", "export", "--format", "ics"]), ""));
+    assert_eq!(ics.matches("BEGIN:VEVENT").count(), 79);
+
+    let announced = stdout(&run(emcee().args(["announce", "--once"]), ""));
+    assert!(announced.contains("[reminder] In 5 min (11:00 CEST), Curie: Opening Ceremony"), "{announced}");
+    assert!(!announced.contains("[added]"), "the first programme is not announced as news: {announced}");
+    let again = stdout(&run(emcee().args(["announce", "--once"]), ""));
+    assert!(!again.contains("[reminder]"), "each reminder goes out once: {again}");
+}

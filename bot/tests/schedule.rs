@@ -160,3 +160,112 @@ async fn organisers_add_and_cancel_sessions_and_others_may_not() {
         db.remove().await;
     }
 }
+
+/// Records what it is given.
+#[derive(Clone, Default)]
+struct Recorder(Arc<std::sync::Mutex<Vec<String>>>);
+
+impl emcee::announcer::Sink for Recorder {
+    fn send<'a>(
+        &'a self,
+        a: &'a emcee::announcer::Announcement,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = anyhow::Result<()>> + Send + 'a>> {
+        Box::pin(async move {
+            self.0.lock().unwrap().push(format!("{} {}", a.kind.as_str(), a.text));
+            Ok(())
+        })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reminders_and_notices_go_out_once_across_replicas() {
+    use emcee::announcer::Announcer;
+    for db in support::backends().await {
+        let store = Store::open(&db.url).unwrap();
+        store.migrate().await.unwrap();
+        store.replace_schedule(&camp(), "camp.json", now()).await.unwrap();
+        let heard = Recorder::default();
+        let lead = std::time::Duration::from_secs(600);
+        let replicas: Vec<Announcer> = (0..2)
+            .map(|r| Announcer::new(store.clone(), vec![Box::new(heard.clone())], lead, format!("replica-{r}")))
+            .collect();
+        // Five minutes before the Opening Ceremony (11:00 CEST).
+        let at: Timestamp = "2019-08-21T08:55:00Z".parse().unwrap();
+        let schedule = store.load_schedule().await.unwrap().unwrap().0;
+        let (a, b) = tokio::join!(replicas[0].remind(&schedule, at), replicas[1].remind(&schedule, at));
+        assert_eq!(a.unwrap().len() + b.unwrap().len(), 1, "{}", db.backend);
+        for replica in &replicas {
+            assert!(replica.remind(&schedule, at).await.unwrap().is_empty(), "{}: after a restart too", db.backend);
+        }
+
+        let mut next = camp();
+        let opening = next.sessions.iter().position(|s| s.title == "Opening Ceremony").unwrap();
+        next.sessions[opening].room = "Meitner".into();
+        next.sessions.retain(|s| s.title != "card10 Badge");
+        let mut added = next.sessions[1].clone();
+        added.id = "added-1".into();
+        added.title = "Surprise talk".into();
+        next.sessions.push(added);
+        store.replace_schedule(&next, "camp-v2.json", now()).await.unwrap();
+        let zone = next.conference.time_zone.clone();
+        let (a, b) = tokio::join!(replicas[0].notify(1, &zone, at), replicas[1].notify(1, &zone, at));
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert_eq!((a.1, b.1), (2, 2), "{}", db.backend);
+        assert_eq!(a.0.len() + b.0.len(), 3, "{}", db.backend);
+        assert!(replicas[0].notify(1, &zone, at).await.unwrap().0.is_empty(), "{}", db.backend);
+        let mut said = heard.0.lock().unwrap().clone();
+        said.sort();
+        assert_eq!(
+            said,
+            [
+                "added New session: Surprise talk — Wed 21 Aug 12:00 CEST, Meitner",
+                "cancelled Cancelled: card10 Badge (Wed 21 Aug 12:00 CEST, Curie)",
+                "moved Moved: Opening Ceremony is now Wed 21 Aug 11:00 CEST, Meitner",
+                "reminder In 5 min (11:00 CEST), Curie: Opening Ceremony with jinxx, smtw",
+            ],
+            "{}",
+            db.backend
+        );
+        store.close().await;
+        db.remove().await;
+    }
+}
+
+/// Serves `body` with an ETag, answering 304 to a request that already has it.
+async fn serve_schedule(body: &'static [u8]) -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/schedule.json", listener.local_addr().unwrap());
+    let full = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = full.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut request = vec![0u8; 8192];
+            let n = socket.read(&mut request).await.unwrap_or(0);
+            let request = String::from_utf8_lossy(&request[..n]).to_ascii_lowercase();
+            let response = if request.contains("if-none-match: \"v1\"") {
+                b"HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec()
+            } else {
+                counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let mut r = format!(
+                    "HTTP/1.1 200 OK\r\nETag: \"v1\"\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                )
+                .into_bytes();
+                r.extend_from_slice(body);
+                r
+            };
+            let _ = socket.write_all(&response).await;
+        }
+    });
+    (url, full)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_downloads_only_a_changed_programme() {
+    let (url, downloads) = serve_schedule(CAMP).await;
+    let (bytes, validators) = emcee::programme::poll(&url, &Default::default()).await.unwrap().unwrap();
+    assert_eq!((bytes.len(), validators.etag.as_deref()), (CAMP.len(), Some("\"v1\"")));
+    assert!(emcee::programme::poll(&url, &validators).await.unwrap().is_none(), "unchanged: 304");
+    assert_eq!(downloads.load(std::sync::atomic::Ordering::SeqCst), 1);
+}

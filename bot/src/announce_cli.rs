@@ -1,0 +1,92 @@
+//! `emcee announce`: reminders before sessions and notices of changes,
+//! printed as they fall due; with `EMCEE_SCHEDULE_URL` set it also polls the
+//! published programme and imports changes. Several can run against one
+//! database: each announcement still goes out once.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use emcee_core::schedule::ImportOptions;
+
+use crate::announcer::{Announcer, TerminalSink};
+use crate::config::Settings;
+use crate::programme::{self, Validators};
+
+/// How often due announcements are looked for.
+const TICK: Duration = Duration::from_secs(15);
+
+pub async fn run(settings: &Settings, once: bool) -> anyhow::Result<ExitCode> {
+    let store = crate::cli::open_store(settings).await?;
+    let replica = format!("{}@{}", std::process::id(), settings.operator);
+    let announcer = Announcer::new(store.clone(), vec![Box::new(TerminalSink)], settings.reminder_lead, replica);
+    let (mut schedule, mut seen) = match store.load_schedule().await? {
+        Some(loaded) => loaded,
+        None => {
+            let loaded = crate::knowledge::load(&settings.data_dir)?;
+            (loaded.schedule, 0)
+        }
+    };
+    if once {
+        // One pass, for cron and tests: every change since the first
+        // programme is considered (claims keep each notice to one sending);
+        // the first programme itself is not news.
+        seen = 1;
+    }
+    let mut validators = Validators::default();
+    let mut next_sync = tokio::time::Instant::now();
+    let stop = crate::shutdown::signal();
+    tokio::pin!(stop);
+    loop {
+        if let Some(url) = &settings.schedule_url
+            && tokio::time::Instant::now() >= next_sync
+        {
+            next_sync = tokio::time::Instant::now() + settings.schedule_sync;
+            sync(&store, url, &mut validators, &schedule).await;
+        }
+        if let Some((latest, _)) = store.load_schedule().await? {
+            schedule = latest;
+            let now = settings.clock().now();
+            seen = announcer.notify(seen, &schedule.conference.time_zone, now).await?.1;
+        }
+        announcer.remind(&schedule, settings.clock().now()).await?;
+        if once {
+            return Ok(ExitCode::SUCCESS);
+        }
+        tokio::select! {
+            () = tokio::time::sleep(TICK) => {}
+            () = &mut stop => return Ok(ExitCode::SUCCESS),
+        }
+    }
+}
+
+/// Imports the published programme when it changed; problems are logged and retried next time.
+async fn sync(store: &crate::store::Store, url: &str, validators: &mut Validators, current: &emcee_core::Schedule) {
+    let polled = match programme::poll(url, validators).await {
+        Ok(polled) => polled,
+        Err(error) => {
+            tracing::warn!("schedule sync: {error:#}");
+            return;
+        }
+    };
+    let Some((bytes, fresh)) = polled else { return };
+    let options = ImportOptions {
+        time_zone: Some(current.conference.time_zone.clone()),
+        title: Some(current.conference.title.clone()),
+    };
+    match programme::parse(&bytes, url, &options) {
+        Ok((_, schedule)) => match store.replace_schedule(&schedule, url, jiff::Timestamp::now()).await {
+            Ok(applied) => {
+                *validators = fresh;
+                if !applied.changes.is_empty() {
+                    tracing::info!(
+                        "schedule sync: {} changes from {url}, version {}",
+                        applied.changes.len(),
+                        applied.version
+                    );
+                }
+            }
+            Err(error) => tracing::warn!("schedule sync: storing {url} failed: {error:#}"),
+        },
+        Err(error) => tracing::warn!("schedule sync: {error:#}"),
+    }
+}
