@@ -4,8 +4,7 @@
 //! from `add`'s fields, finding the session `cancel` names, and the reply
 //! that reports a change set.
 
-use jiff::Timestamp;
-use jiff::civil::{Date, DateTime};
+use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
 use super::{Context, Engine};
@@ -100,9 +99,9 @@ pub fn new_session(fields: &[(String, String)], zone: &TimeZone) -> Result<Sessi
     let get = |key: &str| fields.iter().find(|(k, _)| k == key).map(|(_, v)| v.trim()).filter(|v| !v.is_empty());
     let need = |key: &str| get(key).ok_or_else(|| format!("`{key}=` is missing."));
     let title = need("title")?.to_string();
-    let start = instant(need("start")?, zone)?;
+    let start = crate::schedule::instant_in(need("start")?, Some(zone))?;
     let end = match (get("end"), get("duration")) {
-        (Some(end), _) => instant(end, zone)?,
+        (Some(end), _) => crate::schedule::instant_in(end, Some(zone))?,
         (None, Some(length)) => {
             let length = parse_hhmm(length).ok_or_else(|| format!("duration `{length}` is not like 00:45."))?;
             start.checked_add(length).map_err(|_| String::from("the session ends out of range."))?
@@ -134,17 +133,6 @@ pub fn new_session(fields: &[(String, String)], zone: &TimeZone) -> Result<Sessi
         end,
         url: get("url").map(str::to_string),
     })
-}
-
-fn instant(text: &str, zone: &TimeZone) -> Result<Timestamp, String> {
-    if let Ok(at) = text.parse::<Timestamp>() {
-        return Ok(at);
-    }
-    let local = DateTime::strptime("%Y-%m-%dT%H:%M", text)
-        .or_else(|_| DateTime::strptime("%Y-%m-%d %H:%M", text))
-        .or_else(|_| text.parse::<DateTime>())
-        .map_err(|_| format!("`{text}` is not a time like 2022-11-01T10:00."))?;
-    local.to_zoned(zone.clone()).map(|z| z.timestamp()).map_err(|e| format!("`{text}`: {e}"))
 }
 
 /// The session `/schedule cancel` names: by id, by exact title, or by the
@@ -279,7 +267,10 @@ mod tests {
         assert_eq!((s.id.as_str(), s.speakers.len()), ("added-1667318400-lightning-talks", 2));
         let error = |pairs: &[(&str, &str)]| new_session(&fields(pairs), &zone).unwrap_err();
         assert_eq!(error(&[("title", "T")]), "`start=` is missing.");
-        assert_eq!(error(&[("title", "T"), ("start", "soon")]), "`soon` is not a time like 2022-11-01T10:00.");
+        assert_eq!(
+            error(&[("title", "T"), ("start", "soon")]),
+            "`soon` is not a time like 2022-11-01T09:15:00+01:00 or 2022-11-01 09:15"
+        );
         assert_eq!(
             error(&[("title", "T"), ("start", "2022-11-01T10:00"), ("duration", "00:00"), ("room", "A")]),
             "the session must end after it starts."

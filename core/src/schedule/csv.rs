@@ -11,8 +11,6 @@
 //! | `speakers` | no | names separated by `;` |
 //! | `track`, `type`, `language`, `subtitle`, `abstract`, `url` | no | |
 
-use jiff::Timestamp;
-use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
 
 use super::{Conference, ImportError, ImportOptions, Schedule, Session, check_size, parse_hhmm};
@@ -23,10 +21,7 @@ pub const REQUIRED: &[&str] = &["id", "title", "start", "room"];
 /// Reads a CSV schedule. Local times need `options.time_zone`.
 pub fn parse_csv(input: &[u8], options: &ImportOptions) -> Result<Schedule, ImportError> {
     check_size(input)?;
-    let text = std::str::from_utf8(input).map_err(|e| {
-        let (line, column) = super::frab_xml::line_column(input, e.valid_up_to());
-        ImportError::Syntax { line, column, message: "the file is not UTF-8 text".into() }
-    })?;
+    let text = super::utf8(input)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let rows = records(text)?;
     let Some((header_line, header)) = rows.first() else {
@@ -60,9 +55,10 @@ pub fn parse_csv(input: &[u8], options: &ImportOptions) -> Result<Schedule, Impo
             let v = cell(name);
             if v.is_empty() { Err(ImportError::field(at(name), "empty")) } else { Ok(v.to_string()) }
         };
-        let start = instant(&required("start")?, zone.as_ref()).map_err(|m| ImportError::field(at("start"), m))?;
+        let start =
+            super::instant_in(&required("start")?, zone.as_ref()).map_err(|m| ImportError::field(at("start"), m))?;
         let end = if !cell("end").is_empty() {
-            instant(cell("end"), zone.as_ref()).map_err(|m| ImportError::field(at("end"), m))?
+            super::instant_in(cell("end"), zone.as_ref()).map_err(|m| ImportError::field(at("end"), m))?
         } else {
             let length = parse_hhmm(cell("duration")).ok_or_else(|| {
                 ImportError::field(at("duration"), format!("`{}` is not a duration like 00:45", cell("duration")))
@@ -96,19 +92,6 @@ pub fn parse_csv(input: &[u8], options: &ImportOptions) -> Result<Schedule, Impo
     let time_zone = zone.unwrap_or(TimeZone::UTC);
     let title = options.title.clone().unwrap_or_else(|| String::from("Conference"));
     Ok(Schedule::new(Conference { title, acronym: None, time_zone }, sessions))
-}
-
-/// An instant with an offset, or a local time in `zone`.
-fn instant(text: &str, zone: Option<&TimeZone>) -> Result<Timestamp, String> {
-    if let Ok(at) = text.parse::<Timestamp>() {
-        return Ok(at);
-    }
-    let local = DateTime::strptime("%Y-%m-%d %H:%M", text)
-        .or_else(|_| DateTime::strptime("%Y-%m-%d %H:%M:%S", text))
-        .or_else(|_| text.parse::<DateTime>())
-        .map_err(|_| format!("`{text}` is not a time like 2022-11-01T09:15:00+01:00 or 2022-11-01 09:15"))?;
-    let zone = zone.ok_or_else(|| format!("`{text}` has no offset, and no time zone was given for the conference"))?;
-    local.to_zoned(zone.clone()).map(|z| z.timestamp()).map_err(|e| format!("`{text}`: {e}"))
 }
 
 /// The records of the file, each with the line it starts on.

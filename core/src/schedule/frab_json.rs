@@ -71,11 +71,7 @@ struct FrabPerson {
 /// Reads a frab or pretalx `schedule.json`.
 pub fn parse_frab_json(input: &[u8]) -> Result<Schedule, ImportError> {
     check_size(input)?;
-    let file: File = serde_json::from_slice(input).map_err(|e| ImportError::Syntax {
-        line: e.line(),
-        column: e.column(),
-        message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
-    })?;
+    let file: File = serde_json::from_slice(input).map_err(super::json_error)?;
     let conf = file.schedule.conference;
     let mut sessions = Vec::new();
     let mut first_date = None;

@@ -41,10 +41,7 @@ struct EventFields {
 /// Reads a frab `schedule.xml`.
 pub fn parse_frab_xml(input: &[u8]) -> Result<Schedule, ImportError> {
     check_size(input)?;
-    let text = std::str::from_utf8(input).map_err(|e| {
-        let (line, column) = line_column(input, e.valid_up_to());
-        ImportError::Syntax { line, column, message: "the file is not UTF-8 text".into() }
-    })?;
+    let text = super::utf8(input)?;
     let mut reader = Reader::from_str(text);
     let mut path: Vec<String> = Vec::new();
     let mut content = String::new();

@@ -30,10 +30,7 @@ impl Line {
 /// Reads an iCalendar file.
 pub fn parse_ical(input: &[u8], options: &ImportOptions) -> Result<Schedule, ImportError> {
     check_size(input)?;
-    let text = std::str::from_utf8(input).map_err(|e| {
-        let (line, column) = super::frab_xml::line_column(input, e.valid_up_to());
-        ImportError::Syntax { line, column, message: "the file is not UTF-8 text".into() }
-    })?;
+    let text = super::utf8(input)?;
     let lines = unfold(text)?;
     let mut calendar_name = None;
     let mut calendar_zone: Option<TimeZone> = options.time_zone.clone();

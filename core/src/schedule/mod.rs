@@ -212,6 +212,38 @@ pub(crate) fn zone_or_offset(
     Ok(offset.map(TimeZone::fixed).unwrap_or(TimeZone::UTC))
 }
 
+/// An instant with an offset (`2022-11-01T09:15:00+01:00`), or a local time
+/// (`2022-11-01 09:15`, `2022-11-01T09:15`) in `zone`.
+pub(crate) fn instant_in(text: &str, zone: Option<&TimeZone>) -> Result<Timestamp, String> {
+    if let Ok(at) = text.parse::<Timestamp>() {
+        return Ok(at);
+    }
+    let local = jiff::civil::DateTime::strptime("%Y-%m-%d %H:%M", text)
+        .or_else(|_| jiff::civil::DateTime::strptime("%Y-%m-%dT%H:%M", text))
+        .or_else(|_| jiff::civil::DateTime::strptime("%Y-%m-%d %H:%M:%S", text))
+        .or_else(|_| text.parse::<jiff::civil::DateTime>())
+        .map_err(|_| format!("`{text}` is not a time like 2022-11-01T09:15:00+01:00 or 2022-11-01 09:15"))?;
+    let zone = zone.ok_or_else(|| format!("`{text}` has no offset, and no time zone was given for the conference"))?;
+    local.to_zoned(zone.clone()).map(|z| z.timestamp()).map_err(|e| format!("`{text}`: {e}"))
+}
+
+/// The input as text, or where it stops being UTF-8.
+pub(crate) fn utf8(input: &[u8]) -> Result<&str, ImportError> {
+    std::str::from_utf8(input).map_err(|e| {
+        let (line, column) = frab_xml::line_column(input, e.valid_up_to());
+        ImportError::Syntax { line, column, message: "the file is not UTF-8 text".into() }
+    })
+}
+
+/// A JSON syntax or type error, where it is.
+pub(crate) fn json_error(e: serde_json::Error) -> ImportError {
+    ImportError::Syntax {
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
+    }
+}
+
 /// Refuses input over [`MAX_IMPORT_BYTES`].
 pub(crate) fn check_size(input: &[u8]) -> Result<(), ImportError> {
     if input.len() > MAX_IMPORT_BYTES {

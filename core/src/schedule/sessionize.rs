@@ -85,11 +85,7 @@ struct CategoryItem {
 /// Reads a Sessionize "All" JSON export; `options.time_zone` is required.
 pub fn parse_sessionize(input: &[u8], options: &ImportOptions) -> Result<Schedule, ImportError> {
     check_size(input)?;
-    let export: Export = serde_json::from_slice(input).map_err(|e| ImportError::Syntax {
-        line: e.line(),
-        column: e.column(),
-        message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
-    })?;
+    let export: Export = serde_json::from_slice(input).map_err(super::json_error)?;
     let zone = options.time_zone.clone().ok_or_else(|| {
         ImportError::field(
             "sessions[].startsAt",
