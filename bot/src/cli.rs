@@ -232,6 +232,9 @@ fn load_knowledge(settings: &Settings) -> anyhow::Result<knowledge::Loaded> {
         .with_context(|| format!("reading the knowledge base in {}", settings.data_dir.display()))
 }
 
+/// A knowledge base this large is indexed at start, saying so.
+const LARGE_INDEX: usize = 20_000;
+
 /// The engine, and the usage log behind the dispatch path with its writer task.
 async fn dispatcher(settings: &Settings) -> anyhow::Result<(Dispatcher, writer::WriterHandle)> {
     let loaded = load_knowledge(settings)?;
@@ -247,6 +250,14 @@ async fn dispatcher(settings: &Settings) -> anyhow::Result<(Dispatcher, writer::
     }
     let schedule = crate::programme::load(&store, loaded.schedule, loaded.schedule_file.as_deref()).await;
     let engine = Arc::new(emcee_core::Engine::new(loaded.kb, schedule));
+    let documents = engine.knowledge().quotes.len() + engine.schedule().sessions.len();
+    if documents >= LARGE_INDEX {
+        // Built now rather than on the first search, which would otherwise wait for it in silence.
+        eprintln!("indexing {documents} quotes and sessions…");
+        let started = std::time::Instant::now();
+        engine.warm()?;
+        eprintln!("indexed in {:.1?}", started.elapsed());
+    }
     let keyer = UserKeyer::load(settings.usage_key.as_deref(), &settings.state_dir)?;
     let spill = Spill::new(settings.state_dir.join(SPILL_FILE));
     let (log, writer) = writer::start(store.clone(), spill, writer::Options::default());

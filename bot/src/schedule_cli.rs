@@ -14,6 +14,9 @@ use crate::knowledge;
 use crate::programme;
 use crate::terminal::{print, rfc3339};
 
+/// Imports at least this large say what they are doing before they do it.
+const LARGE: usize = 1_000;
+
 /// What the operator asked for.
 pub enum Action {
     Import { source: String, dry_run: bool, json: bool, time_zone: Option<String>, title: Option<String> },
@@ -41,6 +44,13 @@ pub async fn run(action: Action, settings: &Settings) -> anyhow::Result<ExitCode
             let (version, changes) = if dry_run {
                 (None, store.preview_schedule(&schedule).await?)
             } else {
+                if schedule.sessions.len() >= LARGE {
+                    eprintln!(
+                        "storing {} sessions of {} in one transaction…",
+                        schedule.sessions.len(),
+                        schedule.conference.title
+                    );
+                }
                 let applied = store.replace_schedule(&schedule, &source, jiff::Timestamp::now()).await?;
                 (Some(applied.version), applied.changes)
             };
