@@ -19,19 +19,14 @@ pub async fn run(settings: &Settings, once: bool) -> anyhow::Result<ExitCode> {
     let store = crate::cli::open_store(settings).await?;
     let replica = format!("{}@{}", std::process::id(), settings.operator);
     let announcer = Announcer::new(store.clone(), vec![Box::new(TerminalSink)], settings.reminder_lead, replica);
-    let (mut schedule, mut seen) = match store.load_schedule().await? {
-        Some(loaded) => loaded,
-        None => {
-            let loaded = crate::knowledge::load(&settings.data_dir)?;
-            (loaded.schedule, 0)
-        }
+    let mut schedule = match store.load_schedule().await? {
+        Some((schedule, _)) => schedule,
+        None => crate::knowledge::load(&settings.data_dir)?.schedule,
     };
-    if once {
-        // One pass, for cron and tests: every change since the first
-        // programme is considered (claims keep each notice to one sending);
-        // the first programme itself is not news.
-        seen = 1;
-    }
+    // Every change since the first programme (itself not news) is looked at
+    // on every start; claims keep each notice to one sending, so a restart
+    // neither repeats nor loses any.
+    let mut seen = 1;
     let mut validators = Validators::default();
     let mut next_sync = tokio::time::Instant::now();
     let stop = crate::shutdown::signal();
@@ -43,12 +38,10 @@ pub async fn run(settings: &Settings, once: bool) -> anyhow::Result<ExitCode> {
             next_sync = tokio::time::Instant::now() + settings.schedule_sync;
             sync(&store, url, &mut validators, &schedule).await;
         }
-        if let Some((latest, _)) = store.load_schedule().await? {
-            schedule = latest;
-            let now = settings.clock().now();
-            seen = announcer.notify(seen, &schedule.conference.time_zone, now).await?.1;
+        // A database that blips is retried on the next tick.
+        if let Err(error) = tick(&announcer, &store, &mut schedule, &mut seen, settings).await {
+            tracing::warn!("announcements: {error:#}; trying again in {TICK:?}");
         }
-        announcer.remind(&schedule, settings.clock().now()).await?;
         if once {
             return Ok(ExitCode::SUCCESS);
         }
@@ -57,6 +50,23 @@ pub async fn run(settings: &Settings, once: bool) -> anyhow::Result<ExitCode> {
             () = &mut stop => return Ok(ExitCode::SUCCESS),
         }
     }
+}
+
+/// One pass: notices of recorded changes, then reminders.
+async fn tick(
+    announcer: &Announcer,
+    store: &crate::store::Store,
+    schedule: &mut emcee_core::Schedule,
+    seen: &mut i64,
+    settings: &Settings,
+) -> anyhow::Result<()> {
+    if let Some((latest, _)) = store.load_schedule().await? {
+        *schedule = latest;
+        let now = settings.clock().now();
+        *seen = announcer.notify(*seen, &schedule.conference.time_zone, now).await?.1;
+    }
+    announcer.remind(schedule, settings.clock().now()).await?;
+    Ok(())
 }
 
 /// Imports the published programme when it changed; problems are logged and retried next time.
@@ -73,7 +83,7 @@ async fn sync(store: &crate::store::Store, url: &str, validators: &mut Validator
         time_zone: Some(current.conference.time_zone.clone()),
         title: Some(current.conference.title.clone()),
     };
-    match programme::parse(&bytes, url, &options) {
+    match programme::parse(&bytes, url, &options, false) {
         Ok((_, schedule)) => match store.replace_schedule(&schedule, url, jiff::Timestamp::now()).await {
             Ok(applied) => {
                 *validators = fresh;

@@ -109,6 +109,9 @@ enum ScheduleCommand {
         /// The conference's name, for exports without one (iCalendar, CSV, Sessionize).
         #[arg(long)]
         title: Option<String>,
+        /// Accept an export with no sessions, which cancels every session.
+        #[arg(long)]
+        allow_empty: bool,
     },
     /// The sessions, in order.
     List {
@@ -159,6 +162,7 @@ async fn run_command(command: Command, settings: Settings) -> anyhow::Result<Exi
         Command::Chat => {
             let (dispatcher, writer) = dispatcher(&settings).await?;
             let dispatcher = Arc::new(dispatcher);
+            tokio::spawn(crate::programme::follow(Arc::downgrade(&dispatcher)));
             // The line editor cannot be interrupted; on a signal the usage log is flushed and the process ends.
             let result = tokio::select! {
                 result = terminal::chat(dispatcher.clone(), &settings) => result,
@@ -219,8 +223,8 @@ async fn run_command(command: Command, settings: Settings) -> anyhow::Result<Exi
 fn command_parts(command: ScheduleCommand) -> crate::schedule_cli::Action {
     use crate::schedule_cli::Action;
     match command {
-        ScheduleCommand::Import { source, dry_run, json, time_zone, title } => {
-            Action::Import { source, dry_run, json, time_zone, title }
+        ScheduleCommand::Import { source, dry_run, json, time_zone, title, allow_empty } => {
+            Action::Import { source, dry_run, json, time_zone, title, allow_empty }
         }
         ScheduleCommand::List { json } => Action::List { json },
         ScheduleCommand::Export { format: ExportFormat::Ics } => Action::ExportIcs,

@@ -70,9 +70,22 @@ impl Dispatcher {
         Dispatcher { engine: RwLock::new(engine), clock, usage }
     }
 
+    /// The database, when there is one.
+    pub fn store(&self) -> Option<Store> {
+        self.usage.as_ref().map(|u| u.store.clone())
+    }
+
     /// The engine answering now.
     pub fn engine(&self) -> Arc<Engine> {
         self.engine.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+
+    /// Answers with `schedule` from now on, if it differs from the programme in use.
+    pub fn use_schedule(&self, schedule: emcee_core::Schedule) {
+        let engine = self.engine();
+        if &schedule != engine.schedule() {
+            self.replace_engine(engine.with_schedule(schedule));
+        }
     }
 
     fn replace_engine(&self, engine: Engine) {
@@ -88,9 +101,7 @@ impl Dispatcher {
         let reply = match command::parse(line) {
             Err(e) => Reply::message(e.kind, Status::Invalid, e.message),
             Ok(Command::Stats { since }) => self.stats(origin, since.as_deref()).await,
-            Ok(Command::Schedule(change)) if !matches!(change, ScheduleCommand::Post { .. }) => {
-                self.change_schedule(origin, change).await
-            }
+            Ok(Command::Schedule(change)) => self.change_schedule(origin, change).await,
             Ok(cmd) => engine.answer(&cmd, &ctx),
         };
         if reply.status == Status::Error
@@ -163,17 +174,34 @@ impl Dispatcher {
 }
 
 impl Dispatcher {
-    /// `/schedule import|add|cancel`: organisers only; the programme is
-    /// replaced in the store in one transaction and the engine reloaded.
+    /// `/schedule …`: organisers only. `post` is answered by the engine;
+    /// `import`, `add` and `cancel` start from the stored programme (which
+    /// another process may have changed), replace it in one transaction and
+    /// reload the engine.
     async fn change_schedule(&self, origin: &Origin, change: ScheduleCommand) -> Reply {
         if !origin.organiser {
-            return Reply::message(CommandKind::Schedule, Status::Denied, "Only organisers can change the programme.");
+            return Reply::message(CommandKind::Schedule, Status::Denied, "Only organisers can use /schedule.");
         }
-        let Some(usage) = &self.usage else {
-            return self.engine().answer(&Command::Schedule(change), &Context { now: self.clock.now(), seed: 0 });
-        };
         let engine = self.engine();
-        let current = engine.schedule();
+        let Some(usage) = (match change {
+            ScheduleCommand::Post { .. } => None,
+            _ => self.usage.as_ref(),
+        }) else {
+            return engine.answer(&Command::Schedule(change), &Context { now: self.clock.now(), seed: 0 });
+        };
+        let stored = match usage.store.load_schedule().await {
+            Ok(Some((schedule, _))) => schedule,
+            Ok(None) => engine.schedule().clone(),
+            Err(error) => {
+                tracing::error!("reading the programme failed: {error:#}");
+                return Reply::message(
+                    CommandKind::Schedule,
+                    Status::Error,
+                    "The schedule database is not answering; nothing was changed.",
+                );
+            }
+        };
+        let current = &stored;
         let zone = current.conference.time_zone.clone();
         let (next, source) = match change {
             ScheduleCommand::Import { source } => {
@@ -186,8 +214,9 @@ impl Dispatcher {
                 }
                 let options =
                     ImportOptions { time_zone: Some(zone.clone()), title: Some(current.conference.title.clone()) };
-                let fetched =
-                    async { crate::programme::parse(&crate::programme::fetch(&source).await?, &source, &options) };
+                let fetched = async {
+                    crate::programme::parse(&crate::programme::fetch(&source).await?, &source, &options, false)
+                };
                 match fetched.await {
                     Ok((_, schedule)) => (schedule, source),
                     Err(error) => return Reply::message(CommandKind::Schedule, Status::Invalid, format!("{error:#}")),
@@ -205,7 +234,8 @@ impl Dispatcher {
             ScheduleCommand::Cancel { session } => match schedule_replies::find_session(current, &session) {
                 Ok(found) => {
                     let mut next = current.clone();
-                    next.sessions.retain(|s| s.id != found.id);
+                    let id = found.id.clone();
+                    next.sessions.retain(|s| s.id != id);
                     (next, String::from("/schedule cancel"))
                 }
                 Err(reply) => return *reply,
@@ -216,7 +246,7 @@ impl Dispatcher {
         };
         match usage.store.replace_schedule(&next, &source, jiff::Timestamp::now()).await {
             Ok(applied) => {
-                if !applied.changes.is_empty() {
+                if &next != engine.schedule() {
                     self.replace_engine(engine.with_schedule(next));
                 }
                 schedule_replies::change_reply(applied.version, &applied.changes, &zone)

@@ -73,9 +73,24 @@ pub async fn fetch(source: &str) -> anyhow::Result<Vec<u8>> {
     }
 }
 
-/// Reads a schedule in any supported format, saying which.
-pub fn parse(bytes: &[u8], source: &str, options: &ImportOptions) -> anyhow::Result<(schedule::Format, Schedule)> {
-    schedule::import(bytes, options).with_context(|| format!("{source} is not a schedule emcee can read"))
+/// Reads a schedule in any supported format, saying which. A file with no
+/// sessions is refused unless `allow_empty`: replacing a programme with
+/// nothing is almost always a broken export, and would cancel every session.
+pub fn parse(
+    bytes: &[u8],
+    source: &str,
+    options: &ImportOptions,
+    allow_empty: bool,
+) -> anyhow::Result<(schedule::Format, Schedule)> {
+    let (format, schedule) =
+        schedule::import(bytes, options).with_context(|| format!("{source} is not a schedule emcee can read"))?;
+    if schedule.sessions.is_empty() && !allow_empty {
+        bail!(
+            "{source} ({}) holds no sessions; nothing was imported (emcee schedule import --allow-empty clears the programme)",
+            format.name()
+        );
+    }
+    Ok((format, schedule))
 }
 
 /// What a server said about a version of a document, to ask it next time
@@ -117,4 +132,26 @@ pub async fn poll(url: &str, known: &Validators) -> anyhow::Result<Option<(Vec<u
         bytes.extend_from_slice(&chunk);
     }
     Ok(Some((bytes, validators)))
+}
+
+/// How often a long-running process looks for a programme changed elsewhere.
+const FOLLOW_EVERY: Duration = Duration::from_secs(10);
+
+/// Keeps a dispatcher answering with the stored programme as other
+/// processes (imports, sync, other replicas) change it; ends with the dispatcher.
+pub async fn follow(dispatcher: std::sync::Weak<crate::dispatch::Dispatcher>) {
+    let mut version = None;
+    loop {
+        tokio::time::sleep(FOLLOW_EVERY).await;
+        let Some(dispatcher) = dispatcher.upgrade() else { return };
+        let Some(store) = dispatcher.store() else { return };
+        match store.load_schedule().await {
+            Ok(Some((schedule, stored))) if version != Some(stored) => {
+                version = Some(stored);
+                dispatcher.use_schedule(schedule);
+            }
+            Ok(_) => {}
+            Err(error) => tracing::debug!("looking for a changed programme: {error:#}"),
+        }
+    }
 }

@@ -19,8 +19,17 @@ const LARGE: usize = 1_000;
 
 /// What the operator asked for.
 pub enum Action {
-    Import { source: String, dry_run: bool, json: bool, time_zone: Option<String>, title: Option<String> },
-    List { json: bool },
+    Import {
+        source: String,
+        dry_run: bool,
+        json: bool,
+        time_zone: Option<String>,
+        title: Option<String>,
+        allow_empty: bool,
+    },
+    List {
+        json: bool,
+    },
     ExportIcs,
 }
 
@@ -31,16 +40,20 @@ pub async fn run(action: Action, settings: &Settings) -> anyhow::Result<ExitCode
         None => knowledge::load(&settings.data_dir).map(|l| l.schedule).unwrap_or_else(|_| Schedule::empty()),
     };
     match action {
-        Action::Import { source, dry_run, json, time_zone, title } => {
+        Action::Import { source, dry_run, json, time_zone, title, allow_empty } => {
             let time_zone = match time_zone {
                 Some(name) => Some(TimeZone::get(&name).with_context(|| {
                     format!("`{name}` is not a time zone (use an IANA name such as Europe/Berlin)")
                 })?),
                 None => None,
             };
-            let options = ImportOptions { time_zone, title };
+            // Formats without a zone or a name keep the current conference's.
+            let options = ImportOptions {
+                time_zone: time_zone.or_else(|| Some(current.conference.time_zone.clone())),
+                title: title.or_else(|| Some(current.conference.title.clone())),
+            };
             let bytes = programme::fetch(&source).await?;
-            let (format, schedule) = programme::parse(&bytes, &source, &options)?;
+            let (format, schedule) = programme::parse(&bytes, &source, &options, allow_empty)?;
             let (version, changes) = if dry_run {
                 (None, store.preview_schedule(&schedule).await?)
             } else {

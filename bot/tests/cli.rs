@@ -333,6 +333,13 @@ fn schedule_import_list_export_and_announce() {
     let message = String::from_utf8_lossy(&refused.stderr);
     assert!(message.contains("line 2, column 6: the file ends inside <schedule><day>"), "{message}");
 
+    // So is an export with no sessions, which would cancel every one.
+    let empty = home.path().join("empty.csv");
+    std::fs::write(&empty, "id,title,start,duration,room\n").unwrap();
+    let refused = run(emcee().args(["schedule", "import", &empty.display().to_string()]), "");
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("holds no sessions; nothing was imported"));
+
     let list: serde_json::Value =
         serde_json::from_str(&stdout(&run(emcee().args(["schedule", "list", "--json"]), ""))).unwrap();
     let sessions = list.as_array().unwrap();

@@ -137,20 +137,28 @@ async fn organisers_add_and_cancel_sessions_and_others_may_not() {
         );
         assert!(now.contains("Lightning talks — Ana, Bo"), "{}: {now}", db.backend);
 
+        // Another process moves a session meanwhile; cancelling another must not undo that.
+        let (mut elsewhere, _) = store.load_schedule().await.unwrap().unwrap();
+        let moved = elsewhere.sessions.iter().position(|s| s.title == "card10 Badge").unwrap();
+        elsewhere.sessions[moved].room = "Tent".into();
+        store.replace_schedule(&elsewhere, "another process", crate::now()).await.unwrap();
         let cancelled = dispatcher.answer(&origin(true), "/schedule cancel Opening Ceremony").await;
         assert_eq!(cancelled.status.as_str(), "ok", "{}", db.backend);
         let (stored, version) = store.load_schedule().await.unwrap().unwrap();
-        assert_eq!(version, 3, "{}", db.backend);
+        assert_eq!(version, 4, "{}", db.backend);
+        assert_eq!(stored.sessions.iter().find(|s| s.title == "card10 Badge").unwrap().room, "Tent", "{}", db.backend);
         assert!(!stored.sessions.iter().any(|s| s.title == "Opening Ceremony"), "{}", db.backend);
         assert!(stored.sessions.iter().any(|s| s.title == "Lightning talks"), "{}", db.backend);
         let bad = dispatcher.answer(&origin(true), "/schedule add title=X start=soon duration=00:30 room=A").await;
         assert_eq!(bad.status.as_str(), "invalid", "{}", db.backend);
         assert_eq!(
             store.load_schedule().await.unwrap().unwrap().1,
-            3,
+            4,
             "{}: a refused command changes nothing",
             db.backend
         );
+        let post = dispatcher.answer(&origin(false), "/schedule post").await;
+        assert_eq!(post.status.as_str(), "denied", "{}: /schedule post is for organisers", db.backend);
         drop(dispatcher);
         task.wait().await;
         let statuses: Vec<String> =

@@ -97,10 +97,18 @@ pub fn session_line(session: &SessionItem, zone: &TimeZone) -> String {
 pub fn time_span(start: Timestamp, end: Timestamp, zone: &TimeZone) -> String {
     let start = start.to_zoned(zone.clone());
     let end = end.to_zoned(zone.clone());
-    let same_day = start.date() == end.date();
-    let end_text =
-        if same_day { end.strftime("%H:%M").to_string() } else { end.strftime("%a %-d %b %H:%M").to_string() };
-    format!("{}–{} {}", start.strftime("%a %-d %b %H:%M"), end_text, zone_label(&start))
+    let end_text = match (start.date() == end.date(), start.year() == end.year()) {
+        (true, _) => end.strftime("%H:%M").to_string(),
+        (false, true) => end.strftime("%a %-d %b %H:%M").to_string(),
+        (false, false) => end.strftime("%a %-d %b %Y %H:%M").to_string(),
+    };
+    let (start_label, end_label) = (zone_label(&start), zone_label(&end));
+    if start_label == end_label {
+        format!("{}–{} {}", start.strftime("%a %-d %b %H:%M"), end_text, end_label)
+    } else {
+        // Daylight saving time began or ended during the session.
+        format!("{} {}–{} {}", start.strftime("%a %-d %b %H:%M"), start_label, end_text, end_label)
+    }
 }
 
 /// The zone's abbreviation where it has one (`CET`), else its offset (`UTC+01:00`).

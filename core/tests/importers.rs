@@ -37,6 +37,16 @@ fn reads_every_fixture() {
     let (_, rc3) = schedule::import(RC3, &ImportOptions::default()).unwrap();
     let first = rc3.sessions[0].clone();
     assert_eq!(rc3.sessions.len(), 48);
+    assert_eq!(first.id, "c3642671-4c1f-5109-81ba-0535c1cc8428");
+    assert_eq!(first.title, "Der faule Admin automatisiert: Gluon auf echter Hardware testen");
+    assert_eq!(
+        (first.start.to_string(), first.end.to_string()),
+        ("2020-12-27T10:30:00Z".into(), "2020-12-27T11:10:00Z".into())
+    );
+    assert_eq!(
+        (first.room.as_str(), first.speakers.clone()),
+        ("r3s - Monheim/Rhein", vec!["Chris Fiege".to_string(), "Kasa".to_string()])
+    );
     assert_eq!(rc3.conference.zone_name(), "UTC+01", "no zone name: the offsets of its dates");
     let during = first.start.checked_add(jiff::SignedDuration::from_mins(1)).unwrap().to_string();
     let text = talks_now(rc3, &during);
@@ -69,6 +79,27 @@ fn refuses_bad_input_saying_where() {
     assert!(matches!(schedule::import(&huge, &ImportOptions::default()), Err(ImportError::TooLarge { .. })));
     let laughs = b"<?xml version=\"1.0\"?><!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">]><schedule><conference><title>&c;</title></conference></schedule>";
     assert!(error(laughs).contains("the entity `&c;` is not one of XML's predefined entities"), "{}", error(laughs));
+    assert_eq!(
+        error(b"aaaaaaaaaaaaaa\xc3\xa9,b\n"),
+        "line 1: the header has no `id` column (it needs id, title, start, room)",
+        "a multi-byte character at the format check is no problem"
+    );
+    let endless = br#"{"schedule":{"conference":{"title":"T","days":[{"rooms":{"A":[{"id":1,"date":"2022-11-01T10:00:00+01:00","duration":"9999999999999999:00","title":"x"}]}}]}}}"#;
+    assert!(error(endless).ends_with("`9999999999999999:00` is not a duration like 00:45"), "{}", error(endless));
+    let far =
+        b"BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:a\nDTSTART;VALUE=DATE;TZID=UTC:99991230\nEND:VEVENT\nEND:VCALENDAR\n";
+    assert_eq!(error(far), "line 4: out of range");
+    let twice = b"id,title,start,duration,room\na,One,2022-11-01 10:00,00:30,A\na,Two,2022-11-01 11:00,00:30,A\n";
+    assert_eq!(
+        error(twice),
+        "session id `a`: used by two sessions (\u{201c}One\u{201d} and \u{201c}Two\u{201d}); ids must be unique"
+    );
+    let bom_json = [b"\xef\xbb\xbf".as_slice(), CAMP].concat();
+    assert_eq!(
+        schedule::import(&bom_json, &ImportOptions::default()).unwrap().1.sessions.len(),
+        79,
+        "a byte-order mark is skipped"
+    );
     let rrule = b"BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:a\nDTSTART:20251227T100000Z\nRRULE:FREQ=DAILY;UNTIL=never\nEND:VEVENT\nEND:VCALENDAR\n";
     assert!(error(rrule).starts_with("line 5: RRULE `FREQ=DAILY;UNTIL=never`"), "{}", error(rrule));
 }
@@ -86,7 +117,7 @@ fn keeps_time_right_across_a_change_of_daylight_saving_time() {
         ("2025-03-30T00:30:00Z".into(), "2025-03-30T01:30:00Z".into())
     );
     let shown = emcee_core::render::time_span(night.start, night.end, &s.conference.time_zone);
-    assert_eq!(shown, "Sun 30 Mar 01:30–03:30 CET", "an hour long, ending after the clocks went forward");
+    assert_eq!(shown, "Sun 30 Mar 01:30 CET–03:30 CEST", "an hour long, ending after the clocks went forward");
     let morning = emcee_core::render::time_span(s.sessions[1].start, s.sessions[1].end, &s.conference.time_zone);
     assert_eq!(morning, "Sun 30 Mar 09:00–09:30 CEST");
 }

@@ -35,7 +35,8 @@ struct EventFields {
     abstract_text: String,
     url: Option<String>,
     persons: Vec<String>,
-    line: usize,
+    /// Byte offset of the `<event>`; its line is worked out only for an error.
+    offset: usize,
 }
 
 /// Reads a frab `schedule.xml`.
@@ -67,12 +68,11 @@ pub fn parse_frab_xml(input: &[u8]) -> Result<Schedule, ImportError> {
                 match name.as_str() {
                     "room" if path.last().is_some_and(|p| p == "day") => day_room = attribute(&start, "name"),
                     "event" => {
-                        let (line, _) = line_column(input, at);
                         event = Some(EventFields {
                             guid: attribute(&start, "guid"),
                             id: attribute(&start, "id"),
                             day_room: day_room.clone(),
-                            line,
+                            offset: at,
                             ..EventFields::default()
                         });
                     }
@@ -81,11 +81,11 @@ pub fn parse_frab_xml(input: &[u8]) -> Result<Schedule, ImportError> {
                 path.push(name);
                 content.clear();
             }
-            Event::Empty(start) => {
-                if element_name(&start) == "room" && path.last().is_some_and(|p| p == "day") {
-                    day_room = attribute(&start, "name");
-                }
-            }
+            Event::Empty(start) => match element_name(&start).as_str() {
+                "room" if path.last().is_some_and(|p| p == "day") => day_room = attribute(&start, "name"),
+                "event" => return Err(syntax(String::from("an <event/> with no <date>, <duration> or <title>"))),
+                _ => {}
+            },
             Event::Text(t) => content.push_str(&t.decode().map_err(|e| syntax(format!("bad text: {e}")))?),
             Event::CData(t) => content.push_str(&t.decode().map_err(|e| syntax(format!("bad text: {e}")))?),
             Event::GeneralRef(r) => {
@@ -166,7 +166,7 @@ pub fn parse_frab_xml(input: &[u8]) -> Result<Schedule, ImportError> {
     let mut sessions = Vec::with_capacity(raw_events.len());
     let mut first_date = None;
     for e in raw_events {
-        let at = |field: &str| format!("line {}: event {}", e.line, field);
+        let at = |field: &str| format!("line {}: event {}", line_column(input, e.offset).0, field);
         let date = e.date.ok_or_else(|| ImportError::field(at("<date>"), "missing"))?;
         first_date.get_or_insert_with(|| date.clone());
         let duration = e.duration.ok_or_else(|| ImportError::field(at("<duration>"), "missing"))?;

@@ -92,7 +92,9 @@ pub fn parse_ical(input: &[u8], options: &ImportOptions) -> Result<Schedule, Imp
         let start_line =
             get("DTSTART").ok_or_else(|| ImportError::field(format!("line {begin}: VEVENT"), "DTSTART is missing"))?;
         let (start, all_day, event_zone) = instant(start_line, calendar_zone.as_ref())?;
-        first_zone.get_or_insert(event_zone);
+        if first_zone.is_none() {
+            first_zone = event_zone;
+        }
         let end = match (get("DTEND"), get("DURATION")) {
             (Some(end), _) => instant(end, calendar_zone.as_ref())?.0,
             (None, Some(duration)) => {
@@ -106,7 +108,9 @@ pub fn parse_ical(input: &[u8], options: &ImportOptions) -> Result<Schedule, Imp
                     .checked_add(length)
                     .map_err(|_| ImportError::field(format!("line {}", duration.no), "out of range"))?
             }
-            (None, None) if all_day => start + SignedDuration::from_hours(24),
+            (None, None) if all_day => start
+                .checked_add(SignedDuration::from_hours(24))
+                .map_err(|_| ImportError::field(format!("line {}", start_line.no), "out of range"))?,
             (None, None) => start,
         };
         if end < start {
@@ -132,7 +136,7 @@ pub fn parse_ical(input: &[u8], options: &ImportOptions) -> Result<Schedule, Imp
             url: get("URL").map(|l| l.value.clone()),
         });
     }
-    let time_zone = calendar_zone.or(first_zone.flatten()).unwrap_or(TimeZone::UTC);
+    let time_zone = calendar_zone.or(first_zone).unwrap_or(TimeZone::UTC);
     let title = calendar_name.or_else(|| options.title.clone()).unwrap_or_else(|| String::from("Conference"));
     Ok(Schedule::new(Conference { title, acronym: None, time_zone }, sessions))
 }

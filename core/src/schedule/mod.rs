@@ -64,7 +64,7 @@ pub fn detect(input: &[u8]) -> Format {
     let start = text.trim_start_matches('\u{feff}').trim_start();
     if start.starts_with('<') {
         Format::FrabXml
-    } else if start.len() >= 15 && start[..15].eq_ignore_ascii_case("BEGIN:VCALENDAR") {
+    } else if start.as_bytes().get(..15).is_some_and(|head| head.eq_ignore_ascii_case(b"BEGIN:VCALENDAR")) {
         Format::ICalendar
     } else if start.starts_with('{') {
         // The first key decides; exports put `schedule` or `sessions` first or near it.
@@ -83,6 +83,7 @@ pub fn detect(input: &[u8]) -> Format {
 /// Reads a schedule in whichever supported format it is in.
 pub fn import(input: &[u8], options: &ImportOptions) -> Result<(Format, Schedule), ImportError> {
     check_size(input)?;
+    let input = input.strip_prefix(b"\xef\xbb\xbf").unwrap_or(input);
     let format = detect(input);
     let schedule = match format {
         Format::FrabJson => parse_frab_json(input)?,
@@ -91,6 +92,14 @@ pub fn import(input: &[u8], options: &ImportOptions) -> Result<(Format, Schedule
         Format::Sessionize => parse_sessionize(input, options)?,
         Format::Csv => parse_csv(input, options)?,
     };
+    let mut ids: Vec<(&str, &str)> = schedule.sessions.iter().map(|s| (s.id.as_str(), s.title.as_str())).collect();
+    ids.sort_unstable();
+    if let Some(pair) = ids.windows(2).find(|pair| pair[0].0 == pair[1].0) {
+        return Err(ImportError::field(
+            format!("session id `{}`", pair[0].0),
+            format!("used by two sessions (“{}” and “{}”); ids must be unique", pair[0].1, pair[1].1),
+        ));
+    }
     Ok((format, schedule))
 }
 
@@ -145,6 +154,11 @@ pub struct Schedule {
 impl Schedule {
     /// Orders the sessions by start, then room, then title.
     pub fn new(conference: Conference, mut sessions: Vec<Session>) -> Schedule {
+        // Whole seconds, as the programme is stored: a re-import then compares equal.
+        for s in &mut sessions {
+            s.start = Timestamp::from_second(s.start.as_second()).unwrap_or(s.start);
+            s.end = Timestamp::from_second(s.end.as_second()).unwrap_or(s.end);
+        }
         sessions.sort_by(|a, b| (a.start, &a.room, &a.title).cmp(&(b.start, &b.room, &b.title)));
         Schedule { conference, sessions }
     }
@@ -185,15 +199,22 @@ pub(crate) fn event_times(date: &str, duration: &str) -> Result<(Timestamp, Time
     Ok((start, end))
 }
 
-/// `HH:MM` or `HH:MM:SS`.
+/// The longest session an importer accepts, in hours.
+pub const MAX_SESSION_HOURS: i64 = 14 * 24;
+
+/// `HH:MM` or `HH:MM:SS`, at most [`MAX_SESSION_HOURS`].
 pub(crate) fn parse_hhmm(text: &str) -> Option<SignedDuration> {
     let parts: Vec<i64> = text.trim().split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
-    let secs = match parts[..] {
-        [h, m] if (0..60).contains(&m) => h * 3600 + m * 60,
-        [h, m, s] if (0..60).contains(&m) && (0..60).contains(&s) => h * 3600 + m * 60 + s,
+    let (h, m, s) = match parts[..] {
+        [h, m] => (h, m, 0),
+        [h, m, s] => (h, m, s),
         _ => return None,
     };
-    (secs >= 0).then(|| SignedDuration::from_secs(secs))
+    // A session lasts at most a fortnight; anything longer is a mistake in the file.
+    if !(0..=MAX_SESSION_HOURS).contains(&h) || !(0..60).contains(&m) || !(0..60).contains(&s) {
+        return None;
+    }
+    Some(SignedDuration::from_secs(h * 3600 + m * 60 + s))
 }
 
 /// The conference's zone: the named one, else the fixed offset of a date
@@ -203,7 +224,7 @@ pub(crate) fn zone_or_offset(
     sample_date: Option<&str>,
     field: &str,
 ) -> Result<TimeZone, ImportError> {
-    if let Some(name) = name {
+    if let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) {
         return TimeZone::get(name)
             .map_err(|_| ImportError::field(field, format!("`{name}` is not a known time zone")));
     }

@@ -106,9 +106,12 @@ pub fn parse_sessionize(input: &[u8], options: &ImportOptions) -> Result<Schedul
         let at = |field: &str| format!("sessions[{i}].{field}");
         let local = |field: &str, value: &Option<String>| -> Result<jiff::Timestamp, ImportError> {
             let text = value.as_deref().ok_or_else(|| ImportError::field(at(field), "missing"))?;
+            // A time with `Z` or an offset is an instant; Sessionize's usual local time is in the conference's zone.
+            if let Ok(at) = text.trim().parse::<jiff::Timestamp>() {
+                return Ok(at);
+            }
             let dt: DateTime = text
                 .trim()
-                .trim_end_matches('Z')
                 .parse()
                 .map_err(|_| ImportError::field(at(field), format!("`{text}` is not a date and time")))?;
             dt.to_zoned(zone.clone()).map(|z| z.timestamp()).map_err(|e| ImportError::field(at(field), e.to_string()))
