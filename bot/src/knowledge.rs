@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
 use emcee_core::kb::{Documents, TranscriptDocument};
-use emcee_core::{Engine, KnowledgeBase, Schedule};
+use emcee_core::{KnowledgeBase, Schedule};
 
 /// What was read from the data directory.
 pub struct Loaded {
@@ -22,12 +22,6 @@ pub struct Loaded {
     pub schedule: Schedule,
     /// Where the schedule came from, if there was one.
     pub schedule_file: Option<PathBuf>,
-}
-
-impl Loaded {
-    pub fn into_engine(self) -> Engine {
-        Engine::new(self.kb, self.schedule)
-    }
 }
 
 /// Reads every document under `dir`. A document with problems is still read

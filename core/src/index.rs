@@ -196,15 +196,6 @@ impl KnowledgeIndex {
         &self.targets[hit.target]
     }
 
-    /// The number of indexed documents.
-    pub fn len(&self) -> usize {
-        self.targets.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.targets.is_empty()
-    }
-
     /// The best `limit` documents for `query` (BM25). When the words as
     /// typed find nothing, each word the index does not hold is replaced by
     /// the indexed words nearest to it (see [`crate::typos`]) and the search

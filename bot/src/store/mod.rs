@@ -82,13 +82,6 @@ impl Store {
         (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
     }
 
-    pub fn backend(&self) -> &'static str {
-        match self {
-            Store::Postgres(_) => "postgres",
-            Store::Sqlite(_) => "sqlite",
-        }
-    }
-
     /// Applies the migrations not yet applied.
     pub async fn migrate(&self) -> anyhow::Result<()> {
         match self {

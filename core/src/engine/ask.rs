@@ -266,7 +266,7 @@ pub(super) fn answer(engine: &Engine, index: &KnowledgeIndex, question: &str, ct
     if terms.is_empty() {
         return match person {
             Some(person) if matches!(cue, Cue::Who | Cue::Other) => who_is(engine, person.speaker, &person.name),
-            _ => dont_know(engine, question, person.map(|p| p.name.as_str())),
+            _ => dont_know(question, person.map(|p| p.name.as_str())),
         };
     }
 
@@ -308,7 +308,7 @@ pub(super) fn answer(engine: &Engine, index: &KnowledgeIndex, question: &str, ct
         .collect();
     candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
     let Some(best) = candidates.first().filter(|c| c.score >= CONFIDENT).cloned() else {
-        return dont_know(engine, question, person.map(|p| p.name.as_str()));
+        return dont_know(question, person.map(|p| p.name.as_str()));
     };
     let support = candidates.iter().find(|c| c.source_doc != best.source_doc && c.score >= CONFIDENT).cloned();
     let targets: Vec<&Target> = std::iter::once(&best).chain(support.as_ref()).map(|c| index.target(&c.hit)).collect();
@@ -545,8 +545,7 @@ fn who_is(engine: &Engine, speaker: Option<usize>, name: &str) -> Reply {
     reply
 }
 
-fn dont_know(engine: &Engine, question: &str, person: Option<&str>) -> Reply {
-    let _ = engine;
+fn dont_know(question: &str, person: Option<&str>) -> Reply {
     let hint = match person {
         Some(name) => format!(" Try `/bio {name}` or `/quote <topic> speaker:\"{name}\"`."),
         None => String::from(" Try /help to see what I can answer."),
