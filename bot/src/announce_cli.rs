@@ -8,20 +8,40 @@ use std::time::Duration;
 
 use emcee_core::schedule::ImportOptions;
 
-use crate::announcer::{Announcer, TerminalSink};
+use crate::announcer::{Announcer, Sink, TerminalSink};
 use crate::config::Settings;
 use crate::programme::{self, Validators};
+use crate::store::Store;
 
 /// How often due announcements are looked for.
 const TICK: Duration = Duration::from_secs(15);
 
 pub async fn run(settings: &Settings, once: bool) -> anyhow::Result<ExitCode> {
     let store = crate::cli::open_store(settings).await?;
-    let replica = format!("{}@{}", std::process::id(), settings.operator);
-    let announcer = Announcer::new(store.clone(), vec![Box::new(TerminalSink)], settings.reminder_lead, replica);
-    let mut schedule = match store.load_schedule().await? {
-        Some((schedule, _)) => schedule,
-        None => crate::knowledge::load(&settings.data_dir)?.schedule,
+    run_loop(settings, store, vec![Box::new(TerminalSink)], once, crate::shutdown::signal()).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Sends due announcements to `sinks` (none: only the programme is kept in
+/// sync) until `stop` completes, or once.
+pub async fn run_loop(
+    settings: &Settings,
+    store: Store,
+    sinks: Vec<Box<dyn Sink>>,
+    once: bool,
+    stop: impl std::future::Future<Output = ()>,
+) -> anyhow::Result<()> {
+    let announcing = !sinks.is_empty();
+    let replica = format!("{}@{}", std::process::id(), settings.host);
+    let announcer = Announcer::new(store.clone(), sinks, settings.reminder_lead, replica);
+    let mut schedule = match store.load_schedule().await {
+        Ok(Some((schedule, _))) => schedule,
+        Ok(None) => crate::knowledge::load(&settings.data_dir)?.schedule,
+        Err(error) => {
+            // Each tick reads the programme again; until then, the files' one.
+            tracing::warn!("announcements: reading the programme failed: {error:#}");
+            crate::knowledge::load(&settings.data_dir)?.schedule
+        }
     };
     // Every change since the first programme (itself not news) is looked at
     // on every start; claims keep each notice to one sending, so a restart
@@ -29,7 +49,6 @@ pub async fn run(settings: &Settings, once: bool) -> anyhow::Result<ExitCode> {
     let mut seen = 1;
     let mut validators = Validators::default();
     let mut next_sync = tokio::time::Instant::now();
-    let stop = crate::shutdown::signal();
     tokio::pin!(stop);
     loop {
         if let Some(url) = &settings.schedule_url
@@ -39,15 +58,15 @@ pub async fn run(settings: &Settings, once: bool) -> anyhow::Result<ExitCode> {
             sync(&store, url, &mut validators, &schedule).await;
         }
         // A database that blips is retried on the next tick.
-        if let Err(error) = tick(&announcer, &store, &mut schedule, &mut seen, settings).await {
+        if announcing && let Err(error) = tick(&announcer, &store, &mut schedule, &mut seen, settings).await {
             tracing::warn!("announcements: {error:#}; trying again in {TICK:?}");
         }
         if once {
-            return Ok(ExitCode::SUCCESS);
+            return Ok(());
         }
         tokio::select! {
             () = tokio::time::sleep(TICK) => {}
-            () = &mut stop => return Ok(ExitCode::SUCCESS),
+            () = &mut stop => return Ok(()),
         }
     }
 }

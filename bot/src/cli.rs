@@ -1,4 +1,5 @@
-//! The command line: `emcee chat`, `ask`, `stats`, `usage prune|forget`, `data check`.
+//! The command line: `emcee serve`, `chat`, `ask`, `stats`, `announce`, `usage prune|forget`,
+//! `schedule …`, `slack manifest`, `discord register`, `data check`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,6 +28,9 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the bot: the HTTP endpoints (Slack, Discord, health, metrics),
+    /// Slack Socket Mode and the Discord gateway as configured, announcements.
+    Serve,
     /// Talk to the bot in the terminal, with line editing and history.
     Chat,
     /// Answer each QUERY (a command such as `/bio kelsey`, or a question);
@@ -64,6 +68,16 @@ enum Command {
     Schedule {
         #[command(subcommand)]
         command: ScheduleCommand,
+    },
+    /// Set up the Slack app.
+    Slack {
+        #[command(subcommand)]
+        command: SlackCommand,
+    },
+    /// Set up the Discord application.
+    Discord {
+        #[command(subcommand)]
+        command: DiscordCommand,
     },
     /// Work with the knowledge base in the data directory.
     Data {
@@ -132,6 +146,30 @@ enum ExportFormat {
 }
 
 #[derive(Debug, Subcommand)]
+enum SlackCommand {
+    /// Print the app manifest to paste at api.slack.com/apps → Create New App → From a manifest.
+    Manifest {
+        /// The public https address Slack reaches `emcee serve` at.
+        #[arg(long, value_name = "https://HOST", required_unless_present = "socket_mode")]
+        url: Option<String>,
+        /// Slack connects over Socket Mode (SLACK_APP_TOKEN) instead: no public address needed.
+        #[arg(long)]
+        socket_mode: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DiscordCommand {
+    /// Register the slash commands (needs DISCORD_TOKEN and DISCORD_APPLICATION_ID);
+    /// changes nothing when Discord already has them.
+    Register {
+        /// Register in one server, where they show at once, instead of globally (up to an hour).
+        #[arg(long, value_name = "ID")]
+        guild: Option<u64>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum DataCommand {
     /// Read every document and list what was found and every problem, with file and line.
     Check,
@@ -142,7 +180,8 @@ pub fn run() -> anyhow::Result<ExitCode> {
     let settings = Settings::load(cli.config.as_deref())?;
     crate::config::init_logging(&settings);
     let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+        // One worker per core this process may run on (fewer under taskset or a CPU limit).
+        .worker_threads(std::thread::available_parallelism().map_or(2, |n| n.get().min(8)))
         .enable_all()
         .build()
         .context("starting the async runtime")?;
@@ -155,6 +194,28 @@ pub fn run() -> anyhow::Result<ExitCode> {
 
 async fn run_command(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
     match command {
+        Command::Serve => crate::server::run(&settings).await,
+        Command::Slack { command: SlackCommand::Manifest { url, socket_mode } } => {
+            let manifest = crate::slack::manifest::manifest(url.as_deref().unwrap_or(""), socket_mode)?;
+            terminal::print(&format!("{}\n", serde_json::to_string_pretty(&manifest)?))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Discord { command: DiscordCommand::Register { guild } } => {
+            let discord = &settings.discord;
+            let (Some(token), Some(application)) = (&discord.token, discord.application_id) else {
+                anyhow::bail!(
+                    "registering commands needs DISCORD_TOKEN and DISCORD_APPLICATION_ID (Developer Portal → your application)"
+                );
+            };
+            let http = serenity::all::HttpBuilder::new(token).application_id(application.into()).build();
+            let changed = crate::discord::commands::register(&http, guild).await?;
+            let place = guild.map(|g| format!("server {g}")).unwrap_or_else(|| String::from("every server (global)"));
+            match changed {
+                true => println!("registered {} commands in {place}", crate::discord::commands::definitions().len()),
+                false => println!("the commands in {place} are already up to date; nothing changed"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Data { command: DataCommand::Check } => {
             let loaded = load_knowledge(&settings)?;
             Ok(knowledge::check(&loaded))
@@ -240,7 +301,7 @@ fn load_knowledge(settings: &Settings) -> anyhow::Result<knowledge::Loaded> {
 const LARGE_INDEX: usize = 20_000;
 
 /// The engine, and the usage log behind the dispatch path with its writer task.
-async fn dispatcher(settings: &Settings) -> anyhow::Result<(Dispatcher, writer::WriterHandle)> {
+pub(crate) async fn dispatcher(settings: &Settings) -> anyhow::Result<(Dispatcher, writer::WriterHandle)> {
     let loaded = load_knowledge(settings)?;
     let store = Store::open(&settings.database_url)?;
     if matches!(store, Store::Postgres(_)) && settings.usage_key.is_none() && !settings.state_dir_set {

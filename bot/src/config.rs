@@ -24,6 +24,48 @@ struct Raw {
     reminder_minutes: u64,
     schedule_url: Option<String>,
     schedule_sync_seconds: u64,
+    http_addr: String,
+    slack_signing_secret: Option<String>,
+    slack_bot_token: Option<String>,
+    slack_app_token: Option<String>,
+    #[serde(default)]
+    slack_organisers: IdList,
+    slack_organiser_group: Option<String>,
+    #[serde(default)]
+    slack_channels: IdList,
+    slack_replies: String,
+    discord_token: Option<String>,
+    discord_application_id: Option<String>,
+    discord_public_key: Option<String>,
+    #[serde(default)]
+    discord_organiser_roles: IdList,
+    #[serde(default)]
+    discord_channels: IdList,
+    discord_shard_total: Option<u32>,
+    discord_replicas: u32,
+    replica_ordinal: Option<u32>,
+}
+
+/// A list of ids: a TOML array, or text separated by commas or spaces (as
+/// an environment variable holds it).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(untagged)]
+enum IdList {
+    #[default]
+    None,
+    List(Vec<String>),
+    Text(String),
+}
+
+impl IdList {
+    fn into_vec(self) -> Vec<String> {
+        let items = match self {
+            IdList::None => Vec::new(),
+            IdList::List(items) => items,
+            IdList::Text(text) => text.split([',', ' ', '\n', '\t']).map(str::to_string).collect(),
+        };
+        items.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+    }
 }
 
 /// Validated settings.
@@ -39,6 +81,8 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// Who runs the terminal adapter: the OS user.
     pub operator: String,
+    /// This machine or pod (`HOSTNAME`), else the operator: who claimed an announcement.
+    pub host: String,
     /// `DATABASE_URL`: `postgres://…`, or the embedded SQLite file by default.
     pub database_url: String,
     /// Where the generated usage key and the usage spill file live: beside
@@ -57,7 +101,89 @@ pub struct Settings {
     pub schedule_url: Option<String>,
     /// How often the published programme is polled.
     pub schedule_sync: std::time::Duration,
+    /// `EMCEE_HTTP_ADDR`: where `emcee serve` listens.
+    pub http_addr: std::net::SocketAddr,
+    pub slack: SlackSettings,
+    pub discord: DiscordSettings,
 }
+
+/// The Slack adapter's settings; the secrets keep Slack's own names.
+#[derive(Clone, Default)]
+pub struct SlackSettings {
+    /// `SLACK_SIGNING_SECRET`: turns the HTTP routes on.
+    pub signing_secret: Option<String>,
+    /// `SLACK_BOT_TOKEN`: answers to mentions, announcements, the organiser group.
+    pub bot_token: Option<String>,
+    /// `SLACK_APP_TOKEN` (`xapp-…`): turns Socket Mode on.
+    pub app_token: Option<String>,
+    /// User ids that are organisers.
+    pub organisers: Vec<String>,
+    /// A user group whose members are organisers.
+    pub organiser_group: Option<String>,
+    /// Channel ids announcements are posted to.
+    pub channels: Vec<String>,
+    /// Whether answers are posted for the whole channel or only the asker.
+    pub replies_in_channel: bool,
+}
+
+/// The Discord adapter's settings; the secrets keep Discord's own names.
+#[derive(Clone, Default)]
+pub struct DiscordSettings {
+    /// `DISCORD_TOKEN`: turns the gateway on, and registers commands.
+    pub token: Option<String>,
+    /// `DISCORD_APPLICATION_ID`.
+    pub application_id: Option<u64>,
+    /// `DISCORD_PUBLIC_KEY` (hex): turns the HTTP interactions route on.
+    pub public_key: Option<String>,
+    /// Role ids whose members are organisers.
+    pub organiser_roles: Vec<u64>,
+    /// Channel ids announcements are posted to.
+    pub channels: Vec<u64>,
+    /// The gateway shards this replica runs: first, last (inclusive) and total.
+    pub shards: Option<(u32, u32, u32)>,
+}
+
+impl std::fmt::Debug for SlackSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SlackSettings")
+            .field("signing_secret", &self.signing_secret.as_ref().map(|_| "…"))
+            .field("bot_token", &self.bot_token.as_ref().map(|_| "…"))
+            .field("app_token", &self.app_token.as_ref().map(|_| "…"))
+            .field("organisers", &self.organisers)
+            .field("organiser_group", &self.organiser_group)
+            .field("channels", &self.channels)
+            .field("replies_in_channel", &self.replies_in_channel)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for DiscordSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DiscordSettings")
+            .field("token", &self.token.as_ref().map(|_| "…"))
+            .field("application_id", &self.application_id)
+            .field("public_key", &self.public_key)
+            .field("organiser_roles", &self.organiser_roles)
+            .field("channels", &self.channels)
+            .field("shards", &self.shards)
+            .finish()
+    }
+}
+
+/// The address `emcee serve` listens on when `EMCEE_HTTP_ADDR` is unset.
+pub const DEFAULT_HTTP_ADDR: &str = "127.0.0.1:8080";
+
+/// Settings read from variables named as their platforms' documentation
+/// names them, and the key each sets.
+const PLATFORM_VARIABLES: &[(&str, &str)] = &[
+    ("DATABASE_URL", "database_url"),
+    ("SLACK_SIGNING_SECRET", "slack_signing_secret"),
+    ("SLACK_BOT_TOKEN", "slack_bot_token"),
+    ("SLACK_APP_TOKEN", "slack_app_token"),
+    ("DISCORD_TOKEN", "discord_token"),
+    ("DISCORD_APPLICATION_ID", "discord_application_id"),
+    ("DISCORD_PUBLIC_KEY", "discord_public_key"),
+];
 
 /// The database when `DATABASE_URL` is unset.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://emcee.db";
@@ -77,7 +203,10 @@ impl Settings {
             .set_default("log_format", "text")?
             .set_default("usage_store_queries", true)?
             .set_default("reminder_minutes", 10)?
-            .set_default("schedule_sync_seconds", 300)?;
+            .set_default("schedule_sync_seconds", 300)?
+            .set_default("http_addr", DEFAULT_HTTP_ADDR)?
+            .set_default("slack_replies", "ephemeral")?
+            .set_default("discord_replicas", 1)?;
         builder = match &file {
             Some(path) => {
                 if !path.exists() {
@@ -92,8 +221,10 @@ impl Settings {
             config::Environment::with_prefix("EMCEE").prefix_separator("_").separator("__").try_parsing(false),
         );
         // Platform secrets keep the names their platforms' own documentation uses.
-        if let Ok(url) = std::env::var("DATABASE_URL") {
-            builder = builder.set_override("database_url", url)?;
+        for (variable, key) in PLATFORM_VARIABLES {
+            if let Ok(value) = std::env::var(variable) {
+                builder = builder.set_override(*key, value)?;
+            }
         }
         let raw: Raw = builder
             .build()
@@ -114,6 +245,8 @@ impl Settings {
             "json" => LogFormat::Json,
             other => bail!("EMCEE_LOG_FORMAT is `{other}`; use `text` or `json`"),
         };
+        let slack = slack_settings(&raw)?;
+        let discord = discord_settings(&raw)?;
         let history_file = raw
             .history_file
             .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".emcee_history")));
@@ -126,14 +259,19 @@ impl Settings {
                 .filter(|dir| !dir.as_os_str().is_empty())
                 .unwrap_or_else(|| PathBuf::from("."))
         });
+        let http_addr = raw.http_addr.trim().parse().with_context(|| {
+            format!("EMCEE_HTTP_ADDR is `{}`, which is not an address and port such as 127.0.0.1:8080", raw.http_addr)
+        })?;
         let operator =
             std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| String::from("operator"));
+        let host = std::env::var("HOSTNAME").ok().filter(|h| !h.is_empty()).unwrap_or_else(|| operator.clone());
         Ok(Settings {
             data_dir: raw.data_dir,
             now,
             history_file,
             log_format,
             operator,
+            host,
             database_url,
             state_dir,
             state_dir_set,
@@ -142,7 +280,28 @@ impl Settings {
             reminder_lead: std::time::Duration::from_secs(raw.reminder_minutes * 60),
             schedule_url: raw.schedule_url.filter(|u| !u.trim().is_empty()),
             schedule_sync: std::time::Duration::from_secs(raw.schedule_sync_seconds.max(10)),
+            http_addr,
+            slack,
+            discord,
         })
+    }
+
+    /// What a start of `emcee serve` runs, for its first log line.
+    pub fn parts(&self) -> Vec<&'static str> {
+        let mut parts = vec!["health and metrics"];
+        if self.slack.signing_secret.is_some() {
+            parts.push("Slack HTTP");
+        }
+        if self.slack.app_token.is_some() {
+            parts.push("Slack Socket Mode");
+        }
+        if self.discord.public_key.is_some() {
+            parts.push("Discord HTTP interactions");
+        }
+        if self.discord.token.is_some() {
+            parts.push("Discord gateway");
+        }
+        parts
     }
 
     pub fn clock(&self) -> Clock {
@@ -151,6 +310,138 @@ impl Settings {
             None => Clock::System,
         }
     }
+}
+
+fn secret(value: &Option<String>) -> Option<String> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string)
+}
+
+fn slack_settings(raw: &Raw) -> anyhow::Result<SlackSettings> {
+    let signing_secret = secret(&raw.slack_signing_secret);
+    let bot_token = secret(&raw.slack_bot_token);
+    let app_token = secret(&raw.slack_app_token);
+    if let Some(token) = &bot_token
+        && !token.starts_with("xoxb-")
+    {
+        bail!("SLACK_BOT_TOKEN should be the bot token, starting `xoxb-` (Slack app → OAuth & Permissions)");
+    }
+    if let Some(token) = &app_token {
+        if !token.starts_with("xapp-") {
+            bail!(
+                "SLACK_APP_TOKEN should be an app-level token, starting `xapp-` (Slack app → Basic Information → App-Level Tokens, scope connections:write)"
+            );
+        }
+        if bot_token.is_none() {
+            bail!("SLACK_APP_TOKEN is set for Socket Mode, but SLACK_BOT_TOKEN is not; Socket Mode needs both");
+        }
+    }
+    if bot_token.is_some() && signing_secret.is_none() && app_token.is_none() {
+        bail!(
+            "SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (for Slack's HTTP requests) nor SLACK_APP_TOKEN (for Socket Mode) is; Slack could not reach emcee"
+        );
+    }
+    let replies_in_channel = match raw.slack_replies.trim() {
+        "ephemeral" => false,
+        "in_channel" => true,
+        other => {
+            bail!("EMCEE_SLACK_REPLIES is `{other}`; use `ephemeral` (only the asker sees answers) or `in_channel`")
+        }
+    };
+    let organisers = raw.slack_organisers.clone().into_vec();
+    let organiser_group = secret(&raw.slack_organiser_group);
+    if organiser_group.is_some() && bot_token.is_none() {
+        bail!(
+            "EMCEE_SLACK_ORGANISER_GROUP needs SLACK_BOT_TOKEN (with the usergroups:read scope) to read the group's members"
+        );
+    }
+    let channels = raw.slack_channels.clone().into_vec();
+    if !channels.is_empty() && bot_token.is_none() {
+        bail!("EMCEE_SLACK_CHANNELS is set for announcements, but posting them needs SLACK_BOT_TOKEN");
+    }
+    Ok(SlackSettings {
+        signing_secret,
+        bot_token,
+        app_token,
+        organisers,
+        organiser_group,
+        channels,
+        replies_in_channel,
+    })
+}
+
+fn discord_settings(raw: &Raw) -> anyhow::Result<DiscordSettings> {
+    let token = secret(&raw.discord_token);
+    let application_id = match secret(&raw.discord_application_id) {
+        None => None,
+        Some(id) => Some(id.parse::<u64>().ok().filter(|&id| id != 0).with_context(|| {
+            format!(
+                "DISCORD_APPLICATION_ID is `{id}`; it is the number on the Developer Portal's General Information page"
+            )
+        })?),
+    };
+    let public_key = secret(&raw.discord_public_key);
+    if let Some(key) = &public_key
+        && (key.len() != 64 || !key.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        bail!(
+            "DISCORD_PUBLIC_KEY should be 64 hexadecimal digits (Developer Portal → General Information → Public Key)"
+        );
+    }
+    if public_key.is_some() && application_id.is_none() {
+        bail!("DISCORD_PUBLIC_KEY is set but DISCORD_APPLICATION_ID is not; HTTP interactions need both");
+    }
+    let ids = |name: &str, list: &IdList| -> anyhow::Result<Vec<u64>> {
+        list.clone()
+            .into_vec()
+            .iter()
+            .map(|id| {
+                id.parse::<u64>().with_context(|| format!("{name} holds `{id}`, which is not a Discord id (a number)"))
+            })
+            .collect()
+    };
+    let organiser_roles = ids("EMCEE_DISCORD_ORGANISER_ROLES", &raw.discord_organiser_roles)?;
+    let channels = ids("EMCEE_DISCORD_CHANNELS", &raw.discord_channels)?;
+    if !channels.is_empty() && token.is_none() {
+        bail!("EMCEE_DISCORD_CHANNELS is set for announcements, but posting them needs DISCORD_TOKEN");
+    }
+    let shards = match raw.discord_shard_total {
+        None => None,
+        Some(total) => {
+            let replicas = raw.discord_replicas.max(1);
+            if total < replicas {
+                bail!(
+                    "EMCEE_DISCORD_SHARD_TOTAL is {total} but EMCEE_DISCORD_REPLICAS is {replicas}; each replica needs a shard"
+                );
+            }
+            let ordinal = match raw.replica_ordinal {
+                Some(ordinal) => ordinal,
+                None => ordinal_from_hostname().unwrap_or(0),
+            };
+            if ordinal >= replicas {
+                bail!(
+                    "EMCEE_REPLICA_ORDINAL is {ordinal}, but there are only {replicas} replicas (EMCEE_DISCORD_REPLICAS)"
+                );
+            }
+            Some(shard_range(ordinal, replicas, total))
+        }
+    };
+    Ok(DiscordSettings { token, application_id, public_key, organiser_roles, channels, shards })
+}
+
+/// The shards replica `ordinal` of `replicas` runs: a contiguous share of
+/// `total`, the first replicas taking one more when it does not divide.
+pub fn shard_range(ordinal: u32, replicas: u32, total: u32) -> (u32, u32, u32) {
+    let base = total / replicas;
+    let extra = total % replicas;
+    let first = ordinal * base + ordinal.min(extra);
+    let count = base + u32::from(ordinal < extra);
+    (first, first + count - 1, total)
+}
+
+/// A StatefulSet names its pods `NAME-0`, `NAME-1`, …
+fn ordinal_from_hostname() -> Option<u32> {
+    let host = std::env::var("HOSTNAME").ok()?;
+    host.rsplit_once('-')?.1.parse().ok()
 }
 
 /// Logs go to standard error, filtered by `RUST_LOG` (default `warn`).
@@ -168,7 +459,7 @@ pub fn init_logging(settings: &Settings) {
 mod tests {
     use super::*;
 
-    fn raw(now: Option<&str>, log_format: &str) -> Raw {
+    pub(super) fn raw(now: Option<&str>, log_format: &str) -> Raw {
         Raw {
             data_dir: "data".into(),
             now: now.map(str::to_string),
@@ -181,6 +472,22 @@ mod tests {
             reminder_minutes: 10,
             schedule_url: None,
             schedule_sync_seconds: 300,
+            http_addr: DEFAULT_HTTP_ADDR.into(),
+            slack_signing_secret: None,
+            slack_bot_token: None,
+            slack_app_token: None,
+            slack_organisers: IdList::None,
+            slack_organiser_group: None,
+            slack_channels: IdList::None,
+            slack_replies: "ephemeral".into(),
+            discord_token: None,
+            discord_application_id: None,
+            discord_public_key: None,
+            discord_organiser_roles: IdList::None,
+            discord_channels: IdList::None,
+            discord_shard_total: None,
+            discord_replicas: 1,
+            replica_ordinal: None,
         }
     }
 
@@ -201,5 +508,71 @@ mod tests {
         let mut elsewhere = raw(None, "text");
         elsewhere.database_url = Some("sqlite:///var/lib/emcee/usage.db".into());
         assert_eq!(Settings::validate(elsewhere).unwrap().state_dir, PathBuf::from("/var/lib/emcee"));
+    }
+}
+
+#[cfg(test)]
+mod platform_tests {
+    use super::*;
+
+    fn raw() -> Raw {
+        super::tests::raw(None, "text")
+    }
+
+    #[test]
+    fn explains_platform_settings_that_do_not_fit_together() {
+        let mut settings = raw();
+        settings.slack_bot_token = Some("xoxb-1".into());
+        let error = Settings::validate(settings).unwrap_err().to_string();
+        assert!(error.contains("neither SLACK_SIGNING_SECRET"), "{error}");
+
+        let mut settings = raw();
+        settings.slack_app_token = Some("xoxb-wrong".into());
+        let error = Settings::validate(settings).unwrap_err().to_string();
+        assert!(error.contains("starting `xapp-`"), "{error}");
+
+        let mut settings = raw();
+        settings.discord_public_key = Some("not hex".into());
+        let error = Settings::validate(settings).unwrap_err().to_string();
+        assert!(error.contains("64 hexadecimal digits"), "{error}");
+
+        let mut settings = raw();
+        settings.slack_replies = "loud".into();
+        let error = Settings::validate(settings).unwrap_err().to_string();
+        assert!(error.contains("EMCEE_SLACK_REPLIES is `loud`"), "{error}");
+
+        let mut settings = raw();
+        settings.http_addr = "localhost".into();
+        let error = Settings::validate(settings).unwrap_err().to_string();
+        assert!(error.contains("EMCEE_HTTP_ADDR is `localhost`"), "{error}");
+    }
+
+    #[test]
+    fn reads_id_lists_from_text_or_arrays() {
+        let mut settings = raw();
+        settings.slack_signing_secret = Some("s".into());
+        settings.slack_organisers = IdList::Text("U1, U2  U3".into());
+        settings.discord_organiser_roles = IdList::List(vec!["42".into(), " 7 ".into()]);
+        let settings = Settings::validate(settings).unwrap();
+        assert_eq!(settings.slack.organisers, ["U1", "U2", "U3"]);
+        assert_eq!(settings.discord.organiser_roles, [42, 7]);
+    }
+
+    #[test]
+    fn a_settings_file_may_leave_every_setting_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("emcee.toml");
+        std::fs::write(&file, "").unwrap();
+        let settings = Settings::load(Some(&file)).unwrap();
+        assert_eq!(settings.http_addr.to_string(), DEFAULT_HTTP_ADDR);
+        std::fs::write(&file, "slack_organisers = [\"U1\"]\ndiscord_channels = []\n").unwrap();
+        assert!(Settings::load(Some(&file)).is_ok());
+    }
+
+    #[test]
+    fn splits_shards_between_replicas() {
+        let ranges: Vec<_> = (0..3).map(|i| shard_range(i, 3, 8)).collect();
+        assert_eq!(ranges, [(0, 2, 8), (3, 5, 8), (6, 7, 8)]);
+        assert_eq!(shard_range(0, 1, 4), (0, 3, 4));
     }
 }

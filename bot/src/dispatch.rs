@@ -92,16 +92,34 @@ impl Dispatcher {
         *self.engine.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(engine);
     }
 
+    /// The usage log, when there is one.
+    pub fn usage(&self) -> Option<&Usage> {
+        self.usage.as_ref()
+    }
+
     /// Answers one line of input from `origin`, and logs it.
     pub async fn answer(&self, origin: &Origin, line: &str) -> Reply {
+        self.answer_again(origin, line, 0).await
+    }
+
+    /// Answers a line already answered `shown` times ("another quote"), and
+    /// logs it; with `shown` 0 it is a first answer.
+    pub async fn answer_again(&self, origin: &Origin, line: &str, shown: usize) -> Reply {
+        self.answer_seeded(origin, line, shown, seed()).await
+    }
+
+    /// Answers as [`answer_again`](Self::answer_again) does, drawing random
+    /// picks with `seed`: the same seed picks the same random quote again.
+    pub async fn answer_seeded(&self, origin: &Origin, line: &str, shown: usize, seed: u64) -> Reply {
         let started = Instant::now();
         let now = self.clock.now();
-        let ctx = Context { now, seed: seed() };
+        let ctx = Context { now, seed };
         let engine = self.engine();
         let reply = match command::parse(line) {
             Err(e) => Reply::message(e.kind, Status::Invalid, e.message),
             Ok(Command::Stats { since }) => self.stats(origin, since.as_deref()).await,
             Ok(Command::Schedule(change)) => self.change_schedule(origin, change).await,
+            Ok(cmd) if shown > 0 => engine.another(&cmd, shown, &ctx),
             Ok(cmd) => engine.answer(&cmd, &ctx),
         };
         if reply.status == Status::Error
@@ -117,6 +135,28 @@ impl Dispatcher {
             status = reply.status.as_str(),
             "answered"
         );
+        self.log(origin, line, started, &reply);
+        reply
+    }
+
+    /// `/schedule import` of a file uploaded to the chat: organisers only;
+    /// imported as a URL would be, and logged as `/schedule import NAME`.
+    pub async fn import_file(&self, origin: &Origin, name: &str, bytes: &[u8]) -> Reply {
+        let started = Instant::now();
+        let line = format!("/schedule import {name}");
+        let reply = if origin.organiser {
+            self.change_schedule_to(ScheduleCommand::Import { source: name.to_string() }, Some((name, bytes))).await
+        } else {
+            Reply::message(CommandKind::Schedule, Status::Denied, "Only organisers can use /schedule.")
+        };
+        self.log(origin, &line, started, &reply);
+        reply
+    }
+
+    /// Counts the command and records its usage event.
+    fn log(&self, origin: &Origin, line: &str, started: Instant, reply: &Reply) {
+        let took = started.elapsed();
+        crate::metrics::command(origin.platform.as_str(), reply.command.as_str(), reply.status.as_str(), took);
         if let Some(usage) = &self.usage {
             usage.log.record(UsageEvent {
                 event_id: uuid::Uuid::now_v7().to_string(),
@@ -130,11 +170,10 @@ impl Dispatcher {
                 query: usage.store_queries.then(|| line.trim().to_string()),
                 status: reply.status.as_str().to_string(),
                 result_count: i32::try_from(reply.result_count).unwrap_or(i32::MAX),
-                latency_us: i64::try_from(started.elapsed().as_micros()).unwrap_or(i64::MAX),
+                latency_us: i64::try_from(took.as_micros()).unwrap_or(i64::MAX),
                 source_kind: reply.sources.first().map(|s| s.kind.as_str().to_string()),
             });
         }
-        reply
     }
 
     /// `/stats [since]`: organisers only, from the usage store, over a
@@ -182,6 +221,11 @@ impl Dispatcher {
         if !origin.organiser {
             return Reply::message(CommandKind::Schedule, Status::Denied, "Only organisers can use /schedule.");
         }
+        self.change_schedule_to(change, None).await
+    }
+
+    /// Changes the programme; `file` is an uploaded schedule for an import.
+    async fn change_schedule_to(&self, change: ScheduleCommand, file: Option<(&str, &[u8])>) -> Reply {
         let engine = self.engine();
         let Some(usage) = (match change {
             ScheduleCommand::Post { .. } => None,
@@ -204,6 +248,15 @@ impl Dispatcher {
         let current = &stored;
         let zone = current.conference.time_zone.clone();
         let (next, source) = match change {
+            ScheduleCommand::Import { source } if file.is_some() => {
+                let options =
+                    ImportOptions { time_zone: Some(zone.clone()), title: Some(current.conference.title.clone()) };
+                let (name, bytes) = file.unwrap_or_default();
+                match crate::programme::parse(bytes, name, &options, false) {
+                    Ok((_, schedule)) => (schedule, source),
+                    Err(error) => return Reply::message(CommandKind::Schedule, Status::Invalid, format!("{error:#}")),
+                }
+            }
             ScheduleCommand::Import { source } => {
                 if !source.starts_with("https://") && !source.starts_with("http://") {
                     return Reply::message(
@@ -264,7 +317,7 @@ impl Dispatcher {
 }
 
 /// A seed that differs between calls, for random quotes.
-fn seed() -> u64 {
+pub fn seed() -> u64 {
     use std::hash::{BuildHasher, Hasher};
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
     hasher.write_u128(

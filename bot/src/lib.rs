@@ -1,5 +1,6 @@
-//! The emcee bot: configuration, the adapters (the terminal today) and the
-//! dispatch path over `emcee-core`, and the usage log in Postgres or SQLite.
+//! The emcee bot: configuration, the adapters (terminal, Slack, Discord),
+//! the HTTP server, the dispatch path over `emcee-core`, and the usage log in
+//! Postgres or SQLite.
 //! The binary's `main` only calls [`cli::run`].
 
 pub mod announce_cli;
@@ -7,12 +8,16 @@ pub mod announcer;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod discord;
 pub mod dispatch;
 pub mod knowledge;
+pub mod metrics;
 pub mod programme;
 pub mod report;
 pub mod schedule_cli;
+pub mod server;
 pub mod shutdown;
+pub mod slack;
 pub mod store;
 pub mod terminal;
 pub mod usage;

@@ -43,7 +43,11 @@ pub fn plain_text(reply: &Reply, marks: Marks) -> String {
         let mut text = String::new();
         let mut last = 0;
         for range in &quote.highlights {
-            if range.start < last || range.end > quote.text.len() {
+            if range.start < last
+                || range.end > quote.text.len()
+                || !quote.text.is_char_boundary(range.start)
+                || !quote.text.is_char_boundary(range.end)
+            {
                 continue;
             }
             text.push_str(&quote.text[last..range.start]);

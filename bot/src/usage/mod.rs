@@ -97,6 +97,11 @@ impl UsageLog {
     }
 
     /// Events waiting in the queue.
+    /// Whether the spill file can take events now.
+    pub fn spill_writable(&self) -> bool {
+        self.spill.writable()
+    }
+
     pub fn queue_depth(&self) -> usize {
         self.tx.max_capacity() - self.tx.capacity()
     }

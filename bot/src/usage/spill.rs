@@ -47,6 +47,16 @@ impl Spill {
         result
     }
 
+    /// Whether events could be appended now (the file opens for appending).
+    pub fn writable(&self) -> bool {
+        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty())
+            && std::fs::create_dir_all(dir).is_err()
+        {
+            return false;
+        }
+        OpenOptions::new().create(true).append(true).open(&self.path).is_ok()
+    }
+
     /// Whether any spilled events wait for a replay.
     pub fn has_pending(&self) -> bool {
         let nonempty = |p: &Path| std::fs::metadata(p).map(|m| m.len() > 0).unwrap_or(false);

@@ -129,7 +129,7 @@ impl Engine {
         let reply = match cmd {
             Command::Bio { speaker } => bio::answer(self, speaker),
             Command::Quote { topic, speaker } => self.with_index(CommandKind::Quote, |index| {
-                quote::answer(self, index, topic.as_deref(), speaker.as_deref(), ctx)
+                quote::answer(self, index, topic.as_deref(), speaker.as_deref(), 0, ctx)
             }),
             Command::Talks { query } => {
                 self.with_index(CommandKind::Talks, |index| talks::answer(self, index, query.as_deref(), ctx))
@@ -152,6 +152,18 @@ impl Engine {
         };
         debug_assert_eq!(reply.command, cmd.kind());
         reply
+    }
+
+    /// Another answer to a `/quote` already answered `shown` times: the next
+    /// best match for a topic, a fresh random pick without one. Any other
+    /// command is answered as usual.
+    pub fn another(&self, cmd: &Command, shown: usize, ctx: &Context) -> Reply {
+        match cmd {
+            Command::Quote { topic: Some(topic), speaker } => self.with_index(CommandKind::Quote, |index| {
+                quote::answer(self, index, Some(topic), speaker.as_deref(), shown, ctx)
+            }),
+            _ => self.answer(cmd, ctx),
+        }
     }
 
     fn with_index(&self, kind: CommandKind, f: impl FnOnce(&KnowledgeIndex) -> Reply) -> Reply {

@@ -16,6 +16,7 @@ pub(super) fn answer(
     index: &KnowledgeIndex,
     topic: Option<&str>,
     speaker: Option<&str>,
+    nth: usize,
     ctx: &Context,
 ) -> Reply {
     let speaker = match speaker {
@@ -42,8 +43,10 @@ pub(super) fn answer(
     };
     let filter = Filter { kind: Some(DocKind::Quote), speaker: speaker.map(|s| engine.kb.speakers[s].id.as_str()) };
     let found = index.search(topic, filter, RERANKED);
-    let best = found.hits.iter().max_by(|a, b| with_length(engine, index, a).total_cmp(&with_length(engine, index, b)));
-    let Some(best) = best else {
+    let mut ranked: Vec<_> = found.hits.iter().map(|hit| (with_length(engine, index, hit), hit)).collect();
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+    // The nth best, going round again after the last.
+    let Some((_, best)) = ranked.get(nth.checked_rem(ranked.len()).unwrap_or(0)) else {
         let whose = speaker.map(|s| format!(" from {}", engine.kb.speakers[s].name)).unwrap_or_default();
         return Reply::message(
             CommandKind::Quote,
@@ -143,6 +146,19 @@ mod tests {
             “100%! When I used to play sports, you don't forget everything you learned last year, you play the game, and then you tweak and you improve, and you build upon. That's why they call it *muscle* *memory*.”
             — Kelsey Hightower, DevOps Sauna: Kelsey Hightower (11:00) <https://www.eficode.com/devops-podcast/kelsey-hightower>"#]],
         );
+    }
+
+    #[test]
+    fn another_quote_goes_down_the_matches_and_round_again() {
+        let engine = seed_engine();
+        let cmd = crate::command::parse("/quote kubernetes").unwrap();
+        let ctx = keynote_morning();
+        let texts: Vec<String> = (0..4).map(|n| engine.another(&cmd, n, &ctx).quote.expect("a quote").text).collect();
+        assert_eq!(texts[0], engine.answer(&cmd, &ctx).quote.unwrap().text, "the first is the best match");
+        assert_ne!(texts[0], texts[1]);
+        let all = engine.answer(&cmd, &ctx).result_count;
+        assert!(all >= 2, "{all}");
+        assert_eq!(engine.another(&cmd, all, &ctx).quote.unwrap().text, texts[0], "after the last comes the first");
     }
 
     #[test]

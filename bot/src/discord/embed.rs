@@ -1,0 +1,267 @@
+//! A [`Reply`] as a Discord message: an embed, with session times as
+//! Discord timestamps (`<t:UNIX:t>`) so each reader sees their own zone,
+//! `allowed_mentions` empty so nothing in it pings anyone, and Discord's
+//! limits kept by cutting with a note.
+
+use emcee_core::command::CommandKind;
+use emcee_core::reply::{QuoteBlock, Reply, SessionItem, SourceKind, Status};
+use serenity::all::{
+    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed, CreateEmbedFooter,
+    CreateInteractionResponseMessage, CreateMessage,
+};
+
+pub const CONTENT_MAX: usize = 2_000;
+pub const TITLE_MAX: usize = 256;
+pub const DESCRIPTION_MAX: usize = 4_096;
+pub const FIELDS_MAX: usize = 25;
+pub const FIELD_NAME_MAX: usize = 256;
+pub const FIELD_VALUE_MAX: usize = 1_024;
+pub const FOOTER_MAX: usize = 2_048;
+pub const EMBED_TOTAL_MAX: usize = 6_000;
+pub const CUSTOM_ID_MAX: usize = 100;
+
+const COLOUR: u32 = 0x5865F2;
+const COLOUR_PROBLEM: u32 = 0xED4245;
+
+/// The "another quote" button's id: `quote:SHOWN:SEED:LINE`.
+pub const ANOTHER_QUOTE: &str = "quote";
+
+/// Cuts `text` to `max` characters (Discord counts characters), with a
+/// note, never inside a `<t:…>` timestamp.
+pub fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    const NOTE: &str = " … (cut to fit Discord)";
+    let keep = max.saturating_sub(NOTE.chars().count());
+    let end = text.char_indices().nth(keep).map(|(i, _)| i).unwrap_or(text.len());
+    let head = &text[..end];
+    let end = head.rfind("<t:").filter(|&at| !head[at..].contains('>')).unwrap_or(end);
+    format!("{}{NOTE}", &text[..end])
+}
+
+/// A timestamp each reader sees in their own zone: `t` time, `f` date and
+/// time, `R` relative.
+fn stamp(at: jiff::Timestamp, style: char) -> String {
+    format!("<t:{}:{style}>", at.as_second())
+}
+
+fn session_value(session: &SessionItem) -> String {
+    let mut value =
+        format!("{} – {} ({})", stamp(session.start, 'f'), stamp(session.end, 't'), stamp(session.start, 'R'));
+    value.push_str(&format!("\n{}", session.room));
+    if !session.speakers.is_empty() {
+        value.push_str(&format!(" · {}", session.speakers.join(", ")));
+    }
+    if let Some(track) = &session.track {
+        value.push_str(&format!(" · {track}"));
+    }
+    if let Some(url) = &session.url {
+        value.push_str(&format!("\n{url}"));
+    }
+    value
+}
+
+fn quote_text(quote: &QuoteBlock) -> String {
+    let mut text = String::new();
+    let mut last = 0;
+    for range in &quote.highlights {
+        if range.start < last
+            || range.end > quote.text.len()
+            || !quote.text.is_char_boundary(range.start)
+            || !quote.text.is_char_boundary(range.end)
+        {
+            continue;
+        }
+        text.push_str(&quote.text[last..range.start]);
+        text.push_str(&format!("**{}**", &quote.text[range.clone()]));
+        last = range.end;
+    }
+    text.push_str(&quote.text[last..]);
+    format!("> {}", text.replace('\n', "\n> "))
+}
+
+/// The parts of an embed, cut to Discord's limits, before they become a builder.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Parts {
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub description: String,
+    pub fields: Vec<(String, String)>,
+    pub footer: Option<String>,
+    pub problem: bool,
+}
+
+impl Parts {
+    fn total(&self) -> usize {
+        let count = |s: &str| s.chars().count();
+        self.title.as_deref().map(count).unwrap_or(0)
+            + count(&self.description)
+            + self.fields.iter().map(|(n, v)| count(n) + count(v)).sum::<usize>()
+            + self.footer.as_deref().map(count).unwrap_or(0)
+    }
+}
+
+/// Lays the reply out as one embed.
+pub fn parts(reply: &Reply) -> Parts {
+    let mut description = Vec::new();
+    if !reply.body.trim().is_empty() {
+        description.push(reply.body.trim_end().to_string());
+    }
+    if let Some(quote) = &reply.quote {
+        description.push(quote_text(quote));
+    }
+    if !reply.suggestions.is_empty() {
+        description.push(format!("Did you mean: {}?", reply.suggestions.join(", ")));
+    }
+    let mut fields: Vec<(String, String)> = reply
+        .fields
+        .iter()
+        .map(|f| (cut(&f.name, FIELD_NAME_MAX), cut(&f.value, FIELD_VALUE_MAX)))
+        .filter(|(n, v)| !n.trim().is_empty() && !v.trim().is_empty())
+        .collect();
+    fields.extend(reply.sessions.iter().map(|s| {
+        // Discord refuses a field whose name or value is blank.
+        let title = if s.title.trim().is_empty() { "Session" } else { s.title.as_str() };
+        (cut(title, FIELD_NAME_MAX), cut(&session_value(s), FIELD_VALUE_MAX))
+    }));
+    let footer = match &reply.quote {
+        Some(quote) => {
+            let mut text = format!("{} · {}", quote.speaker, quote.source);
+            if let Some(at) = &quote.at {
+                text.push_str(&format!(" · {at}"));
+            }
+            Some(text)
+        }
+        None => {
+            let sources: Vec<String> = reply
+                .sources
+                .iter()
+                .filter(|s| s.kind != SourceKind::Schedule)
+                .map(|s| {
+                    let mut text = s.title.clone();
+                    if let Some(at) = &s.at {
+                        text.push_str(&format!(" ({at})"));
+                    }
+                    text
+                })
+                .collect();
+            (!sources.is_empty()).then(|| format!("Source: {}", sources.join("; ")))
+        }
+    };
+    let mut parts = Parts {
+        title: reply.title.as_deref().map(|t| cut(t, TITLE_MAX)),
+        url: reply.url.clone().filter(|u| u.starts_with("https://") || u.starts_with("http://")),
+        description: cut(&description.join("\n\n"), DESCRIPTION_MAX),
+        fields,
+        footer: footer.map(|f| cut(&f, FOOTER_MAX)),
+        problem: matches!(reply.status, Status::Invalid | Status::Error | Status::Denied),
+    };
+    // Fields beyond the count or the total are dropped with a note.
+    let mut dropped = 0;
+    while parts.fields.len() > FIELDS_MAX || (parts.total() > EMBED_TOTAL_MAX - 120 && !parts.fields.is_empty()) {
+        parts.fields.pop();
+        dropped += 1;
+    }
+    if dropped > 0 {
+        parts.fields.pop();
+        dropped += 1;
+        parts.fields.push((
+            String::from("…"),
+            format!("and {dropped} more that do not fit in one message; ask for fewer, e.g. `/talks today` or a room."),
+        ));
+    }
+    if parts.total() > EMBED_TOTAL_MAX {
+        let over = parts.total() - EMBED_TOTAL_MAX;
+        let keep = parts.description.chars().count().saturating_sub(over + 30);
+        parts.description = cut(&parts.description, keep);
+    }
+    parts
+}
+
+fn embed(parts: &Parts) -> CreateEmbed {
+    let mut embed = CreateEmbed::new().colour(if parts.problem { COLOUR_PROBLEM } else { COLOUR });
+    if let Some(title) = &parts.title {
+        embed = embed.title(title);
+    }
+    if let Some(url) = &parts.url {
+        embed = embed.url(url);
+    }
+    if !parts.description.is_empty() {
+        embed = embed.description(&parts.description);
+    }
+    for (name, value) in &parts.fields {
+        embed = embed.field(name, value, false);
+    }
+    if let Some(footer) = &parts.footer {
+        embed = embed.footer(CreateEmbedFooter::new(footer));
+    }
+    embed
+}
+
+/// The embed for `reply`.
+pub fn embed_for(reply: &Reply) -> CreateEmbed {
+    embed(&parts(reply))
+}
+
+/// Whether only the asker sees the reply: errors, refusals and organiser results.
+pub fn ephemeral(reply: &Reply) -> bool {
+    matches!(reply.command, CommandKind::Schedule | CommandKind::Stats)
+        || matches!(reply.status, Status::Invalid | Status::Error | Status::Denied)
+}
+
+/// The "another quote" button for a quote answered `shown` times.
+fn buttons(reply: &Reply, line: &str, shown: usize) -> Vec<CreateActionRow> {
+    if reply.command != CommandKind::Quote || reply.status != Status::Ok {
+        return Vec::new();
+    }
+    let id = format!("{ANOTHER_QUOTE}:{}:{:x}:{line}", shown + 1, crate::dispatch::seed());
+    if id.chars().count() > CUSTOM_ID_MAX {
+        return Vec::new();
+    }
+    vec![CreateActionRow::Buttons(vec![CreateButton::new(id).label("Another quote").style(ButtonStyle::Secondary)])]
+}
+
+/// The interaction response message for `reply` to `line`.
+pub fn message(reply: &Reply, line: &str, shown: usize) -> CreateInteractionResponseMessage {
+    CreateInteractionResponseMessage::new()
+        .embed(embed(&parts(reply)))
+        .allowed_mentions(CreateAllowedMentions::new())
+        .ephemeral(ephemeral(reply))
+        .components(buttons(reply, line, shown))
+}
+
+/// A short text answer (autocomplete failures, refusals before dispatch).
+pub fn notice(text: &str) -> CreateInteractionResponseMessage {
+    CreateInteractionResponseMessage::new()
+        .content(cut(text, CONTENT_MAX))
+        .allowed_mentions(CreateAllowedMentions::new())
+        .ephemeral(true)
+}
+
+/// An announcement for a channel.
+pub fn announcement(announcement: &crate::announcer::Announcement) -> CreateMessage {
+    use crate::announcer::Kind;
+    let (title, room) = (&announcement.title, &announcement.room);
+    let when = format!("{} ({})", stamp(announcement.start, 'f'), stamp(announcement.start, 'R'));
+    let text = match announcement.kind {
+        Kind::Reminder => format!("⏰ **Starting soon** {}: **{title}** in {room}", stamp(announcement.start, 'R')),
+        Kind::Added => format!("🆕 **New session**: **{title}** — {when}, {room}"),
+        Kind::Moved => format!("🔁 **Moved**: **{title}** is now {when}, {room}"),
+        Kind::Cancelled => format!("❌ **Cancelled**: ~~{title}~~ ({when}, {room})"),
+    };
+    CreateMessage::new().content(cut(&text, CONTENT_MAX)).allowed_mentions(CreateAllowedMentions::new())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cuts_by_characters_and_never_inside_a_timestamp() {
+        assert_eq!(cut("ééé", 3), "ééé");
+        let text = format!("{}<t:1667290500:t> and more", "x".repeat(20));
+        let cut_text = cut(&text, 40);
+        assert!(cut_text.chars().count() <= 40 && !cut_text.contains("<t"), "{cut_text}");
+    }
+}

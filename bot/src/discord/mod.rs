@@ -1,0 +1,272 @@
+//! The Discord adapter. Interactions arrive over the gateway ([`gateway`])
+//! or Discord's HTTP interactions endpoint ([`http`]); both hand them to
+//! [`Discord::handle`], which turns each into a command line for the one
+//! dispatch path and the reply into an embed. Announcements go to the
+//! configured channels through serenity's HTTP client, rate limits kept.
+
+pub mod commands;
+pub mod embed;
+pub mod gateway;
+pub mod http;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use emcee_core::reply::Status;
+use serenity::all::{
+    CommandInteraction, ComponentInteraction, CreateAllowedMentions, CreateAutocompleteResponse,
+    CreateInteractionResponse, EditInteractionResponse, Http, HttpBuilder, Interaction, Member, Permissions,
+    ResolvedOption, ResolvedValue,
+};
+
+use crate::announcer::{Announcement, Sink};
+use crate::config::DiscordSettings;
+use crate::dispatch::{Dispatcher, Origin, Platform};
+
+/// Work that goes on after the first response (a deferred import).
+pub type Later = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// The first response to an interaction, and what follows it.
+pub struct Handled {
+    pub response: CreateInteractionResponse,
+    pub later: Option<Later>,
+}
+
+impl Handled {
+    fn now(response: CreateInteractionResponse) -> Handled {
+        Handled { response, later: None }
+    }
+}
+
+/// Largest schedule file taken from an upload.
+pub const UPLOAD_MAX_BYTES: u32 = emcee_core::schedule::MAX_IMPORT_BYTES as u32;
+
+/// The Discord adapter.
+pub struct Discord {
+    dispatcher: Arc<Dispatcher>,
+    http: Arc<Http>,
+    settings: DiscordSettings,
+}
+
+impl Discord {
+    /// `api` replaces Discord's API address (for tests).
+    pub fn new(dispatcher: Arc<Dispatcher>, settings: DiscordSettings, api: Option<&str>) -> anyhow::Result<Discord> {
+        let mut builder = HttpBuilder::new(settings.token.clone().unwrap_or_default());
+        if let Some(id) = settings.application_id {
+            builder = builder.application_id(id.into());
+        }
+        if let Some(api) = api {
+            builder = builder.proxy(api).ratelimiter_disabled(true);
+        }
+        Ok(Discord { dispatcher, http: Arc::new(builder.build()), settings })
+    }
+
+    pub fn http(&self) -> Arc<Http> {
+        self.http.clone()
+    }
+
+    pub fn settings(&self) -> &DiscordSettings {
+        &self.settings
+    }
+
+    fn organiser(&self, member: Option<&Member>) -> bool {
+        let Some(member) = member else { return false };
+        let by_role = member.roles.iter().any(|role| self.settings.organiser_roles.contains(&role.get()));
+        let by_permission = member.permissions.is_some_and(|p| p.contains(Permissions::MANAGE_EVENTS));
+        by_role || by_permission
+    }
+
+    fn origin(&self, guild: Option<u64>, channel: u64, user: u64, member: Option<&Member>) -> Origin {
+        Origin {
+            platform: Platform::Discord,
+            workspace: guild.map(|g| g.to_string()).unwrap_or_default(),
+            channel: channel.to_string(),
+            user: user.to_string(),
+            organiser: self.organiser(member),
+        }
+    }
+
+    /// One interaction, from either delivery: the response to send first,
+    /// and any work that edits it in afterwards.
+    pub async fn handle(self: &Arc<Self>, interaction: Interaction) -> Option<Handled> {
+        match interaction {
+            Interaction::Ping(_) => Some(Handled::now(CreateInteractionResponse::Pong)),
+            Interaction::Command(command) => Some(self.command(command).await),
+            Interaction::Autocomplete(command) => Some(Handled::now(self.autocomplete(&command))),
+            Interaction::Component(component) => Some(self.component(component).await),
+            _ => None,
+        }
+    }
+
+    async fn command(self: &Arc<Self>, command: CommandInteraction) -> Handled {
+        let member = command.member.as_deref();
+        let origin =
+            self.origin(command.guild_id.map(|g| g.get()), command.channel_id.get(), command.user.id.get(), member);
+        let options = command.data.options();
+        let upload = attachment(&options);
+        let line = match commands::line(&command.data.name, &options) {
+            Ok(line) => line,
+            Err(message) => {
+                return Handled::now(CreateInteractionResponse::Message(embed::notice(&message)));
+            }
+        };
+        let slow = line.starts_with("/schedule import");
+        if !slow {
+            let reply = self.dispatcher.answer(&origin, &line).await;
+            return Handled::now(CreateInteractionResponse::Message(embed::message(&reply, &line, 0)));
+        }
+        // An import downloads and stores a programme: answer at once, then edit the result in.
+        let (this, token) = (self.clone(), command.token.clone());
+        let later = Box::pin(async move {
+            let reply = match upload {
+                Some((name, url, size)) => this.import_upload(&origin, &name, &url, size).await,
+                None => this.dispatcher.answer(&origin, &line).await,
+            };
+            let edit = EditInteractionResponse::new()
+                .embed(embed::embed_for(&reply))
+                .allowed_mentions(CreateAllowedMentions::new());
+            if let Err(error) = this.http.edit_original_interaction_response(&token, &edit, Vec::new()).await {
+                tracing::warn!("editing a deferred Discord reply failed: {error}");
+            }
+        });
+        Handled {
+            response: CreateInteractionResponse::Defer(
+                serenity::all::CreateInteractionResponseMessage::new().ephemeral(true),
+            ),
+            later: Some(later),
+        }
+    }
+
+    async fn import_upload(&self, origin: &Origin, name: &str, url: &str, size: u32) -> emcee_core::Reply {
+        use emcee_core::command::CommandKind;
+        if !origin.organiser {
+            return self.dispatcher.import_file(origin, name, &[]).await;
+        }
+        if size > UPLOAD_MAX_BYTES {
+            return emcee_core::Reply::message(
+                CommandKind::Schedule,
+                Status::Invalid,
+                format!("{name} is {size} bytes; schedules larger than {UPLOAD_MAX_BYTES} bytes are refused."),
+            );
+        }
+        if !url.starts_with("https://") {
+            return emcee_core::Reply::message(
+                CommandKind::Schedule,
+                Status::Invalid,
+                "The upload has no https address.",
+            );
+        }
+        match crate::programme::fetch(url).await {
+            Ok(bytes) => self.dispatcher.import_file(origin, name, &bytes).await,
+            Err(error) => {
+                tracing::warn!("downloading an uploaded schedule failed: {error:#}");
+                emcee_core::Reply::message(
+                    CommandKind::Schedule,
+                    Status::Error,
+                    format!("The file {name} could not be downloaded from Discord; try the upload again."),
+                )
+            }
+        }
+    }
+
+    fn autocomplete(&self, command: &CommandInteraction) -> CreateInteractionResponse {
+        let Some(focused) = command.data.autocomplete() else {
+            return CreateInteractionResponse::Autocomplete(CreateAutocompleteResponse::new());
+        };
+        let engine = self.dispatcher.engine();
+        let choices = commands::suggestions(&engine, &command.data.name, focused.name, focused.value);
+        let mut response = CreateAutocompleteResponse::new();
+        for choice in choices {
+            response = response.add_string_choice(choice.clone(), choice);
+        }
+        CreateInteractionResponse::Autocomplete(response)
+    }
+
+    async fn component(&self, component: ComponentInteraction) -> Handled {
+        let origin = self.origin(
+            component.guild_id.map(|g| g.get()),
+            component.channel_id.get(),
+            component.user.id.get(),
+            component.member.as_ref(),
+        );
+        let Some((shown, seed, line)) = parse_another(&component.data.custom_id) else {
+            return Handled::now(CreateInteractionResponse::Acknowledge);
+        };
+        let reply = self.dispatcher.answer_seeded(&origin, line, shown, seed).await;
+        if reply.status != Status::Ok {
+            return Handled::now(CreateInteractionResponse::Message(embed::message(&reply, line, shown)));
+        }
+        Handled::now(CreateInteractionResponse::UpdateMessage(embed::message(&reply, line, shown)))
+    }
+}
+
+/// `quote:SHOWN:SEED:LINE` → its parts.
+fn parse_another(id: &str) -> Option<(usize, u64, &str)> {
+    let rest = id.strip_prefix(embed::ANOTHER_QUOTE)?.strip_prefix(':')?;
+    let (shown, rest) = rest.split_once(':')?;
+    let (seed, line) = rest.split_once(':')?;
+    line.starts_with("/quote").then_some(())?;
+    Some((shown.parse().ok()?, u64::from_str_radix(seed, 16).ok()?, line))
+}
+
+/// The uploaded file of `/schedule import`: name, address, size.
+fn attachment(options: &[ResolvedOption<'_>]) -> Option<(String, String, u32)> {
+    for option in options {
+        match &option.value {
+            ResolvedValue::SubCommand(inner) | ResolvedValue::SubCommandGroup(inner) => {
+                if let Some(found) = attachment(inner) {
+                    return Some(found);
+                }
+            }
+            ResolvedValue::Attachment(file) => return Some((file.filename.clone(), file.url.clone(), file.size)),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Posts announcements to the configured channels.
+pub struct DiscordSink {
+    http: Arc<Http>,
+    channels: Vec<u64>,
+}
+
+impl DiscordSink {
+    /// A sink when there is a bot token and somewhere to post.
+    pub fn new(discord: &Discord) -> Option<DiscordSink> {
+        discord.settings.token.as_ref()?;
+        (!discord.settings.channels.is_empty())
+            .then(|| DiscordSink { http: discord.http.clone(), channels: discord.settings.channels.clone() })
+    }
+}
+
+impl Sink for DiscordSink {
+    fn send<'a>(
+        &'a self,
+        announcement: &'a Announcement,
+    ) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send + 'a>> {
+        Box::pin(async move {
+            let message = embed::announcement(announcement);
+            let mut failed = Vec::new();
+            for &channel in &self.channels {
+                let sent = serenity::all::ChannelId::new(channel).send_message(&self.http, message.clone()).await;
+                crate::metrics::announcement("discord", sent.is_ok());
+                if let Err(error) = sent {
+                    failed.push(format!("{channel}: {error}"));
+                }
+            }
+            if failed.is_empty() { Ok(()) } else { anyhow::bail!("Discord: {}", failed.join("; ")) }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn reads_the_another_quote_button() {
+        assert_eq!(super::parse_another("quote:2:ff:/quote wasm"), Some((2, 255, "/quote wasm")));
+        assert_eq!(super::parse_another("quote:2:ff:/schedule cancel x"), None);
+        assert_eq!(super::parse_another("other"), None);
+    }
+}

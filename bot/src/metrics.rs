@@ -1,0 +1,103 @@
+//! emcee's Prometheus series, recorded through the `metrics` facade and
+//! rendered by its Prometheus exporter on `GET /metrics`.
+//!
+//! | series | labels |
+//! |---|---|
+//! | `emcee_commands_total` | platform, command, status |
+//! | `emcee_reply_seconds` (histogram) | platform, command |
+//! | `emcee_usage_queue_depth` (gauge) | |
+//! | `emcee_usage_events_total` | outcome: written, retried, spilled, replayed, dropped |
+//! | `emcee_announcements_total` | platform, outcome: sent, failed |
+//! | `emcee_http_responses_total` | route, status |
+//! | `emcee_http_request_seconds` (histogram) | route |
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+
+use crate::usage::UsageLog;
+
+/// Reply latencies worth telling apart: tens of microseconds up to the
+/// three seconds a platform waits.
+const SECONDS_BUCKETS: &[f64] =
+    &[0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 3.0];
+
+static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
+
+/// Installs the process-wide recorder, once; later calls return the same
+/// handle. `None` when another recorder was installed first.
+pub fn install() -> Option<&'static PrometheusHandle> {
+    HANDLE
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new()
+                .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), SECONDS_BUCKETS)
+                .ok()?
+                .build_recorder();
+            let handle = recorder.handle();
+            match metrics::set_global_recorder(recorder) {
+                Ok(()) => {
+                    describe();
+                    Some(handle)
+                }
+                Err(_) => None,
+            }
+        })
+        .as_ref()
+}
+
+fn describe() {
+    metrics::describe_counter!("emcee_commands_total", "Commands answered, by platform, command and status.");
+    metrics::describe_histogram!(
+        "emcee_reply_seconds",
+        metrics::Unit::Seconds,
+        "Time from a command's arrival to its reply, by platform and command."
+    );
+    metrics::describe_gauge!("emcee_usage_queue_depth", "Usage events waiting in memory for the database.");
+    metrics::describe_counter!(
+        "emcee_usage_events_total",
+        "Usage events by outcome: written, retried, spilled (to the local file), replayed (from it), dropped."
+    );
+    metrics::describe_counter!("emcee_announcements_total", "Announcements by platform and outcome: sent or failed.");
+    metrics::describe_counter!("emcee_http_responses_total", "HTTP responses by route and status code.");
+    metrics::describe_histogram!(
+        "emcee_http_request_seconds",
+        metrics::Unit::Seconds,
+        "Time to answer an HTTP request, by route."
+    );
+}
+
+/// One command answered.
+pub fn command(platform: &'static str, command: &'static str, status: &'static str, took: Duration) {
+    metrics::counter!("emcee_commands_total", "platform" => platform, "command" => command, "status" => status)
+        .increment(1);
+    metrics::histogram!("emcee_reply_seconds", "platform" => platform, "command" => command).record(took.as_secs_f64());
+}
+
+/// One announcement sent, or not.
+pub fn announcement(platform: &'static str, sent: bool) {
+    let outcome = if sent { "sent" } else { "failed" };
+    metrics::counter!("emcee_announcements_total", "platform" => platform, "outcome" => outcome).increment(1);
+}
+
+/// One HTTP response.
+pub fn http_response(route: &'static str, status: u16, took: Duration) {
+    metrics::counter!("emcee_http_responses_total", "route" => route, "status" => status.to_string()).increment(1);
+    metrics::histogram!("emcee_http_request_seconds", "route" => route).record(took.as_secs_f64());
+}
+
+/// Copies the usage writer's counters into the series; called before each scrape.
+pub fn usage(log: &UsageLog) {
+    let (written, retried, spilled, replayed, dropped) = log.counters().snapshot();
+    metrics::gauge!("emcee_usage_queue_depth").set(log.queue_depth() as f64);
+    for (outcome, value) in
+        [("written", written), ("retried", retried), ("spilled", spilled), ("replayed", replayed), ("dropped", dropped)]
+    {
+        metrics::counter!("emcee_usage_events_total", "outcome" => outcome).absolute(value);
+    }
+}
+
+/// The exposition text.
+pub fn render() -> String {
+    install().map(PrometheusHandle::render).unwrap_or_default()
+}

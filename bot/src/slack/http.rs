@@ -1,0 +1,140 @@
+//! Slack's HTTP requests: `POST /slack/commands`, `/slack/interactivity` and
+//! `/slack/events`. Each is checked before anything else happens: a body
+//! over the limit gets 413; a missing, wrong or stale (over five minutes)
+//! signature gets 401 with an empty body and a log line that names the
+//! reason and nothing secret. A request Slack marks as a retry
+//! (`X-Slack-Retry-Num`) is acknowledged without being done again.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use slack_morphism::prelude::*;
+use slack_morphism::signature_verifier::{SlackEventSignatureVerifier, SlackEventSignatureVerifierError};
+
+use super::Slack;
+
+/// Largest request body read: slash commands and events are a few kilobytes.
+pub const BODY_LIMIT: usize = 256 * 1024;
+
+#[derive(Clone)]
+struct HttpState {
+    slack: Arc<Slack>,
+    verifier: Arc<SlackEventSignatureVerifier>,
+}
+
+/// The Slack routes, verifying with `signing_secret`.
+pub fn routes(slack: Arc<Slack>, signing_secret: &str) -> Router {
+    let verifier = Arc::new(SlackEventSignatureVerifier::new(&SlackSigningSecret::new(signing_secret.to_string())));
+    Router::new()
+        .route("/slack/commands", post(commands))
+        .route("/slack/interactivity", post(interactivity))
+        .route("/slack/events", post(events))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
+        .with_state(HttpState { slack, verifier })
+}
+
+/// What a checked request is.
+enum Checked<'a> {
+    /// Verified, and new: do the work.
+    Fresh(&'a str),
+    /// Verified, but Slack already sent it once.
+    Retry,
+}
+
+fn check<'a>(state: &HttpState, headers: &HeaderMap, body: &'a Bytes) -> Result<Checked<'a>, StatusCode> {
+    let refuse = |reason: &str| {
+        tracing::info!("refused a Slack request: {reason}");
+        StatusCode::UNAUTHORIZED
+    };
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let (Some(signature), Some(timestamp)) = (
+        header(SlackEventSignatureVerifier::SLACK_SIGNED_HASH_HEADER),
+        header(SlackEventSignatureVerifier::SLACK_SIGNED_TIMESTAMP),
+    ) else {
+        return Err(refuse("not signed"));
+    };
+    let Ok(text) = std::str::from_utf8(body) else { return Err(refuse("the body is not UTF-8")) };
+    if let Err(error) = state.verifier.verify(signature, text, timestamp) {
+        return Err(refuse(match error {
+            SlackEventSignatureVerifierError::IncorrectOrExpiredTimestampError(_) => {
+                "the timestamp is more than five minutes away"
+            }
+            SlackEventSignatureVerifierError::WrongSignatureError(_) => "the signature does not match",
+            _ => "the signature could not be checked",
+        }));
+    }
+    if headers.contains_key("x-slack-retry-num") {
+        return Ok(Checked::Retry);
+    }
+    Ok(Checked::Fresh(text))
+}
+
+fn bad_request(what: &str, error: impl std::fmt::Display) -> Response {
+    tracing::warn!("a signed Slack request could not be read as {what}: {error}");
+    StatusCode::BAD_REQUEST.into_response()
+}
+
+async fn commands(State(state): State<HttpState>, headers: HeaderMap, body: Bytes) -> Response {
+    let text = match check(&state, &headers, &body) {
+        Ok(Checked::Fresh(text)) => text,
+        Ok(Checked::Retry) => return StatusCode::OK.into_response(),
+        Err(status) => return status.into_response(),
+    };
+    let event: SlackCommandEvent = match serde_urlencoded::from_str(text) {
+        Ok(event) => event,
+        Err(error) => return bad_request("a slash command", error),
+    };
+    axum::Json(state.slack.command(&event).await).into_response()
+}
+
+async fn interactivity(State(state): State<HttpState>, headers: HeaderMap, body: Bytes) -> Response {
+    let text = match check(&state, &headers, &body) {
+        Ok(Checked::Fresh(text)) => text,
+        Ok(Checked::Retry) => return StatusCode::OK.into_response(),
+        Err(status) => return status.into_response(),
+    };
+    #[derive(serde::Deserialize)]
+    struct Form {
+        payload: String,
+    }
+    let event = serde_urlencoded::from_str::<Form>(text)
+        .map_err(|e| e.to_string())
+        .and_then(|form| serde_json::from_str::<SlackInteractionEvent>(&form.payload).map_err(|e| e.to_string()));
+    match event {
+        Ok(event) => {
+            // Slack wants the acknowledgement within three seconds; the answer follows through response_url.
+            let slack = state.slack.clone();
+            tokio::spawn(async move { slack.interaction(event).await });
+            StatusCode::OK.into_response()
+        }
+        Err(error) => bad_request("an interaction", error),
+    }
+}
+
+async fn events(State(state): State<HttpState>, headers: HeaderMap, body: Bytes) -> Response {
+    let text = match check(&state, &headers, &body) {
+        Ok(Checked::Fresh(text)) => text,
+        Ok(Checked::Retry) => return StatusCode::OK.into_response(),
+        Err(status) => return status.into_response(),
+    };
+    match serde_json::from_str::<SlackPushEvent>(text) {
+        Ok(SlackPushEvent::UrlVerification(challenge)) => {
+            axum::Json(serde_json::json!({ "challenge": challenge.challenge })).into_response()
+        }
+        Ok(SlackPushEvent::EventCallback(event)) => {
+            let slack = state.slack.clone();
+            tokio::spawn(async move { slack.push(event).await });
+            StatusCode::OK.into_response()
+        }
+        Ok(SlackPushEvent::AppRateLimited(_)) => {
+            tracing::warn!("Slack is holding back events: the app went over its rate limit");
+            StatusCode::OK.into_response()
+        }
+        Err(error) => bad_request("an event", error),
+    }
+}

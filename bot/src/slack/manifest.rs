@@ -1,0 +1,101 @@
+//! `emcee slack manifest`: the app manifest an organiser pastes into
+//! "Create New App → From a manifest" at api.slack.com/apps.
+
+use serde_json::{Value, json};
+
+/// The slash commands: name, description, usage hint.
+pub const COMMANDS: &[(&str, &str, &str)] = &[
+    ("/bio", "Who a speaker is: summary, facts, links and sessions", "speaker name, e.g. kelsey"),
+    ("/quote", "A quote from the talks and podcasts on a topic", "[topic] [speaker:name], e.g. wasm"),
+    (
+        "/talks",
+        "Sessions: now, next, today, a day, a speaker, a room or a topic",
+        "now | next | today | speaker | room | topic",
+    ),
+    ("/ask", "Ask anything about the speakers and the programme", "question, e.g. when is the keynote?"),
+    ("/help", "What emcee can do, with examples", "[command]"),
+    (
+        "/schedule",
+        "Organisers: import, add, cancel or post the programme",
+        "import URL | add … | cancel SESSION | post [day]",
+    ),
+    ("/stats", "Organisers: how emcee was used", "[since, e.g. 7d]"),
+];
+
+/// The manifest for an app reached at `base_url`, or over Socket Mode.
+pub fn manifest(base_url: &str, socket_mode: bool) -> anyhow::Result<Value> {
+    let base = base_url.trim_end_matches('/');
+    if !socket_mode && !base.starts_with("https://") {
+        anyhow::bail!("--url must be the public https:// address Slack can reach emcee at (or use --socket-mode)");
+    }
+    let url = |path: &str| format!("{base}{path}");
+    let commands: Vec<Value> = COMMANDS
+        .iter()
+        .map(|(command, description, hint)| {
+            let mut entry = json!({
+                "command": command,
+                "description": description,
+                "usage_hint": hint,
+                "should_escape": false,
+            });
+            if !socket_mode {
+                entry["url"] = json!(url("/slack/commands"));
+            }
+            entry
+        })
+        .collect();
+    let mut interactivity = json!({ "is_enabled": true });
+    let mut events = json!({ "bot_events": ["app_mention"] });
+    if !socket_mode {
+        interactivity["request_url"] = json!(url("/slack/interactivity"));
+        events["request_url"] = json!(url("/slack/events"));
+    }
+    Ok(json!({
+        "display_information": {
+            "name": "emcee",
+            "description": "Answers questions about the conference: speakers, quotes, sessions.",
+            "background_color": "#1d1c1d",
+        },
+        "features": {
+            "bot_user": { "display_name": "emcee", "always_online": true },
+            "slash_commands": commands,
+        },
+        "oauth_config": {
+            "scopes": {
+                "bot": ["commands", "chat:write", "app_mentions:read", "usergroups:read"],
+            },
+        },
+        "settings": {
+            "event_subscriptions": events,
+            "interactivity": interactivity,
+            "org_deploy_enabled": false,
+            "socket_mode_enabled": socket_mode,
+            "token_rotation_enabled": false,
+        },
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn points_every_route_at_the_server() {
+        let manifest = manifest("https://bot.example.org/", false).unwrap();
+        let commands = manifest["features"]["slash_commands"].as_array().unwrap();
+        assert_eq!(commands.len(), 7);
+        assert!(commands.iter().all(|c| c["url"] == "https://bot.example.org/slack/commands"));
+        assert_eq!(manifest["settings"]["interactivity"]["request_url"], "https://bot.example.org/slack/interactivity");
+        assert_eq!(manifest["settings"]["event_subscriptions"]["request_url"], "https://bot.example.org/slack/events");
+        assert!(manifest["features"]["slash_commands"][0]["description"].as_str().unwrap().len() <= 100);
+    }
+
+    #[test]
+    fn socket_mode_needs_no_urls() {
+        let manifest = manifest("", true).unwrap();
+        assert_eq!(manifest["settings"]["socket_mode_enabled"], true);
+        assert!(manifest["features"]["slash_commands"][0].get("url").is_none());
+        assert!(manifest["settings"]["interactivity"].get("request_url").is_none());
+        assert!(super::manifest("http://insecure", false).is_err());
+    }
+}

@@ -1,0 +1,330 @@
+//! The Slack adapter: slash commands, buttons and mentions, arriving over
+//! signed HTTP requests ([`http`]) or Socket Mode ([`socket`]), both handed
+//! to the same [`Slack`] methods and from there to the one dispatch path;
+//! announcements posted with `chat.postMessage`; the app manifest.
+
+pub mod blocks;
+pub mod http;
+pub mod manifest;
+pub mod socket;
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use slack_morphism::prelude::*;
+
+use crate::announcer::{Announcement, Sink};
+use crate::config::SlackSettings;
+use crate::dispatch::{Dispatcher, Origin, Platform};
+use blocks::{ANOTHER_QUOTE, Again, SHARE, Shape};
+
+/// How long the organiser group's members are trusted before they are read again.
+const GROUP_TTL: Duration = Duration::from_secs(300);
+/// Longest a post to a `response_url` may take.
+const RESPONSE_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub type Client = SlackClient<SlackClientHyperHttpsConnector>;
+
+/// The Web API with the bot's token.
+#[derive(Clone)]
+pub struct Api {
+    client: Arc<Client>,
+    token: SlackApiToken,
+}
+
+impl Api {
+    /// A client with the crate's rate control on: Slack's published tiers,
+    /// about one message a second per channel, and retries after `Retry-After`.
+    pub fn new(token: &str, api_url: Option<&str>) -> anyhow::Result<Api> {
+        let rate = SlackApiRateControlConfig::new().with_max_retries(5).with_max_delay_timeout(Duration::from_secs(60));
+        let connector = match api_url {
+            None => SlackClientHyperConnector::new()?.with_rate_control(rate),
+            // Another address (a test's fake Slack) may be plain HTTP.
+            Some(url) => {
+                let https_or_http = hyper_rustls::HttpsConnectorBuilder::new()
+                    .with_native_roots()?
+                    .https_or_http()
+                    .enable_http1()
+                    .build();
+                SlackClientHyperConnector::with_connector(https_or_http).with_rate_control(rate).with_slack_api_url(url)
+            }
+        };
+        Ok(Api {
+            client: Arc::new(SlackClient::new(connector)),
+            token: SlackApiToken::new(SlackApiTokenValue(token.to_string())),
+        })
+    }
+
+    pub fn client(&self) -> Arc<Client> {
+        self.client.clone()
+    }
+
+    async fn post(&self, channel: &str, content: SlackMessageContent, thread: Option<SlackTs>) -> anyhow::Result<()> {
+        let mut request = SlackApiChatPostMessageRequest::new(channel.into(), content).with_unfurl_links(false);
+        request.thread_ts = thread;
+        self.client.open_session(&self.token).chat_post_message(&request).await?;
+        Ok(())
+    }
+
+    async fn group_members(&self, group: &str) -> anyhow::Result<HashSet<String>> {
+        let request = SlackApiUserGroupsUsersListRequest::new(group.into());
+        let response = self.client.open_session(&self.token).usergroups_users_list(&request).await?;
+        Ok(response.users.into_iter().map(|u| u.0).collect())
+    }
+}
+
+/// Everything the Slack adapter needs besides the dispatcher.
+pub struct Options {
+    pub settings: SlackSettings,
+    /// The Web API's address; Slack's own when `None`.
+    pub api_url: Option<String>,
+}
+
+/// Who organises, from the settings and the organiser group.
+struct Organisers {
+    ids: HashSet<String>,
+    group: Option<String>,
+    members: tokio::sync::Mutex<Option<(Instant, HashSet<String>)>>,
+}
+
+/// The Slack adapter.
+pub struct Slack {
+    dispatcher: Arc<Dispatcher>,
+    api: Option<Api>,
+    organisers: Organisers,
+    channels: Vec<String>,
+    answers_in_channel: bool,
+    web: reqwest::Client,
+}
+
+impl Slack {
+    pub fn new(dispatcher: Arc<Dispatcher>, options: Options) -> anyhow::Result<Slack> {
+        let settings = options.settings;
+        let api = match &settings.bot_token {
+            Some(token) => Some(Api::new(token, options.api_url.as_deref())?),
+            None => None,
+        };
+        Ok(Slack {
+            dispatcher,
+            api,
+            organisers: Organisers {
+                ids: settings.organisers.into_iter().collect(),
+                group: settings.organiser_group,
+                members: tokio::sync::Mutex::new(None),
+            },
+            channels: settings.channels,
+            answers_in_channel: settings.replies_in_channel,
+            web: reqwest::Client::builder().timeout(RESPONSE_TIMEOUT).build()?,
+        })
+    }
+
+    pub fn api(&self) -> Option<&Api> {
+        self.api.as_ref()
+    }
+
+    /// Whether `user` organises: named in the settings, or in the organiser group.
+    async fn is_organiser(&self, user: &str) -> bool {
+        if self.organisers.ids.contains(user) {
+            return true;
+        }
+        let (Some(group), Some(api)) = (&self.organisers.group, &self.api) else { return false };
+        let mut members = self.organisers.members.lock().await;
+        let fresh = members.as_ref().is_some_and(|(read, _)| read.elapsed() < GROUP_TTL);
+        if !fresh {
+            match api.group_members(group).await {
+                Ok(read) => *members = Some((Instant::now(), read)),
+                // The last list read stays in use while Slack does not answer.
+                Err(error) => tracing::warn!("reading the members of Slack user group {group} failed: {error:#}"),
+            }
+        }
+        members.as_ref().is_some_and(|(_, set)| set.contains(user))
+    }
+
+    async fn origin(&self, team: &str, channel: &str, user: &str, line: &str) -> Origin {
+        // The group is read only for the commands that need it.
+        let needs_organiser = ["/schedule", "/stats"].iter().any(|c| {
+            line.trim_start()
+                .strip_prefix(c)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace))
+        });
+        Origin {
+            platform: Platform::Slack,
+            workspace: team.to_string(),
+            channel: channel.to_string(),
+            user: user.to_string(),
+            organiser: needs_organiser && self.is_organiser(user).await,
+        }
+    }
+
+    /// A slash command: its reply, for the HTTP response or the Socket Mode ack.
+    pub async fn command(&self, event: &SlackCommandEvent) -> SlackCommandEventResponse {
+        let text = event.text.as_deref().unwrap_or("").trim();
+        let line = if text.is_empty() { event.command.0.clone() } else { format!("{} {text}", event.command.0) };
+        let origin = self.origin(&event.team_id.0, &event.channel_id.0, &event.user_id.0, &line).await;
+        let again = Again { line, shown: 0, seed: crate::dispatch::seed() };
+        let reply = self.dispatcher.answer_seeded(&origin, &again.line, 0, again.seed).await;
+        let ephemeral = blocks::ephemeral(&reply, self.answers_in_channel);
+        let content = blocks::message(&reply, Shape { ephemeral }, Some(&again));
+        SlackCommandEventResponse::new(content).with_response_type(if ephemeral {
+            SlackMessageResponseType::Ephemeral
+        } else {
+            SlackMessageResponseType::InChannel
+        })
+    }
+
+    /// A button: "another quote" replaces the message with the next match;
+    /// "share in channel" posts the asker's private answer for everyone.
+    /// Both answer through the interaction's `response_url`.
+    pub async fn interaction(&self, event: SlackInteractionEvent) {
+        let SlackInteractionEvent::BlockActions(event) = event else { return };
+        let (Some(response_url), Some(user)) = (&event.response_url, &event.user) else { return };
+        let channel = event.channel.as_ref().map(|c| c.id.0.clone()).unwrap_or_default();
+        for action in event.actions.iter().flatten() {
+            let Some(again) = action.value.as_deref().and_then(|v| serde_json::from_str::<Again>(v).ok()) else {
+                continue;
+            };
+            let origin = self.origin(&event.team.id.0, &channel, &user.id.0, &again.line).await;
+            let body = match action.action_id.0.as_str() {
+                ANOTHER_QUOTE => {
+                    let reply = self.dispatcher.answer_seeded(&origin, &again.line, again.shown, again.seed).await;
+                    let ephemeral = blocks::ephemeral(&reply, self.answers_in_channel)
+                        || event.container_ephemeral().unwrap_or(false);
+                    let content = blocks::message(&reply, Shape { ephemeral }, Some(&again));
+                    response_body(content, true, None)
+                }
+                SHARE => {
+                    let reply = self.dispatcher.answer_seeded(&origin, &again.line, again.shown, again.seed).await;
+                    let content = blocks::message(&reply, Shape { ephemeral: false }, None);
+                    response_body(content, false, Some(SlackMessageResponseType::InChannel))
+                }
+                _ => continue,
+            };
+            self.respond(response_url.0.as_str(), &body).await;
+            if action.action_id.0 == SHARE {
+                self.respond(response_url.0.as_str(), &serde_json::json!({ "delete_original": true })).await;
+            }
+        }
+    }
+
+    async fn respond(&self, url: &str, body: &serde_json::Value) {
+        let request = self.web.post(url).header(reqwest::header::CONTENT_TYPE, "application/json");
+        let sent = request.body(body.to_string()).send().await.and_then(|r| r.error_for_status());
+        if let Err(error) = sent {
+            tracing::warn!("answering a Slack button through its response_url failed: {error}");
+        }
+    }
+
+    /// An event: a mention of the bot is a question, answered in a thread.
+    pub async fn push(&self, event: SlackPushEventCallback) {
+        let SlackEventCallbackBody::AppMention(mention) = event.event else { return };
+        let text = mention.content.text.as_deref().unwrap_or("");
+        let question = without_mentions(text);
+        let line = if question.is_empty() { String::from("/help") } else { question };
+        let origin = self.origin(&event.team_id.0, &mention.channel.0, &mention.user.0, &line).await;
+        let reply = self.dispatcher.answer(&origin, &line).await;
+        let Some(api) = &self.api else {
+            tracing::warn!("a mention was answered but cannot be posted: SLACK_BOT_TOKEN is not set");
+            return;
+        };
+        let content = blocks::message(&reply, Shape { ephemeral: false }, None);
+        let thread = mention.origin.thread_ts.clone().unwrap_or_else(|| mention.origin.ts.clone());
+        if let Err(error) = api.post(&mention.channel.0, content, Some(thread)).await {
+            tracing::warn!(channel = %mention.channel.0, "posting the answer to a mention failed: {error:#}");
+        }
+    }
+}
+
+trait ContainerEphemeral {
+    fn container_ephemeral(&self) -> Option<bool>;
+}
+
+impl ContainerEphemeral for SlackInteractionBlockActionsEvent {
+    fn container_ephemeral(&self) -> Option<bool> {
+        match &self.container {
+            SlackInteractionActionContainer::Message(m) => m.is_ephemeral,
+            SlackInteractionActionContainer::MessageAttachment(m) => m.is_ephemeral,
+            _ => None,
+        }
+    }
+}
+
+/// The JSON a `response_url` takes: the message, and what to do with the original.
+fn response_body(
+    content: SlackMessageContent,
+    replace_original: bool,
+    response_type: Option<SlackMessageResponseType>,
+) -> serde_json::Value {
+    let mut body = serde_json::to_value(&content).unwrap_or_else(|_| serde_json::json!({}));
+    if let Some(map) = body.as_object_mut() {
+        map.insert("replace_original".into(), replace_original.into());
+        if let Some(kind) = response_type {
+            map.insert("response_type".into(), serde_json::to_value(kind).unwrap_or_default());
+        }
+    }
+    body
+}
+
+/// The mention's text without the `<@U…>` that addressed the bot.
+fn without_mentions(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("<@") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find('>') {
+            Some(end) => rest = &rest[start + end + 1..],
+            None => {
+                rest = &rest[start..];
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    // Slack sends `&`, `<` and `>` typed by the user escaped.
+    let out = out.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Posts announcements to the configured channels.
+pub struct SlackSink {
+    api: Api,
+    channels: Vec<String>,
+}
+
+impl SlackSink {
+    /// A sink when there is a token and somewhere to post.
+    pub fn new(slack: &Slack) -> Option<SlackSink> {
+        let api = slack.api.clone()?;
+        (!slack.channels.is_empty()).then(|| SlackSink { api, channels: slack.channels.clone() })
+    }
+}
+
+impl Sink for SlackSink {
+    fn send<'a>(
+        &'a self,
+        announcement: &'a Announcement,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = anyhow::Result<()>> + Send + 'a>> {
+        Box::pin(async move {
+            let content = blocks::announcement(announcement);
+            let mut failed = Vec::new();
+            for channel in &self.channels {
+                let sent = self.api.post(channel, content.clone(), None).await;
+                crate::metrics::announcement("slack", sent.is_ok());
+                if let Err(error) = sent {
+                    failed.push(format!("{channel}: {error:#}"));
+                }
+            }
+            if failed.is_empty() { Ok(()) } else { anyhow::bail!("Slack: {}", failed.join("; ")) }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_mention_loses_the_bot_s_name() {
+        assert_eq!(super::without_mentions("<@U0BOT> when is the keynote?"), "when is the keynote?");
+        assert_eq!(super::without_mentions("hey <@U0BOT|emcee>  /bio kelsey &amp; co"), "hey /bio kelsey & co");
+        assert_eq!(super::without_mentions("<@U0BOT>"), "");
+    }
+}

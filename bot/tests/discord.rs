@@ -1,0 +1,223 @@
+//! `POST /discord/interactions` driven in-process with real Ed25519
+//! signatures: PING, each command, autocomplete, a button, and the
+//! requests Discord's own probes send, which must all be refused.
+
+mod support;
+
+use std::sync::Arc;
+
+use axum::body::{Body, to_bytes};
+use axum::http::{Request, StatusCode};
+use ed25519_dalek::{Signer, SigningKey};
+use emcee::clock::Clock;
+use emcee::config::DiscordSettings;
+use emcee::dispatch::{Dispatcher, Usage};
+use emcee::server::{Endpoints, Platforms};
+use emcee::store::Store;
+use emcee::usage::spill::{SPILL_FILE, Spill};
+use emcee::usage::{UserKeyer, writer};
+use emcee_core::Engine;
+use emcee_core::kb::{Documents, KnowledgeBase, TranscriptDocument};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+fn engine() -> Arc<Engine> {
+    let docs = Documents {
+        bios: vec![("kelsey.txt".into(), include_str!("../../data/speakers/kelsey-hightower.txt").into())],
+        transcripts: vec![TranscriptDocument {
+            path: "sauna.txt".into(),
+            text: include_str!("../../data/transcripts/devops-sauna-s3-kelsey-hightower.txt").into(),
+            meta_path: "sauna.toml".into(),
+            meta: Some(include_str!("../../data/transcripts/devops-sauna-s3-kelsey-hightower.toml").into()),
+        }],
+    };
+    let schedule = emcee_core::schedule::parse_frab_json(include_bytes!("../../data/schedule.json")).unwrap();
+    Arc::new(Engine::new(KnowledgeBase::build(&docs), schedule))
+}
+
+const ORGANISER_ROLE: u64 = 1_400_000_000_000_000_001;
+
+fn key() -> SigningKey {
+    SigningKey::from_bytes(&[7u8; 32])
+}
+
+struct Bot {
+    router: axum::Router,
+    dispatcher: Arc<Dispatcher>,
+    writer: writer::WriterHandle,
+    store: Store,
+    _state: tempfile::TempDir,
+    _db: support::TestDb,
+}
+
+async fn bot() -> Bot {
+    let db = support::sqlite();
+    let store = Store::open(&db.url).unwrap();
+    store.migrate().await.unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let (log, writer) =
+        writer::start(store.clone(), Spill::new(state.path().join(SPILL_FILE)), writer::Options::default());
+    let usage = Usage { log, keyer: UserKeyer::new(b"k"), store: store.clone(), store_queries: true };
+    let dispatcher =
+        Arc::new(Dispatcher::new(engine(), Clock::Pinned("2022-11-01T08:30:00Z".parse().unwrap()), Some(usage)));
+    let public_key: String = key().verifying_key().to_bytes().iter().map(|b| format!("{b:02x}")).collect();
+    let platforms = Platforms {
+        discord: DiscordSettings {
+            application_id: Some(1_100_000_000_000_000_001),
+            public_key: Some(public_key),
+            organiser_roles: vec![ORGANISER_ROLE],
+            ..DiscordSettings::default()
+        },
+        ..Platforms::default()
+    };
+    let app = emcee::server::app(&platforms, dispatcher.clone(), &Endpoints::default()).unwrap();
+    Bot { router: app.router, dispatcher, writer, store, _state: state, _db: db }
+}
+
+/// An interaction as Discord sends it (the layout of the peers' load).
+fn interaction(kind: u8, data: Option<Value>, roles: &[u64]) -> Value {
+    let mut body = json!({
+        "app_permissions": "442368",
+        "application_id": "1100000000000000001",
+        "channel": {"id": "1100000000000000003", "name": "general", "type": 0, "guild_id": "1100000000000000002"},
+        "channel_id": "1100000000000000003",
+        "entitlements": [],
+        "guild_id": "1100000000000000002",
+        "guild_locale": "en-US",
+        "id": "1200000000000000000",
+        "locale": "en-US",
+        "member": {
+            "avatar": null, "deaf": false, "flags": 0, "joined_at": "2024-05-01T10:00:00.000000+00:00",
+            "mute": false, "nick": null, "pending": false, "permissions": "2248473465835073",
+            "roles": roles.iter().map(u64::to_string).collect::<Vec<_>>(),
+            "user": {"avatar": null, "discriminator": "0", "global_name": "Attendee", "id": "1300000000000000000",
+                     "public_flags": 0, "username": "attendee"}
+        },
+        "token": "aW50ZXJhY3Rpb24tdG9rZW4",
+        "type": kind,
+        "version": 1
+    });
+    if let Some(data) = data {
+        body["data"] = data;
+    }
+    body
+}
+
+fn command(name: &str, options: Value) -> Value {
+    json!({ "id": "1100000000000000009", "name": name, "type": 1, "options": options })
+}
+
+fn signed(body: &str, timestamp: i64, key: &SigningKey) -> Request<Body> {
+    let signature = key.sign(format!("{timestamp}{body}").as_bytes());
+    let hex: String = signature.to_bytes().iter().map(|b| format!("{b:02x}")).collect();
+    Request::post("/discord/interactions")
+        .header("content-type", "application/json")
+        .header("x-signature-ed25519", hex)
+        .header("x-signature-timestamp", timestamp.to_string())
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+fn now() -> i64 {
+    jiff::Timestamp::now().as_second()
+}
+
+async fn send(router: &axum::Router, request: Request<Body>) -> (StatusCode, String) {
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let body = to_bytes(response.into_body(), 1 << 22).await.unwrap();
+    (status, String::from_utf8(body.to_vec()).unwrap())
+}
+
+async fn ask(bot: &Bot, body: Value) -> Value {
+    let (status, text) = send(&bot.router, signed(&body.to_string(), now(), &key())).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+async fn events(bot: Bot) -> Vec<emcee::usage::UsageEvent> {
+    let Bot { router, dispatcher, writer, store, _state, _db } = bot;
+    drop((router, dispatcher));
+    writer.wait().await;
+    store.events().await.unwrap()
+}
+
+#[tokio::test]
+async fn ping_commands_autocomplete_and_buttons() {
+    let bot = bot().await;
+    assert_eq!(ask(&bot, interaction(1, None, &[])).await, json!({ "type": 1 }));
+
+    let cases = [
+        (command("bio", json!([{ "name": "speaker", "type": 3, "value": "kelsey" }])), "Kelsey Hightower"),
+        (command("quote", json!([{ "name": "topic", "type": 3, "value": "wasm" }])), "**Wasm**"),
+        (command("talks", json!([{ "name": "query", "type": 3, "value": "today" }])), "<t:1667290500:f>"),
+        (command("ask", json!([{ "name": "question", "type": 3, "value": "When was Kelsey born?" }])), "1981"),
+        (command("help", json!([])), "/quote"),
+        (command("schedule", json!([{ "name": "post", "type": 1, "options": [] }])), "Only organisers"),
+        (command("stats", json!([])), "Only organisers"),
+    ];
+    for (data, expected) in cases {
+        let reply = ask(&bot, interaction(2, Some(data.clone()), &[])).await;
+        assert_eq!(reply["type"], 4, "{reply}");
+        assert_eq!(reply["data"]["allowed_mentions"]["parse"], json!([]), "{reply}");
+        assert!(reply.to_string().contains(expected), "{} should hold {expected}: {reply}", data["name"]);
+    }
+    // The Manage Events permission or an organiser role makes an organiser.
+    let post = command("schedule", json!([{ "name": "post", "type": 1, "options": [] }]));
+    let reply = ask(&bot, interaction(2, Some(post), &[ORGANISER_ROLE])).await;
+    assert!(!reply.to_string().contains("Only organisers") && reply["data"]["flags"] == 64, "{reply}");
+
+    let typed = command("bio", json!([{ "name": "speaker", "type": 3, "value": "kel", "focused": true }]));
+    let choices = ask(&bot, interaction(4, Some(typed), &[])).await;
+    assert_eq!(choices["type"], 8);
+    assert_eq!(choices["data"]["choices"][0]["value"], "Kelsey Hightower", "{choices}");
+
+    let quote = ask(
+        &bot,
+        interaction(2, Some(command("quote", json!([{ "name": "topic", "type": 3, "value": "kubernetes" }]))), &[]),
+    )
+    .await;
+    let button = &quote["data"]["components"][0]["components"][0];
+    assert_eq!(button["label"], "Another quote");
+    let mut click = interaction(3, Some(json!({ "custom_id": button["custom_id"], "component_type": 2 })), &[]);
+    click["message"] = json!({
+        "id": "1500000000000000000", "channel_id": "1100000000000000003", "content": "", "embeds": [], "attachments": [],
+        "author": {"id": "1100000000000000001", "username": "emcee", "discriminator": "0", "avatar": null},
+        "timestamp": "2024-05-01T10:00:00.000000+00:00", "edited_timestamp": null, "tts": false, "mention_everyone": false,
+        "mentions": [], "mention_roles": [], "pinned": false, "type": 0, "flags": 0, "components": []
+    });
+    let another = ask(&bot, click).await;
+    assert_eq!(another["type"], 7, "the message is updated in place: {another}");
+    assert_ne!(another["data"]["embeds"][0]["description"], quote["data"]["embeds"][0]["description"]);
+
+    let events = events(bot).await;
+    assert_eq!(events.len(), 10, "every command and the button, not the ping or autocomplete: {events:?}");
+    assert!(events.iter().all(|e| e.platform == "discord"
+        && e.workspace == "1100000000000000002"
+        && e.channel == "1100000000000000003"));
+}
+
+#[tokio::test]
+async fn forged_stale_and_unsigned_requests_are_refused() {
+    let bot = bot().await;
+    let body = interaction(2, Some(command("quote", json!([{ "name": "topic", "type": 3, "value": "wasm" }]))), &[])
+        .to_string();
+    let unauthorized = (StatusCode::UNAUTHORIZED, String::new());
+
+    let other_key = SigningKey::from_bytes(&[9u8; 32]);
+    assert_eq!(send(&bot.router, signed(&body, now(), &other_key)).await, unauthorized, "another key");
+    let mut tampered = signed(&body, now(), &key());
+    *tampered.body_mut() = Body::from(body.replace("wasm", "java"));
+    assert_eq!(send(&bot.router, tampered).await, unauthorized, "a body changed after signing");
+    assert_eq!(send(&bot.router, signed(&body, now() - 600, &key())).await, unauthorized, "ten minutes old");
+    let mut unsigned = signed(&body, now(), &key());
+    unsigned.headers_mut().remove("x-signature-ed25519");
+    assert_eq!(send(&bot.router, unsigned).await, unauthorized, "unsigned");
+    let body_only = key().sign(body.as_bytes()).to_bytes().iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let mut without_timestamp = signed(&body, now(), &key());
+    without_timestamp.headers_mut().insert("x-signature-ed25519", body_only.parse().unwrap());
+    assert_eq!(send(&bot.router, without_timestamp).await, unauthorized, "signed without the timestamp");
+    let huge = "x".repeat(300 * 1024);
+    assert_eq!(send(&bot.router, signed(&huge, now(), &key())).await.0, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(events(bot).await.is_empty());
+}

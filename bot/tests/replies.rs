@@ -1,0 +1,268 @@
+//! Replies as the platforms receive them: a snapshot of each command's
+//! Block Kit and embed, and properties every reply keeps, whatever the
+//! knowledge base or the user put in it: within the platform's limits, and
+//! unable to mention anyone.
+
+use std::sync::Arc;
+
+use emcee::discord::embed;
+use emcee::slack::blocks::{self, Again, Shape};
+use emcee_core::command::CommandKind;
+use emcee_core::kb::{Documents, KnowledgeBase, TranscriptDocument};
+use emcee_core::reply::{Field, QuoteBlock, Reply, SessionItem, Source, SourceKind, Status};
+use emcee_core::{Context, Engine};
+use expect_test::expect_file;
+use proptest::prelude::*;
+use serde_json::Value;
+
+fn engine() -> Arc<Engine> {
+    let docs = Documents {
+        bios: vec![("kelsey.txt".into(), include_str!("../../data/speakers/kelsey-hightower.txt").into())],
+        transcripts: vec![TranscriptDocument {
+            path: "sauna.txt".into(),
+            text: include_str!("../../data/transcripts/devops-sauna-s3-kelsey-hightower.txt").into(),
+            meta_path: "sauna.toml".into(),
+            meta: Some(include_str!("../../data/transcripts/devops-sauna-s3-kelsey-hightower.toml").into()),
+        }],
+    };
+    let schedule = emcee_core::schedule::parse_frab_json(include_bytes!("../../data/schedule.json")).unwrap();
+    Arc::new(Engine::new(KnowledgeBase::build(&docs), schedule))
+}
+
+const COMMANDS: &[(&str, &str)] = &[
+    ("bio", "/bio kelsey"),
+    ("quote", "/quote wasm"),
+    ("talks", "/talks today"),
+    ("ask", "/ask when was Kelsey born?"),
+    ("help", "/help"),
+    ("schedule", "/schedule post"),
+    ("stats", "/stats"),
+];
+
+/// The seeds buttons carry differ on every run; snapshots show them as 0.
+fn without_seeds(mut value: Value) -> Value {
+    match &mut value {
+        Value::Object(map) => {
+            for (key, inner) in map.iter_mut() {
+                if key == "value"
+                    && let Some(text) = inner.as_str()
+                    && let Ok(mut again) = serde_json::from_str::<Again>(text)
+                {
+                    again.seed = 0;
+                    *inner = Value::String(serde_json::to_string(&again).unwrap());
+                } else if key == "custom_id"
+                    && let Some(text) = inner.as_str()
+                {
+                    let mut parts: Vec<&str> = text.splitn(4, ':').collect();
+                    if parts.len() == 4 {
+                        parts[2] = "0";
+                        *inner = Value::String(parts.join(":"));
+                    }
+                } else {
+                    *inner = without_seeds(std::mem::take(inner));
+                }
+            }
+        }
+        Value::Array(items) => {
+            for item in items.iter_mut() {
+                *item = without_seeds(std::mem::take(item));
+            }
+        }
+        _ => {}
+    }
+    value
+}
+
+#[test]
+fn each_command_as_block_kit_and_as_an_embed() {
+    let engine = engine();
+    let ctx = Context { now: "2022-11-01T08:30:00Z".parse().unwrap(), seed: 7 };
+    for (name, line) in COMMANDS {
+        let reply = engine.answer_line(line, &ctx);
+        let again = Again { line: line.to_string(), shown: 0, seed: 7 };
+        let slack = blocks::message(&reply, Shape { ephemeral: blocks::ephemeral(&reply, false) }, Some(&again));
+        let slack = without_seeds(serde_json::to_value(slack).unwrap());
+        expect_file![format!("snapshots/slack_{name}.json")].assert_eq(&serde_json::to_string_pretty(&slack).unwrap());
+        let discord = without_seeds(serde_json::to_value(embed::message(&reply, line, 0)).unwrap());
+        expect_file![format!("snapshots/discord_{name}.json")]
+            .assert_eq(&serde_json::to_string_pretty(&discord).unwrap());
+    }
+}
+
+/// Text with what could mention, link, break markup or overflow.
+fn nasty() -> impl Strategy<Value = String> {
+    let token = prop_oneof![
+        Just("<!channel>".to_string()),
+        Just("<!here|here>".to_string()),
+        Just("<!date^1^{time}|x>".to_string()),
+        Just("<@U0123>".to_string()),
+        Just("<#C0123>".to_string()),
+        Just("@everyone".to_string()),
+        Just("<@&123>".to_string()),
+        Just("&amp;".to_string()),
+        Just("<t:1:R>".to_string()),
+        Just("\n".to_string()),
+        Just("*".to_string()),
+        Just("é".to_string()),
+        "[a-zA-Z<>&|!@#:^ ]{0,12}",
+        Just("x".repeat(700)),
+    ];
+    proptest::collection::vec(token, 0..24).prop_map(|parts| parts.concat())
+}
+
+fn session() -> impl Strategy<Value = SessionItem> {
+    (nasty(), nasty(), proptest::collection::vec(nasty(), 0..3), proptest::option::of(nasty()), 0i64..100_000).prop_map(
+        |(title, room, speakers, track, offset)| {
+            let start = jiff::Timestamp::from_second(1_667_290_000 + offset).unwrap();
+            SessionItem {
+                id: "s".into(),
+                title,
+                start,
+                end: start + jiff::SignedDuration::from_mins(45),
+                room,
+                speakers,
+                track,
+                url: Some("https://example.org/<!channel>".into()),
+            }
+        },
+    )
+}
+
+fn reply() -> impl Strategy<Value = Reply> {
+    (
+        (nasty(), proptest::option::of(nasty()), proptest::collection::vec((nasty(), nasty()), 0..30)),
+        (proptest::option::of((nasty(), nasty())), proptest::collection::vec(session(), 0..60)),
+        (proptest::collection::vec(nasty(), 0..5), proptest::collection::vec(nasty(), 0..4), 0usize..7),
+    )
+        .prop_map(|((body, title, fields), (quote, sessions), (suggestions, sources, command))| {
+            let kinds = [
+                CommandKind::Bio,
+                CommandKind::Quote,
+                CommandKind::Talks,
+                CommandKind::Ask,
+                CommandKind::Help,
+                CommandKind::Schedule,
+                CommandKind::Stats,
+            ];
+            let mut reply = Reply::message(kinds[command], Status::Ok, body);
+            reply.title = title;
+            reply.url = Some("https://example.org/a|b>".into());
+            reply.fields = fields.into_iter().map(|(name, value)| Field { name, value }).collect();
+            reply.quote = quote.map(|(text, speaker)| QuoteBlock {
+                highlights: vec![0..text.len().min(3), 1..2],
+                text,
+                speaker,
+                source: "<!everyone> show".into(),
+                at: Some("12:00".into()),
+                url: Some("https://example.org".into()),
+            });
+            reply.sessions = sessions;
+            reply.suggestions = suggestions;
+            reply.sources = sources
+                .into_iter()
+                .map(|title| Source {
+                    kind: SourceKind::Transcript,
+                    title,
+                    speaker: Some("<@U1>".into()),
+                    at: None,
+                    url: None,
+                })
+                .collect();
+            reply.time_zone = Some(jiff::tz::TimeZone::get("Europe/Copenhagen").unwrap());
+            reply
+        })
+}
+
+fn strings(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(items) => items.iter().for_each(|i| strings(i, out)),
+        Value::Object(map) => map.values().for_each(|v| strings(v, out)),
+        _ => {}
+    }
+}
+
+fn chars(value: &Value) -> usize {
+    value.as_str().map(|s| s.chars().count()).unwrap_or(0)
+}
+
+fn check_slack(reply: &Reply) -> Result<(), TestCaseError> {
+    let again = Again { line: "/quote x".into(), shown: 0, seed: 1 };
+    let message = serde_json::to_value(blocks::message(reply, Shape { ephemeral: true }, Some(&again))).unwrap();
+    let blocks_list = message["blocks"].as_array().unwrap();
+    prop_assert!(blocks_list.len() <= blocks::BLOCKS_MAX, "{} blocks", blocks_list.len());
+    prop_assert!(chars(&message["text"]) <= blocks::TEXT_MAX);
+    for block in blocks_list {
+        prop_assert!(
+            chars(&block["text"]["text"]) <= blocks::SECTION_MAX,
+            "section of {}",
+            chars(&block["text"]["text"])
+        );
+        let fields = block["fields"].as_array().cloned().unwrap_or_default();
+        prop_assert!(fields.len() <= blocks::FIELDS_MAX);
+        for field in &fields {
+            prop_assert!(chars(&field["text"]) <= blocks::FIELD_MAX);
+        }
+        let elements = block["elements"].as_array().cloned().unwrap_or_default();
+        prop_assert!(elements.len() <= blocks::CONTEXT_ELEMENTS_MAX);
+        for element in &elements {
+            prop_assert!(chars(&element["text"]) <= blocks::FIELD_MAX);
+            prop_assert!(chars(&element["value"]) <= blocks::BUTTON_VALUE_MAX);
+        }
+    }
+    let mut texts = Vec::new();
+    strings(&message, &mut texts);
+    for text in texts {
+        let unescaped = text.match_indices("<!").any(|(at, _)| !text[at..].starts_with("<!date^"));
+        prop_assert!(!unescaped && !text.contains("<@") && !text.contains("<#"), "{text}");
+    }
+    Ok(())
+}
+
+fn check_discord(reply: &Reply) -> Result<(), TestCaseError> {
+    let message = serde_json::to_value(embed::message(reply, "/quote x", 0)).unwrap();
+    prop_assert_eq!(&message["allowed_mentions"]["parse"], &serde_json::json!([]));
+    for key in ["users", "roles"] {
+        prop_assert!(message["allowed_mentions"][key].as_array().is_none_or(Vec::is_empty));
+    }
+    prop_assert!(chars(&message["content"]) <= embed::CONTENT_MAX);
+    let embeds = message["embeds"].as_array().unwrap();
+    prop_assert!(embeds.len() <= 10);
+    let mut total = 0;
+    for e in embeds {
+        prop_assert!(chars(&e["title"]) <= embed::TITLE_MAX);
+        prop_assert!(chars(&e["description"]) <= embed::DESCRIPTION_MAX);
+        prop_assert!(chars(&e["footer"]["text"]) <= embed::FOOTER_MAX);
+        let fields = e["fields"].as_array().cloned().unwrap_or_default();
+        prop_assert!(fields.len() <= embed::FIELDS_MAX);
+        for f in &fields {
+            prop_assert!(chars(&f["name"]) <= embed::FIELD_NAME_MAX && chars(&f["value"]) <= embed::FIELD_VALUE_MAX);
+            prop_assert!(
+                !f["name"].as_str().unwrap().trim().is_empty() && !f["value"].as_str().unwrap().trim().is_empty()
+            );
+            total += chars(&f["name"]) + chars(&f["value"]);
+        }
+        total += chars(&e["title"]) + chars(&e["description"]) + chars(&e["footer"]["text"]);
+    }
+    prop_assert!(total <= embed::EMBED_TOTAL_MAX, "{total} characters across embeds");
+    for row in message["components"].as_array().into_iter().flatten() {
+        for button in row["components"].as_array().into_iter().flatten() {
+            prop_assert!(chars(&button["custom_id"]) <= embed::CUSTOM_ID_MAX);
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn no_reply_breaks_slack_s_limits_or_mentions_anyone(reply in reply()) {
+        check_slack(&reply)?;
+    }
+
+    #[test]
+    fn no_reply_breaks_discord_s_limits_or_mentions_anyone(reply in reply()) {
+        check_discord(&reply)?;
+    }
+}

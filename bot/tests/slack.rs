@@ -1,0 +1,340 @@
+//! The Slack routes driven in-process with really signed requests, a fake
+//! Slack Web API and response_url on loopback, and the usage log on SQLite.
+
+mod support;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::{Body, to_bytes};
+use axum::http::{Request, StatusCode};
+use emcee::clock::Clock;
+use emcee::config::SlackSettings;
+use emcee::dispatch::{Dispatcher, Usage};
+use emcee::server::{Endpoints, Platforms};
+use emcee::store::Store;
+use emcee::usage::spill::{SPILL_FILE, Spill};
+use emcee::usage::{UserKeyer, writer};
+use emcee_core::Engine;
+use emcee_core::kb::{Documents, KnowledgeBase, TranscriptDocument};
+use hmac::Mac;
+use tower::ServiceExt;
+
+const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
+
+fn engine() -> Arc<Engine> {
+    let docs = Documents {
+        bios: vec![("kelsey.txt".into(), include_str!("../../data/speakers/kelsey-hightower.txt").into())],
+        transcripts: vec![TranscriptDocument {
+            path: "sauna.txt".into(),
+            text: include_str!("../../data/transcripts/devops-sauna-s3-kelsey-hightower.txt").into(),
+            meta_path: "sauna.toml".into(),
+            meta: Some(include_str!("../../data/transcripts/devops-sauna-s3-kelsey-hightower.toml").into()),
+        }],
+    };
+    let schedule = emcee_core::schedule::parse_frab_json(include_bytes!("../../data/schedule.json")).unwrap();
+    Arc::new(Engine::new(KnowledgeBase::build(&docs), schedule))
+}
+
+/// What the fake Slack (Web API and response_url) was sent: path and JSON body.
+type Sent = Arc<Mutex<Vec<(String, serde_json::Value)>>>;
+
+/// A fake Slack on loopback: `chat.postMessage` answers 429 once, then ok;
+/// `usergroups.users.list` names U0ORGANISER; anything else is recorded.
+async fn fake_slack() -> (String, Sent) {
+    let sent: Sent = Arc::default();
+    let limited = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let record = sent.clone();
+    let app = axum::Router::new().fallback(move |request: Request<Body>| {
+        let (record, limited) = (record.clone(), limited.clone());
+        async move {
+            let path = request.uri().path().to_string();
+            let query = request.uri().query().unwrap_or("").to_string();
+            let bytes = to_bytes(request.into_body(), 1 << 20).await.unwrap();
+            let body = serde_json::from_slice(&bytes).unwrap_or_else(|_| serde_json::json!({ "query": query }));
+            if path.ends_with("chat.postMessage") && !limited.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                return axum::response::Response::builder()
+                    .status(429)
+                    .header("retry-after", "1")
+                    .body(Body::from(r#"{"ok":false,"error":"ratelimited"}"#))
+                    .unwrap();
+            }
+            record.lock().unwrap().push((path.clone(), body));
+            let answer = if path.ends_with("usergroups.users.list") {
+                serde_json::json!({ "ok": true, "users": ["U0ORGANISER"] })
+            } else if path.ends_with("chat.postMessage") {
+                serde_json::json!({ "ok": true, "channel": "C1", "ts": "1700000000.000100", "message": { "ts": "1700000000.000100", "text": "" } })
+            } else {
+                serde_json::json!({ "ok": true })
+            };
+            axum::response::Response::builder()
+                .header("content-type", "application/json")
+                .body(Body::from(answer.to_string()))
+                .unwrap()
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("http://{address}"), sent)
+}
+
+struct Bot {
+    router: axum::Router,
+    slack: Arc<emcee::slack::Slack>,
+    dispatcher: Arc<Dispatcher>,
+    writer: writer::WriterHandle,
+    store: Store,
+    _state: tempfile::TempDir,
+    _db: support::TestDb,
+}
+
+async fn bot(api: &str) -> Bot {
+    let db = support::sqlite();
+    let store = Store::open(&db.url).unwrap();
+    store.migrate().await.unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let (log, writer) =
+        writer::start(store.clone(), Spill::new(state.path().join(SPILL_FILE)), writer::Options::default());
+    let usage = Usage { log, keyer: UserKeyer::new(b"k"), store: store.clone(), store_queries: true };
+    let dispatcher =
+        Arc::new(Dispatcher::new(engine(), Clock::Pinned("2022-11-01T08:30:00Z".parse().unwrap()), Some(usage)));
+    let platforms = Platforms {
+        slack: SlackSettings {
+            signing_secret: Some(SECRET.into()),
+            bot_token: Some("xoxb-test".into()),
+            organiser_group: Some("S0ORGANISERS".into()),
+            channels: vec!["C0ANNOUNCE".into()],
+            ..SlackSettings::default()
+        },
+        ..Platforms::default()
+    };
+    let endpoints = Endpoints { slack_api: Some(format!("{api}/api/")), ..Endpoints::default() };
+    let app = emcee::server::app(&platforms, dispatcher.clone(), &endpoints).unwrap();
+    Bot { router: app.router, slack: app.slack.unwrap(), dispatcher, writer, store, _state: state, _db: db }
+}
+
+fn sign(body: &str, timestamp: i64) -> String {
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+    mac.update(format!("v0:{timestamp}:{body}").as_bytes());
+    format!("v0={}", mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+fn now() -> i64 {
+    jiff::Timestamp::now().as_second()
+}
+
+fn command_body(command: &str, text: &str, user: &str, response_url: &str) -> String {
+    serde_urlencoded::to_string([
+        ("token", "legacy"),
+        ("team_id", "T0001"),
+        ("team_domain", "conf"),
+        ("channel_id", "C0GENERAL"),
+        ("channel_name", "general"),
+        ("user_id", user),
+        ("user_name", "attendee"),
+        ("command", command),
+        ("text", text),
+        ("api_app_id", "A0123"),
+        ("is_enterprise_install", "false"),
+        ("response_url", response_url),
+        ("trigger_id", "1.2.3"),
+    ])
+    .unwrap()
+}
+
+fn request(path: &str, body: String, signature: Option<String>, timestamp: i64) -> Request<Body> {
+    let mut builder = Request::post(path)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("x-slack-request-timestamp", timestamp.to_string());
+    if let Some(signature) = signature {
+        builder = builder.header("x-slack-signature", signature);
+    }
+    builder.body(Body::from(body)).unwrap()
+}
+
+fn signed(path: &str, body: String) -> Request<Body> {
+    let ts = now();
+    let signature = sign(&body, ts);
+    request(path, body, Some(signature), ts)
+}
+
+async fn send(router: &axum::Router, request: Request<Body>) -> (StatusCode, String) {
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let body = to_bytes(response.into_body(), 1 << 22).await.unwrap();
+    (status, String::from_utf8(body.to_vec()).unwrap())
+}
+
+/// Every usage event written, once the writer has flushed.
+async fn events(bot: Bot) -> Vec<emcee::usage::UsageEvent> {
+    let Bot { router, slack, dispatcher, writer, store, _state, _db } = bot;
+    drop((router, slack, dispatcher));
+    writer.wait().await;
+    store.events().await.unwrap()
+}
+
+async fn wait_for(sent: &Sent, path_end: &str) -> serde_json::Value {
+    for _ in 0..100 {
+        if let Some((_, body)) = sent.lock().unwrap().iter().find(|(p, _)| p.ends_with(path_end)) {
+            return body.clone();
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("nothing was sent to {path_end}");
+}
+
+#[tokio::test]
+async fn signed_requests_are_answered_and_everything_else_refused() {
+    let (api, _) = fake_slack().await;
+    let bot = bot(&api).await;
+    let body = command_body("/quote", "wasm", "U0ATTENDEE", "https://hooks.slack.com/commands/1");
+
+    let (status, text) = send(&bot.router, signed("/slack/commands", body.clone())).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let reply: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(reply["response_type"], "ephemeral");
+    assert!(reply["text"].as_str().unwrap().contains("Wasm"), "{text}");
+
+    let forged = sign(&body.replace("wasm", "java"), now());
+    assert_eq!(
+        send(&bot.router, request("/slack/commands", body.clone(), Some(forged), now())).await,
+        (StatusCode::UNAUTHORIZED, String::new())
+    );
+    let stale_ts = now() - 600;
+    let stale = request("/slack/commands", body.clone(), Some(sign(&body, stale_ts)), stale_ts);
+    assert_eq!(send(&bot.router, stale).await, (StatusCode::UNAUTHORIZED, String::new()));
+    assert_eq!(
+        send(&bot.router, request("/slack/commands", body.clone(), None, now())).await,
+        (StatusCode::UNAUTHORIZED, String::new())
+    );
+    for path in ["/slack/interactivity", "/slack/events"] {
+        assert_eq!(
+            send(&bot.router, request(path, body.clone(), None, now())).await.0,
+            StatusCode::UNAUTHORIZED,
+            "{path}"
+        );
+    }
+    let huge = command_body("/ask", &"why ".repeat(80_000), "U0ATTENDEE", "https://hooks.slack.com/commands/1");
+    assert_eq!(send(&bot.router, signed("/slack/commands", huge)).await.0, StatusCode::PAYLOAD_TOO_LARGE);
+
+    // A retry is acknowledged, not answered again, and not logged twice.
+    let mut retry = signed("/slack/commands", body.clone());
+    retry.headers_mut().insert("x-slack-retry-num", "1".parse().unwrap());
+    assert_eq!(send(&bot.router, retry).await, (StatusCode::OK, String::new()));
+
+    let events = events(bot).await;
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(
+        (events[0].platform.as_str(), events[0].workspace.as_str(), events[0].channel.as_str()),
+        ("slack", "T0001", "C0GENERAL")
+    );
+    assert_eq!(events[0].query.as_deref(), Some("/quote wasm"));
+    assert_ne!(events[0].user_key, "U0ATTENDEE");
+}
+
+#[tokio::test]
+async fn events_verify_the_url_and_answer_mentions_in_a_thread() {
+    let (api, sent) = fake_slack().await;
+    let bot = bot(&api).await;
+    let challenge = serde_json::json!({ "type": "url_verification", "token": "t", "challenge": "c-123" }).to_string();
+    let (status, text) = send(&bot.router, signed("/slack/events", challenge)).await;
+    assert_eq!(
+        (status, serde_json::from_str::<serde_json::Value>(&text).unwrap()),
+        (StatusCode::OK, serde_json::json!({ "challenge": "c-123" }))
+    );
+
+    let mention = serde_json::json!({
+        "type": "event_callback", "team_id": "T0001", "api_app_id": "A0123", "event_id": "Ev1", "event_time": 1700000000,
+        "event": { "type": "app_mention", "user": "U0ATTENDEE", "channel": "C0GENERAL", "ts": "1700000000.000100",
+                   "text": "<@U0BOT> when was Kelsey born?" }
+    })
+    .to_string();
+    assert_eq!(send(&bot.router, signed("/slack/events", mention.clone())).await.0, StatusCode::OK);
+    let posted = wait_for(&sent, "chat.postMessage").await;
+    assert_eq!(
+        (posted["channel"].as_str(), posted["thread_ts"].as_str()),
+        (Some("C0GENERAL"), Some("1700000000.000100"))
+    );
+    assert!(posted["text"].as_str().unwrap().contains("1981"), "{posted}");
+
+    let mut retry = signed("/slack/events", mention);
+    retry.headers_mut().insert("x-slack-retry-num", "1".parse().unwrap());
+    assert_eq!(send(&bot.router, retry).await.0, StatusCode::OK);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let events = events(bot).await;
+    assert_eq!(events.len(), 1, "the retried mention is not answered again: {events:?}");
+}
+
+#[tokio::test]
+async fn buttons_answer_through_the_response_url() {
+    let (api, sent) = fake_slack().await;
+    let bot = bot(&api).await;
+    let response_url = format!("{api}/response/1");
+    let (_, text) =
+        send(&bot.router, signed("/slack/commands", command_body("/quote", "kubernetes", "U0ATTENDEE", &response_url)))
+            .await;
+    let reply: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let actions = reply["blocks"].as_array().unwrap().iter().find(|b| b["type"] == "actions").expect("buttons");
+    let button =
+        |id: &str| actions["elements"].as_array().unwrap().iter().find(|e| e["action_id"] == id).cloned().expect(id);
+    let first_quote = reply["text"].as_str().unwrap().to_string();
+
+    let click = |action: serde_json::Value| {
+        let payload = serde_json::json!({
+            "type": "block_actions", "team": { "id": "T0001" }, "user": { "id": "U0ATTENDEE" }, "api_app_id": "A0123",
+            "container": { "type": "message", "message_ts": "1.2", "channel_id": "C0GENERAL", "is_ephemeral": true },
+            "trigger_id": "1.2.3", "channel": { "id": "C0GENERAL" }, "response_url": response_url,
+            "actions": [{ "type": "button", "action_id": action["action_id"], "block_id": "b", "value": action["value"], "action_ts": "1.3" }]
+        });
+        serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap()
+    };
+    let (status, text) = send(&bot.router, signed("/slack/interactivity", click(button("another_quote")))).await;
+    assert_eq!((status, text.as_str()), (StatusCode::OK, ""));
+    let another = wait_for(&sent, "/response/1").await;
+    assert_eq!(another["replace_original"], true);
+    assert_ne!(another["text"].as_str().unwrap(), first_quote, "the next match, not the same one");
+
+    sent.lock().unwrap().clear();
+    send(&bot.router, signed("/slack/interactivity", click(button("share")))).await;
+    let shared = wait_for(&sent, "/response/1").await;
+    assert_eq!(
+        (shared["response_type"].as_str(), shared["replace_original"].as_bool()),
+        (Some("in_channel"), Some(false))
+    );
+    assert_eq!(shared["text"].as_str().unwrap(), first_quote, "the asker's own answer is shared");
+    events(bot).await;
+}
+
+#[tokio::test]
+async fn organisers_come_from_the_user_group_and_announcements_wait_out_rate_limits() {
+    let (api, sent) = fake_slack().await;
+    let bot = bot(&api).await;
+    let stats =
+        |user: &str| signed("/slack/commands", command_body("/stats", "", user, "https://hooks.slack.com/commands/1"));
+    let (_, denied) = send(&bot.router, stats("U0ATTENDEE")).await;
+    assert!(denied.contains("Only organisers"), "{denied}");
+    let (_, allowed) = send(&bot.router, stats("U0ORGANISER")).await;
+    assert!(!allowed.contains("Only organisers") && allowed.contains("ephemeral"), "{allowed}");
+    let group = wait_for(&sent, "usergroups.users.list").await;
+    assert!(group["query"].as_str().unwrap().contains("S0ORGANISERS"), "{group}");
+
+    use emcee::announcer::{Announcement, Kind, Sink};
+    let sink = emcee::slack::SlackSink::new(&bot.slack).expect("a token and a channel make a sink");
+    let announcement = Announcement {
+        kind: Kind::Moved,
+        session_id: "s1".into(),
+        title: "<!channel> Keynote".into(),
+        room: "Main".into(),
+        start: "2022-11-01T09:00:00Z".parse().unwrap(),
+        text: "Moved: <!channel> Keynote".into(),
+    };
+    let started = std::time::Instant::now();
+    sink.send(&announcement).await.unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(900), "waited for Retry-After");
+    let posted = wait_for(&sent, "chat.postMessage").await;
+    assert_eq!(posted["channel"], "C0ANNOUNCE");
+    let json = posted.to_string();
+    assert!(json.contains("<!date^1667293200^") && !json.contains("<!channel>"), "{json}");
+    events(bot).await;
+}
