@@ -16,24 +16,8 @@ use emcee::server::{Endpoints, Platforms};
 use emcee::store::Store;
 use emcee::usage::spill::{SPILL_FILE, Spill};
 use emcee::usage::{UserKeyer, writer};
-use emcee_core::Engine;
-use emcee_core::kb::{Documents, KnowledgeBase, TranscriptDocument};
 use serde_json::{Value, json};
 use tower::ServiceExt;
-
-fn engine() -> Arc<Engine> {
-    let docs = Documents {
-        bios: vec![("kelsey.txt".into(), include_str!("../../data/speakers/kelsey-hightower.txt").into())],
-        transcripts: vec![TranscriptDocument {
-            path: "sauna.txt".into(),
-            text: include_str!("../../data/transcripts/devops-sauna-s3-kelsey-hightower.txt").into(),
-            meta_path: "sauna.toml".into(),
-            meta: Some(include_str!("../../data/transcripts/devops-sauna-s3-kelsey-hightower.toml").into()),
-        }],
-    };
-    let schedule = emcee_core::schedule::parse_frab_json(include_bytes!("../../data/schedule.json")).unwrap();
-    Arc::new(Engine::new(KnowledgeBase::build(&docs), schedule))
-}
 
 const ORGANISER_ROLE: u64 = 1_400_000_000_000_000_001;
 
@@ -58,8 +42,11 @@ async fn bot() -> Bot {
     let (log, writer) =
         writer::start(store.clone(), Spill::new(state.path().join(SPILL_FILE)), writer::Options::default());
     let usage = Usage { log, keyer: UserKeyer::new(b"k"), store: store.clone(), store_queries: true };
-    let dispatcher =
-        Arc::new(Dispatcher::new(engine(), Clock::Pinned("2022-11-01T08:30:00Z".parse().unwrap()), Some(usage)));
+    let dispatcher = Arc::new(Dispatcher::new(
+        support::seed_engine(),
+        Clock::Pinned("2022-11-01T08:30:00Z".parse().unwrap()),
+        Some(usage),
+    ));
     let public_key: String = key().verifying_key().to_bytes().iter().map(|b| format!("{b:02x}")).collect();
     let platforms = Platforms {
         discord: DiscordSettings {

@@ -3,31 +3,16 @@
 //! knowledge base or the user put in it: within the platform's limits, and
 //! unable to mention anyone.
 
-use std::sync::Arc;
+mod support;
 
 use emcee::discord::embed;
 use emcee::slack::blocks::{self, Again, Shape};
+use emcee_core::Context;
 use emcee_core::command::CommandKind;
-use emcee_core::kb::{Documents, KnowledgeBase, TranscriptDocument};
 use emcee_core::reply::{Field, QuoteBlock, Reply, SessionItem, Source, SourceKind, Status};
-use emcee_core::{Context, Engine};
 use expect_test::expect_file;
 use proptest::prelude::*;
 use serde_json::Value;
-
-fn engine() -> Arc<Engine> {
-    let docs = Documents {
-        bios: vec![("kelsey.txt".into(), include_str!("../../data/speakers/kelsey-hightower.txt").into())],
-        transcripts: vec![TranscriptDocument {
-            path: "sauna.txt".into(),
-            text: include_str!("../../data/transcripts/devops-sauna-s3-kelsey-hightower.txt").into(),
-            meta_path: "sauna.toml".into(),
-            meta: Some(include_str!("../../data/transcripts/devops-sauna-s3-kelsey-hightower.toml").into()),
-        }],
-    };
-    let schedule = emcee_core::schedule::parse_frab_json(include_bytes!("../../data/schedule.json")).unwrap();
-    Arc::new(Engine::new(KnowledgeBase::build(&docs), schedule))
-}
 
 const COMMANDS: &[(&str, &str)] = &[
     ("bio", "/bio kelsey"),
@@ -75,7 +60,7 @@ fn without_seeds(mut value: Value) -> Value {
 
 #[test]
 fn each_command_as_block_kit_and_as_an_embed() {
-    let engine = engine();
+    let engine = support::seed_engine();
     let ctx = Context { now: "2022-11-01T08:30:00Z".parse().unwrap(), seed: 7 };
     for (name, line) in COMMANDS {
         let reply = engine.answer_line(line, &ctx);

@@ -15,26 +15,10 @@ use emcee::server::{Endpoints, Platforms};
 use emcee::store::Store;
 use emcee::usage::spill::{SPILL_FILE, Spill};
 use emcee::usage::{UserKeyer, writer};
-use emcee_core::Engine;
-use emcee_core::kb::{Documents, KnowledgeBase, TranscriptDocument};
 use hmac::Mac;
 use tower::ServiceExt;
 
 const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
-
-fn engine() -> Arc<Engine> {
-    let docs = Documents {
-        bios: vec![("kelsey.txt".into(), include_str!("../../data/speakers/kelsey-hightower.txt").into())],
-        transcripts: vec![TranscriptDocument {
-            path: "sauna.txt".into(),
-            text: include_str!("../../data/transcripts/devops-sauna-s3-kelsey-hightower.txt").into(),
-            meta_path: "sauna.toml".into(),
-            meta: Some(include_str!("../../data/transcripts/devops-sauna-s3-kelsey-hightower.toml").into()),
-        }],
-    };
-    let schedule = emcee_core::schedule::parse_frab_json(include_bytes!("../../data/schedule.json")).unwrap();
-    Arc::new(Engine::new(KnowledgeBase::build(&docs), schedule))
-}
 
 /// What the fake Slack (Web API and response_url) was sent: path and JSON body.
 type Sent = Arc<Mutex<Vec<(String, serde_json::Value)>>>;
@@ -97,8 +81,11 @@ async fn bot(api: &str) -> Bot {
     let (log, writer) =
         writer::start(store.clone(), Spill::new(state.path().join(SPILL_FILE)), writer::Options::default());
     let usage = Usage { log, keyer: UserKeyer::new(b"k"), store: store.clone(), store_queries: true };
-    let dispatcher =
-        Arc::new(Dispatcher::new(engine(), Clock::Pinned("2022-11-01T08:30:00Z".parse().unwrap()), Some(usage)));
+    let dispatcher = Arc::new(Dispatcher::new(
+        support::seed_engine(),
+        Clock::Pinned("2022-11-01T08:30:00Z".parse().unwrap()),
+        Some(usage),
+    ));
     let platforms = Platforms {
         slack: SlackSettings {
             signing_secret: Some(SECRET.into()),

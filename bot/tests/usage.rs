@@ -4,7 +4,6 @@
 
 mod support;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use emcee::clock::Clock;
@@ -12,22 +11,7 @@ use emcee::dispatch::{Dispatcher, Origin, Platform, Usage};
 use emcee::store::Store;
 use emcee::usage::spill::{SPILL_FILE, Spill};
 use emcee::usage::{UsageEvent, UserKeyer, writer};
-use emcee_core::{Documents, Engine, KnowledgeBase, TranscriptDocument};
 use jiff::Timestamp;
-
-fn engine() -> Arc<Engine> {
-    let docs = Documents {
-        bios: vec![("kelsey.txt".into(), include_str!("../../data/speakers/kelsey-hightower.txt").into())],
-        transcripts: vec![TranscriptDocument {
-            path: "sauna.txt".into(),
-            text: include_str!("../../data/transcripts/devops-sauna-s3-kelsey-hightower.txt").into(),
-            meta_path: "sauna.toml".into(),
-            meta: Some(include_str!("../../data/transcripts/devops-sauna-s3-kelsey-hightower.toml").into()),
-        }],
-    };
-    let schedule = emcee_core::schedule::parse_frab_json(include_bytes!("../../data/schedule.json")).unwrap();
-    Arc::new(Engine::new(KnowledgeBase::build(&docs), schedule))
-}
 
 fn fast() -> writer::Options {
     writer::Options {
@@ -76,7 +60,11 @@ async fn every_command_becomes_one_row_without_the_raw_user_id() {
         let keyer = UserKeyer::load(Some("test-secret"), state.path()).unwrap();
         let (log, task) = writer::start(store.clone(), Spill::new(state.path().join(SPILL_FILE)), fast());
         let usage = Usage { log, keyer: keyer.clone(), store: store.clone(), store_queries: true };
-        let dispatcher = Dispatcher::new(engine(), Clock::Pinned("2022-11-01T08:30:00Z".parse().unwrap()), Some(usage));
+        let dispatcher = Dispatcher::new(
+            support::seed_engine(),
+            Clock::Pinned("2022-11-01T08:30:00Z".parse().unwrap()),
+            Some(usage),
+        );
         let lines = [
             "/bio kelsey",
             "/quote wasm",
@@ -132,7 +120,7 @@ async fn query_text_is_kept_only_when_allowed() {
         let (log, task) = writer::start(store.clone(), Spill::new(state.path().join(SPILL_FILE)), fast());
         let keyer = UserKeyer::new(b"k");
         let usage = Usage { log, keyer, store: store.clone(), store_queries: false };
-        let dispatcher = Dispatcher::new(engine(), Clock::System, Some(usage));
+        let dispatcher = Dispatcher::new(support::seed_engine(), Clock::System, Some(usage));
         dispatcher.answer(&origin(), "/bio kelsey").await;
         drop(dispatcher);
         task.wait().await;
