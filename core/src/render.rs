@@ -41,22 +41,12 @@ pub fn plain_text(reply: &Reply, marks: Marks) -> String {
     block(&reply.body);
     if let Some(quote) = &reply.quote {
         let mut text = String::new();
-        let mut last = 0;
-        for range in &quote.highlights {
-            if range.start < last
-                || range.end > quote.text.len()
-                || !quote.text.is_char_boundary(range.start)
-                || !quote.text.is_char_boundary(range.end)
-            {
-                continue;
+        for (run, matched) in quote.runs() {
+            match matched {
+                true => text.push_str(&format!("{}{run}{}", marks.open, marks.close)),
+                false => text.push_str(run),
             }
-            text.push_str(&quote.text[last..range.start]);
-            text.push_str(marks.open);
-            text.push_str(&quote.text[range.clone()]);
-            text.push_str(marks.close);
-            last = range.end;
         }
-        text.push_str(&quote.text[last..]);
         let mut cite = format!("— {}, {}", quote.speaker, quote.source);
         if let Some(at) = &quote.at {
             cite.push_str(&format!(" ({at})"));

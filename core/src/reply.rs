@@ -123,6 +123,31 @@ pub struct Reply {
     pub result_count: usize,
 }
 
+impl QuoteBlock {
+    /// The text in order as runs, each marked whether it matched; highlights
+    /// that overlap, run past the end or split a character are skipped.
+    pub fn runs(&self) -> Vec<(&str, bool)> {
+        let text = self.text.as_str();
+        let mut runs = Vec::with_capacity(self.highlights.len() * 2 + 1);
+        let mut last = 0;
+        for range in &self.highlights {
+            if range.start < last
+                || range.end > text.len()
+                || !text.is_char_boundary(range.start)
+                || !text.is_char_boundary(range.end)
+            {
+                continue;
+            }
+            runs.push((&text[last..range.start], false));
+            runs.push((&text[range.clone()], true));
+            last = range.end;
+        }
+        runs.push((&text[last..], false));
+        runs.retain(|(run, _)| !run.is_empty());
+        runs
+    }
+}
+
 impl Reply {
     /// An empty reply of the given kind and status.
     pub fn new(command: CommandKind, status: Status) -> Reply {

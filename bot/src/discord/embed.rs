@@ -64,20 +64,12 @@ fn session_value(session: &SessionItem) -> String {
 
 fn quote_text(quote: &QuoteBlock) -> String {
     let mut text = String::new();
-    let mut last = 0;
-    for range in &quote.highlights {
-        if range.start < last
-            || range.end > quote.text.len()
-            || !quote.text.is_char_boundary(range.start)
-            || !quote.text.is_char_boundary(range.end)
-        {
-            continue;
+    for (run, matched) in quote.runs() {
+        match matched {
+            true => text.push_str(&format!("**{run}**")),
+            false => text.push_str(run),
         }
-        text.push_str(&quote.text[last..range.start]);
-        text.push_str(&format!("**{}**", &quote.text[range.clone()]));
-        last = range.end;
     }
-    text.push_str(&quote.text[last..]);
     format!("> {}", text.replace('\n', "\n> "))
 }
 

@@ -116,25 +116,14 @@ fn context(parts: Vec<String>) -> SlackBlock {
 /// The quote with the matched words in bold.
 fn quote_text(quote: &QuoteBlock) -> String {
     let mut text = String::new();
-    let mut last = 0;
-    for range in &quote.highlights {
-        if range.start < last
-            || range.end > quote.text.len()
-            || !quote.text.is_char_boundary(range.start)
-            || !quote.text.is_char_boundary(range.end)
-        {
-            continue;
-        }
-        text.push_str(&escape(&quote.text[last..range.start]));
-        let word = escape(&quote.text[range.clone()]);
-        if word.trim().is_empty() || word.contains('*') {
-            text.push_str(&word);
+    for (run, matched) in quote.runs() {
+        let run = escape(run);
+        if matched && !run.trim().is_empty() && !run.contains('*') {
+            text.push_str(&format!("*{run}*"));
         } else {
-            text.push_str(&format!("*{word}*"));
+            text.push_str(&run);
         }
-        last = range.end;
     }
-    text.push_str(&escape(&quote.text[last..]));
     // Each line of a block quote needs its own marker.
     format!("&gt; {}", text.replace('\n', "\n&gt; "))
 }
