@@ -5,6 +5,7 @@
 mod ask;
 mod bio;
 mod help;
+mod memo;
 mod quote;
 pub mod schedule;
 mod talks;
@@ -37,6 +38,8 @@ pub struct Engine {
     directory: Directory,
     random_pool: RandomPool,
     index: OnceLock<Result<KnowledgeIndex, String>>,
+    /// `/quote` answers on a topic: topic, speaker and rank to the reply.
+    quotes: memo::Memo<(String, Option<String>, usize)>,
 }
 
 /// The quotes a random `/quote` draws from: long enough to stand alone.
@@ -80,7 +83,7 @@ impl Engine {
     pub fn new(kb: KnowledgeBase, schedule: Schedule) -> Engine {
         let directory = Directory::build(&kb, &schedule);
         let random_pool = RandomPool::build(&kb);
-        Engine { kb, schedule, directory, random_pool, index: OnceLock::new() }
+        Engine { kb, schedule, directory, random_pool, index: OnceLock::new(), quotes: memo::Memo::default() }
     }
 
     /// Builds the index now rather than on the first search.
@@ -128,9 +131,9 @@ impl Engine {
     pub fn answer(&self, cmd: &Command, ctx: &Context) -> Reply {
         let reply = match cmd {
             Command::Bio { speaker } => bio::answer(self, speaker),
-            Command::Quote { topic, speaker } => self.with_index(CommandKind::Quote, |index| {
-                quote::answer(self, index, topic.as_deref(), speaker.as_deref(), 0, ctx)
-            }),
+            Command::Quote { topic: Some(topic), speaker } => self.quote_on(topic, speaker.as_deref(), 0, ctx),
+            Command::Quote { topic: None, speaker } => self
+                .with_index(CommandKind::Quote, |index| quote::answer(self, index, None, speaker.as_deref(), 0, ctx)),
             Command::Talks { query } => {
                 self.with_index(CommandKind::Talks, |index| talks::answer(self, index, query.as_deref(), ctx))
             }
@@ -159,11 +162,17 @@ impl Engine {
     /// command is answered as usual.
     pub fn another(&self, cmd: &Command, shown: usize, ctx: &Context) -> Reply {
         match cmd {
-            Command::Quote { topic: Some(topic), speaker } => self.with_index(CommandKind::Quote, |index| {
-                quote::answer(self, index, Some(topic), speaker.as_deref(), shown, ctx)
-            }),
+            Command::Quote { topic: Some(topic), speaker } => self.quote_on(topic, speaker.as_deref(), shown, ctx),
             _ => self.answer(cmd, ctx),
         }
+    }
+
+    /// The `nth` best quote on `topic`: searched once, then kept (see [`memo`]).
+    fn quote_on(&self, topic: &str, speaker: Option<&str>, nth: usize, ctx: &Context) -> Reply {
+        let key = (topic.to_string(), speaker.map(str::to_string), nth);
+        self.quotes.get_or(key, || {
+            self.with_index(CommandKind::Quote, |index| quote::answer(self, index, Some(topic), speaker, nth, ctx))
+        })
     }
 
     fn with_index(&self, kind: CommandKind, f: impl FnOnce(&KnowledgeIndex) -> Reply) -> Reply {
