@@ -11,6 +11,7 @@
 //! | `emcee_http_responses_total` | route, status |
 //! | `emcee_http_request_seconds` (histogram) | route |
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -82,8 +83,28 @@ pub fn announcement(platform: &'static str, sent: bool) {
 
 /// One HTTP response.
 pub fn http_response(route: &'static str, status: u16, took: Duration) {
-    metrics::counter!("emcee_http_responses_total", "route" => route, "status" => status.to_string()).increment(1);
+    let status = match status {
+        200 => Cow::Borrowed("200"),
+        400 => Cow::Borrowed("400"),
+        401 => Cow::Borrowed("401"),
+        404 => Cow::Borrowed("404"),
+        413 => Cow::Borrowed("413"),
+        other => Cow::Owned(other.to_string()),
+    };
+    metrics::counter!("emcee_http_responses_total", "route" => route, "status" => status).increment(1);
     metrics::histogram!("emcee_http_request_seconds", "route" => route).record(took.as_secs_f64());
+}
+
+/// How often histograms fold their recorded samples into their buckets.
+pub const UPKEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Folds the histograms' recorded samples into their buckets. Samples wait
+/// in memory until this or a scrape runs, so a server runs it every
+/// [`UPKEEP_EVERY`]: memory stays flat when nothing scrapes.
+pub fn upkeep() {
+    if let Some(Some(handle)) = HANDLE.get() {
+        handle.run_upkeep();
+    }
 }
 
 /// Copies the usage writer's counters into the series; called before each scrape.

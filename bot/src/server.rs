@@ -178,6 +178,13 @@ pub async fn run(settings: &Settings) -> anyhow::Result<ExitCode> {
     let mut tasks = tokio::task::JoinSet::new();
     // Follows the stored programme until the end; nothing to close.
     let follow = tokio::spawn(crate::programme::follow(Arc::downgrade(&dispatcher)));
+    let upkeep = tokio::spawn(async {
+        let mut every = tokio::time::interval(crate::metrics::UPKEEP_EVERY);
+        loop {
+            every.tick().await;
+            crate::metrics::upkeep();
+        }
+    });
 
     let mut sinks: Vec<Box<dyn Sink>> = Vec::new();
     if let Some(sink) = app.slack.as_deref().and_then(crate::slack::SlackSink::new) {
@@ -245,6 +252,7 @@ pub async fn run(settings: &Settings) -> anyhow::Result<ExitCode> {
     }
     tasks.abort_all();
     follow.abort();
+    upkeep.abort();
     drop(app.slack);
     drop(app.discord);
     drop(app.dispatcher);
