@@ -8,6 +8,7 @@ pub mod commands;
 pub mod embed;
 pub mod gateway;
 pub mod http;
+pub mod verify;
 
 use std::future::Future;
 use std::pin::Pin;

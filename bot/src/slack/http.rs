@@ -5,6 +5,7 @@
 //! reason and nothing secret. A request Slack marks as a retry
 //! (`X-Slack-Retry-Num`) is acknowledged without being done again.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use axum::Router;
@@ -16,7 +17,7 @@ use axum::routing::post;
 use slack_morphism::prelude::*;
 use slack_morphism::signature_verifier::{SlackEventSignatureVerifier, SlackEventSignatureVerifierError};
 
-use super::Slack;
+use super::{CommandAnswer, Slack, SlashCommand};
 
 /// Largest request body read: slash commands and events are a few kilobytes.
 pub const BODY_LIMIT: usize = 256 * 1024;
@@ -85,11 +86,81 @@ async fn commands(State(state): State<HttpState>, headers: HeaderMap, body: Byte
         Ok(Checked::Retry) => return StatusCode::OK.into_response(),
         Err(status) => return status.into_response(),
     };
-    let event: SlackCommandEvent = match serde_urlencoded::from_str(text) {
-        Ok(event) => event,
-        Err(error) => return bad_request("a slash command", error),
+    let form = match CommandForm::read(text) {
+        Ok(form) => form,
+        Err(missing) => return bad_request("a slash command", format!("it has no {missing}")),
     };
-    axum::Json(state.slack.command(&event).await).into_response()
+    let answer = state.slack.command(&form.command()).await;
+    axum::Json(Answer::from(&answer)).into_response()
+}
+
+/// The fields of a slash command's form the adapter uses; the others
+/// (`response_url`, `trigger_id`, names) are skipped, not parsed.
+#[derive(Default)]
+struct CommandForm<'a> {
+    team_id: Cow<'a, str>,
+    channel_id: Cow<'a, str>,
+    user_id: Cow<'a, str>,
+    command: Cow<'a, str>,
+    text: Cow<'a, str>,
+}
+
+impl<'a> CommandForm<'a> {
+    /// The form, or the name of a field it lacks.
+    fn read(text: &'a str) -> Result<CommandForm<'a>, &'static str> {
+        let mut form = CommandForm::default();
+        for pair in text.split('&') {
+            // Names are plain words: only the values wanted are decoded.
+            let name = pair.split_once('=').map_or(pair, |(name, _)| name);
+            let field = match name {
+                "team_id" => &mut form.team_id,
+                "channel_id" => &mut form.channel_id,
+                "user_id" => &mut form.user_id,
+                "command" => &mut form.command,
+                "text" => &mut form.text,
+                _ => continue,
+            };
+            if let Some((_, value)) = form_urlencoded::parse(pair.as_bytes()).next() {
+                *field = value;
+            }
+        }
+        for (value, name) in [(&form.team_id, "team_id"), (&form.user_id, "user_id"), (&form.command, "command")] {
+            if value.is_empty() {
+                return Err(name);
+            }
+        }
+        Ok(form)
+    }
+
+    fn command(&self) -> SlashCommand<'_> {
+        SlashCommand {
+            team: &self.team_id,
+            channel: &self.channel_id,
+            user: &self.user_id,
+            command: &self.command,
+            text: &self.text,
+        }
+    }
+}
+
+/// The HTTP response to a slash command: what Slack reads of it.
+#[derive(serde::Serialize)]
+struct Answer<'a> {
+    response_type: SlackMessageResponseType,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<&'a String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    blocks: Option<&'a Vec<SlackBlock>>,
+}
+
+impl<'a> From<&'a CommandAnswer> for Answer<'a> {
+    fn from(answer: &'a CommandAnswer) -> Answer<'a> {
+        Answer {
+            response_type: answer.response_type(),
+            text: answer.content.text.as_ref(),
+            blocks: answer.content.blocks.as_ref(),
+        }
+    }
 }
 
 async fn interactivity(State(state): State<HttpState>, headers: HeaderMap, body: Bytes) -> Response {

@@ -74,6 +74,51 @@ impl Api {
     }
 }
 
+/// What the adapter reads of a slash command, from a signed form or Socket Mode.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SlashCommand<'a> {
+    pub team: &'a str,
+    pub channel: &'a str,
+    pub user: &'a str,
+    /// `/quote`
+    pub command: &'a str,
+    /// What follows the command.
+    pub text: &'a str,
+}
+
+impl<'a> From<&'a SlackCommandEvent> for SlashCommand<'a> {
+    fn from(event: &'a SlackCommandEvent) -> SlashCommand<'a> {
+        SlashCommand {
+            team: &event.team_id.0,
+            channel: &event.channel_id.0,
+            user: &event.user_id.0,
+            command: &event.command.0,
+            text: event.text.as_deref().unwrap_or(""),
+        }
+    }
+}
+
+/// The reply to a slash command.
+#[derive(Debug, Clone)]
+pub struct CommandAnswer {
+    pub content: SlackMessageContent,
+    /// Seen only by the one who asked.
+    pub ephemeral: bool,
+}
+
+impl CommandAnswer {
+    pub fn response_type(&self) -> SlackMessageResponseType {
+        if self.ephemeral { SlackMessageResponseType::Ephemeral } else { SlackMessageResponseType::InChannel }
+    }
+}
+
+impl From<CommandAnswer> for SlackCommandEventResponse {
+    fn from(answer: CommandAnswer) -> SlackCommandEventResponse {
+        let response_type = answer.response_type();
+        SlackCommandEventResponse::new(answer.content).with_response_type(response_type)
+    }
+}
+
 /// Everything the Slack adapter needs besides the dispatcher.
 pub struct Options {
     pub settings: SlackSettings,
@@ -158,19 +203,14 @@ impl Slack {
     }
 
     /// A slash command: its reply, for the HTTP response or the Socket Mode ack.
-    pub async fn command(&self, event: &SlackCommandEvent) -> SlackCommandEventResponse {
-        let text = event.text.as_deref().unwrap_or("").trim();
-        let line = if text.is_empty() { event.command.0.clone() } else { format!("{} {text}", event.command.0) };
-        let origin = self.origin(&event.team_id.0, &event.channel_id.0, &event.user_id.0, &line).await;
+    pub async fn command(&self, command: &SlashCommand<'_>) -> CommandAnswer {
+        let text = command.text.trim();
+        let line = if text.is_empty() { command.command.to_string() } else { format!("{} {text}", command.command) };
+        let origin = self.origin(command.team, command.channel, command.user, &line).await;
         let again = Again { line, shown: 0, seed: crate::dispatch::seed() };
         let reply = self.dispatcher.answer_seeded(&origin, &again.line, 0, again.seed).await;
         let ephemeral = blocks::ephemeral(&reply, self.answers_in_channel);
-        let content = blocks::message(&reply, Shape { ephemeral }, Some(&again));
-        SlackCommandEventResponse::new(content).with_response_type(if ephemeral {
-            SlackMessageResponseType::Ephemeral
-        } else {
-            SlackMessageResponseType::InChannel
-        })
+        CommandAnswer { content: blocks::message(&reply, Shape { ephemeral }, Some(&again)), ephemeral }
     }
 
     /// A button: "another quote" replaces the message with the next match;

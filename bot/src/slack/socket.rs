@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use slack_morphism::prelude::*;
 
-use super::{Client, Slack};
+use super::{Client, Slack, SlashCommand};
 
 type CallbackResult<T> = UserCallbackResult<T>;
 
@@ -21,7 +21,7 @@ async fn on_command(
 ) -> CallbackResult<SlackCommandEventResponse> {
     let slack = adapter(&*states.read().await)?;
     // The ack carries the reply, so it is sent when the answer is ready.
-    Ok(slack.command(&event).await)
+    Ok(slack.command(&SlashCommand::from(&event)).await.into())
 }
 
 async fn on_interaction(

@@ -132,8 +132,10 @@ impl Store {
             Store::Sqlite(pool) => {
                 let mut tx = pool.begin().await?;
                 let mut inserted = 0;
-                // SQLite allows 32,766 bound values in one statement: 12 columns, 1,000 rows at a time.
-                for chunk in events.chunks(1_000) {
+                // 64 rows to a statement: one statement text for every full
+                // chunk, prepared once and cached, and short steps that leave
+                // the core to the replies in between.
+                for chunk in events.chunks(64) {
                     let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
                         "INSERT INTO usage_events (event_id, occurred_at, platform, workspace, channel, user_key, \
                          command, query, status, result_count, latency_us, source_kind) ",

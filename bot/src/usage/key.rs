@@ -88,7 +88,13 @@ impl UserKeyer {
         mac.update(platform.as_bytes());
         mac.update(&[0]);
         mac.update(user.as_bytes());
-        mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut key = String::with_capacity(64);
+        for byte in mac.finalize().into_bytes() {
+            key.push(HEX[usize::from(byte >> 4)] as char);
+            key.push(HEX[usize::from(byte & 0xf)] as char);
+        }
+        key
     }
 }
 
