@@ -575,4 +575,71 @@ mod platform_tests {
         assert_eq!(ranges, [(0, 2, 8), (3, 5, 8), (6, 7, 8)]);
         assert_eq!(shard_range(0, 1, 4), (0, 3, 4));
     }
+
+    /// The names `Raw`'s fields have, as serde asks for them.
+    fn setting_keys() -> &'static [&'static str] {
+        use serde::de::{Error as _, Visitor};
+        struct Capture<'a>(&'a mut &'static [&'static str]);
+        impl<'de> serde::Deserializer<'de> for Capture<'_> {
+            type Error = serde::de::value::Error;
+            fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+                Err(Self::Error::custom("only a struct's field names are read"))
+            }
+            fn deserialize_struct<V: Visitor<'de>>(
+                self,
+                _: &'static str,
+                fields: &'static [&'static str],
+                _: V,
+            ) -> Result<V::Value, Self::Error> {
+                *self.0 = fields;
+                Err(Self::Error::custom("only a struct's field names are read"))
+            }
+            serde::forward_to_deserialize_any! {
+                bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option
+                unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+            }
+        }
+        let mut fields: &'static [&'static str] = &[];
+        let _ = Raw::deserialize(Capture(&mut fields));
+        fields
+    }
+
+    #[test]
+    fn every_setting_read_is_in_env_example_with_a_comment() {
+        let example = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../.env.example")).unwrap();
+        let lines: Vec<&str> = example.lines().collect();
+        let variable = |line: &str| -> Option<String> {
+            let line = line.trim_start_matches('#').trim_start();
+            let (name, _) = line.split_once('=')?;
+            (!name.is_empty() && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
+                .then(|| name.to_string())
+        };
+        let keys = setting_keys();
+        assert!(keys.len() > 20 && keys.contains(&"http_addr"), "{keys:?}");
+        let mut read: Vec<String> = keys
+            .iter()
+            .map(|key| match PLATFORM_VARIABLES.iter().find(|(_, k)| k == key) {
+                Some((platform, _)) => platform.to_string(),
+                None => format!("EMCEE_{}", key.to_uppercase()),
+            })
+            .collect();
+        // Read outside the settings struct: the settings file's name, and the log filter.
+        read.extend(["EMCEE_CONFIG".to_string(), "RUST_LOG".to_string()]);
+        for name in &read {
+            let Some(at) = lines.iter().position(|line| variable(line).as_deref() == Some(name.as_str())) else {
+                panic!("{name} is read but .env.example does not show it");
+            };
+            // The comment above it, or above the settings it is listed with.
+            let above = lines[..at].iter().rev().find(|line| variable(line).is_none());
+            assert!(
+                above.is_some_and(|line| line.starts_with('#') && line.len() > 2),
+                "{name} in .env.example has no comment above it"
+            );
+        }
+        for line in &lines {
+            if let Some(name) = variable(line) {
+                assert!(read.contains(&name), ".env.example shows {name}, which nothing reads");
+            }
+        }
+    }
 }
