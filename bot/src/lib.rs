@@ -10,6 +10,7 @@ pub mod clock;
 pub mod config;
 pub mod discord;
 pub mod dispatch;
+pub mod hex;
 pub mod knowledge;
 pub mod metrics;
 pub mod programme;

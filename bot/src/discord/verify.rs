@@ -33,7 +33,7 @@ pub struct Signatures {
 impl Signatures {
     /// Checks with `public_key`, 64 hexadecimal digits.
     pub fn new(public_key: &str) -> anyhow::Result<Signatures> {
-        let bytes = parse_hex::<32>(public_key)
+        let bytes = crate::hex::decode::<32>(public_key)
             .ok_or_else(|| anyhow::anyhow!("DISCORD_PUBLIC_KEY is not 64 hexadecimal digits"))?;
         let key = VerifyingKey::from_bytes(&bytes)
             .map_err(|_| anyhow::anyhow!("DISCORD_PUBLIC_KEY is not a valid Ed25519 key"))?;
@@ -42,7 +42,7 @@ impl Signatures {
 
     /// Whether `signature` (hex) signs `timestamp` followed by `body`.
     pub async fn verify(&self, signature: &str, timestamp: &str, body: &[u8]) -> bool {
-        let Some(signature) = parse_hex::<64>(signature).map(|bytes| Signature::from_bytes(&bytes)) else {
+        let Some(signature) = crate::hex::decode::<64>(signature).map(|bytes| Signature::from_bytes(&bytes)) else {
             return false;
         };
         let message = [timestamp.as_bytes(), body].concat();
@@ -85,17 +85,6 @@ impl Signatures {
     }
 }
 
-fn parse_hex<const N: usize>(text: &str) -> Option<[u8; N]> {
-    if text.len() != N * 2 {
-        return None;
-    }
-    let mut bytes = [0u8; N];
-    for (byte, pair) in bytes.iter_mut().zip(text.as_bytes().chunks_exact(2)) {
-        *byte = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
-    }
-    Some(bytes)
-}
-
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
@@ -103,10 +92,7 @@ mod tests {
     use ed25519_dalek::{Signer, SigningKey};
 
     use super::*;
-
-    fn hex(bytes: &[u8]) -> String {
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
-    }
+    use crate::hex::encode as hex;
 
     #[tokio::test]
     async fn a_forged_signature_in_a_batch_fails_alone() {

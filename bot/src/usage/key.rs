@@ -44,7 +44,7 @@ impl UserKeyer {
         let path = state_dir.join(KEY_FILE);
         let mut bytes = [0u8; 32];
         getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness for a usage key: {e}"))?;
-        let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let secret = crate::hex::encode(&bytes);
         std::fs::create_dir_all(state_dir).with_context(|| format!("creating {}", state_dir.display()))?;
         // Written whole under another name, then linked into place only if no key is there yet.
         let draft = state_dir.join(format!("{KEY_FILE}.{}", std::process::id()));
@@ -88,13 +88,7 @@ impl UserKeyer {
         mac.update(platform.as_bytes());
         mac.update(&[0]);
         mac.update(user.as_bytes());
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut key = String::with_capacity(64);
-        for byte in mac.finalize().into_bytes() {
-            key.push(HEX[usize::from(byte >> 4)] as char);
-            key.push(HEX[usize::from(byte & 0xf)] as char);
-        }
-        key
+        crate::hex::encode(&mac.finalize().into_bytes())
     }
 }
 
