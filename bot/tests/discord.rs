@@ -47,7 +47,7 @@ async fn bot() -> Bot {
         Clock::Pinned("2022-11-01T08:30:00Z".parse().unwrap()),
         Some(usage),
     ));
-    let public_key: String = key().verifying_key().to_bytes().iter().map(|b| format!("{b:02x}")).collect();
+    let public_key: String = emcee::hex::encode(&key().verifying_key().to_bytes());
     let platforms = Platforms {
         discord: DiscordSettings {
             application_id: Some(1_100_000_000_000_000_001),
@@ -96,7 +96,7 @@ fn command(name: &str, options: Value) -> Value {
 
 fn signed(body: &str, timestamp: i64, key: &SigningKey) -> Request<Body> {
     let signature = key.sign(format!("{timestamp}{body}").as_bytes());
-    let hex: String = signature.to_bytes().iter().map(|b| format!("{b:02x}")).collect();
+    let hex: String = emcee::hex::encode(&signature.to_bytes());
     Request::post("/discord/interactions")
         .header("content-type", "application/json")
         .header("x-signature-ed25519", hex)
@@ -200,7 +200,7 @@ async fn forged_stale_and_unsigned_requests_are_refused() {
     let mut unsigned = signed(&body, now(), &key());
     unsigned.headers_mut().remove("x-signature-ed25519");
     assert_eq!(send(&bot.router, unsigned).await, unauthorized, "unsigned");
-    let body_only = key().sign(body.as_bytes()).to_bytes().iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let body_only = emcee::hex::encode(&key().sign(body.as_bytes()).to_bytes());
     let mut without_timestamp = signed(&body, now(), &key());
     without_timestamp.headers_mut().insert("x-signature-ed25519", body_only.parse().unwrap());
     assert_eq!(send(&bot.router, without_timestamp).await, unauthorized, "signed without the timestamp");

@@ -13,7 +13,6 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use emcee::store::Store;
-use hmac::Mac;
 
 const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 
@@ -95,18 +94,18 @@ fn quote(client: &reqwest::Client, server: &str, text: &str, signed: bool) -> re
          &command=%2Fquote&text={text}&api_app_id=A0001&response_url=https%3A%2F%2Fhooks.slack.com%2Fx\
          &trigger_id=1.2.3"
     );
-    let timestamp = jiff::Timestamp::now().as_second().to_string();
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
-    mac.update(format!("v0:{timestamp}:{body}").as_bytes());
-    let mut signature: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
+    let timestamp = jiff::Timestamp::now().as_second();
+    let mut signature = support::slack_signature(SECRET, timestamp, &body);
     if !signed {
-        signature.replace_range(0..1, if signature.starts_with('0') { "1" } else { "0" });
+        // One digit of the HMAC changed.
+        let flipped = if signature.ends_with('0') { "1" } else { "0" };
+        signature.replace_range(signature.len() - 1.., flipped);
     }
     client
         .post(format!("{server}/slack/commands"))
         .header("content-type", "application/x-www-form-urlencoded")
         .header("x-slack-request-timestamp", timestamp)
-        .header("x-slack-signature", format!("v0={signature}"))
+        .header("x-slack-signature", signature)
         .body(body)
 }
 

@@ -15,7 +15,6 @@ use emcee::server::{Endpoints, Platforms};
 use emcee::store::Store;
 use emcee::usage::spill::{SPILL_FILE, Spill};
 use emcee::usage::{UserKeyer, writer};
-use hmac::Mac;
 use tower::ServiceExt;
 
 const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
@@ -102,9 +101,7 @@ async fn bot(api: &str) -> Bot {
 }
 
 fn sign(body: &str, timestamp: i64) -> String {
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
-    mac.update(format!("v0:{timestamp}:{body}").as_bytes());
-    format!("v0={}", mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect::<String>())
+    support::slack_signature(SECRET, timestamp, body)
 }
 
 fn now() -> i64 {

@@ -95,3 +95,12 @@ pub fn seed_engine() -> std::sync::Arc<emcee_core::Engine> {
     let schedule = emcee_core::schedule::parse_frab_json(include_bytes!("../../../data/schedule.json")).unwrap();
     std::sync::Arc::new(emcee_core::Engine::new(KnowledgeBase::build(&docs), schedule))
 }
+
+/// Slack's `X-Slack-Signature` for `body` sent at `timestamp`:
+/// `v0=` and the HMAC-SHA256 of `v0:TIMESTAMP:BODY` under `secret`.
+pub fn slack_signature(secret: &str, timestamp: i64, body: &str) -> String {
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(format!("v0:{timestamp}:{body}").as_bytes());
+    format!("v0={}", emcee::hex::encode(&mac.finalize().into_bytes()))
+}

@@ -70,7 +70,7 @@ mod tests {
         let memo = Memo::default();
         let mut asked = 0;
         for _ in 0..3 {
-            let reply = memo.get_or("wasm", || {
+            let reply = memo.get_or(String::from("wasm"), || {
                 asked += 1;
                 Reply::message(CommandKind::Quote, Status::Ok, "an answer")
             });
@@ -78,9 +78,7 @@ mod tests {
         }
         assert_eq!(asked, 1);
         for i in 0..CAPACITY + 10 {
-            memo.get_or(Box::leak(i.to_string().into_boxed_str()) as &str, || {
-                Reply::message(CommandKind::Quote, Status::Ok, "")
-            });
+            memo.get_or(i.to_string(), || Reply::message(CommandKind::Quote, Status::Ok, ""));
         }
         assert!(memo.len() <= CAPACITY);
     }
