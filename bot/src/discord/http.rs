@@ -107,7 +107,7 @@ fn with_defaults(body: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     let has_members = start.is_some_and(|at| {
         body[at] == b'{' && body[at + 1..].iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|&b| b != b'}')
     });
-    if !has_members || body.windows(FIELD.len()).any(|w| w == FIELD) {
+    if !has_members || memchr::memmem::find(body, FIELD).is_some() {
         return std::borrow::Cow::Borrowed(body);
     }
     let at = start.unwrap_or(0) + 1;
