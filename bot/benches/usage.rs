@@ -1,9 +1,11 @@
-//! The usage writer against a real PostgreSQL: how long the reply path takes
-//! to hand an event over (p50 / p99 of `UsageLog::record`), and how many
-//! events per second the writer sustains into the database.
+//! The usage writer against an SQLite file and a real PostgreSQL: how long
+//! the reply path takes to hand an event over (p50 / p99 of
+//! `UsageLog::record`), how many events per second the writer sustains into
+//! the database, and how much of this process's CPU each event costs (for
+//! SQLite that is all of the database's work).
 //!
 //! `TEST_DATABASE_URL=postgres://… cargo bench -p emcee --bench usage [-- EVENTS]`
-//! (default 300,000 events; a fresh database is made and dropped).
+//! (default 300,000 events; a fresh database is made for each backend and dropped).
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -35,42 +37,65 @@ fn main() {
     let events: u64 = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(300_000);
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     runtime.block_on(async {
+        let db = support::sqlite();
+        measure(&db.url, "SQLite", events).await;
         let admin = std::env::var("TEST_DATABASE_URL")
             .or_else(|_| std::env::var("DATABASE_URL"))
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
         let db = support::postgres(&admin).await;
-        let store = Store::open(&db.url).unwrap();
-        store.migrate().await.unwrap();
-        let state = tempfile::tempdir().unwrap();
-        let (log, task) = writer::start(store.clone(), Spill::new(state.path().join(SPILL_FILE)), writer::Options::default());
-        let counters = log.counters().clone();
-
-        let prepared: Vec<UsageEvent> = (0..events).map(event).collect();
-        let mut handoff = Vec::with_capacity(events as usize);
-        let started = Instant::now();
-        for e in prepared {
-            // Keep below the queue's capacity: this measures the writer, not the spill file.
-            while log.queue_depth() > QUEUE_CAPACITY * 3 / 4 {
-                tokio::time::sleep(Duration::from_millis(1)).await;
-            }
-            let t = Instant::now();
-            log.record(e);
-            handoff.push(t.elapsed());
-        }
-        drop(log);
-        task.wait().await;
-        let elapsed = started.elapsed();
-        let (written, retried, spilled, _, dropped) = counters.snapshot();
-        handoff.sort();
-        let pct = |p: f64| handoff[((handoff.len() - 1) as f64 * p) as usize];
-        println!("usage writer into PostgreSQL: {events} events");
-        println!("  hand-over on the reply path: p50 {:?}, p99 {:?}, max {:?}", pct(0.5), pct(0.99), handoff[handoff.len() - 1]);
-        println!(
-            "  stored {written} in {elapsed:.2?}: {:.0} events/s sustained (retried {retried}, spilled {spilled}, dropped {dropped})",
-            written as f64 / elapsed.as_secs_f64()
-        );
-        assert_eq!(written, events, "every event stored");
-        store.close().await;
+        measure(&db.url, "PostgreSQL", events).await;
         db.remove().await;
     });
+}
+
+/// CPU time this process has used, in seconds (Linux; zero elsewhere).
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return 0.0 };
+    // Fields after the command name, which is in parentheses: utime and stime are the 12th and 13th.
+    let fields: Vec<&str> = stat.rsplit_once(')').map_or("", |(_, rest)| rest).split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+async fn measure(url: &str, backend: &str, events: u64) {
+    let store = Store::open(url).unwrap();
+    store.migrate().await.unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let (log, task) =
+        writer::start(store.clone(), Spill::new(state.path().join(SPILL_FILE)), writer::Options::default());
+    let counters = log.counters().clone();
+
+    let prepared: Vec<UsageEvent> = (0..events).map(event).collect();
+    let mut handoff = Vec::with_capacity(events as usize);
+    let (started, cpu) = (Instant::now(), cpu_seconds());
+    for e in prepared {
+        // Keep below the queue's capacity: this measures the writer, not the spill file.
+        while log.queue_depth() > QUEUE_CAPACITY * 3 / 4 {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        let t = Instant::now();
+        log.record(e);
+        handoff.push(t.elapsed());
+    }
+    drop(log);
+    task.wait().await;
+    let (elapsed, cpu) = (started.elapsed(), cpu_seconds() - cpu);
+    let (written, retried, spilled, _, dropped) = counters.snapshot();
+    handoff.sort();
+    let pct = |p: f64| handoff[((handoff.len() - 1) as f64 * p) as usize];
+    println!("usage writer into {backend}: {events} events");
+    println!(
+        "  hand-over on the reply path: p50 {:?}, p99 {:?}, max {:?}",
+        pct(0.5),
+        pct(0.99),
+        handoff[handoff.len() - 1]
+    );
+    println!(
+        "  stored {written} in {elapsed:.2?}: {:.0} events/s sustained, {:.1} µs of this process's CPU per event \
+         (retried {retried}, spilled {spilled}, dropped {dropped})",
+        written as f64 / elapsed.as_secs_f64(),
+        cpu * 1e6 / events as f64,
+    );
+    assert_eq!(written, events, "every event stored");
+    store.close().await;
 }

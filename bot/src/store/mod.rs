@@ -136,25 +136,27 @@ impl Store {
                 // chunk, prepared once and cached, and short steps that leave
                 // the core to the replies in between.
                 for chunk in events.chunks(64) {
+                    // OR IGNORE rather than ON CONFLICT DO NOTHING: with every
+                    // conflict ignored the statement can never stop halfway,
+                    // so SQLite keeps no statement journal for it.
                     let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-                        "INSERT INTO usage_events (event_id, occurred_at, platform, workspace, channel, user_key, \
-                         command, query, status, result_count, latency_us, source_kind) ",
+                        "INSERT OR IGNORE INTO usage_events (event_id, occurred_at, platform, workspace, channel, \
+                         user_key, command, query, status, result_count, latency_us, source_kind) ",
                     );
                     insert.push_values(chunk, |mut row, e| {
-                        row.push_bind(&e.event_id)
+                        row.push_bind(e.event_id.as_str())
                             .push_bind(e.occurred_at)
-                            .push_bind(&e.platform)
-                            .push_bind(&e.workspace)
-                            .push_bind(&e.channel)
-                            .push_bind(&e.user_key)
-                            .push_bind(&e.command)
-                            .push_bind(&e.query)
-                            .push_bind(&e.status)
+                            .push_bind(e.platform.as_str())
+                            .push_bind(e.workspace.as_str())
+                            .push_bind(e.channel.as_str())
+                            .push_bind(e.user_key.as_str())
+                            .push_bind(e.command.as_str())
+                            .push_bind(e.query.as_deref())
+                            .push_bind(e.status.as_str())
                             .push_bind(e.result_count)
                             .push_bind(e.latency_us)
-                            .push_bind(&e.source_kind);
+                            .push_bind(e.source_kind.as_deref());
                     });
-                    insert.push(" ON CONFLICT (event_id) DO NOTHING");
                     inserted += insert.build().execute(&mut *tx).await?.rows_affected();
                 }
                 tx.commit().await?;
