@@ -46,8 +46,6 @@ struct Pending {
 /// The application's public key and the requests waiting to be checked.
 pub struct Signatures {
     key: VerifyingKey,
-    /// The key as a curve point, for the batch equation.
-    point: EdwardsPoint,
     pending: Mutex<Vec<Pending>>,
 }
 
@@ -56,10 +54,9 @@ impl Signatures {
     pub fn new(public_key: &str) -> anyhow::Result<Signatures> {
         let bytes = crate::hex::decode::<32>(public_key)
             .ok_or_else(|| anyhow::anyhow!("DISCORD_PUBLIC_KEY is not 64 hexadecimal digits"))?;
-        let invalid = || anyhow::anyhow!("DISCORD_PUBLIC_KEY is not a valid Ed25519 key");
-        let key = VerifyingKey::from_bytes(&bytes).map_err(|_| invalid())?;
-        let point = CompressedEdwardsY(bytes).decompress().ok_or_else(invalid)?;
-        Ok(Signatures { key, point, pending: Mutex::new(Vec::new()) })
+        let key = VerifyingKey::from_bytes(&bytes)
+            .map_err(|_| anyhow::anyhow!("DISCORD_PUBLIC_KEY is not a valid Ed25519 key"))?;
+        Ok(Signatures { key, pending: Mutex::new(Vec::new()) })
     }
 
     /// Whether `signature` (hex) signs `timestamp` followed by `body`.
@@ -130,7 +127,7 @@ impl Signatures {
         }
         let sum = EdwardsPoint::vartime_multiscalar_mul(
             [on_base, on_key].iter().chain(&factors),
-            [ED25519_BASEPOINT_POINT, self.point].iter().chain(&points),
+            [ED25519_BASEPOINT_POINT, self.key.to_edwards()].iter().chain(&points),
         );
         sum.mul_by_cofactor().is_identity()
     }
