@@ -66,6 +66,8 @@ pub struct UsageLog {
     tx: mpsc::Sender<UsageEvent>,
     spill: Arc<Spill>,
     counters: Arc<Counters>,
+    /// Wakes the writer early once a full batch is queued.
+    full: Arc<tokio::sync::Notify>,
 }
 
 impl UsageLog {
@@ -74,7 +76,12 @@ impl UsageLog {
     /// event dropped, and that is logged as an error.
     pub fn record(&self, event: UsageEvent) {
         let event = match self.tx.try_send(event) {
-            Ok(()) => return,
+            Ok(()) => {
+                if self.tx.max_capacity() - self.tx.capacity() >= writer::BATCH_MAX {
+                    self.full.notify_one();
+                }
+                return;
+            }
             Err(mpsc::error::TrySendError::Full(event) | mpsc::error::TrySendError::Closed(event)) => event,
         };
         match self.spill.append(std::slice::from_ref(&event)) {

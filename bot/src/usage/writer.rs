@@ -1,6 +1,8 @@
 //! The background task that moves usage events from the queue to the
 //! database: batches of up to [`BATCH_MAX`] events or [`LINGER`] of waiting,
-//! one statement each, retried with backoff. A database that keeps failing
+//! one transaction each, retried with backoff. While a batch lingers the
+//! task sleeps: the reply path wakes it only when a full batch is waiting,
+//! not for every event. A database that keeps failing
 //! is marked down: batches go straight to the spill file and the database is
 //! probed with growing pauses; once it answers, the spill file is replayed.
 //! The spill file is replayed a chunk at a time between batches, so a
@@ -80,6 +82,7 @@ impl WriterHandle {
 pub fn start(store: Store, spill: Spill, options: Options) -> (UsageLog, WriterHandle) {
     let (tx, rx) = mpsc::channel(QUEUE_CAPACITY);
     let stop = Arc::new(tokio::sync::Notify::new());
+    let full = Arc::new(tokio::sync::Notify::new());
     let spill = Arc::new(spill);
     let counters = Arc::new(Counters::default());
     let writer = Writer {
@@ -95,8 +98,9 @@ pub fn start(store: Store, spill: Spill, options: Options) -> (UsageLog, WriterH
         deadline: None,
         replay: None,
         stop: stop.clone(),
+        full: full.clone(),
     };
-    (UsageLog { tx, spill, counters }, WriterHandle { task: tokio::spawn(writer.run()), stop })
+    (UsageLog { tx, spill, counters, full }, WriterHandle { task: tokio::spawn(writer.run()), stop })
 }
 
 struct Writer {
@@ -115,6 +119,8 @@ struct Writer {
     /// The spill file being replayed, between chunks.
     replay: Option<Replay>,
     stop: Arc<tokio::sync::Notify>,
+    /// Notified by the reply path once [`BATCH_MAX`] events are queued.
+    full: Arc<tokio::sync::Notify>,
 }
 
 impl Writer {
@@ -171,16 +177,18 @@ impl Writer {
             Ok(Some(event)) => event,
         };
         batch.push(first);
-        let until = Instant::now() + LINGER;
+        // Not `recv` in a loop: that would wake this task, and set a timer,
+        // for every event the replies record.
+        tokio::select! {
+            () = tokio::time::sleep(LINGER) => {}
+            () = self.full.notified() => {}
+            () = self.stop.notified() => self.rx.close(),
+        }
         while batch.len() < BATCH_MAX {
             match self.rx.try_recv() {
                 Ok(event) => batch.push(event),
                 Err(mpsc::error::TryRecvError::Disconnected) => return (batch, self.closing()),
-                Err(mpsc::error::TryRecvError::Empty) => match tokio::time::timeout_at(until, self.rx.recv()).await {
-                    Ok(Some(event)) => batch.push(event),
-                    Ok(None) => return (batch, self.closing()),
-                    Err(_) => break,
-                },
+                Err(mpsc::error::TryRecvError::Empty) => break,
             }
         }
         (batch, true)
