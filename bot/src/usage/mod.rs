@@ -66,8 +66,21 @@ pub struct UsageLog {
     tx: mpsc::Sender<UsageEvent>,
     spill: Arc<Spill>,
     counters: Arc<Counters>,
-    /// Wakes the writer early once a full batch is queued.
-    full: Arc<tokio::sync::Notify>,
+    /// Wakes the writer early: once a full batch is queued, and when the
+    /// last handle is dropped. Declared after `tx`, so the queue is closed
+    /// by then.
+    wake: Arc<Wake>,
+}
+
+/// Rings the writer's bell; dropped with the last [`UsageLog`], it rings a
+/// last time so that the writer stores what is queued without lingering.
+#[derive(Debug)]
+struct Wake(Arc<tokio::sync::Notify>);
+
+impl Drop for Wake {
+    fn drop(&mut self) {
+        self.0.notify_one();
+    }
 }
 
 impl UsageLog {
@@ -78,7 +91,7 @@ impl UsageLog {
         let event = match self.tx.try_send(event) {
             Ok(()) => {
                 if self.tx.max_capacity() - self.tx.capacity() >= writer::BATCH_MAX {
-                    self.full.notify_one();
+                    self.wake.0.notify_one();
                 }
                 return;
             }

@@ -1,8 +1,8 @@
 //! The background task that moves usage events from the queue to the
 //! database: batches of up to [`BATCH_MAX`] events or [`LINGER`] of waiting,
 //! one transaction each, retried with backoff. While a batch lingers the
-//! task sleeps: the reply path wakes it only when a full batch is waiting,
-//! not for every event. A database that keeps failing
+//! task sleeps: the reply path wakes it only when a full batch is waiting
+//! or the last handle is gone, not for every event. A database that keeps failing
 //! is marked down: batches go straight to the spill file and the database is
 //! probed with growing pauses; once it answers, the spill file is replayed.
 //! The spill file is replayed a chunk at a time between batches, so a
@@ -100,7 +100,10 @@ pub fn start(store: Store, spill: Spill, options: Options) -> (UsageLog, WriterH
         stop: stop.clone(),
         full: full.clone(),
     };
-    (UsageLog { tx, spill, counters, full }, WriterHandle { task: tokio::spawn(writer.run()), stop })
+    (
+        UsageLog { tx, spill, counters, wake: Arc::new(super::Wake(full)) },
+        WriterHandle { task: tokio::spawn(writer.run()), stop },
+    )
 }
 
 struct Writer {
@@ -119,7 +122,8 @@ struct Writer {
     /// The spill file being replayed, between chunks.
     replay: Option<Replay>,
     stop: Arc<tokio::sync::Notify>,
-    /// Notified by the reply path once [`BATCH_MAX`] events are queued.
+    /// Notified by the reply path once [`BATCH_MAX`] events are queued,
+    /// and when the last [`UsageLog`] is dropped.
     full: Arc<tokio::sync::Notify>,
 }
 
@@ -178,11 +182,14 @@ impl Writer {
         };
         batch.push(first);
         // Not `recv` in a loop: that would wake this task, and set a timer,
-        // for every event the replies record.
-        tokio::select! {
-            () = tokio::time::sleep(LINGER) => {}
-            () = self.full.notified() => {}
-            () = self.stop.notified() => self.rx.close(),
+        // for every event the replies record. A backlog is taken at once:
+        // the reply path wakes this task only as the queue fills.
+        if batch.len() + self.rx.len() < BATCH_MAX {
+            tokio::select! {
+                () = tokio::time::sleep(LINGER) => {}
+                () = self.full.notified() => {}
+                () = self.stop.notified() => self.rx.close(),
+            }
         }
         while batch.len() < BATCH_MAX {
             match self.rx.try_recv() {
