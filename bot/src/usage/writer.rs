@@ -82,7 +82,7 @@ impl WriterHandle {
 pub fn start(store: Store, spill: Spill, options: Options) -> (UsageLog, WriterHandle) {
     let (tx, rx) = mpsc::channel(QUEUE_CAPACITY);
     let stop = Arc::new(tokio::sync::Notify::new());
-    let full = Arc::new(tokio::sync::Notify::new());
+    let wake = Arc::new(tokio::sync::Notify::new());
     let spill = Arc::new(spill);
     let counters = Arc::new(Counters::default());
     let writer = Writer {
@@ -98,10 +98,10 @@ pub fn start(store: Store, spill: Spill, options: Options) -> (UsageLog, WriterH
         deadline: None,
         replay: None,
         stop: stop.clone(),
-        full: full.clone(),
+        wake: wake.clone(),
     };
     (
-        UsageLog { tx, spill, counters, wake: Arc::new(super::Wake(full)) },
+        UsageLog { tx, spill, counters, wake: Arc::new(super::Wake(wake)) },
         WriterHandle { task: tokio::spawn(writer.run()), stop },
     )
 }
@@ -124,7 +124,7 @@ struct Writer {
     stop: Arc<tokio::sync::Notify>,
     /// Notified by the reply path once [`BATCH_MAX`] events are queued,
     /// and when the last [`UsageLog`] is dropped.
-    full: Arc<tokio::sync::Notify>,
+    wake: Arc<tokio::sync::Notify>,
 }
 
 impl Writer {
@@ -187,7 +187,7 @@ impl Writer {
         if batch.len() + self.rx.len() < BATCH_MAX {
             tokio::select! {
                 () = tokio::time::sleep(LINGER) => {}
-                () = self.full.notified() => {}
+                () = self.wake.notified() => {}
                 () = self.stop.notified() => self.rx.close(),
             }
         }
