@@ -90,7 +90,7 @@ impl UsageLog {
     pub fn record(&self, event: UsageEvent) {
         let event = match self.tx.try_send(event) {
             Ok(()) => {
-                if self.tx.max_capacity() - self.tx.capacity() >= writer::BATCH_MAX {
+                if self.queue_depth() >= writer::BATCH_MAX {
                     self.wake.0.notify_one();
                 }
                 return;
