@@ -4,6 +4,10 @@
 //! First a latency report (p50, p99 and max over many calls of each
 //! command's queries, the numbers the product's targets are stated in), then
 //! criterion's measurements. `cargo bench -p emcee-core --bench engine`.
+//!
+//! The engines measured keep no answers, so every `/quote` is searched; the
+//! row `quote, kept` is the same queries answered again from the memo, as
+//! `emcee serve` answers a repeated topic.
 
 mod corpus;
 
@@ -30,10 +34,15 @@ const QUERIES: &[(&str, &[&str])] = &[
     ),
 ];
 
-fn engine(docs: &emcee_core::Documents) -> Engine {
+/// The row of `/quote` answered from the memo.
+const KEPT: &str = "quote, kept";
+
+/// An engine over `docs`, keeping answers when `memo` is true.
+fn engine(docs: &emcee_core::Documents, memo: bool) -> Engine {
     let kb = KnowledgeBase::build(docs);
     let schedule = emcee_core::schedule::parse_frab_json(corpus::SAMPLE_SCHEDULE).unwrap_or_else(|_| Schedule::empty());
     let engine = Engine::new(kb, schedule);
+    let engine = if memo { engine } else { engine.without_memo() };
     engine.warm().expect("index builds");
     engine
 }
@@ -46,12 +55,23 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
-/// Calls each command's queries in turn `rounds` times and prints
-/// percentiles per command, and with `--per-query` per query as well.
-fn latency_report(label: &str, engine: &Engine, rounds: usize, per_query: bool) {
+/// Each command's queries on `engine`, and with `kept` the quotes again on
+/// that engine, which keeps its answers.
+fn rows<'a>(engine: &'a Engine, kept: Option<&'a Engine>) -> Vec<(&'static str, &'static [&'static str], &'a Engine)> {
+    let mut rows: Vec<_> = QUERIES.iter().map(|&(command, queries)| (command, queries, engine)).collect();
+    if let Some(kept) = kept {
+        let quotes = QUERIES.iter().find(|(command, _)| *command == "quote").map(|(_, queries)| *queries);
+        rows.push((KEPT, quotes.unwrap_or_default(), kept));
+    }
+    rows
+}
+
+/// Calls each row's queries in turn `rounds` times and prints percentiles
+/// per row, and with `--per-query` per query as well.
+fn latency_report(label: &str, rows: &[(&str, &[&str], &Engine)], rounds: usize, per_query: bool) {
     println!("{label}: latency per command over {rounds} rounds of its queries");
     println!("  {:<44} {:>10} {:>10} {:>10}", "", "p50", "p99", "max");
-    for (command, queries) in QUERIES {
+    for &(command, queries, engine) in rows {
         let mut all = Vec::with_capacity(rounds * queries.len());
         let mut each: Vec<Vec<Duration>> = vec![Vec::with_capacity(rounds); queries.len()];
         for round in 0..rounds {
@@ -83,9 +103,9 @@ fn latency_report(label: &str, engine: &Engine, rounds: usize, per_query: bool) 
     }
 }
 
-fn bench(c: &mut Criterion, label: &str, engine: &Engine) {
+fn bench(c: &mut Criterion, label: &str, rows: &[(&str, &[&str], &Engine)]) {
     let mut group = c.benchmark_group(label);
-    for (command, queries) in QUERIES {
+    for &(command, queries, engine) in rows {
         group.bench_with_input(BenchmarkId::from_parameter(command), queries, |b, queries| {
             let mut i = 0u64;
             b.iter(|| {
@@ -101,15 +121,18 @@ fn bench(c: &mut Criterion, label: &str, engine: &Engine) {
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick-report");
     let per_query = std::env::args().any(|a| a == "--per-query");
-    let seed = engine(&corpus::seed_documents());
+    let seed_docs = corpus::seed_documents();
+    let (seed, seed_kept) = (engine(&seed_docs, false), engine(&seed_docs, true));
     println!("seed knowledge base: {} quotes", seed.knowledge().quotes.len());
-    latency_report("seed", &seed, if quick { 200 } else { 2_000 }, per_query);
+    let seed_rows = rows(&seed, Some(&seed_kept));
+    latency_report("seed", &seed_rows, if quick { 200 } else { 2_000 }, per_query);
 
     let docs = corpus::generated_documents(100_000);
     let start = Instant::now();
-    let large = engine(&docs);
+    let large = engine(&docs, false);
     println!("100k corpus: {} quotes, parsed and indexed in {:.2?}", large.knowledge().quotes.len(), start.elapsed());
-    latency_report("100k", &large, if quick { 50 } else { 400 }, per_query);
+    let large_rows = rows(&large, None);
+    latency_report("100k", &large_rows, if quick { 50 } else { 400 }, per_query);
     if quick {
         return;
     }
@@ -119,7 +142,7 @@ fn main() {
         .measurement_time(Duration::from_secs(2))
         .sample_size(30)
         .configure_from_args();
-    bench(&mut criterion, "seed", &seed);
-    bench(&mut criterion, "100k", &large);
+    bench(&mut criterion, "seed", &seed_rows);
+    bench(&mut criterion, "100k", &large_rows);
     criterion.final_summary();
 }

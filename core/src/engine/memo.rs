@@ -18,31 +18,45 @@ pub const CAPACITY: usize = 4_096;
 /// A bounded map from a question to its answer.
 pub struct Memo<K> {
     answers: Mutex<HashMap<K, Reply>>,
+    /// At most this many answers; none kept when 0.
+    capacity: usize,
 }
 
 impl<K> std::fmt::Debug for Memo<K> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let kept = self.answers.lock().map(|a| a.len()).unwrap_or(0);
-        f.debug_struct("Memo").field("kept", &kept).finish()
+        f.debug_struct("Memo").field("kept", &kept).field("capacity", &self.capacity).finish()
     }
 }
 
 impl<K: Hash + Eq> Default for Memo<K> {
     fn default() -> Memo<K> {
-        Memo { answers: Mutex::new(HashMap::new()) }
+        Memo::with_capacity(CAPACITY)
     }
 }
 
 impl<K: Hash + Eq> Memo<K> {
+    /// A memo of at most `capacity` answers; with 0, every answer is worked out anew.
+    pub fn with_capacity(capacity: usize) -> Memo<K> {
+        Memo { answers: Mutex::new(HashMap::new()), capacity }
+    }
+
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
     /// The answer kept for `key`, or the one `answer` gives, kept for next time.
     pub fn get_or(&self, key: K, answer: impl FnOnce() -> Reply) -> Reply {
+        if self.capacity == 0 {
+            return answer();
+        }
         if let Some(kept) = self.lock().get(&key) {
             return kept.clone();
         }
         // Answered outside the lock: a slow search never holds up the others.
         let reply = answer();
         let mut answers = self.lock();
-        if answers.len() >= CAPACITY {
+        if answers.len() >= self.capacity {
             answers.clear();
         }
         answers.insert(key, reply.clone());
@@ -81,5 +95,18 @@ mod tests {
             memo.get_or(i.to_string(), || Reply::message(CommandKind::Quote, Status::Ok, ""));
         }
         assert!(memo.len() <= CAPACITY);
+    }
+
+    #[test]
+    fn keeps_nothing_without_capacity() {
+        let memo = Memo::with_capacity(0);
+        let mut asked = 0;
+        for _ in 0..3 {
+            memo.get_or(String::from("wasm"), || {
+                asked += 1;
+                Reply::message(CommandKind::Quote, Status::Ok, "an answer")
+            });
+        }
+        assert_eq!((asked, memo.len()), (3, 0));
     }
 }
