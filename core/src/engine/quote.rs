@@ -131,6 +131,20 @@ mod tests {
     }
 
     #[test]
+    fn without_the_memo_the_same_answers_are_searched_every_time() {
+        let (kept, searched) = (seed_engine(), seed_engine().without_memo());
+        let ctx = keynote_morning();
+        for line in ["/quote wasm", "/quote sleep speaker:andy", "/quote wasm"] {
+            assert_eq!(show(&kept, line, &ctx), show(&searched, line, &ctx), "{line}");
+        }
+        assert_eq!((kept.quotes.len(), searched.quotes.len()), (2, 0));
+        // A new programme's engine keeps the choice.
+        let next = searched.with_schedule(crate::Schedule::empty());
+        next.answer_line("/quote wasm", &ctx);
+        assert_eq!(next.quotes.len(), 0);
+    }
+
+    #[test]
     fn quote_on_a_topic() {
         check(
             "/quote wasm",
