@@ -310,7 +310,7 @@ fn a_line_that_is_not_utf8_does_not_end_the_batch() {
 #[test]
 fn schedule_import_list_export_and_announce() {
     let home = tempfile::tempdir().unwrap();
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/schedules");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/data/schedules");
     let camp = fixtures.join("frab-camp2019.json").display().to_string();
     let emcee = || {
         let mut c = emcee_in(&data_dir(), home.path());

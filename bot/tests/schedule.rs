@@ -16,7 +16,7 @@ use emcee_core::schedule::changes::Change;
 use emcee_core::{Engine, KnowledgeBase, Schedule};
 use jiff::Timestamp;
 
-const CAMP: &[u8] = include_bytes!("../../../shared/fixtures/schedules/frab-camp2019.json");
+const CAMP: &[u8] = include_bytes!("../../core/tests/data/schedules/frab-camp2019.json");
 
 fn camp() -> Schedule {
     emcee_core::schedule::parse_frab_json(CAMP).unwrap()

@@ -1,4 +1,4 @@
-//! Every real export in `shared/fixtures/schedules`, read through format
+//! Every real export in `tests/data/schedules`, read through format
 //! detection, with exact counts, spot checks, and `/talks now` at a pinned
 //! time; bad input of every kind refused with a clear error and no panic;
 //! time zones across a change of daylight saving time.
@@ -7,9 +7,9 @@ use emcee_core::schedule::{self, Format, ImportError, ImportOptions, MAX_IMPORT_
 use emcee_core::{Context, Engine, KnowledgeBase};
 use jiff::tz::TimeZone;
 
-const CAMP: &[u8] = include_bytes!("../../../shared/fixtures/schedules/frab-camp2019.json");
-const RC3: &[u8] = include_bytes!("../../../shared/fixtures/schedules/pretalx-rc3-channels-2020.json");
-const CONGRESS: &[u8] = include_bytes!("../../../shared/fixtures/schedules/schedule-39c3-20251206.xml");
+const CAMP: &[u8] = include_bytes!("data/schedules/frab-camp2019.json");
+const RC3: &[u8] = include_bytes!("data/schedules/pretalx-rc3-channels-2020.json");
+const CONGRESS: &[u8] = include_bytes!("data/schedules/schedule-39c3-20251206.xml");
 
 fn talks_now(schedule: emcee_core::Schedule, now: &str) -> String {
     let engine = Engine::new(KnowledgeBase::default(), schedule);

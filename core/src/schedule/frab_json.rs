@@ -123,8 +123,8 @@ mod tests {
     use super::*;
     use crate::schedule::MAX_IMPORT_BYTES;
 
-    const CAMP: &[u8] = include_bytes!("../../../../shared/fixtures/schedules/frab-camp2019.json");
-    const RC3: &[u8] = include_bytes!("../../../../shared/fixtures/schedules/pretalx-rc3-channels-2020.json");
+    const CAMP: &[u8] = include_bytes!("../../tests/data/schedules/frab-camp2019.json");
+    const RC3: &[u8] = include_bytes!("../../tests/data/schedules/pretalx-rc3-channels-2020.json");
     const SAMPLE: &[u8] = include_bytes!("../../../data/schedule.json");
 
     #[test]

@@ -214,7 +214,7 @@ pub(crate) fn line_column(input: &[u8], offset: usize) -> (usize, usize) {
 mod tests {
     use super::*;
 
-    const CONGRESS: &[u8] = include_bytes!("../../../../shared/fixtures/schedules/schedule-39c3-20251206.xml");
+    const CONGRESS: &[u8] = include_bytes!("../../tests/data/schedules/schedule-39c3-20251206.xml");
 
     #[test]
     fn reads_the_congress_export() {
