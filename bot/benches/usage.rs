@@ -7,7 +7,7 @@
 //! `TEST_DATABASE_URL=postgres://… cargo bench -p emcee --bench usage [-- EVENTS]`
 //! (default 300,000 events; a fresh database is made for each backend and dropped).
 
-#[path = "../tests/support/mod.rs"]
+#[path = "../tests/it/support/mod.rs"]
 mod support;
 
 use std::time::{Duration, Instant};

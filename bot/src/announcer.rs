@@ -4,8 +4,9 @@
 //! claimed in the `announcements` table (keyed by session, kind and version)
 //! before it is sent, and only the replica whose claim lands sends it.
 //!
-//! Announcements go to [`Sink`]s: the terminal prints them; the chat
-//! adapters plug in their own.
+//! Announcements go to [`Sink`]s: each adapter (the terminal, Slack,
+//! Discord) plugs in its own. [`run_loop`] is the announcer at work: a tick
+//! every few seconds, and the published programme kept in sync on the way.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -16,7 +17,12 @@ use emcee_core::schedule::Session;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
+use crate::config::Settings;
+use crate::programme::{self, Validators};
 use crate::store::Store;
+
+/// How often due announcements are looked for.
+const TICK: Duration = Duration::from_secs(15);
 
 /// What an announcement is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,20 +62,6 @@ pub trait Sink: Send + Sync {
         &'a self,
         announcement: &'a Announcement,
     ) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send + 'a>>;
-}
-
-/// Prints announcements on standard output.
-pub struct TerminalSink;
-
-impl Sink for TerminalSink {
-    fn send<'a>(
-        &'a self,
-        announcement: &'a Announcement,
-    ) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send + 'a>> {
-        Box::pin(
-            async move { crate::terminal::print(&format!("[{}] {}\n", announcement.kind.as_str(), announcement.text)) },
-        )
-    }
 }
 
 /// Claims and sends announcements.
@@ -169,4 +161,70 @@ fn reminder(session: &Session, now: Timestamp, zone: &TimeZone) -> Announcement 
         start: session.start,
         text: format!("In {minutes} min ({when}), {}: {}{who}", session.room, session.title),
     }
+}
+
+/// Sends due announcements to `sinks` (none: only the programme is kept in
+/// sync) until `stop` completes, or once.
+pub async fn run_loop(
+    settings: &Settings,
+    store: Store,
+    sinks: Vec<Box<dyn Sink>>,
+    once: bool,
+    stop: impl std::future::Future<Output = ()>,
+) -> anyhow::Result<()> {
+    let announcing = !sinks.is_empty();
+    let replica = format!("{}@{}", std::process::id(), settings.host);
+    let announcer = Announcer::new(store.clone(), sinks, settings.reminder_lead, replica);
+    let mut schedule = match store.load_schedule().await {
+        Ok(Some((schedule, _))) => schedule,
+        Ok(None) => crate::knowledge::load(&settings.data_dir)?.schedule,
+        Err(error) => {
+            // Each tick reads the programme again; until then, the files' one.
+            tracing::warn!("announcements: reading the programme failed: {error:#}");
+            crate::knowledge::load(&settings.data_dir)?.schedule
+        }
+    };
+    // Every change since the first programme (itself not news) is looked at
+    // on every start; claims keep each notice to one sending, so a restart
+    // neither repeats nor loses any.
+    let mut seen = 1;
+    let mut validators = Validators::default();
+    let mut next_sync = tokio::time::Instant::now();
+    tokio::pin!(stop);
+    loop {
+        if let Some(url) = &settings.schedule_url
+            && tokio::time::Instant::now() >= next_sync
+        {
+            next_sync = tokio::time::Instant::now() + settings.schedule_sync;
+            programme::sync(&store, url, &mut validators, &schedule).await;
+        }
+        // A database that blips is retried on the next tick.
+        if announcing && let Err(error) = tick(&announcer, &store, &mut schedule, &mut seen, settings).await {
+            tracing::warn!("announcements: {error:#}; trying again in {TICK:?}");
+        }
+        if once {
+            return Ok(());
+        }
+        tokio::select! {
+            () = tokio::time::sleep(TICK) => {}
+            () = &mut stop => return Ok(()),
+        }
+    }
+}
+
+/// One pass: notices of recorded changes, then reminders.
+async fn tick(
+    announcer: &Announcer,
+    store: &Store,
+    schedule: &mut Schedule,
+    seen: &mut i64,
+    settings: &Settings,
+) -> anyhow::Result<()> {
+    if let Some((latest, _)) = store.load_schedule().await? {
+        *schedule = latest;
+        let now = settings.clock().now();
+        *seen = announcer.notify(*seen, &schedule.conference.time_zone, now).await?.1;
+    }
+    announcer.remind(schedule, settings.clock().now()).await?;
+    Ok(())
 }

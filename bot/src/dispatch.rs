@@ -11,9 +11,10 @@ use emcee_core::reply::Status;
 use emcee_core::schedule::ImportOptions;
 use emcee_core::{Context, Engine, Reply};
 
-use crate::clock::Clock;
-use crate::store::Store;
-use crate::usage::{UsageEvent, UsageLog, UserKeyer};
+use crate::clock::{Clock, seed};
+use crate::programme::{self, ProgrammeError};
+use crate::store::{Store, UsageEvent};
+use crate::usage::{UsageLog, UserKeyer};
 
 /// Where a command came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -248,31 +249,20 @@ impl Dispatcher {
         let current = &stored;
         let zone = current.conference.time_zone.clone();
         let (next, source) = match change {
-            ScheduleCommand::Import { source } if file.is_some() => {
-                let options =
-                    ImportOptions { time_zone: Some(zone.clone()), title: Some(current.conference.title.clone()) };
-                let (name, bytes) = file.unwrap_or_default();
-                match crate::programme::parse(bytes, name, &options, false) {
-                    Ok((_, schedule)) => (schedule, source),
-                    Err(error) => return Reply::message(CommandKind::Schedule, Status::Invalid, format!("{error:#}")),
-                }
-            }
             ScheduleCommand::Import { source } => {
-                if !source.starts_with("https://") && !source.starts_with("http://") {
-                    return Reply::message(
-                        CommandKind::Schedule,
-                        Status::Invalid,
-                        "Give the schedule's http(s) URL; files are imported with `emcee schedule import`.",
-                    );
-                }
                 let options =
                     ImportOptions { time_zone: Some(zone.clone()), title: Some(current.conference.title.clone()) };
-                let fetched = async {
-                    crate::programme::parse(&crate::programme::fetch(&source).await?, &source, &options, false)
+                let parsed = match file {
+                    Some((name, bytes)) => programme::parse(bytes, name, &options, false),
+                    None if !programme::is_address(&source) => Err(ProgrammeError::NotAnAddress),
+                    None => match programme::fetch(&source).await {
+                        Ok(bytes) => programme::parse(&bytes, &source, &options, false),
+                        Err(error) => Err(error),
+                    },
                 };
-                match fetched.await {
+                match parsed {
                     Ok((_, schedule)) => (schedule, source),
-                    Err(error) => return Reply::message(CommandKind::Schedule, Status::Invalid, format!("{error:#}")),
+                    Err(error) => return refused(&error),
                 }
             }
             ScheduleCommand::Add { fields } => match schedule_replies::new_session(&fields, &zone) {
@@ -316,12 +306,19 @@ impl Dispatcher {
     }
 }
 
-/// A seed that differs between calls, for random quotes.
-pub fn seed() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u128(
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0),
-    );
-    hasher.finish()
+impl programme::Follower for Dispatcher {
+    fn take(&self, schedule: emcee_core::Schedule) {
+        self.use_schedule(schedule);
+    }
+}
+
+/// The reply to an organiser whose programme could not be fetched or read:
+/// the one place such a failure becomes chat text.
+fn refused(error: &ProgrammeError) -> Reply {
+    let mut text = error.to_string();
+    if let Some(first) = text.get(..1) {
+        text.replace_range(..1, &first.to_uppercase());
+    }
+    text.push('.');
+    Reply::message(CommandKind::Schedule, Status::Invalid, text)
 }

@@ -3,7 +3,6 @@
 //! Postgres or SQLite.
 //! The binary's `main` only calls [`cli::run`].
 
-pub mod announce_cli;
 pub mod announcer;
 pub mod cli;
 pub mod clock;
@@ -15,10 +14,10 @@ pub mod knowledge;
 pub mod metrics;
 pub mod programme;
 pub mod report;
-pub mod schedule_cli;
 pub mod server;
 pub mod shutdown;
 pub mod slack;
+pub mod startup;
 pub mod store;
 pub mod terminal;
 pub mod usage;

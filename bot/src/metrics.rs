@@ -17,8 +17,6 @@ use std::time::Duration;
 
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
-use crate::usage::UsageLog;
-
 /// Reply latencies worth telling apart: tens of microseconds up to the
 /// three seconds a platform waits.
 const SECONDS_BUCKETS: &[f64] =
@@ -107,13 +105,11 @@ pub fn upkeep() {
     }
 }
 
-/// Copies the usage writer's counters into the series; called before each scrape.
-pub fn usage(log: &UsageLog) {
-    let (written, retried, spilled, replayed, dropped) = log.counters().snapshot();
-    metrics::gauge!("emcee_usage_queue_depth").set(log.queue_depth() as f64);
-    for (outcome, value) in
-        [("written", written), ("retried", retried), ("spilled", spilled), ("replayed", replayed), ("dropped", dropped)]
-    {
+/// Copies the usage writer's queue depth and counts by outcome into the
+/// series; called before each scrape.
+pub fn usage(queue_depth: usize, outcomes: &[(&'static str, u64)]) {
+    metrics::gauge!("emcee_usage_queue_depth").set(queue_depth as f64);
+    for &(outcome, value) in outcomes {
         metrics::counter!("emcee_usage_events_total", "outcome" => outcome).absolute(value);
     }
 }

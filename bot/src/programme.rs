@@ -1,14 +1,17 @@
-//! The programme as the bot keeps it: read from the database (seeded from
-//! `data/schedule.json` on first start), replaced by imports and by
-//! organisers' `/schedule` commands, fetched from files or URLs with a size
-//! cap.
+//! The programme as the bot keeps it, and its one owner: read from the
+//! database (seeded from `data/schedule.json` on first start), fetched from
+//! files or URLs with a size cap, kept in sync with a published export
+//! ([`sync`]), and followed as other processes change it ([`follow`]).
+//!
+//! What can go wrong on the way is a [`ProgrammeError`]: the operator's
+//! terminal shows it as it is, and the chat adapters get the same words
+//! through the dispatcher, never a chain of internal context.
 
 use std::path::Path;
 use std::time::Duration;
 
-use anyhow::{Context as _, bail};
 use emcee_core::Schedule;
-use emcee_core::schedule::{self, ImportOptions, MAX_IMPORT_BYTES};
+use emcee_core::schedule::{self, ImportError, ImportOptions, MAX_IMPORT_BYTES};
 
 use crate::store::Store;
 
@@ -16,6 +19,26 @@ use crate::store::Store;
 const LOAD_TIMEOUT: Duration = Duration::from_secs(3);
 /// How long a download of a schedule may take.
 const FETCH_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Why a programme could not be fetched or read. Each message says what
+/// went wrong and where, in words fit for the organiser who asked.
+#[derive(Debug, thiserror::Error)]
+pub enum ProgrammeError {
+    #[error("cannot read {from}: {reason}")]
+    Read { from: String, reason: std::io::Error },
+    #[error("downloading {url} failed: {reason}")]
+    Download { url: String, reason: String },
+    #[error("downloading {url}: the server answered {status}")]
+    Status { url: String, status: u16 },
+    #[error("{from} is larger than {MAX_IMPORT_BYTES} bytes; schedules that large are refused")]
+    TooLarge { from: String },
+    #[error("{from} is not a schedule emcee can read: {error}")]
+    Unreadable { from: String, error: ImportError },
+    #[error("{from} ({format}) holds no sessions; nothing was imported")]
+    Empty { from: String, format: &'static str },
+    #[error("give the schedule's http(s) address, or attach the file to /schedule import on Discord")]
+    NotAnAddress,
+}
 
 /// The programme to answer with: the stored one; on first start the one in
 /// `data/` (stored, so that later imports are compared with it); the file's
@@ -48,29 +71,22 @@ pub async fn load(store: &Store, from_file: Schedule, file: Option<&Path>) -> Sc
 
 /// The bytes of a schedule file or `http(s)://` URL, refusing more than
 /// [`MAX_IMPORT_BYTES`].
-pub async fn fetch(source: &str) -> anyhow::Result<Vec<u8>> {
-    if source.starts_with("http://") || source.starts_with("https://") {
-        let client = reqwest::Client::builder().timeout(FETCH_TIMEOUT).build()?;
-        let mut response = client.get(source).send().await.with_context(|| format!("downloading {source}"))?;
-        if !response.status().is_success() {
-            bail!("downloading {source}: the server answered {}", response.status());
-        }
-        let mut bytes = Vec::new();
-        while let Some(chunk) = response.chunk().await.with_context(|| format!("downloading {source}"))? {
-            if bytes.len() + chunk.len() > MAX_IMPORT_BYTES {
-                bail!("{source} is larger than {MAX_IMPORT_BYTES} bytes; schedules that large are refused");
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        Ok(bytes)
-    } else {
-        let path = Path::new(source);
-        let size = std::fs::metadata(path).with_context(|| format!("reading {source}"))?.len();
-        if size > MAX_IMPORT_BYTES as u64 {
-            bail!("{source} is {size} bytes; schedules larger than {MAX_IMPORT_BYTES} bytes are refused");
-        }
-        std::fs::read(path).with_context(|| format!("reading {source}"))
+pub async fn fetch(source: &str) -> Result<Vec<u8>, ProgrammeError> {
+    if is_address(source) {
+        let (bytes, _) = poll(source, &Validators::default()).await?.unwrap_or_default();
+        return Ok(bytes);
     }
+    let read = |reason| ProgrammeError::Read { from: source.to_string(), reason };
+    let path = Path::new(source);
+    if std::fs::metadata(path).map_err(read)?.len() > MAX_IMPORT_BYTES as u64 {
+        return Err(ProgrammeError::TooLarge { from: source.to_string() });
+    }
+    std::fs::read(path).map_err(read)
+}
+
+/// Whether `source` is an `http(s)://` address rather than a file.
+pub fn is_address(source: &str) -> bool {
+    source.starts_with("http://") || source.starts_with("https://")
 }
 
 /// Reads a schedule in any supported format, saying which. A file with no
@@ -81,14 +97,11 @@ pub fn parse(
     source: &str,
     options: &ImportOptions,
     allow_empty: bool,
-) -> anyhow::Result<(schedule::Format, Schedule)> {
-    let (format, schedule) =
-        schedule::import(bytes, options).with_context(|| format!("{source} is not a schedule emcee can read"))?;
+) -> Result<(schedule::Format, Schedule), ProgrammeError> {
+    let (format, schedule) = schedule::import(bytes, options)
+        .map_err(|error| ProgrammeError::Unreadable { from: source.to_string(), error })?;
     if schedule.sessions.is_empty() && !allow_empty {
-        bail!(
-            "{source} ({}) holds no sessions; nothing was imported (emcee schedule import --allow-empty clears the programme)",
-            format.name()
-        );
+        return Err(ProgrammeError::Empty { from: source.to_string(), format: format.name() });
     }
     Ok((format, schedule))
 }
@@ -103,8 +116,9 @@ pub struct Validators {
 
 /// Downloads `url` unless it is unchanged since `known` (HTTP 304 gives
 /// `None`), with the validators to send next time.
-pub async fn poll(url: &str, known: &Validators) -> anyhow::Result<Option<(Vec<u8>, Validators)>> {
-    let client = reqwest::Client::builder().timeout(FETCH_TIMEOUT).build()?;
+pub async fn poll(url: &str, known: &Validators) -> Result<Option<(Vec<u8>, Validators)>, ProgrammeError> {
+    let failed = |reason: reqwest::Error| ProgrammeError::Download { url: url.to_string(), reason: reason.to_string() };
+    let client = reqwest::Client::builder().timeout(FETCH_TIMEOUT).build().map_err(failed)?;
     let mut request = client.get(url);
     if let Some(etag) = &known.etag {
         request = request.header(reqwest::header::IF_NONE_MATCH, etag);
@@ -112,12 +126,12 @@ pub async fn poll(url: &str, known: &Validators) -> anyhow::Result<Option<(Vec<u
     if let Some(modified) = &known.last_modified {
         request = request.header(reqwest::header::IF_MODIFIED_SINCE, modified);
     }
-    let mut response = request.send().await.with_context(|| format!("polling {url}"))?;
+    let mut response = request.send().await.map_err(failed)?;
     if response.status() == reqwest::StatusCode::NOT_MODIFIED {
         return Ok(None);
     }
     if !response.status().is_success() {
-        bail!("polling {url}: the server answered {}", response.status());
+        return Err(ProgrammeError::Status { url: url.to_string(), status: response.status().as_u16() });
     }
     let header = |name: reqwest::header::HeaderName| {
         response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
@@ -125,30 +139,67 @@ pub async fn poll(url: &str, known: &Validators) -> anyhow::Result<Option<(Vec<u
     let validators =
         Validators { etag: header(reqwest::header::ETAG), last_modified: header(reqwest::header::LAST_MODIFIED) };
     let mut bytes = Vec::new();
-    while let Some(chunk) = response.chunk().await.with_context(|| format!("downloading {url}"))? {
+    while let Some(chunk) = response.chunk().await.map_err(failed)? {
         if bytes.len() + chunk.len() > MAX_IMPORT_BYTES {
-            bail!("{url} is larger than {MAX_IMPORT_BYTES} bytes; schedules that large are refused");
+            return Err(ProgrammeError::TooLarge { from: url.to_string() });
         }
         bytes.extend_from_slice(&chunk);
     }
     Ok(Some((bytes, validators)))
 }
 
+/// One look at a published programme: imports it when it changed since
+/// `validators` were given; problems are logged and tried again next time.
+pub async fn sync(store: &Store, url: &str, validators: &mut Validators, current: &Schedule) {
+    let polled = match poll(url, validators).await {
+        Ok(polled) => polled,
+        Err(error) => {
+            tracing::warn!("schedule sync: {error}");
+            return;
+        }
+    };
+    let Some((bytes, fresh)) = polled else { return };
+    let options = ImportOptions {
+        time_zone: Some(current.conference.time_zone.clone()),
+        title: Some(current.conference.title.clone()),
+    };
+    match parse(&bytes, url, &options, false) {
+        Ok((_, schedule)) => match store.replace_schedule(&schedule, url, jiff::Timestamp::now()).await {
+            Ok(applied) => {
+                *validators = fresh;
+                if !applied.changes.is_empty() {
+                    tracing::info!(
+                        "schedule sync: {} changes from {url}, version {}",
+                        applied.changes.len(),
+                        applied.version
+                    );
+                }
+            }
+            Err(error) => tracing::warn!("schedule sync: storing {url} failed: {error:#}"),
+        },
+        Err(error) => tracing::warn!("schedule sync: {error}"),
+    }
+}
+
 /// How often a long-running process looks for a programme changed elsewhere.
 const FOLLOW_EVERY: Duration = Duration::from_secs(10);
 
-/// Keeps a dispatcher answering with the stored programme as other
-/// processes (imports, sync, other replicas) change it; ends with the dispatcher.
-pub async fn follow(dispatcher: std::sync::Weak<crate::dispatch::Dispatcher>) {
+/// Something that answers with a programme and takes a newer one.
+pub trait Follower: Send + Sync {
+    fn take(&self, schedule: Schedule);
+}
+
+/// Hands `follower` each programme other processes (imports, sync, other
+/// replicas) store; ends when the follower is gone.
+pub async fn follow<F: Follower>(store: Store, follower: std::sync::Weak<F>) {
     let mut version = None;
     loop {
         tokio::time::sleep(FOLLOW_EVERY).await;
-        let Some(dispatcher) = dispatcher.upgrade() else { return };
-        let Some(store) = dispatcher.store() else { return };
+        let Some(follower) = follower.upgrade() else { return };
         match store.load_schedule().await {
             Ok(Some((schedule, stored))) if version != Some(stored) => {
                 version = Some(stored);
-                dispatcher.use_schedule(schedule);
+                follower.take(schedule);
             }
             Ok(_) => {}
             Err(error) => tracing::debug!("looking for a changed programme: {error:#}"),

@@ -143,7 +143,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
 
 async fn metrics(State(state): State<AppState>) -> Response {
     if let Some(usage) = state.dispatcher.usage() {
-        crate::metrics::usage(&usage.log);
+        crate::metrics::usage(usage.log.queue_depth(), &usage.log.counters().outcomes());
     }
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], crate::metrics::render()).into_response()
 }
@@ -151,7 +151,7 @@ async fn metrics(State(state): State<AppState>) -> Response {
 /// `emcee serve`.
 pub async fn run(settings: &Settings) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let (dispatcher, writer) = crate::cli::dispatcher(settings).await?;
+    let (dispatcher, writer) = crate::startup::dispatcher(settings).await?;
     let dispatcher = Arc::new(dispatcher);
     // Ready means indexed: the first search must not wait for it.
     let engine = dispatcher.engine();
@@ -177,7 +177,7 @@ pub async fn run(settings: &Settings) -> anyhow::Result<ExitCode> {
     };
     let mut tasks = tokio::task::JoinSet::new();
     // Follows the stored programme until the end; nothing to close.
-    let follow = tokio::spawn(crate::programme::follow(Arc::downgrade(&dispatcher)));
+    let follow = crate::startup::follow(&dispatcher);
     let upkeep = tokio::spawn(async {
         let mut every = tokio::time::interval(crate::metrics::UPKEEP_EVERY);
         loop {
@@ -198,7 +198,7 @@ pub async fn run(settings: &Settings) -> anyhow::Result<ExitCode> {
     {
         let (settings, stop) = (settings.clone(), stopped(stop_rx.clone()));
         tasks.spawn(async move {
-            if let Err(error) = crate::announce_cli::run_loop(&settings, store, sinks, false, stop).await {
+            if let Err(error) = crate::announcer::run_loop(&settings, store, sinks, false, stop).await {
                 tracing::error!("announcements stopped: {error:#}");
             }
         });
@@ -251,7 +251,9 @@ pub async fn run(settings: &Settings) -> anyhow::Result<ExitCode> {
         tracing::warn!("platform connections did not close in time; ending them");
     }
     tasks.abort_all();
-    follow.abort();
+    if let Some(follow) = follow {
+        follow.abort();
+    }
     upkeep.abort();
     drop(app.slack);
     drop(app.discord);

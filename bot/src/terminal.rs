@@ -1,8 +1,11 @@
 //! The terminal adapter: `emcee chat`, an interactive prompt, and
 //! `emcee ask`, which answers queries from its arguments or from standard
-//! input, as text or as one JSON object per line for scripts.
+//! input, as text or as one JSON object per line for scripts; announcements
+//! printed as they fall due (`emcee announce`).
 
+use std::future::Future;
 use std::io::{self, BufWriter, IsTerminal, Write};
+use std::pin::Pin;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -12,6 +15,7 @@ use emcee_core::reply::{SessionItem, Source};
 use emcee_core::{Reply, Status};
 use serde::Serialize;
 
+use crate::announcer::{Announcement, Sink};
 use crate::config::Settings;
 use crate::dispatch::{Dispatcher, Origin, Platform};
 
@@ -211,5 +215,17 @@ pub fn print(text: &str) -> anyhow::Result<()> {
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         other => other.context("writing to standard output"),
+    }
+}
+
+/// Prints announcements on standard output.
+pub struct TerminalSink;
+
+impl Sink for TerminalSink {
+    fn send<'a>(
+        &'a self,
+        announcement: &'a Announcement,
+    ) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send + 'a>> {
+        Box::pin(async move { print(&format!("[{}] {}\n", announcement.kind.as_str(), announcement.text)) })
     }
 }

@@ -202,25 +202,28 @@ pub fn ephemeral(reply: &Reply) -> bool {
         || matches!(reply.status, Status::Invalid | Status::Error | Status::Denied)
 }
 
-/// The "another quote" button for a quote answered `shown` times.
-fn buttons(reply: &Reply, line: &str, shown: usize) -> Vec<CreateActionRow> {
+/// The "another quote" button for a quote answered `shown` times with
+/// `seed`: the next answer is the next best, or for a random quote the pick
+/// of the next seed.
+fn buttons(reply: &Reply, line: &str, shown: usize, seed: u64) -> Vec<CreateActionRow> {
     if reply.command != CommandKind::Quote || reply.status != Status::Ok {
         return Vec::new();
     }
-    let id = format!("{ANOTHER_QUOTE}:{}:{:x}:{line}", shown + 1, crate::dispatch::seed());
+    let id = format!("{ANOTHER_QUOTE}:{}:{:x}:{line}", shown + 1, seed.wrapping_add(1));
     if id.chars().count() > CUSTOM_ID_MAX {
         return Vec::new();
     }
     vec![CreateActionRow::Buttons(vec![CreateButton::new(id).label("Another quote").style(ButtonStyle::Secondary)])]
 }
 
-/// The interaction response message for `reply` to `line`.
-pub fn message(reply: &Reply, line: &str, shown: usize) -> CreateInteractionResponseMessage {
+/// The interaction response message for `reply` to `line`, answered
+/// `shown` times before with random picks drawn by `seed`.
+pub fn message(reply: &Reply, line: &str, shown: usize, seed: u64) -> CreateInteractionResponseMessage {
     CreateInteractionResponseMessage::new()
         .embed(embed(&parts(reply)))
         .allowed_mentions(CreateAllowedMentions::new())
         .ephemeral(ephemeral(reply))
-        .components(buttons(reply, line, shown))
+        .components(buttons(reply, line, shown, seed))
 }
 
 /// A short text answer (autocomplete failures, refusals before dispatch).

@@ -114,8 +114,9 @@ impl Discord {
         };
         let slow = line.starts_with("/schedule import");
         if !slow {
-            let reply = self.dispatcher.answer(&origin, &line).await;
-            return Handled::now(CreateInteractionResponse::Message(embed::message(&reply, &line, 0)));
+            let seed = crate::clock::seed();
+            let reply = self.dispatcher.answer_seeded(&origin, &line, 0, seed).await;
+            return Handled::now(CreateInteractionResponse::Message(embed::message(&reply, &line, 0, seed)));
         }
         // An import downloads and stores a programme: answer at once, then edit the result in.
         let (this, token) = (self.clone(), command.token.clone());
@@ -196,9 +197,9 @@ impl Discord {
         };
         let reply = self.dispatcher.answer_seeded(&origin, line, shown, seed).await;
         if reply.status != Status::Ok {
-            return Handled::now(CreateInteractionResponse::Message(embed::message(&reply, line, shown)));
+            return Handled::now(CreateInteractionResponse::Message(embed::message(&reply, line, shown, seed)));
         }
-        Handled::now(CreateInteractionResponse::UpdateMessage(embed::message(&reply, line, shown)))
+        Handled::now(CreateInteractionResponse::UpdateMessage(embed::message(&reply, line, shown, seed)))
     }
 }
 

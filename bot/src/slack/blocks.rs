@@ -282,7 +282,8 @@ fn buttons(reply: &Reply, shape: Shape, again: Option<&Again>) -> Option<SlackBl
     let mut elements = Vec::new();
     let quote = reply.command == CommandKind::Quote && reply.status == Status::Ok;
     if quote {
-        let next = Again { shown: again.shown + 1, seed: crate::dispatch::seed(), ..again.clone() };
+        // The next best quote, or for a random one the pick of the next seed.
+        let next = Again { shown: again.shown + 1, seed: again.seed.wrapping_add(1), ..again.clone() };
         elements.push(button("Another quote", ANOTHER_QUOTE, &next)?);
     }
     let shareable = matches!(reply.status, Status::Ok)

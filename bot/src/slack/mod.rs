@@ -207,7 +207,7 @@ impl Slack {
         let text = command.text.trim();
         let line = if text.is_empty() { command.command.to_string() } else { format!("{} {text}", command.command) };
         let origin = self.origin(command.team, command.channel, command.user, &line).await;
-        let again = Again { line, shown: 0, seed: crate::dispatch::seed() };
+        let again = Again { line, shown: 0, seed: crate::clock::seed() };
         let reply = self.dispatcher.answer_seeded(&origin, &again.line, 0, again.seed).await;
         let ephemeral = blocks::ephemeral(&reply, self.answers_in_channel);
         CommandAnswer { content: blocks::message(&reply, Shape { ephemeral }, Some(&again)), ephemeral }

@@ -8,21 +8,18 @@
 //! insert; both ignore an event id already stored, so replaying never
 //! duplicates a row.
 
-use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use emcee_core::stats::{Count, Day, Latency, UsageSummary};
-use jiff::Timestamp;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
-use crate::usage::UsageEvent;
-
 mod schedule;
+mod usage;
 
 pub use schedule::Applied;
+pub use usage::UsageEvent;
 
 /// A pool on one of the two backends.
 #[derive(Clone, Debug)]
@@ -82,13 +79,6 @@ impl Store {
         }
     }
 
-    /// The file behind a `sqlite:` URL, if that is what this is.
-    pub fn sqlite_file(url: &str) -> Option<PathBuf> {
-        let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
-        let path = rest.split('?').next().unwrap_or(rest);
-        (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
-    }
-
     /// Applies the migrations not yet applied.
     pub async fn migrate(&self) -> anyhow::Result<()> {
         match self {
@@ -102,187 +92,6 @@ impl Store {
     pub async fn ping(&self) -> anyhow::Result<()> {
         on_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
         Ok(())
-    }
-
-    /// Stores a batch in one statement and one transaction; events whose id
-    /// is already stored are skipped. Returns how many rows were new.
-    pub async fn insert_events(&self, events: &[UsageEvent]) -> anyhow::Result<u64> {
-        if events.is_empty() {
-            return Ok(0);
-        }
-        let inserted = match self {
-            Store::Postgres(pool) => {
-                let column = |f: fn(&UsageEvent) -> String| events.iter().map(f).collect::<Vec<String>>();
-                sqlx::query(
-                    "INSERT INTO usage_events (event_id, occurred_at, platform, workspace, channel, user_key, command, \
-                     query, status, result_count, latency_us, source_kind) \
-                     SELECT * FROM UNNEST($1::text[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::text[], \
-                     $7::text[], $8::text[], $9::text[], $10::int4[], $11::int8[], $12::text[]) \
-                     ON CONFLICT (event_id) DO NOTHING",
-                )
-                .bind(column(|e| e.event_id.clone()))
-                .bind(events.iter().map(|e| e.occurred_at).collect::<Vec<i64>>())
-                .bind(column(|e| e.platform.clone()))
-                .bind(column(|e| e.workspace.clone()))
-                .bind(column(|e| e.channel.clone()))
-                .bind(column(|e| e.user_key.clone()))
-                .bind(column(|e| e.command.clone()))
-                .bind(events.iter().map(|e| e.query.clone()).collect::<Vec<Option<String>>>())
-                .bind(column(|e| e.status.clone()))
-                .bind(events.iter().map(|e| e.result_count).collect::<Vec<i32>>())
-                .bind(events.iter().map(|e| e.latency_us).collect::<Vec<i64>>())
-                .bind(events.iter().map(|e| e.source_kind.clone()).collect::<Vec<Option<String>>>())
-                .execute(pool)
-                .await?
-                .rows_affected()
-            }
-            Store::Sqlite(pool) => {
-                let mut tx = pool.begin().await?;
-                let mut inserted = 0;
-                // 64 rows to a statement: one statement text for every full
-                // chunk, prepared once and cached, and short steps that leave
-                // the core to the replies in between.
-                for chunk in events.chunks(64) {
-                    // OR IGNORE rather than ON CONFLICT DO NOTHING: with every
-                    // conflict ignored the statement can never stop halfway,
-                    // so SQLite keeps no statement journal for it.
-                    let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-                        "INSERT OR IGNORE INTO usage_events (event_id, occurred_at, platform, workspace, channel, \
-                         user_key, command, query, status, result_count, latency_us, source_kind) ",
-                    );
-                    insert.push_values(chunk, |mut row, e| {
-                        row.push_bind(e.event_id.as_str())
-                            .push_bind(e.occurred_at)
-                            .push_bind(e.platform.as_str())
-                            .push_bind(e.workspace.as_str())
-                            .push_bind(e.channel.as_str())
-                            .push_bind(e.user_key.as_str())
-                            .push_bind(e.command.as_str())
-                            .push_bind(e.query.as_deref())
-                            .push_bind(e.status.as_str())
-                            .push_bind(e.result_count)
-                            .push_bind(e.latency_us)
-                            .push_bind(e.source_kind.as_deref());
-                    });
-                    inserted += insert.build().execute(&mut *tx).await?.rows_affected();
-                    // SQLite's thread runs a statement the moment it is sent,
-                    // ahead of this one on a shared core, and has answered
-                    // before this task looks again: without a yield the
-                    // whole batch runs in one poll and holds up every reply.
-                    tokio::task::yield_now().await;
-                }
-                tx.commit().await?;
-                inserted
-            }
-        };
-        Ok(inserted)
-    }
-
-    /// Usage from `since` to `until`.
-    pub async fn summary(&self, since: Timestamp, until: Timestamp) -> anyhow::Result<UsageSummary> {
-        let (from, to) = (since.as_second(), until.as_second());
-        let counts = |sql: &'static str| async move {
-            let rows: Vec<(String, i64)> =
-                on_pool!(self, pool => sqlx::query_as(sql).bind(from).bind(to).fetch_all(pool).await)?;
-            anyhow::Ok(rows.into_iter().map(|(name, events)| Count { name, events: events as u64 }).collect::<Vec<_>>())
-        };
-        let (total, users): (i64, i64) = on_pool!(self, pool => sqlx::query_as(
-            "SELECT COUNT(*), COUNT(DISTINCT user_key) FROM usage_events WHERE occurred_at >= $1 AND occurred_at <= $2"
-        ).bind(from).bind(to).fetch_one(pool).await)?;
-        let by_command = counts(
-            "SELECT command, COUNT(*) FROM usage_events WHERE occurred_at >= $1 AND occurred_at <= $2 \
-             GROUP BY command ORDER BY COUNT(*) DESC, command",
-        )
-        .await?;
-        let by_platform = counts(
-            "SELECT platform, COUNT(*) FROM usage_events WHERE occurred_at >= $1 AND occurred_at <= $2 \
-             GROUP BY platform ORDER BY COUNT(*) DESC, platform",
-        )
-        .await?;
-        let top_queries = counts(
-            "SELECT lower(query), COUNT(*) FROM usage_events WHERE occurred_at >= $1 AND occurred_at <= $2 \
-             AND query IS NOT NULL AND command IN ('bio', 'quote', 'talks', 'ask') \
-             GROUP BY lower(query) ORDER BY COUNT(*) DESC, lower(query) LIMIT 10",
-        )
-        .await?;
-        let unanswered = counts(
-            "SELECT lower(query), COUNT(*) FROM usage_events WHERE occurred_at >= $1 AND occurred_at <= $2 \
-             AND query IS NOT NULL AND status = 'not_found' \
-             GROUP BY lower(query) ORDER BY COUNT(*) DESC, lower(query) LIMIT 10",
-        )
-        .await?;
-        let days: Vec<(i64, i64, i64)> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT occurred_at / 86400, COUNT(*), COUNT(DISTINCT user_key) FROM usage_events \
-             WHERE occurred_at >= $1 AND occurred_at <= $2 GROUP BY occurred_at / 86400 ORDER BY 1"
-        ).bind(from).bind(to).fetch_all(pool).await)?;
-        let by_day = days
-            .into_iter()
-            .filter_map(|(day, events, users)| {
-                let at = Timestamp::from_second(day * 86_400).ok()?;
-                Some(Day {
-                    day: at.to_zoned(jiff::tz::TimeZone::UTC).date(),
-                    events: events as u64,
-                    users: users as u64,
-                })
-            })
-            .collect();
-        let latency: Vec<(String, i64, i64, i64, i64)> = on_pool!(self, pool => sqlx::query_as(
-            "WITH ranked AS ( \
-                SELECT command, latency_us, \
-                       ROW_NUMBER() OVER (PARTITION BY command ORDER BY latency_us) AS n, \
-                       COUNT(*) OVER (PARTITION BY command) AS total \
-                FROM usage_events WHERE occurred_at >= $1 AND occurred_at <= $2) \
-             SELECT command, MAX(total), \
-                    MIN(CASE WHEN n >= 0.50 * total THEN latency_us END), \
-                    MIN(CASE WHEN n >= 0.95 * total THEN latency_us END), \
-                    MIN(CASE WHEN n >= 0.99 * total THEN latency_us END) \
-             FROM ranked GROUP BY command ORDER BY command"
-        ).bind(from).bind(to).fetch_all(pool).await)?;
-        let latency = latency
-            .into_iter()
-            .map(|(command, events, p50, p95, p99)| Latency {
-                command,
-                events: events as u64,
-                p50_us: p50 as u64,
-                p95_us: p95 as u64,
-                p99_us: p99 as u64,
-            })
-            .collect();
-        Ok(UsageSummary {
-            since,
-            until,
-            total: total as u64,
-            users: users as u64,
-            by_command,
-            by_platform,
-            by_day,
-            top_queries,
-            unanswered,
-            latency,
-        })
-    }
-
-    /// Deletes events older than `before`; returns how many.
-    pub async fn prune(&self, before: Timestamp) -> anyhow::Result<u64> {
-        let done = on_pool!(self, pool => sqlx::query("DELETE FROM usage_events WHERE occurred_at < $1")
-            .bind(before.as_second()).execute(pool).await.map(|r| r.rows_affected()))?;
-        Ok(done)
-    }
-
-    /// Deletes every event of one person, by their key; returns how many.
-    pub async fn forget(&self, user_key: &str) -> anyhow::Result<u64> {
-        let done = on_pool!(self, pool => sqlx::query("DELETE FROM usage_events WHERE user_key = $1")
-            .bind(user_key).execute(pool).await.map(|r| r.rows_affected()))?;
-        Ok(done)
-    }
-
-    /// Every stored event, oldest first: for tests and exports.
-    pub async fn events(&self) -> anyhow::Result<Vec<UsageEvent>> {
-        let rows = on_pool!(self, pool => sqlx::query_as::<_, UsageEvent>(
-            "SELECT event_id, occurred_at, platform, workspace, channel, user_key, command, query, status, \
-             result_count, latency_us, source_kind FROM usage_events ORDER BY occurred_at, event_id"
-        ).fetch_all(pool).await)?;
-        Ok(rows)
     }
 
     /// Closes the pool, waiting for connections in use.

@@ -12,31 +12,12 @@ pub mod writer;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
 pub use key::UserKeyer;
-use spill::Spill;
 
-/// One command answered, as stored in `usage_events`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
-pub struct UsageEvent {
-    /// A UUIDv7, made where the command arrived.
-    pub event_id: String,
-    /// Unix seconds.
-    pub occurred_at: i64,
-    pub platform: String,
-    pub workspace: String,
-    pub channel: String,
-    /// HMAC of the platform's user id; see [`UserKeyer`].
-    pub user_key: String,
-    pub command: String,
-    pub query: Option<String>,
-    pub status: String,
-    pub result_count: i32,
-    pub latency_us: i64,
-    pub source_kind: Option<String>,
-}
+pub use crate::store::UsageEvent;
+use spill::Spill;
 
 /// What happened to events, for logs and metrics.
 #[derive(Debug, Default)]
@@ -53,6 +34,12 @@ impl Counters {
     pub fn snapshot(&self) -> (u64, u64, u64, u64, u64) {
         let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
         (get(&self.written), get(&self.retried), get(&self.spilled), get(&self.replayed), get(&self.dropped))
+    }
+
+    /// Each count with the outcome it is named by in metrics.
+    pub fn outcomes(&self) -> [(&'static str, u64); 5] {
+        let (written, retried, spilled, replayed, dropped) = self.snapshot();
+        [("written", written), ("retried", retried), ("spilled", spilled), ("replayed", replayed), ("dropped", dropped)]
     }
 }
 
@@ -116,12 +103,12 @@ impl UsageLog {
         &self.counters
     }
 
-    /// Events waiting in the queue.
     /// Whether the spill file can take events now.
     pub fn spill_writable(&self) -> bool {
         self.spill.writable()
     }
 
+    /// Events waiting in the queue.
     pub fn queue_depth(&self) -> usize {
         self.tx.max_capacity() - self.tx.capacity()
     }

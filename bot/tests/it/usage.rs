@@ -2,7 +2,7 @@
 //! path, no raw user id anywhere, idempotent replay, the spill file when the
 //! database is down, exact statistics, pruning and forgetting.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

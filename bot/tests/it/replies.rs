@@ -3,7 +3,7 @@
 //! knowledge base or the user put in it: within the platform's limits, and
 //! unable to mention anyone.
 
-mod support;
+use crate::support;
 
 use emcee::discord::embed;
 use emcee::slack::blocks::{self, Again, Shape};
@@ -68,7 +68,7 @@ fn each_command_as_block_kit_and_as_an_embed() {
         let slack = blocks::message(&reply, Shape { ephemeral: blocks::ephemeral(&reply, false) }, Some(&again));
         let slack = without_seeds(serde_json::to_value(slack).unwrap());
         expect_file![format!("snapshots/slack_{name}.json")].assert_eq(&serde_json::to_string_pretty(&slack).unwrap());
-        let discord = without_seeds(serde_json::to_value(embed::message(&reply, line, 0)).unwrap());
+        let discord = without_seeds(serde_json::to_value(embed::message(&reply, line, 0, 0)).unwrap());
         expect_file![format!("snapshots/discord_{name}.json")]
             .assert_eq(&serde_json::to_string_pretty(&discord).unwrap());
     }
@@ -205,7 +205,7 @@ fn check_slack(reply: &Reply) -> Result<(), TestCaseError> {
 }
 
 fn check_discord(reply: &Reply) -> Result<(), TestCaseError> {
-    let message = serde_json::to_value(embed::message(reply, "/quote x", 0)).unwrap();
+    let message = serde_json::to_value(embed::message(reply, "/quote x", 0, 0)).unwrap();
     prop_assert_eq!(&message["allowed_mentions"]["parse"], &serde_json::json!([]));
     for key in ["users", "roles"] {
         prop_assert!(message["allowed_mentions"][key].as_array().is_none_or(Vec::is_empty));

@@ -1,7 +1,7 @@
 //! The Slack routes driven in-process with really signed requests, a fake
 //! Slack Web API and response_url on loopback, and the usage log on SQLite.
 
-mod support;
+use crate::support;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use anyhow::Context as _;
+use clap::Subcommand;
 use emcee_core::Schedule;
 use emcee_core::schedule::ImportOptions;
 use emcee_core::schedule::changes::Change;
@@ -10,37 +11,63 @@ use jiff::tz::TimeZone;
 use serde::Serialize;
 
 use crate::config::Settings;
-use crate::knowledge;
-use crate::programme;
+use crate::programme::{self, ProgrammeError};
 use crate::terminal::{print, rfc3339};
+use crate::{knowledge, startup};
 
 /// Imports at least this large say what they are doing before they do it.
 const LARGE: usize = 1_000;
 
-/// What the operator asked for.
-pub enum Action {
+#[derive(Debug, Subcommand)]
+pub enum ScheduleCommand {
+    /// Replace the programme with a pretalx/frab JSON, frab XML, iCalendar,
+    /// CSV or Sessionize export (the format is told from the content), and
+    /// print what changed.
     Import {
+        /// A file, or an http(s) URL.
         source: String,
+        /// Show what would change, and change nothing.
+        #[arg(long)]
         dry_run: bool,
+        /// The change set as JSON.
+        #[arg(long)]
         json: bool,
+        /// The conference's time zone, for exports with local times (Sessionize, CSV, floating iCalendar).
+        #[arg(long, value_name = "IANA_ZONE")]
         time_zone: Option<String>,
+        /// The conference's name, for exports without one (iCalendar, CSV, Sessionize).
+        #[arg(long)]
         title: Option<String>,
+        /// Accept an export with no sessions, which cancels every session.
+        #[arg(long)]
         allow_empty: bool,
     },
+    /// The sessions, in order.
     List {
+        /// A JSON array of sessions.
+        #[arg(long)]
         json: bool,
     },
-    ExportIcs,
+    /// The whole programme for calendar apps.
+    Export {
+        #[arg(long, value_enum, default_value = "ics")]
+        format: ExportFormat,
+    },
 }
 
-pub async fn run(action: Action, settings: &Settings) -> anyhow::Result<ExitCode> {
-    let store = crate::cli::open_store(settings).await?;
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ExportFormat {
+    Ics,
+}
+
+pub async fn run(command: ScheduleCommand, settings: &Settings) -> anyhow::Result<ExitCode> {
+    let store = startup::open_store(settings).await?;
     let current = match store.load_schedule().await? {
         Some((schedule, _)) => schedule,
         None => knowledge::load(&settings.data_dir).map(|l| l.schedule).unwrap_or_else(|_| Schedule::empty()),
     };
-    match action {
-        Action::Import { source, dry_run, json, time_zone, title, allow_empty } => {
+    match command {
+        ScheduleCommand::Import { source, dry_run, json, time_zone, title, allow_empty } => {
             let time_zone = match time_zone {
                 Some(name) => Some(TimeZone::get(&name).with_context(|| {
                     format!("`{name}` is not a time zone (use an IANA name such as Europe/Berlin)")
@@ -53,7 +80,13 @@ pub async fn run(action: Action, settings: &Settings) -> anyhow::Result<ExitCode
                 title: title.or_else(|| Some(current.conference.title.clone())),
             };
             let bytes = programme::fetch(&source).await?;
-            let (format, schedule) = programme::parse(&bytes, &source, &options, allow_empty)?;
+            let (format, schedule) = match programme::parse(&bytes, &source, &options, allow_empty) {
+                Ok(parsed) => parsed,
+                Err(error @ ProgrammeError::Empty { .. }) => {
+                    anyhow::bail!("{error} (--allow-empty clears the programme, if that is what is meant)")
+                }
+                Err(error) => return Err(error.into()),
+            };
             let (version, changes) = if dry_run {
                 (None, store.preview_schedule(&schedule).await?)
             } else {
@@ -76,7 +109,7 @@ pub async fn run(action: Action, settings: &Settings) -> anyhow::Result<ExitCode
             }
             Ok(ExitCode::SUCCESS)
         }
-        Action::List { json } => {
+        ScheduleCommand::List { json } => {
             let zone = &current.conference.time_zone;
             if json {
                 let sessions: Vec<SessionJson<'_>> =
@@ -94,7 +127,7 @@ pub async fn run(action: Action, settings: &Settings) -> anyhow::Result<ExitCode
             }
             Ok(ExitCode::SUCCESS)
         }
-        Action::ExportIcs => {
+        ScheduleCommand::Export { format: ExportFormat::Ics } => {
             print(&emcee_core::schedule::to_ics(&current, jiff::Timestamp::now()))?;
             Ok(ExitCode::SUCCESS)
         }

@@ -3,7 +3,7 @@
 //! nothing, organisers' commands change it and others may not, and an
 //! announcement claimed from two places at once is claimed once.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 
@@ -16,7 +16,7 @@ use emcee_core::schedule::changes::Change;
 use emcee_core::{Engine, KnowledgeBase, Schedule};
 use jiff::Timestamp;
 
-const CAMP: &[u8] = include_bytes!("../../core/tests/data/schedules/frab-camp2019.json");
+const CAMP: &[u8] = include_bytes!("../../../core/tests/data/schedules/frab-camp2019.json");
 
 fn camp() -> Schedule {
     emcee_core::schedule::parse_frab_json(CAMP).unwrap()
@@ -141,7 +141,7 @@ async fn organisers_add_and_cancel_sessions_and_others_may_not() {
         let (mut elsewhere, _) = store.load_schedule().await.unwrap().unwrap();
         let moved = elsewhere.sessions.iter().position(|s| s.title == "card10 Badge").unwrap();
         elsewhere.sessions[moved].room = "Tent".into();
-        store.replace_schedule(&elsewhere, "another process", crate::now()).await.unwrap();
+        store.replace_schedule(&elsewhere, "another process", self::now()).await.unwrap();
         let cancelled = dispatcher.answer(&origin(true), "/schedule cancel Opening Ceremony").await;
         assert_eq!(cancelled.status.as_str(), "ok", "{}", db.backend);
         let (stored, version) = store.load_schedule().await.unwrap().unwrap();

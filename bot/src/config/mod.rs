@@ -1,12 +1,20 @@
 //! Settings: defaults, then a TOML file (`--config`, `EMCEE_CONFIG`, or
 //! `emcee.toml` when present), then `EMCEE_*` environment variables (a `.env`
 //! file is read first and never overrides what is already set). This is the
-//! only module that reads the environment.
+//! only module that reads the environment: [`Settings::load`] reads it, and
+//! [`Settings::validate`] checks what was read without looking anywhere else.
+//! Each platform's settings are in a file of their own.
+
+mod discord;
+mod slack;
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use serde::Deserialize;
+
+pub use discord::{DiscordSettings, shard_range};
+pub use slack::SlackSettings;
 
 use crate::clock::Clock;
 
@@ -107,69 +115,6 @@ pub struct Settings {
     pub discord: DiscordSettings,
 }
 
-/// The Slack adapter's settings; the secrets keep Slack's own names.
-#[derive(Clone, Default)]
-pub struct SlackSettings {
-    /// `SLACK_SIGNING_SECRET`: turns the HTTP routes on.
-    pub signing_secret: Option<String>,
-    /// `SLACK_BOT_TOKEN`: answers to mentions, announcements, the organiser group.
-    pub bot_token: Option<String>,
-    /// `SLACK_APP_TOKEN` (`xapp-…`): turns Socket Mode on.
-    pub app_token: Option<String>,
-    /// User ids that are organisers.
-    pub organisers: Vec<String>,
-    /// A user group whose members are organisers.
-    pub organiser_group: Option<String>,
-    /// Channel ids announcements are posted to.
-    pub channels: Vec<String>,
-    /// Whether answers are posted for the whole channel or only the asker.
-    pub replies_in_channel: bool,
-}
-
-/// The Discord adapter's settings; the secrets keep Discord's own names.
-#[derive(Clone, Default)]
-pub struct DiscordSettings {
-    /// `DISCORD_TOKEN`: turns the gateway on, and registers commands.
-    pub token: Option<String>,
-    /// `DISCORD_APPLICATION_ID`.
-    pub application_id: Option<u64>,
-    /// `DISCORD_PUBLIC_KEY` (hex): turns the HTTP interactions route on.
-    pub public_key: Option<String>,
-    /// Role ids whose members are organisers.
-    pub organiser_roles: Vec<u64>,
-    /// Channel ids announcements are posted to.
-    pub channels: Vec<u64>,
-    /// The gateway shards this replica runs: first, last (inclusive) and total.
-    pub shards: Option<(u32, u32, u32)>,
-}
-
-impl std::fmt::Debug for SlackSettings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SlackSettings")
-            .field("signing_secret", &self.signing_secret.as_ref().map(|_| "…"))
-            .field("bot_token", &self.bot_token.as_ref().map(|_| "…"))
-            .field("app_token", &self.app_token.as_ref().map(|_| "…"))
-            .field("organisers", &self.organisers)
-            .field("organiser_group", &self.organiser_group)
-            .field("channels", &self.channels)
-            .field("replies_in_channel", &self.replies_in_channel)
-            .finish()
-    }
-}
-
-impl std::fmt::Debug for DiscordSettings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DiscordSettings")
-            .field("token", &self.token.as_ref().map(|_| "…"))
-            .field("application_id", &self.application_id)
-            .field("public_key", &self.public_key)
-            .field("organiser_roles", &self.organiser_roles)
-            .field("channels", &self.channels)
-            .field("shards", &self.shards)
-            .finish()
-    }
-}
-
 /// The address `emcee serve` listens on when `EMCEE_HTTP_ADDR` is unset.
 pub const DEFAULT_HTTP_ADDR: &str = "127.0.0.1:8080";
 
@@ -230,10 +175,12 @@ impl Settings {
             .build()
             .and_then(|c| c.try_deserialize())
             .context("reading settings (check emcee.toml and the EMCEE_* environment variables)")?;
-        Settings::validate(raw)
+        Settings::validate(raw, &Host::from_env())
     }
 
-    fn validate(raw: Raw) -> anyhow::Result<Settings> {
+    /// Checks and completes what was read; `host` is all it knows of the
+    /// machine, so the same input always gives the same settings.
+    fn validate(raw: Raw, host: &Host) -> anyhow::Result<Settings> {
         let now = match raw.now.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
             Some(text) => Some(text.parse::<jiff::Timestamp>().with_context(|| {
@@ -245,16 +192,14 @@ impl Settings {
             "json" => LogFormat::Json,
             other => bail!("EMCEE_LOG_FORMAT is `{other}`; use `text` or `json`"),
         };
-        let slack = slack_settings(&raw)?;
-        let discord = discord_settings(&raw)?;
-        let history_file = raw
-            .history_file
-            .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".emcee_history")));
+        let slack = slack::slack_settings(&raw)?;
+        let discord = discord::discord_settings(&raw, host)?;
+        let history_file = raw.history_file.or_else(|| host.home.as_ref().map(|home| home.join(".emcee_history")));
         let database_url =
             raw.database_url.filter(|u| !u.trim().is_empty()).unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
         let state_dir_set = raw.state_dir.is_some();
         let state_dir = raw.state_dir.unwrap_or_else(|| {
-            crate::store::Store::sqlite_file(&database_url)
+            sqlite_file(&database_url)
                 .and_then(|file| file.parent().map(PathBuf::from))
                 .filter(|dir| !dir.as_os_str().is_empty())
                 .unwrap_or_else(|| PathBuf::from("."))
@@ -262,9 +207,8 @@ impl Settings {
         let http_addr = raw.http_addr.trim().parse().with_context(|| {
             format!("EMCEE_HTTP_ADDR is `{}`, which is not an address and port such as 127.0.0.1:8080", raw.http_addr)
         })?;
-        let operator =
-            std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| String::from("operator"));
-        let host = std::env::var("HOSTNAME").ok().filter(|h| !h.is_empty()).unwrap_or_else(|| operator.clone());
+        let operator = host.user.clone().unwrap_or_else(|| String::from("operator"));
+        let host = host.hostname.clone().unwrap_or_else(|| operator.clone());
         Ok(Settings {
             data_dir: raw.data_dir,
             now,
@@ -312,136 +256,37 @@ impl Settings {
     }
 }
 
+/// What settings take from the machine rather than from `EMCEE_*`.
+#[derive(Debug, Clone, Default)]
+pub struct Host {
+    /// `HOME`: where `emcee chat` keeps its history by default.
+    pub home: Option<PathBuf>,
+    /// `USER` (`USERNAME` on Windows): the operator.
+    pub user: Option<String>,
+    /// `HOSTNAME`: who claims announcements, and a StatefulSet pod's ordinal.
+    pub hostname: Option<String>,
+}
+
+impl Host {
+    fn from_env() -> Host {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        Host {
+            home: std::env::var_os("HOME").map(PathBuf::from),
+            user: var("USER").or_else(|| var("USERNAME")),
+            hostname: var("HOSTNAME"),
+        }
+    }
+}
+
+/// The file behind a `sqlite:` URL, if that is what this is.
+pub fn sqlite_file(url: &str) -> Option<PathBuf> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+}
+
 fn secret(value: &Option<String>) -> Option<String> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string)
-}
-
-fn slack_settings(raw: &Raw) -> anyhow::Result<SlackSettings> {
-    let signing_secret = secret(&raw.slack_signing_secret);
-    let bot_token = secret(&raw.slack_bot_token);
-    let app_token = secret(&raw.slack_app_token);
-    if let Some(token) = &bot_token
-        && !token.starts_with("xoxb-")
-    {
-        bail!("SLACK_BOT_TOKEN should be the bot token, starting `xoxb-` (Slack app → OAuth & Permissions)");
-    }
-    if let Some(token) = &app_token {
-        if !token.starts_with("xapp-") {
-            bail!(
-                "SLACK_APP_TOKEN should be an app-level token, starting `xapp-` (Slack app → Basic Information → App-Level Tokens, scope connections:write)"
-            );
-        }
-        if bot_token.is_none() {
-            bail!("SLACK_APP_TOKEN is set for Socket Mode, but SLACK_BOT_TOKEN is not; Socket Mode needs both");
-        }
-    }
-    if bot_token.is_some() && signing_secret.is_none() && app_token.is_none() {
-        bail!(
-            "SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (for Slack's HTTP requests) nor SLACK_APP_TOKEN (for Socket Mode) is; Slack could not reach emcee"
-        );
-    }
-    let replies_in_channel = match raw.slack_replies.trim() {
-        "ephemeral" => false,
-        "in_channel" => true,
-        other => {
-            bail!("EMCEE_SLACK_REPLIES is `{other}`; use `ephemeral` (only the asker sees answers) or `in_channel`")
-        }
-    };
-    let organisers = raw.slack_organisers.clone().into_vec();
-    let organiser_group = secret(&raw.slack_organiser_group);
-    if organiser_group.is_some() && bot_token.is_none() {
-        bail!(
-            "EMCEE_SLACK_ORGANISER_GROUP needs SLACK_BOT_TOKEN (with the usergroups:read scope) to read the group's members"
-        );
-    }
-    let channels = raw.slack_channels.clone().into_vec();
-    if !channels.is_empty() && bot_token.is_none() {
-        bail!("EMCEE_SLACK_CHANNELS is set for announcements, but posting them needs SLACK_BOT_TOKEN");
-    }
-    Ok(SlackSettings {
-        signing_secret,
-        bot_token,
-        app_token,
-        organisers,
-        organiser_group,
-        channels,
-        replies_in_channel,
-    })
-}
-
-fn discord_settings(raw: &Raw) -> anyhow::Result<DiscordSettings> {
-    let token = secret(&raw.discord_token);
-    let application_id = match secret(&raw.discord_application_id) {
-        None => None,
-        Some(id) => Some(id.parse::<u64>().ok().filter(|&id| id != 0).with_context(|| {
-            format!(
-                "DISCORD_APPLICATION_ID is `{id}`; it is the number on the Developer Portal's General Information page"
-            )
-        })?),
-    };
-    let public_key = secret(&raw.discord_public_key);
-    if let Some(key) = &public_key
-        && (key.len() != 64 || !key.bytes().all(|b| b.is_ascii_hexdigit()))
-    {
-        bail!(
-            "DISCORD_PUBLIC_KEY should be 64 hexadecimal digits (Developer Portal → General Information → Public Key)"
-        );
-    }
-    if public_key.is_some() && application_id.is_none() {
-        bail!("DISCORD_PUBLIC_KEY is set but DISCORD_APPLICATION_ID is not; HTTP interactions need both");
-    }
-    let ids = |name: &str, list: &IdList| -> anyhow::Result<Vec<u64>> {
-        list.clone()
-            .into_vec()
-            .iter()
-            .map(|id| {
-                id.parse::<u64>().with_context(|| format!("{name} holds `{id}`, which is not a Discord id (a number)"))
-            })
-            .collect()
-    };
-    let organiser_roles = ids("EMCEE_DISCORD_ORGANISER_ROLES", &raw.discord_organiser_roles)?;
-    let channels = ids("EMCEE_DISCORD_CHANNELS", &raw.discord_channels)?;
-    if !channels.is_empty() && token.is_none() {
-        bail!("EMCEE_DISCORD_CHANNELS is set for announcements, but posting them needs DISCORD_TOKEN");
-    }
-    let shards = match raw.discord_shard_total {
-        None => None,
-        Some(total) => {
-            let replicas = raw.discord_replicas.max(1);
-            if total < replicas {
-                bail!(
-                    "EMCEE_DISCORD_SHARD_TOTAL is {total} but EMCEE_DISCORD_REPLICAS is {replicas}; each replica needs a shard"
-                );
-            }
-            let ordinal = match raw.replica_ordinal {
-                Some(ordinal) => ordinal,
-                None => ordinal_from_hostname().unwrap_or(0),
-            };
-            if ordinal >= replicas {
-                bail!(
-                    "EMCEE_REPLICA_ORDINAL is {ordinal}, but there are only {replicas} replicas (EMCEE_DISCORD_REPLICAS)"
-                );
-            }
-            Some(shard_range(ordinal, replicas, total))
-        }
-    };
-    Ok(DiscordSettings { token, application_id, public_key, organiser_roles, channels, shards })
-}
-
-/// The shards replica `ordinal` of `replicas` runs: a contiguous share of
-/// `total`, the first replicas taking one more when it does not divide.
-pub fn shard_range(ordinal: u32, replicas: u32, total: u32) -> (u32, u32, u32) {
-    let base = total / replicas;
-    let extra = total % replicas;
-    let first = ordinal * base + ordinal.min(extra);
-    let count = base + u32::from(ordinal < extra);
-    (first, first + count - 1, total)
-}
-
-/// A StatefulSet names its pods `NAME-0`, `NAME-1`, …
-fn ordinal_from_hostname() -> Option<u32> {
-    let host = std::env::var("HOSTNAME").ok()?;
-    host.rsplit_once('-')?.1.parse().ok()
 }
 
 /// Logs go to standard error, filtered by `RUST_LOG` (default `warn`).
@@ -458,6 +303,11 @@ pub fn init_logging(settings: &Settings) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Validation on a machine that tells nothing about itself.
+    pub(super) fn validate(raw: Raw) -> anyhow::Result<Settings> {
+        Settings::validate(raw, &Host::default())
+    }
 
     pub(super) fn raw(now: Option<&str>, log_format: &str) -> Raw {
         Raw {
@@ -493,26 +343,27 @@ mod tests {
 
     #[test]
     fn validates_the_pinned_clock() {
-        let settings = Settings::validate(raw(Some("2022-11-01T09:30:00+01:00"), "text")).unwrap();
+        let settings = validate(raw(Some("2022-11-01T09:30:00+01:00"), "text")).unwrap();
         assert_eq!(settings.now.unwrap().to_string(), "2022-11-01T08:30:00Z");
-        let error = Settings::validate(raw(Some("tomorrow"), "text")).unwrap_err();
+        let error = validate(raw(Some("tomorrow"), "text")).unwrap_err();
         assert!(error.to_string().contains("EMCEE_NOW is `tomorrow`"), "{error}");
-        let error = Settings::validate(raw(None, "xml")).unwrap_err();
+        let error = validate(raw(None, "xml")).unwrap_err();
         assert!(error.to_string().contains("use `text` or `json`"), "{error}");
     }
 
     #[test]
     fn keeps_state_beside_the_sqlite_file() {
-        let settings = Settings::validate(raw(None, "text")).unwrap();
+        let settings = validate(raw(None, "text")).unwrap();
         assert_eq!((settings.database_url.as_str(), settings.state_dir.to_str()), (DEFAULT_DATABASE_URL, Some(".")));
         let mut elsewhere = raw(None, "text");
         elsewhere.database_url = Some("sqlite:///var/lib/emcee/usage.db".into());
-        assert_eq!(Settings::validate(elsewhere).unwrap().state_dir, PathBuf::from("/var/lib/emcee"));
+        assert_eq!(validate(elsewhere).unwrap().state_dir, PathBuf::from("/var/lib/emcee"));
     }
 }
 
 #[cfg(test)]
 mod platform_tests {
+    use super::tests::validate;
     use super::*;
 
     fn raw() -> Raw {
@@ -523,27 +374,27 @@ mod platform_tests {
     fn explains_platform_settings_that_do_not_fit_together() {
         let mut settings = raw();
         settings.slack_bot_token = Some("xoxb-1".into());
-        let error = Settings::validate(settings).unwrap_err().to_string();
+        let error = validate(settings).unwrap_err().to_string();
         assert!(error.contains("neither SLACK_SIGNING_SECRET"), "{error}");
 
         let mut settings = raw();
         settings.slack_app_token = Some("xoxb-wrong".into());
-        let error = Settings::validate(settings).unwrap_err().to_string();
+        let error = validate(settings).unwrap_err().to_string();
         assert!(error.contains("starting `xapp-`"), "{error}");
 
         let mut settings = raw();
         settings.discord_public_key = Some("not hex".into());
-        let error = Settings::validate(settings).unwrap_err().to_string();
+        let error = validate(settings).unwrap_err().to_string();
         assert!(error.contains("64 hexadecimal digits"), "{error}");
 
         let mut settings = raw();
         settings.slack_replies = "loud".into();
-        let error = Settings::validate(settings).unwrap_err().to_string();
+        let error = validate(settings).unwrap_err().to_string();
         assert!(error.contains("EMCEE_SLACK_REPLIES is `loud`"), "{error}");
 
         let mut settings = raw();
         settings.http_addr = "localhost".into();
-        let error = Settings::validate(settings).unwrap_err().to_string();
+        let error = validate(settings).unwrap_err().to_string();
         assert!(error.contains("EMCEE_HTTP_ADDR is `localhost`"), "{error}");
     }
 
@@ -553,7 +404,7 @@ mod platform_tests {
         settings.slack_signing_secret = Some("s".into());
         settings.slack_organisers = IdList::Text("U1, U2  U3".into());
         settings.discord_organiser_roles = IdList::List(vec!["42".into(), " 7 ".into()]);
-        let settings = Settings::validate(settings).unwrap();
+        let settings = validate(settings).unwrap();
         assert_eq!(settings.slack.organisers, ["U1", "U2", "U3"]);
         assert_eq!(settings.discord.organiser_roles, [42, 7]);
     }
@@ -567,6 +418,25 @@ mod platform_tests {
         assert_eq!(settings.http_addr.to_string(), DEFAULT_HTTP_ADDR);
         std::fs::write(&file, "slack_organisers = [\"U1\"]\ndiscord_channels = []\n").unwrap();
         assert!(Settings::load(Some(&file)).is_ok());
+    }
+
+    #[test]
+    fn takes_the_machine_from_what_it_is_given() {
+        let host =
+            Host { home: Some("/home/ana".into()), user: Some("ana".into()), hostname: Some("emcee-gateway-1".into()) };
+        let mut settings = raw();
+        settings.discord_token = Some("token".into());
+        settings.discord_shard_total = Some(4);
+        settings.discord_replicas = 2;
+        let settings = Settings::validate(settings, &host).unwrap();
+        assert_eq!(settings.history_file, Some(PathBuf::from("/home/ana/.emcee_history")));
+        assert_eq!((settings.operator.as_str(), settings.host.as_str()), ("ana", "emcee-gateway-1"));
+        assert_eq!(settings.discord.shards, Some((2, 3, 4)), "the pod's ordinal is read from its name");
+        let settings = validate(raw()).unwrap();
+        assert_eq!(
+            (settings.operator.as_str(), settings.host.as_str(), settings.history_file),
+            ("operator", "operator", None)
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! of a stream of commands loses none of their usage events and ends the
 //! process with status 0 well within ten seconds.
 
-mod support;
+use crate::support;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};

@@ -3,7 +3,7 @@
 //! then heals, while commands keep flowing. Every reply must come on time,
 //! and after recovery every event must be stored exactly once.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};

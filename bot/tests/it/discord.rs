@@ -2,7 +2,7 @@
 //! signatures: PING, each command, autocomplete, a button, and the
 //! requests Discord's own probes send, which must all be refused.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 

@@ -1,0 +1,91 @@
+//! Start-up wiring shared by the commands that answer: the knowledge base
+//! read from `data/`, the store opened (and migrated where that cannot
+//! wait), the programme loaded, the engine built, the usage log started,
+//! and the dispatcher that puts them together — kept in step with the
+//! stored programme by [`follow`].
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+
+use crate::config::Settings;
+use crate::dispatch::{Dispatcher, Usage};
+use crate::knowledge;
+use crate::store::Store;
+use crate::usage::spill::{SPILL_FILE, Spill};
+use crate::usage::{UserKeyer, writer};
+
+pub fn load_knowledge(settings: &Settings) -> anyhow::Result<knowledge::Loaded> {
+    knowledge::load(&settings.data_dir)
+        .with_context(|| format!("reading the knowledge base in {}", settings.data_dir.display()))
+}
+
+/// A knowledge base this large is indexed at start, saying so.
+const LARGE_INDEX: usize = 20_000;
+
+/// The engine, and the usage log behind the dispatch path with its writer task.
+pub async fn dispatcher(settings: &Settings) -> anyhow::Result<(Dispatcher, writer::WriterHandle)> {
+    let loaded = load_knowledge(settings)?;
+    let store = Store::open(&settings.database_url)?;
+    if matches!(store, Store::Postgres(_)) && settings.usage_key.is_none() && !settings.state_dir_set {
+        anyhow::bail!(
+            "with DATABASE_URL on PostgreSQL, set EMCEE_USAGE_KEY (or EMCEE_STATE_DIR, where the key is kept) so that every replica keys users alike"
+        );
+    }
+    if matches!(store, Store::Sqlite(_)) {
+        // A local file: migrate now, before the writer and /stats could race to do it.
+        store.migrate().await.with_context(|| format!("preparing the usage database {}", settings.database_url))?;
+    }
+    let schedule = crate::programme::load(&store, loaded.schedule, loaded.schedule_file.as_deref()).await;
+    let engine = Arc::new(emcee_core::Engine::new(loaded.kb, schedule));
+    let documents = engine.knowledge().quotes.len() + engine.schedule().sessions.len();
+    if documents >= LARGE_INDEX {
+        // Built now rather than on the first search, which would otherwise wait for it in silence.
+        eprintln!("indexing {documents} quotes and sessions…");
+        let started = std::time::Instant::now();
+        engine.warm()?;
+        eprintln!("indexed in {:.1?}", started.elapsed());
+    }
+    let keyer = UserKeyer::load(settings.usage_key.as_deref(), &settings.state_dir)?;
+    let spill = Spill::new(settings.state_dir.join(SPILL_FILE));
+    let (log, writer) = writer::start(store.clone(), spill, writer::Options::default());
+    let usage = Usage { log, keyer, store, store_queries: settings.usage_store_queries };
+    Ok((Dispatcher::new(engine, settings.clock(), Some(usage)), writer))
+}
+
+/// The store for an operator's command: it must answer now.
+pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+    let store = Store::open(&settings.database_url)?;
+    store.migrate().await.with_context(|| {
+        format!("cannot reach the usage database at {} (DATABASE_URL)", redact(&settings.database_url))
+    })?;
+    Ok(store)
+}
+
+/// A database URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}{}:***{}", &url[..scheme + 3], user, &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Keeps `dispatcher` answering with the programme stored by other
+/// processes, until it is dropped.
+pub fn follow(dispatcher: &Arc<Dispatcher>) -> Option<tokio::task::JoinHandle<()>> {
+    let store = dispatcher.store()?;
+    Some(tokio::spawn(crate::programme::follow(store, Arc::downgrade(dispatcher))))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hides_passwords_in_database_urls() {
+        assert_eq!(super::redact("postgres://emcee:s3cret@db:5432/emcee"), "postgres://emcee:***@db:5432/emcee");
+        assert_eq!(super::redact("sqlite://emcee.db"), "sqlite://emcee.db");
+    }
+}
