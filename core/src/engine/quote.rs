@@ -57,7 +57,7 @@ pub(super) fn answer(
     let Target::Quote(q) = index.target(best) else {
         return Reply::message(CommandKind::Quote, Status::Error, super::INTERNAL_ERROR);
     };
-    let terms = index.terms(topic);
+    let terms = crate::index::stems(topic);
     let quote = &engine.kb.quotes[*q];
     let mut reply = quote_reply(engine, quote);
     if let Some(block) = &mut reply.quote {
