@@ -151,7 +151,7 @@ fn parse_schedule(args: &str) -> Result<Command, ParseError> {
     let command = match verb.to_ascii_lowercase().as_str() {
         "import" if !rest.is_empty() => ScheduleCommand::Import { source: rest.to_string() },
         "import" => return Err(need("Import from where?")),
-        "add" => ScheduleCommand::Add { fields: key_values(rest).map_err(|m| need(&m))? },
+        "add" => ScheduleCommand::Add { fields: key_values(rest).map_err(|e| need(&e.to_string()))? },
         "cancel" if !rest.is_empty() => ScheduleCommand::Cancel { session: rest.to_string() },
         "cancel" => return Err(need("Cancel which session?")),
         "post" => ScheduleCommand::Post { day: (!rest.is_empty()).then(|| rest.to_string()) },
@@ -161,22 +161,31 @@ fn parse_schedule(args: &str) -> Result<Command, ParseError> {
     Ok(Command::Schedule(command))
 }
 
+/// Why `/schedule add`'s text is not `key=value` pairs.
+#[derive(Debug, thiserror::Error)]
+enum PairError {
+    #[error("`{0}` is not key=value.")]
+    NotAPair(String),
+    #[error("the value of `{0}` has no closing quote.")]
+    Unclosed(String),
+}
+
 /// `key=value key="quoted value"` pairs.
-fn key_values(text: &str) -> Result<Vec<(String, String)>, String> {
+fn key_values(text: &str) -> Result<Vec<(String, String)>, PairError> {
     let mut pairs = Vec::new();
     let mut rest = text.trim();
     while !rest.is_empty() {
         let Some((key, after)) = rest.split_once('=') else {
-            return Err(format!("`{rest}` is not key=value."));
+            return Err(PairError::NotAPair(rest.to_string()));
         };
         let key = key.trim().to_ascii_lowercase();
         if key.is_empty() || key.contains(char::is_whitespace) {
-            return Err(format!("`{}` is not key=value.", rest.split_whitespace().next().unwrap_or(rest)));
+            return Err(PairError::NotAPair(rest.split_whitespace().next().unwrap_or(rest).to_string()));
         }
         let (value, remaining) = if let Some(quoted) = after.strip_prefix('"') {
             match quoted.find('"') {
                 Some(end) => (&quoted[..end], &quoted[end + 1..]),
-                None => return Err(format!("the value of `{key}` has no closing quote.")),
+                None => return Err(PairError::Unclosed(key)),
             }
         } else {
             let end = after.find(char::is_whitespace).unwrap_or(after.len());

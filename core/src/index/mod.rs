@@ -19,6 +19,7 @@ mod lemmas;
 pub mod typos;
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, TermQuery};
@@ -92,9 +93,16 @@ impl std::fmt::Debug for KnowledgeIndex {
 }
 
 /// Why the index could not be built. Only a bug or exhausted memory causes it.
-#[derive(Debug, thiserror::Error)]
+/// Shared, so that the engine can keep it and still hand it out.
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("building the search index failed: {0}")]
-pub struct IndexError(#[from] tantivy::TantivyError);
+pub struct IndexError(#[source] Arc<tantivy::TantivyError>);
+
+impl From<tantivy::TantivyError> for IndexError {
+    fn from(error: tantivy::TantivyError) -> IndexError {
+        IndexError(Arc::new(error))
+    }
+}
 
 impl KnowledgeIndex {
     /// Indexes every quote, biography sentence and fact, and session.
