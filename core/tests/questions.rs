@@ -2,6 +2,8 @@
 //! person would accept, a quarter of them not answerable from the knowledge
 //! base. The engine must answer or decline rightly for most of them.
 
+#![expect(clippy::unwrap_used, reason = "a test's helpers fail it by panicking, as its #[test] functions do")]
+
 mod common;
 
 use emcee_core::{Context, Status};
