@@ -65,7 +65,7 @@ mod tests {
     }
 
     #[test]
-    fn lists_the_commands() {
+    fn lists_and_explains_every_command_to_everyone() {
         check(
             "/help",
             expect![[r#"
@@ -82,10 +82,6 @@ mod tests {
                 /schedule import|add|cancel|post: Organisers: import, add, cancel or post the programme. Try `/schedule post tomorrow`.
                 /stats [since]: Organisers: how emcee was used. Try `/stats 24h`."#]],
         );
-    }
-
-    #[test]
-    fn explains_each_command_to_everyone() {
         check(
             "/help quote",
             expect![[r#"

@@ -105,7 +105,7 @@ fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, ImportError> {
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         column += 1;
-        if let Some(opened) = quoted_since {
+        if quoted_since.is_some() {
             match c {
                 '"' if chars.peek() == Some(&'"') => {
                     chars.next();
@@ -121,7 +121,6 @@ fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, ImportError> {
                             message: "text after a closing quote; double a quote inside a quoted field".into(),
                         });
                     }
-                    let _ = opened;
                 }
                 '\n' => {
                     field.push(c);
