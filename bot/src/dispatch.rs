@@ -191,7 +191,7 @@ impl Dispatcher {
         };
         let from = match emcee_core::stats::parse_since(since.unwrap_or(emcee_core::stats::DEFAULT_SINCE), now) {
             Ok(from) => from,
-            Err(message) => return Reply::message(CommandKind::Stats, Status::Invalid, message),
+            Err(error) => return Reply::message(CommandKind::Stats, Status::Invalid, error.to_string()),
         };
         let summary = tokio::time::timeout(STATS_TIMEOUT, async {
             usage.store.migrate().await?;
@@ -272,7 +272,7 @@ impl Dispatcher {
                     next.sessions.push(session);
                     (emcee_core::Schedule::new(next.conference, next.sessions), String::from("/schedule add"))
                 }
-                Err(message) => return Reply::message(CommandKind::Schedule, Status::Invalid, message),
+                Err(error) => return Reply::message(CommandKind::Schedule, Status::Invalid, error.to_string()),
             },
             ScheduleCommand::Cancel { session } => match schedule_replies::find_session(current, &session) {
                 Ok(found) => {

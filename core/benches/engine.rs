@@ -15,6 +15,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion};
+use emcee_core::index::IndexError;
 use emcee_core::{Context, Engine, KnowledgeBase, Schedule};
 
 /// Queries for each command: names, typos, topics, phrases, filters, misses.
@@ -37,18 +38,22 @@ const QUERIES: &[(&str, &[&str])] = &[
 /// The row of `/quote` answered from the memo.
 const KEPT: &str = "quote, kept";
 
+/// Keynote morning of the sample conference, 2022-11-01T08:30:00Z: a
+/// constant rather than parsed, since criterion times making the context.
+const NOW: jiff::Timestamp = jiff::Timestamp::constant(1_667_291_400, 0);
+
 /// An engine over `docs`, keeping answers when `memo` is true.
-fn engine(docs: &emcee_core::Documents, memo: bool) -> Engine {
+fn engine(docs: &emcee_core::Documents, memo: bool) -> Result<Engine, IndexError> {
     let kb = KnowledgeBase::build(docs);
     let schedule = emcee_core::schedule::parse_frab_json(corpus::SAMPLE_SCHEDULE).unwrap_or_else(|_| Schedule::empty());
     let engine = Engine::new(kb, schedule);
     let engine = if memo { engine } else { engine.without_memo() };
-    engine.warm().expect("index builds");
-    engine
+    engine.warm()?;
+    Ok(engine)
 }
 
 fn context(seed: u64) -> Context {
-    Context { now: "2022-11-01T08:30:00Z".parse().unwrap(), seed }
+    Context { now: NOW, seed }
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -118,23 +123,23 @@ fn bench(c: &mut Criterion, label: &str, rows: &[(&str, &[&str], &Engine)]) {
     group.finish();
 }
 
-fn main() {
+fn main() -> Result<(), IndexError> {
     let quick = std::env::args().any(|a| a == "--quick-report");
     let per_query = std::env::args().any(|a| a == "--per-query");
     let seed_docs = corpus::seed_documents();
-    let (seed, seed_kept) = (engine(&seed_docs, false), engine(&seed_docs, true));
+    let (seed, seed_kept) = (engine(&seed_docs, false)?, engine(&seed_docs, true)?);
     println!("seed knowledge base: {} quotes", seed.knowledge().quotes.len());
     let seed_rows = rows(&seed, Some(&seed_kept));
     latency_report("seed", &seed_rows, if quick { 200 } else { 2_000 }, per_query);
 
     let docs = corpus::generated_documents(100_000);
     let start = Instant::now();
-    let large = engine(&docs, false);
+    let large = engine(&docs, false)?;
     println!("100k corpus: {} quotes, parsed and indexed in {:.2?}", large.knowledge().quotes.len(), start.elapsed());
     let large_rows = rows(&large, None);
     latency_report("100k", &large_rows, if quick { 50 } else { 400 }, per_query);
     if quick {
-        return;
+        return Ok(());
     }
 
     let mut criterion = Criterion::default()
@@ -145,4 +150,5 @@ fn main() {
     bench(&mut criterion, "seed", &seed_rows);
     bench(&mut criterion, "100k", &large_rows);
     criterion.final_summary();
+    Ok(())
 }

@@ -9,14 +9,12 @@ pub mod command;
 pub mod engine;
 pub mod index;
 pub mod kb;
-mod lemmas;
 pub mod names;
 pub mod render;
 pub mod reply;
 pub mod schedule;
 pub mod stats;
 pub mod text;
-pub mod typos;
 
 pub use command::{Command, CommandKind, ParseError, parse};
 pub use engine::{Context, Engine, INTERNAL_ERROR};

@@ -24,14 +24,10 @@ pub struct Person {
 
 impl Person {
     fn new(name: &str, speaker: Option<usize>, keys: Vec<String>) -> Person {
-        let mut analyzer = crate::index::analyzer();
-        let mut stems = Vec::new();
-        for key in &keys {
-            let mut stream = analyzer.token_stream(key);
-            while let Some(token) = stream.next() {
-                if !stems.contains(&token.text) {
-                    stems.push(token.text.clone());
-                }
+        let mut stems: Vec<String> = Vec::new();
+        for stem in keys.iter().flat_map(|key| crate::index::stems(key)) {
+            if !stems.contains(&stem) {
+                stems.push(stem);
             }
         }
         Person { name: name.to_string(), speaker, keys, stems }

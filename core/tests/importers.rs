@@ -3,6 +3,8 @@
 //! time; bad input of every kind refused with a clear error and no panic;
 //! time zones across a change of daylight saving time.
 
+#![expect(clippy::unwrap_used, reason = "a test's helpers fail it by panicking, as its #[test] functions do")]
+
 use emcee_core::schedule::{self, Format, ImportError, ImportOptions, MAX_IMPORT_BYTES};
 use emcee_core::{Context, Engine, KnowledgeBase};
 use jiff::tz::TimeZone;

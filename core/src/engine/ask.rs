@@ -18,7 +18,7 @@ use std::sync::LazyLock;
 
 use super::{Context, Engine};
 use crate::command::CommandKind;
-use crate::index::{DocKind, Filter, Hit, KnowledgeIndex, Target};
+use crate::index::{DocKind, Filter, Hit, KnowledgeIndex, Target, stems};
 use crate::reply::{Reply, Source, SourceKind, Status};
 use crate::text;
 
@@ -180,19 +180,11 @@ const SESSION_WORDS: &[&str] = &[
 const OPINION_WORDS: &[&str] =
     &["think", "thinks", "feel", "feels", "opinion", "view", "views", "believe", "believes", "say", "says", "said"];
 
-static STOP_STEMS: LazyLock<HashSet<String>> = LazyLock::new(|| stems(STOPWORDS));
-static SESSION_STEMS: LazyLock<HashSet<String>> = LazyLock::new(|| stems(SESSION_WORDS));
+static STOP_STEMS: LazyLock<HashSet<String>> = LazyLock::new(|| stem_set(STOPWORDS));
+static SESSION_STEMS: LazyLock<HashSet<String>> = LazyLock::new(|| stem_set(SESSION_WORDS));
 
-fn stems(words: &[&str]) -> HashSet<String> {
-    let mut analyzer = crate::index::analyzer();
-    let mut out = HashSet::new();
-    for word in words {
-        let mut stream = analyzer.token_stream(word);
-        while let Some(token) = stream.next() {
-            out.insert(token.text.clone());
-        }
-    }
-    out
+fn stem_set(words: &[&str]) -> HashSet<String> {
+    words.iter().flat_map(|word| stems(word)).collect()
 }
 
 /// What kind of answer the question asks for.
@@ -242,7 +234,7 @@ pub(super) fn answer(engine: &Engine, index: &KnowledgeIndex, question: &str, ct
     let name_stems: HashSet<String> = person.map(|p| p.stems.iter().cloned().collect()).unwrap_or_default();
     let asks_session = words.iter().any(|w| SESSION_WORDS.contains(w) && *w != "on");
     let mut terms: Vec<String> = Vec::new();
-    for term in index.terms(question) {
+    for term in stems(question) {
         if !STOP_STEMS.contains(&term) && !name_stems.contains(&term) && !terms.contains(&term) {
             terms.push(term);
         }
@@ -439,8 +431,7 @@ fn compose(engine: &Engine, index: &KnowledgeIndex, targets: &[&Target], terms: 
             Target::Quote(i) => {
                 let quote = &engine.kb.quotes[*i];
                 let quoted = super::quote::quote_reply(engine, quote);
-                let text =
-                    if whole { quote.text.clone() } else { best_sentence(index, &quote.text, terms).to_string() };
+                let text = if whole { quote.text.clone() } else { best_sentence(&quote.text, terms).to_string() };
                 if reply.quote.is_none() {
                     let mut block = quoted.quote.clone();
                     if let Some(block) = &mut block {
@@ -469,12 +460,12 @@ fn compose(engine: &Engine, index: &KnowledgeIndex, targets: &[&Target], terms: 
 
 /// The shortest run of one or two sentences of `passage` that holds the
 /// most of `terms`; the earliest on a tie.
-fn best_sentence<'a>(index: &KnowledgeIndex, passage: &'a str, terms: &[String]) -> &'a str {
+fn best_sentence<'a>(passage: &'a str, terms: &[String]) -> &'a str {
     let ranges = text::sentence_ranges(passage);
     let held: Vec<Vec<bool>> = ranges
         .iter()
         .map(|r| {
-            let words = index.terms(&passage[r.clone()]);
+            let words = stems(&passage[r.clone()]);
             terms.iter().map(|t| words.contains(t)).collect()
         })
         .collect();

@@ -95,7 +95,8 @@ mod tests {
     }
 
     #[test]
-    fn bio_of_a_speaker_with_a_biography() {
+    fn bios() {
+        // A speaker with a biography.
         check(
             "/bio kelsey",
             expect![[r#"
@@ -113,10 +114,7 @@ mod tests {
 
             Tue 1 Nov 09:15–10:00 CET · Main Stage · Keynote: Software supply chain security — Kelsey Hightower"#]],
         );
-    }
-
-    #[test]
-    fn bio_of_a_host_known_from_metadata() {
+        // A host known only from a transcript's metadata.
         check(
             "/bio marc",
             expect![[r#"
@@ -127,10 +125,7 @@ mod tests {
 
             Heard on: DevOps Sauna: Kelsey Hightower (host)"#]],
         );
-    }
-
-    #[test]
-    fn bio_of_a_schedule_only_speaker() {
+        // A speaker known only from the schedule.
         check(
             "/bio Sample Speaker C",
             expect![[r#"
@@ -141,10 +136,7 @@ mod tests {
 
             Tue 1 Nov 11:00–11:30 CET · Room 2 · Sample: WebAssembly at the edge — Sample Speaker C"#]],
         );
-    }
-
-    #[test]
-    fn bio_ambiguous_and_unknown() {
+        // Several people, and nobody.
         check(
             "/bio sample",
             expect![[r#"

@@ -1,53 +1,56 @@
-//! `/help [command]`: the commands, with examples.
+//! `/help [command]`: the commands, or one in detail with its examples,
+//! all read from the [`catalogue`]. Anyone may read the help of any command,
+//! organisers' included; whether they may run it is the bot's to decide.
 
 use crate::command::CommandKind;
+use crate::command::catalogue::{self, CATALOGUE, CommandSpec};
 use crate::reply::{Reply, Status};
 
-const COMMANDS: &[(&str, &str, &str)] = &[
-    ("bio", "/bio <speaker>", "Who a speaker is, with key facts and their sessions. Try `/bio kelsey`."),
-    (
-        "quote",
-        "/quote [topic] [speaker:<name>]",
-        "The best matching quote from talks and podcasts; no topic for a random one. Try `/quote wasm` or `/quote focus speaker:kelsey`.",
-    ),
-    (
-        "talks",
-        "/talks [now|next|today|tomorrow|<date>|<speaker>|<room>|<track>|<words>]",
-        "Sessions of the conference. Try `/talks next` or `/talks supply chain`.",
-    ),
-    ("ask", "/ask <question>", "A question about the speakers or the programme. Try `/ask when was Kelsey born?`."),
-    ("help", "/help [command]", "This list, or one command in detail."),
-    (
-        "stats",
-        "/stats [since]",
-        "For organisers: how the bot was used since 90m, 24h, 7d (the default), 2w, a date, or all.",
-    ),
-];
-
 pub(super) fn answer(topic: Option<&str>) -> Reply {
-    if let Some(topic) = topic {
-        return match COMMANDS.iter().find(|(name, _, _)| *name == topic) {
-            Some((_, usage, about)) => {
-                Reply { title: Some(usage.to_string()), ..Reply::message(CommandKind::Help, Status::Ok, *about) }
-            }
-            None => {
-                let mut reply =
-                    Reply::message(CommandKind::Help, Status::NotFound, format!("There is no /{topic} command."));
-                reply.suggestions = COMMANDS.iter().map(|(name, _, _)| format!("/{name}")).collect();
-                reply
-            }
-        };
+    let Some(topic) = topic else { return list() };
+    match catalogue::find(topic.trim_start_matches('/')) {
+        Some(spec) => one(spec),
+        None => {
+            let mut reply =
+                Reply::message(CommandKind::Help, Status::NotFound, format!("There is no /{topic} command."));
+            reply.suggestions = CATALOGUE.iter().map(|spec| format!("/{}", spec.name)).collect();
+            reply
+        }
     }
+}
+
+/// Every command with its one-line summary and its first example.
+fn list() -> Reply {
     let mut reply = Reply::message(
         CommandKind::Help,
         Status::Ok,
         "I answer questions about the speakers and the programme. Anything that does not start with / is a question.",
     );
     reply.title = Some(String::from("emcee commands"));
-    for (_, usage, about) in COMMANDS {
-        reply = reply.field(usage, *about);
+    for spec in CATALOGUE {
+        let summary = match spec.examples.first() {
+            Some(example) => format!("{}. Try `{example}`.", spec.summary),
+            None => format!("{}.", spec.summary),
+        };
+        reply = reply.field(spec.usage, summary);
     }
-    reply.result_count = COMMANDS.len();
+    reply.result_count = CATALOGUE.len();
+    reply
+}
+
+/// One command: what it answers, its subcommands, examples and other names.
+fn one(spec: &CommandSpec) -> Reply {
+    let mut reply = Reply::message(CommandKind::Help, Status::Ok, spec.help_text());
+    reply.title = Some(spec.usage.to_string());
+    for sub in spec.subcommands {
+        reply = reply.field(sub.usage, sub.description);
+    }
+    let examples: Vec<String> = spec.examples.iter().map(|e| format!("`{e}`")).collect();
+    reply = reply.field("Examples", examples.join(", "));
+    if !spec.aliases.is_empty() {
+        let aliases: Vec<String> = spec.aliases.iter().map(|a| format!("/{a}")).collect();
+        reply = reply.field("Also", aliases.join(", "));
+    }
     reply
 }
 
@@ -62,7 +65,7 @@ mod tests {
     }
 
     #[test]
-    fn lists_the_commands() {
+    fn lists_and_explains_every_command_to_everyone() {
         check(
             "/help",
             expect![[r#"
@@ -71,12 +74,13 @@ mod tests {
 
                 I answer questions about the speakers and the programme. Anything that does not start with / is a question.
 
-                /bio <speaker>: Who a speaker is, with key facts and their sessions. Try `/bio kelsey`.
-                /quote [topic] [speaker:<name>]: The best matching quote from talks and podcasts; no topic for a random one. Try `/quote wasm` or `/quote focus speaker:kelsey`.
-                /talks [now|next|today|tomorrow|<date>|<speaker>|<room>|<track>|<words>]: Sessions of the conference. Try `/talks next` or `/talks supply chain`.
-                /ask <question>: A question about the speakers or the programme. Try `/ask when was Kelsey born?`.
-                /help [command]: This list, or one command in detail.
-                /stats [since]: For organisers: how the bot was used since 90m, 24h, 7d (the default), 2w, a date, or all."#]],
+                /bio <speaker>: Who a speaker is: summary, facts, links and sessions. Try `/bio kelsey`.
+                /quote [topic] [speaker:<name>]: A quote from the talks and podcasts. Try `/quote wasm`.
+                /talks [now|next|today|tomorrow|<date>|<speaker>|<room>|<track>|<words>]: Sessions: now, next, today, a day, a speaker, a room, a track or a topic. Try `/talks now`.
+                /ask <question>: Ask anything about the speakers and the programme. Try `When was Kelsey born?`.
+                /help [command]: What emcee can do, with examples. Try `/help quote`.
+                /schedule import|add|cancel|post: Organisers: import, add, cancel or post the programme. Try `/schedule post tomorrow`.
+                /stats [since]: Organisers: how emcee was used. Try `/stats 24h`."#]],
         );
         check(
             "/help quote",
@@ -84,15 +88,63 @@ mod tests {
             [ok]
             /quote [topic] [speaker:<name>]
 
-            The best matching quote from talks and podcasts; no topic for a random one. Try `/quote wasm` or `/quote focus speaker:kelsey`."#]],
+            The best matching quote from the transcripts, with speaker, source, time and the matched words; no topic gives a random one. Words are stemmed (`sandboxes` finds *sandbox*), "phrases" work, typos are corrected, and query syntax never fails.
+
+            Examples: `/quote wasm`, `/quote "muscle memory"`, `/quote sleep speaker:andy`, `/quote speaker:"Kelsey Hightower"`"#]],
+        );
+        check(
+            "/help schedule",
+            expect![[r#"
+                [ok]
+                /schedule import|add|cancel|post
+
+                For organisers: change the programme — import a published export, add a session, cancel one — or post a day's programme by room. Every change is recorded and announced.
+
+                /schedule import <url>: Import a schedule file or URL (pretalx/frab JSON or XML, iCalendar, CSV, Sessionize)
+                /schedule add title="…" start=2022-11-01T10:00 duration=00:30 room="Room 2": Add one session
+                /schedule cancel <id or title>: Cancel a session
+                /schedule post [day]: Post the programme of a day
+                Examples: `/schedule post tomorrow`, `/schedule cancel Lightning talks`"#]],
+        );
+        check(
+            "/help stats",
+            expect![[r#"
+                [ok]
+                /stats [since]
+
+                For organisers: usage since `90m`, `24h`, `7d` (the default), `2w`, a date or `all`: by command, platform and day, top queries, questions it could not answer, and latency.
+
+                Examples: `/stats 24h`"#]],
+        );
+        check(
+            "/help who",
+            expect![[r#"
+            [ok]
+            /bio <speaker>
+
+            Who the speaker is: headline, summary, key facts, books, where they were heard, and their sessions. Names match forgivingly (case, accents, first or last name, aliases, typos); several matches ask which, and none names the closest.
+
+            Examples: `/bio kelsey`, `/bio Hightwoer`
+            Also: /who"#]],
+        );
+        check(
+            "/help /TALKS",
+            expect![[r#"
+            [ok]
+            /talks [now|next|today|tomorrow|<date>|<speaker>|<room>|<track>|<words>]
+
+            Sessions: `now`, `next` (per room), `today`, `tomorrow`, a date (`2022-11-02`), a weekday, `day 2`, a speaker, a room, a track, or words from titles and abstracts. Times are in the conference's zone, named.
+
+            Examples: `/talks now`, `/talks room 2`, `/talks supply chain`
+            Also: /talk, /sessions"#]],
         );
         check(
             "/help dance",
             expect![[r#"
-                [not_found]
-                There is no /dance command.
+            [not_found]
+            There is no /dance command.
 
-                Did you mean: /bio, /quote, /talks, /ask, /help, /stats?"#]],
+            Did you mean: /bio, /quote, /talks, /ask, /help, /schedule, /stats?"#]],
         );
     }
 

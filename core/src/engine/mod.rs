@@ -37,7 +37,7 @@ pub struct Engine {
     schedule: Schedule,
     directory: Directory,
     random_pool: RandomPool,
-    index: OnceLock<Result<KnowledgeIndex, String>>,
+    index: OnceLock<Result<KnowledgeIndex, IndexError>>,
     /// `/quote` answers on a topic: topic, speaker and rank to the reply.
     quotes: memo::Memo<(String, Option<String>, usize)>,
 }
@@ -88,22 +88,16 @@ impl Engine {
 
     /// Builds the index now rather than on the first search.
     pub fn warm(&self) -> Result<&KnowledgeIndex, IndexError> {
-        match self.index() {
-            Ok(index) => Ok(index),
-            Err(message) => Err(IndexError::from(tantivy::TantivyError::InternalError(message.to_string()))),
-        }
+        self.index().map_err(IndexError::clone)
     }
 
     /// Why the index could not be built, if it was tried and failed; never builds it.
-    pub fn index_error(&self) -> Option<&str> {
-        self.index.get().and_then(|built| built.as_ref().err()).map(String::as_str)
+    pub fn index_error(&self) -> Option<&IndexError> {
+        self.index.get().and_then(|built| built.as_ref().err())
     }
 
-    fn index(&self) -> Result<&KnowledgeIndex, &str> {
-        self.index
-            .get_or_init(|| KnowledgeIndex::build(&self.kb, &self.schedule).map_err(|e| e.to_string()))
-            .as_ref()
-            .map_err(String::as_str)
+    fn index(&self) -> Result<&KnowledgeIndex, &IndexError> {
+        self.index.get_or_init(|| KnowledgeIndex::build(&self.kb, &self.schedule)).as_ref()
     }
 
     pub fn knowledge(&self) -> &KnowledgeBase {

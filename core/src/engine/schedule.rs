@@ -11,7 +11,7 @@ use super::{Context, Engine};
 use crate::command::CommandKind;
 use crate::reply::{Reply, Status};
 use crate::schedule::changes::Change;
-use crate::schedule::{Schedule, Session, parse_hhmm};
+use crate::schedule::{Schedule, Session, TimeError, parse_hhmm};
 use crate::text;
 
 /// `/schedule post [day]`: the day's programme by room. Without a day:
@@ -88,28 +88,50 @@ pub(super) fn post(engine: &Engine, day: Option<&str>, ctx: &Context) -> Reply {
     reply
 }
 
+/// The fields `/schedule add` reads.
+const SESSION_FIELDS: &[&str] =
+    &["id", "title", "start", "duration", "end", "room", "speakers", "track", "abstract", "url"];
+
+/// Why `/schedule add`'s fields make no session; the message is for the organiser.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SessionError {
+    #[error("`{0}` is not a session field; use {fields}.", fields = SESSION_FIELDS.join(", "))]
+    UnknownField(String),
+    #[error("`{0}=` is missing.")]
+    Missing(&'static str),
+    #[error("`duration=` (or `end=`) is missing.")]
+    NoLength,
+    #[error("duration `{0}` is not like 00:45.")]
+    Duration(String),
+    #[error("the session ends out of range.")]
+    OutOfRange,
+    #[error("the session must end after it starts.")]
+    EndsBeforeStart,
+    #[error(transparent)]
+    Time(#[from] TimeError),
+}
+
 /// The session `/schedule add` describes: `title`, `start` (an instant with
 /// offset, or a local time in the conference's zone), `duration` (`00:45`) or
 /// `end`, `room`, and optionally `speakers` (`A; B`), `track`, `abstract`, `url`, `id`.
-pub fn new_session(fields: &[(String, String)], zone: &TimeZone) -> Result<Session, String> {
-    const KNOWN: &[&str] = &["id", "title", "start", "duration", "end", "room", "speakers", "track", "abstract", "url"];
-    if let Some((key, _)) = fields.iter().find(|(k, _)| !KNOWN.contains(&k.as_str())) {
-        return Err(format!("`{key}` is not a session field; use {}.", KNOWN.join(", ")));
+pub fn new_session(fields: &[(String, String)], zone: &TimeZone) -> Result<Session, SessionError> {
+    if let Some((key, _)) = fields.iter().find(|(k, _)| !SESSION_FIELDS.contains(&k.as_str())) {
+        return Err(SessionError::UnknownField(key.clone()));
     }
     let get = |key: &str| fields.iter().find(|(k, _)| k == key).map(|(_, v)| v.trim()).filter(|v| !v.is_empty());
-    let need = |key: &str| get(key).ok_or_else(|| format!("`{key}=` is missing."));
+    let need = |key: &'static str| get(key).ok_or(SessionError::Missing(key));
     let title = need("title")?.to_string();
     let start = crate::schedule::instant_in(need("start")?, Some(zone))?;
     let end = match (get("end"), get("duration")) {
         (Some(end), _) => crate::schedule::instant_in(end, Some(zone))?,
         (None, Some(length)) => {
-            let length = parse_hhmm(length).ok_or_else(|| format!("duration `{length}` is not like 00:45."))?;
-            start.checked_add(length).map_err(|_| String::from("the session ends out of range."))?
+            let length = parse_hhmm(length).ok_or_else(|| SessionError::Duration(length.to_string()))?;
+            start.checked_add(length).map_err(|_| SessionError::OutOfRange)?
         }
-        (None, None) => return Err(String::from("`duration=` (or `end=`) is missing.")),
+        (None, None) => return Err(SessionError::NoLength),
     };
     if end <= start {
-        return Err(String::from("the session must end after it starts."));
+        return Err(SessionError::EndsBeforeStart);
     }
     let id =
         get("id").map(str::to_string).unwrap_or_else(|| format!("added-{}-{}", start.as_second(), text::slug(&title)));
@@ -265,7 +287,7 @@ mod tests {
             ("2022-11-01T16:00:00Z".into(), "2022-11-01T16:45:00Z".into())
         );
         assert_eq!((s.id.as_str(), s.speakers.len()), ("added-1667318400-lightning-talks", 2));
-        let error = |pairs: &[(&str, &str)]| new_session(&fields(pairs), &zone).unwrap_err();
+        let error = |pairs: &[(&str, &str)]| new_session(&fields(pairs), &zone).unwrap_err().to_string();
         assert_eq!(error(&[("title", "T")]), "`start=` is missing.");
         assert_eq!(
             error(&[("title", "T"), ("start", "soon")]),

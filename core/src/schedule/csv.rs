@@ -55,10 +55,10 @@ pub fn parse_csv(input: &[u8], options: &ImportOptions) -> Result<Schedule, Impo
             let v = cell(name);
             if v.is_empty() { Err(ImportError::field(at(name), "empty")) } else { Ok(v.to_string()) }
         };
-        let start =
-            super::instant_in(&required("start")?, zone.as_ref()).map_err(|m| ImportError::field(at("start"), m))?;
+        let start = super::instant_in(&required("start")?, zone.as_ref())
+            .map_err(|m| ImportError::field(at("start"), m.to_string()))?;
         let end = if !cell("end").is_empty() {
-            super::instant_in(cell("end"), zone.as_ref()).map_err(|m| ImportError::field(at("end"), m))?
+            super::instant_in(cell("end"), zone.as_ref()).map_err(|m| ImportError::field(at("end"), m.to_string()))?
         } else {
             let length = parse_hhmm(cell("duration")).ok_or_else(|| {
                 ImportError::field(at("duration"), format!("`{}` is not a duration like 00:45", cell("duration")))
@@ -105,7 +105,7 @@ fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, ImportError> {
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         column += 1;
-        if let Some(opened) = quoted_since {
+        if quoted_since.is_some() {
             match c {
                 '"' if chars.peek() == Some(&'"') => {
                     chars.next();
@@ -121,7 +121,6 @@ fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, ImportError> {
                             message: "text after a closing quote; double a quote inside a quoted field".into(),
                         });
                     }
-                    let _ = opened;
                 }
                 '\n' => {
                     field.push(c);

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::{Conference, ImportError, Schedule, Session, check_size, event_times, zone_or_offset};
+use super::{Conference, ImportError, Schedule, Session, TimeError, check_size, event_times, zone_or_offset};
 
 #[derive(Deserialize)]
 struct File {
@@ -80,9 +80,9 @@ pub fn parse_frab_json(input: &[u8]) -> Result<Schedule, ImportError> {
             for (e, event) in events.iter().enumerate() {
                 let at = |field: &str| format!("schedule.conference.days[{d}].rooms[\"{room}\"][{e}].{field}");
                 first_date.get_or_insert_with(|| event.date.clone());
-                let (start, end) = event_times(&event.date, &event.duration).map_err(|message| {
-                    let field = if message.contains("duration") { "duration" } else { "date" };
-                    ImportError::field(at(field), message)
+                let (start, end) = event_times(&event.date, &event.duration).map_err(|error| {
+                    let field = if matches!(error, TimeError::Duration(_)) { "duration" } else { "date" };
+                    ImportError::field(at(field), error.to_string())
                 })?;
                 let id = match (&event.guid, &event.id) {
                     (Some(guid), _) if !guid.is_empty() => guid.clone(),

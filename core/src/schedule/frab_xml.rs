@@ -170,7 +170,8 @@ pub fn parse_frab_xml(input: &[u8]) -> Result<Schedule, ImportError> {
         let date = e.date.ok_or_else(|| ImportError::field(at("<date>"), "missing"))?;
         first_date.get_or_insert_with(|| date.clone());
         let duration = e.duration.ok_or_else(|| ImportError::field(at("<duration>"), "missing"))?;
-        let (start, end) = event_times(&date, &duration).map_err(|m| ImportError::field(at("<date>/<duration>"), m))?;
+        let (start, end) =
+            event_times(&date, &duration).map_err(|m| ImportError::field(at("<date>/<duration>"), m.to_string()))?;
         let id =
             e.guid.or(e.id).ok_or_else(|| ImportError::field(at("guid"), "the event has neither a guid nor an id"))?;
         sessions.push(Session {

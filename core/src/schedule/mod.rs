@@ -189,13 +189,31 @@ impl ImportError {
     }
 }
 
+/// Why a time or a session's length in a file or a command cannot be read;
+/// the message is for the person who wrote it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TimeError {
+    #[error("`{0}` is not a date and time with an offset")]
+    NoOffset(String),
+    #[error("`{0}` is not a duration like 00:45")]
+    Duration(String),
+    #[error("the session ends out of range")]
+    OutOfRange,
+    #[error("`{0}` is not a time like 2022-11-01T09:15:00+01:00 or 2022-11-01 09:15")]
+    Time(String),
+    #[error("`{0}` has no offset, and no time zone was given for the conference")]
+    NoZone(String),
+    /// A local time the zone cannot place; the detail is jiff's.
+    #[error("`{text}`: {detail}")]
+    InZone { text: String, detail: String },
+}
+
 /// Start and end of an event from its ISO 8601 `date` (with offset) and its
 /// `HH:MM` or `HH:MM:SS` duration.
-pub(crate) fn event_times(date: &str, duration: &str) -> Result<(Timestamp, Timestamp), String> {
-    let start: Timestamp =
-        date.trim().parse().map_err(|_| format!("`{date}` is not a date and time with an offset"))?;
-    let length = parse_hhmm(duration).ok_or_else(|| format!("`{duration}` is not a duration like 00:45"))?;
-    let end = start.checked_add(length).map_err(|_| String::from("the session ends out of range"))?;
+pub(crate) fn event_times(date: &str, duration: &str) -> Result<(Timestamp, Timestamp), TimeError> {
+    let start: Timestamp = date.trim().parse().map_err(|_| TimeError::NoOffset(date.to_string()))?;
+    let length = parse_hhmm(duration).ok_or_else(|| TimeError::Duration(duration.to_string()))?;
+    let end = start.checked_add(length).map_err(|_| TimeError::OutOfRange)?;
     Ok((start, end))
 }
 
@@ -235,7 +253,7 @@ pub(crate) fn zone_or_offset(
 
 /// An instant with an offset (`2022-11-01T09:15:00+01:00`), or a local time
 /// (`2022-11-01 09:15`, `2022-11-01T09:15`) in `zone`.
-pub(crate) fn instant_in(text: &str, zone: Option<&TimeZone>) -> Result<Timestamp, String> {
+pub(crate) fn instant_in(text: &str, zone: Option<&TimeZone>) -> Result<Timestamp, TimeError> {
     if let Ok(at) = text.parse::<Timestamp>() {
         return Ok(at);
     }
@@ -243,9 +261,12 @@ pub(crate) fn instant_in(text: &str, zone: Option<&TimeZone>) -> Result<Timestam
         .or_else(|_| jiff::civil::DateTime::strptime("%Y-%m-%dT%H:%M", text))
         .or_else(|_| jiff::civil::DateTime::strptime("%Y-%m-%d %H:%M:%S", text))
         .or_else(|_| text.parse::<jiff::civil::DateTime>())
-        .map_err(|_| format!("`{text}` is not a time like 2022-11-01T09:15:00+01:00 or 2022-11-01 09:15"))?;
-    let zone = zone.ok_or_else(|| format!("`{text}` has no offset, and no time zone was given for the conference"))?;
-    local.to_zoned(zone.clone()).map(|z| z.timestamp()).map_err(|e| format!("`{text}`: {e}"))
+        .map_err(|_| TimeError::Time(text.to_string()))?;
+    let zone = zone.ok_or_else(|| TimeError::NoZone(text.to_string()))?;
+    local
+        .to_zoned(zone.clone())
+        .map(|z| z.timestamp())
+        .map_err(|e| TimeError::InZone { text: text.to_string(), detail: e.to_string() })
 }
 
 /// The input as text, or where it stops being UTF-8.

@@ -8,73 +8,34 @@
 //! `deploy` and "quoted phrases" match as phrases. Users' query syntax never
 //! fails a command: queries are parsed leniently, and field syntax
 //! (`speaker:x`) is not available to them, so only the text is searchable.
+//!
+//! This file is the index and its searches; `entries.rs` says what is
+//! indexed, `analysis.rs` (with `lemmas.rs`) how text becomes words, and
+//! `typos.rs` how a word the index lacks finds the words it holds.
+
+mod analysis;
+mod entries;
+mod lemmas;
+pub mod typos;
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, TermQuery};
 use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions};
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
-};
 use tantivy::{DocSet, Index, IndexWriter, Searcher, TERMINATED, Term, doc};
 
-use crate::kb::KnowledgeBase;
-use crate::lemmas::IrregularVerbs;
-use crate::schedule::Schedule;
-use crate::text;
-use crate::typos::TypoIndex;
+pub use analysis::stems;
+pub use entries::{BioSentence, DocKind, Target, session_text};
 
-const ANALYZER: &str = "emcee_en";
+use crate::kb::KnowledgeBase;
+use crate::schedule::Schedule;
+use entries::Entry;
+use typos::TypoIndex;
+
 /// Heap for an index writer: Tantivy's minimum for one thread.
 const WRITER_HEAP: usize = 15_000_000;
-
-/// What an indexed document is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DocKind {
-    Quote,
-    Bio,
-    Session,
-}
-
-impl DocKind {
-    const ALL: [DocKind; 3] = [DocKind::Quote, DocKind::Bio, DocKind::Session];
-
-    fn part(self) -> usize {
-        self as usize
-    }
-}
-
-/// What a hit points at.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Target {
-    /// Index into [`KnowledgeBase::quotes`].
-    Quote(usize),
-    /// Index into [`Schedule::sessions`].
-    Session(usize),
-    /// A sentence or fact of a biography.
-    Bio(BioSentence),
-}
-
-impl Target {
-    pub fn kind(&self) -> DocKind {
-        match self {
-            Target::Quote(_) => DocKind::Quote,
-            Target::Session(_) => DocKind::Session,
-            Target::Bio(_) => DocKind::Bio,
-        }
-    }
-}
-
-/// A sentence of a biography, or one of its facts written as a sentence.
-#[derive(Debug, Clone, PartialEq)]
-pub struct BioSentence {
-    /// Index into [`KnowledgeBase::speakers`].
-    pub speaker: usize,
-    /// The section it is in; `None` for the summary and the facts.
-    pub section: Option<String>,
-    pub text: String,
-}
 
 /// Which documents a search may return.
 #[derive(Debug, Clone, Copy, Default)]
@@ -122,7 +83,6 @@ pub struct KnowledgeIndex {
     parts: Vec<Part>,
     typos: TypoIndex,
     fields: Fields,
-    analyzer: TextAnalyzer,
     targets: Vec<Target>,
 }
 
@@ -133,24 +93,16 @@ impl std::fmt::Debug for KnowledgeIndex {
 }
 
 /// Why the index could not be built. Only a bug or exhausted memory causes it.
-#[derive(Debug, thiserror::Error)]
+/// Shared, so that the engine can keep it and still hand it out.
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("building the search index failed: {0}")]
-pub struct IndexError(#[from] tantivy::TantivyError);
+pub struct IndexError(#[source] Arc<tantivy::TantivyError>);
 
-/// English words: lower-cased, accents folded, irregular past forms mapped to
-/// their base, then stemmed.
-pub(crate) fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(IrregularVerbs)
-        .filter(Stemmer::new(Language::English))
-        .build()
+impl From<tantivy::TantivyError> for IndexError {
+    fn from(error: tantivy::TantivyError) -> IndexError {
+        IndexError(Arc::new(error))
+    }
 }
-
-/// A document to index: what it stands for, its text, its speakers' ids.
-type Entry = (Target, String, Vec<String>);
 
 impl KnowledgeIndex {
     /// Indexes every quote, biography sentence and fact, and session.
@@ -158,7 +110,7 @@ impl KnowledgeIndex {
         let mut builder = Schema::builder();
         let text_options = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
-                .set_tokenizer(ANALYZER)
+                .set_tokenizer(analysis::ANALYZER_NAME)
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         );
         let fields = Fields {
@@ -168,27 +120,13 @@ impl KnowledgeIndex {
         };
         let schema = builder.build();
 
-        let quotes = kb
-            .quotes
-            .iter()
-            .enumerate()
-            .map(|(i, q)| (Target::Quote(i), q.text.clone(), vec![kb.speakers[q.speaker].id.clone()]));
-        let sessions = schedule.sessions.iter().enumerate().map(|(i, session)| {
-            let ids = session.speakers.iter().map(|n| text::slug(n)).collect();
-            (Target::Session(i), session_text(session), ids)
-        });
         let mut targets = Vec::new();
         let mut parts = Vec::new();
         for kind in DocKind::ALL {
-            let entries: Box<dyn Iterator<Item = Entry>> = match kind {
-                DocKind::Quote => Box::new(quotes.clone()),
-                DocKind::Bio => Box::new(bio_sentences(kb).into_iter()),
-                DocKind::Session => Box::new(sessions.clone()),
-            };
-            parts.push(Part::build(&schema, fields, entries, &mut targets)?);
+            parts.push(Part::build(&schema, fields, entries::entries(kind, kb, schedule), &mut targets)?);
         }
         let typos = TypoIndex::build(parts.iter().flat_map(|p| p.words(fields.text)).collect::<Vec<_>>());
-        Ok(KnowledgeIndex { parts, typos, fields, analyzer: analyzer(), targets })
+        Ok(KnowledgeIndex { parts, typos, fields, targets })
     }
 
     /// What a hit stands for.
@@ -198,7 +136,7 @@ impl KnowledgeIndex {
 
     /// The best `limit` documents for `query` (BM25). When the words as
     /// typed find nothing, each word the index does not hold is replaced by
-    /// the indexed words nearest to it (see [`crate::typos`]) and the search
+    /// the indexed words nearest to it (see [`typos`]) and the search
     /// runs again. Without a kind in the filter, every kind is searched and
     /// the best of each merged by score.
     pub fn search(&self, query: &str, filter: Filter<'_>, limit: usize) -> Found {
@@ -218,7 +156,7 @@ impl KnowledgeIndex {
     }
 
     /// The best `limit` documents holding any of `terms` (already analysed,
-    /// as [`KnowledgeIndex::terms`] gives them), by BM25.
+    /// as [`stems`] gives them), by BM25.
     pub fn search_terms(&self, terms: &[String], filter: Filter<'_>, limit: usize) -> Vec<Hit> {
         self.search_parts(filter, limit, |_| self.any_of(terms))
     }
@@ -255,7 +193,7 @@ impl KnowledgeIndex {
     fn corrected(&self, query: &str) -> (Vec<String>, u8) {
         let mut words = Vec::new();
         let mut typos = 0;
-        for term in self.terms(query) {
+        for term in stems(query) {
             let corrections = self.typos.corrections(&term, 3);
             if corrections.is_empty() {
                 words.push(term);
@@ -297,32 +235,18 @@ impl KnowledgeIndex {
         held
     }
 
-    /// The stemmed, lower-cased words of `text`, as the index sees them.
-    pub fn terms(&self, text: &str) -> Vec<String> {
-        let mut analyzer = self.analyzer.clone();
-        let mut stream = analyzer.token_stream(text);
-        let mut terms = Vec::new();
-        while let Some(token) = stream.next() {
-            terms.push(token.text.clone());
-        }
-        terms
-    }
-
     /// Byte ranges of the words in `text` that match one of `terms` with at
     /// most `typos` typos, for highlighting.
     pub fn highlights(&self, text: &str, terms: &[String], typos: u8) -> Vec<Range<usize>> {
-        let mut analyzer = self.analyzer.clone();
-        let mut stream = analyzer.token_stream(text);
-        let mut ranges: Vec<Range<usize>> = Vec::new();
-        while let Some(token) = stream.next() {
-            let hit = terms.iter().any(|t| {
-                t == &token.text || (typos > 0 && t.len() > 3 && strsim::osa_distance(t, &token.text) <= typos as usize)
-            });
-            if hit {
-                ranges.push(token.offset_from..token.offset_to);
-            }
-        }
-        ranges
+        analysis::stems_at(text)
+            .into_iter()
+            .filter(|(word, _)| {
+                terms
+                    .iter()
+                    .any(|t| t == word || (typos > 0 && t.len() > 3 && strsim::osa_distance(t, word) <= typos as usize))
+            })
+            .map(|(_, at)| at)
+            .collect()
     }
 
     /// Inverse document frequency of a stemmed term over every document:
@@ -346,16 +270,16 @@ impl Part {
         targets: &mut Vec<Target>,
     ) -> Result<Part, IndexError> {
         let index = Index::create_in_ram(schema.clone());
-        index.tokenizers().register(ANALYZER, analyzer());
+        index.tokenizers().register(analysis::ANALYZER_NAME, analysis::analyzer());
         let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_HEAP)?;
         writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
-        for (target, body, speakers) in entries {
-            let mut document = doc!(fields.text => body, fields.ord => targets.len() as u64);
-            for speaker in speakers {
+        for entry in entries {
+            let mut document = doc!(fields.text => entry.text, fields.ord => targets.len() as u64);
+            for speaker in entry.speakers {
                 document.add_text(fields.speaker, speaker);
             }
             writer.add_document(document)?;
-            targets.push(target);
+            targets.push(entry.target);
         }
         writer.commit()?;
         drop(writer);
@@ -407,46 +331,6 @@ impl Part {
     }
 }
 
-/// Every biography's facts, summary sentences and section sentences.
-fn bio_sentences(kb: &KnowledgeBase) -> Vec<Entry> {
-    let mut entries = Vec::new();
-    for (s, speaker) in kb.speakers.iter().enumerate() {
-        let mut add = |section: Option<&str>, text: String| {
-            let target =
-                Target::Bio(BioSentence { speaker: s, section: section.map(str::to_string), text: text.clone() });
-            entries.push((target, text, vec![speaker.id.clone()]));
-        };
-        for (key, value) in &speaker.facts {
-            add(None, format!("{} — {key}: {value}.", speaker.name));
-        }
-        for line in text::sentences(&speaker.summary) {
-            add(None, line.to_string());
-        }
-        for section in &speaker.sections {
-            for paragraph in &section.paragraphs {
-                for line in text::sentences(paragraph) {
-                    add(Some(&section.title), line.to_string());
-                }
-            }
-        }
-    }
-    entries
-}
-
-/// The searchable text of a session: title, subtitle, speakers, room, track and abstract.
-pub fn session_text(session: &crate::schedule::Session) -> String {
-    let speakers = session.speakers.join(", ");
-    let parts = [
-        session.title.as_str(),
-        session.subtitle.as_str(),
-        speakers.as_str(),
-        session.room.as_str(),
-        session.track.as_deref().unwrap_or(""),
-        session.abstract_text.as_str(),
-    ];
-    parts.iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join(". ")
-}
-
 /// Removes what would let a user address a field (`speaker:x`): only the
 /// text is searchable.
 fn sanitize(query: &str) -> String {
@@ -484,8 +368,9 @@ mod tests {
     #[test]
     fn user_syntax_never_fails() {
         let (kb, index) = seed();
+        // Each returns, with hits or without, rather than panicking on the syntax.
         for query in ["kind:bio", "((", "\"unclosed", "AND OR", "wasm^^2", "-", "*", "[1 TO"] {
-            let _ = top_quote(&kb, &index, query);
+            top_quote(&kb, &index, query);
         }
         let found =
             index.search("speaker:marc", Filter { kind: Some(DocKind::Quote), speaker: Some("andy-allred") }, 50);
@@ -494,11 +379,10 @@ mod tests {
 
     #[test]
     fn falls_back_to_fuzzy() {
-        let (kb, index) = seed();
+        let (_, index) = seed();
         let found = index.search("kubernetis", Filter::default(), 3);
         assert_eq!(found.typos, 1);
         assert!(!found.hits.is_empty());
-        let _ = kb;
     }
 
     #[test]
@@ -515,7 +399,7 @@ mod tests {
     #[test]
     fn reads_which_terms_each_hit_holds() {
         let (kb, index) = seed();
-        let terms = index.terms("sandbox browser kubernetes");
+        let terms = stems("sandbox browser kubernetes");
         let found = index.search("sandbox browser kubernetes", Filter::default(), 10);
         let held = index.terms_held(&found.hits, &terms);
         for (hit, held) in found.hits.iter().zip(held) {
@@ -524,7 +408,7 @@ mod tests {
                 Target::Bio(b) => b.text.clone(),
                 Target::Session(_) => unreachable!("no sessions in this index"),
             };
-            let words = index.terms(&text);
+            let words = stems(&text);
             let expected = terms.iter().enumerate().filter(|(_, t)| words.contains(t)).fold(0, |m, (i, _)| m | 1 << i);
             assert_eq!(held, expected, "{text}");
         }
@@ -534,7 +418,7 @@ mod tests {
     fn highlights_matched_words() {
         let (_, index) = seed();
         let text = "Sandboxing is the sandbox way.";
-        let terms = index.terms("sandboxes");
+        let terms = stems("sandboxes");
         let ranges = index.highlights(text, &terms, 0);
         let words: Vec<&str> = ranges.iter().map(|r| &text[r.clone()]).collect();
         assert_eq!(words, ["Sandboxing", "sandbox"]);

@@ -15,8 +15,13 @@
 //!
 //! Every platform hands its input to [`parse`] as one line; Discord's options
 //! and Slack's command text are joined into the same grammar by the adapters.
+//! Which names and aliases are commands is the [`catalogue`]'s to say.
+
+pub mod catalogue;
 
 use serde::Serialize;
+
+pub use catalogue::{CATALOGUE, CommandSpec};
 
 /// Longest input accepted; longer is refused rather than searched.
 pub const MAX_INPUT_CHARS: usize = 1_000;
@@ -60,16 +65,9 @@ pub enum CommandKind {
 }
 
 impl CommandKind {
+    /// The command's name, as logged and as scripts see it.
     pub fn as_str(self) -> &'static str {
-        match self {
-            CommandKind::Bio => "bio",
-            CommandKind::Quote => "quote",
-            CommandKind::Talks => "talks",
-            CommandKind::Ask => "ask",
-            CommandKind::Help => "help",
-            CommandKind::Schedule => "schedule",
-            CommandKind::Stats => "stats",
-        }
+        self.spec().name
     }
 }
 
@@ -120,26 +118,40 @@ pub fn parse(input: &str) -> Result<Command, ParseError> {
         None => (line, ""),
     };
     let rest = (!rest.is_empty()).then(|| rest.to_string());
-    match name.to_ascii_lowercase().as_str() {
-        "bio" | "who" => match rest {
+    if name.is_empty() {
+        return Err(invalid(CommandKind::Help, "A command name goes after the `/`. Try /help."));
+    }
+    let Some(spec) = catalogue::find(name) else {
+        let name = name.to_ascii_lowercase();
+        return Err(invalid(CommandKind::Help, format!("There is no /{name} command. Try /help.")));
+    };
+    match spec.kind {
+        CommandKind::Bio => match rest {
             Some(speaker) => Ok(Command::Bio { speaker }),
             None => Err(invalid(CommandKind::Bio, "Whose bio? Try `/bio kelsey`.")),
         },
-        "quote" => parse_quote(rest.as_deref().unwrap_or("")),
-        "talks" | "talk" | "sessions" => Ok(Command::Talks { query: rest }),
-        "ask" => match rest {
+        CommandKind::Quote => parse_quote(rest.as_deref().unwrap_or("")),
+        CommandKind::Talks => Ok(Command::Talks { query: rest }),
+        CommandKind::Ask => match rest {
             Some(question) => Ok(Command::Ask { question }),
             None => Err(invalid(CommandKind::Ask, "Ask what? Try `/ask when is the keynote?`.")),
         },
-        "stats" => Ok(Command::Stats { since: rest }),
-        "schedule" => parse_schedule(rest.as_deref().unwrap_or("")),
-        "help" | "start" => Ok(Command::Help { topic: rest.map(|t| t.trim_start_matches('/').to_ascii_lowercase()) }),
-        "" => Err(invalid(CommandKind::Help, "A command name goes after the `/`. Try /help.")),
-        other => Err(invalid(CommandKind::Help, format!("There is no /{other} command. Try /help."))),
+        CommandKind::Stats => Ok(Command::Stats { since: rest }),
+        CommandKind::Schedule => parse_schedule(rest.as_deref().unwrap_or("")),
+        CommandKind::Help => Ok(Command::Help { topic: rest.map(|t| t.trim_start_matches('/').to_ascii_lowercase()) }),
     }
 }
 
-const SCHEDULE_USAGE: &str = "Use `/schedule import <url>`, `/schedule add title=\"…\" start=2022-11-01T10:00 duration=00:30 room=\"Room 2\"`, `/schedule cancel <id or title>` or `/schedule post [day]`.";
+/// How the `/schedule` verbs are written, from the catalogue: "Use `a`, `b` or `c`."
+fn schedule_usage() -> String {
+    let usages: Vec<String> =
+        CommandKind::Schedule.spec().subcommands.iter().map(|sub| format!("`{}`", sub.usage)).collect();
+    match usages.split_last() {
+        Some((last, [])) => format!("Use {last}."),
+        Some((last, rest)) => format!("Use {} or {last}.", rest.join(", ")),
+        None => String::new(),
+    }
+}
 
 /// `/schedule import|add|cancel|post …`.
 fn parse_schedule(args: &str) -> Result<Command, ParseError> {
@@ -147,11 +159,11 @@ fn parse_schedule(args: &str) -> Result<Command, ParseError> {
         Some((verb, rest)) => (verb, rest.trim()),
         None => (args, ""),
     };
-    let need = |what: &str| invalid(CommandKind::Schedule, format!("{what} {SCHEDULE_USAGE}"));
+    let need = |what: &str| invalid(CommandKind::Schedule, format!("{what} {}", schedule_usage()));
     let command = match verb.to_ascii_lowercase().as_str() {
         "import" if !rest.is_empty() => ScheduleCommand::Import { source: rest.to_string() },
         "import" => return Err(need("Import from where?")),
-        "add" => ScheduleCommand::Add { fields: key_values(rest).map_err(|m| need(&m))? },
+        "add" => ScheduleCommand::Add { fields: key_values(rest).map_err(|e| need(&e.to_string()))? },
         "cancel" if !rest.is_empty() => ScheduleCommand::Cancel { session: rest.to_string() },
         "cancel" => return Err(need("Cancel which session?")),
         "post" => ScheduleCommand::Post { day: (!rest.is_empty()).then(|| rest.to_string()) },
@@ -161,22 +173,31 @@ fn parse_schedule(args: &str) -> Result<Command, ParseError> {
     Ok(Command::Schedule(command))
 }
 
+/// Why `/schedule add`'s text is not `key=value` pairs.
+#[derive(Debug, thiserror::Error)]
+enum PairError {
+    #[error("`{0}` is not key=value.")]
+    NotAPair(String),
+    #[error("the value of `{0}` has no closing quote.")]
+    Unclosed(String),
+}
+
 /// `key=value key="quoted value"` pairs.
-fn key_values(text: &str) -> Result<Vec<(String, String)>, String> {
+fn key_values(text: &str) -> Result<Vec<(String, String)>, PairError> {
     let mut pairs = Vec::new();
     let mut rest = text.trim();
     while !rest.is_empty() {
         let Some((key, after)) = rest.split_once('=') else {
-            return Err(format!("`{rest}` is not key=value."));
+            return Err(PairError::NotAPair(rest.to_string()));
         };
         let key = key.trim().to_ascii_lowercase();
         if key.is_empty() || key.contains(char::is_whitespace) {
-            return Err(format!("`{}` is not key=value.", rest.split_whitespace().next().unwrap_or(rest)));
+            return Err(PairError::NotAPair(rest.split_whitespace().next().unwrap_or(rest).to_string()));
         }
         let (value, remaining) = if let Some(quoted) = after.strip_prefix('"') {
             match quoted.find('"') {
                 Some(end) => (&quoted[..end], &quoted[end + 1..]),
-                None => return Err(format!("the value of `{key}` has no closing quote.")),
+                None => return Err(PairError::Unclosed(key)),
             }
         } else {
             let end = after.find(char::is_whitespace).unwrap_or(after.len());
@@ -315,10 +336,16 @@ mod tests {
             expect![[r#"Err(ParseError { kind: Help, message: "A command name goes after the `/`. Try /help." })"#]],
         );
         check("", expect![[r#"Err(ParseError { kind: Help, message: "Ask me something, or try /help." })"#]]);
-    }
-
-    #[test]
-    fn refuses_overlong_input() {
-        assert!(parse(&"a".repeat(MAX_INPUT_CHARS + 1)).is_err());
+        check(
+            &"a".repeat(MAX_INPUT_CHARS + 1),
+            expect![[r#"Err(ParseError { kind: Ask, message: "That is too long: keep it under 1000 characters." })"#]],
+        );
+        check("/WHO kelsey", expect![[r#"Ok(Bio { speaker: "kelsey" })"#]]);
+        check("/sessions today", expect![[r#"Ok(Talks { query: Some("today") })"#]]);
+        check("/start", expect!["Ok(Help { topic: None })"]);
+        check(
+            "//bio kelsey",
+            expect![[r#"Err(ParseError { kind: Help, message: "There is no //bio command. Try /help." })"#]],
+        );
     }
 }

@@ -1,0 +1,500 @@
+//! The command catalogue: every command once, with everything said about it
+//! anywhere — its name and aliases for [`super::parse`], its usage, summary,
+//! help and examples for `/help` and the README, and its options and
+//! subcommands for Discord's registration and Slack's manifest.
+//!
+//! The table is plain data, built at compile time: the adapters read it to
+//! describe the commands to their platform, so no platform keeps a list of
+//! its own. The tests below hold every entry to both platforms' limits.
+
+use super::CommandKind;
+
+/// One command as every platform, `/help` and the README describe it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommandSpec {
+    pub kind: CommandKind,
+    /// Without the `/`; Discord's and Slack's command name.
+    pub name: &'static str,
+    /// Other names [`super::parse`] accepts (`/who` for `/bio`); not
+    /// registered with the platforms.
+    pub aliases: &'static [&'static str],
+    /// The grammar in one line: `/bio <speaker>`.
+    pub usage: &'static str,
+    /// One line, within every platform's limit (Discord's 100 characters).
+    pub summary: &'static str,
+    /// What it answers, at length, for `/help <command>` and the README.
+    pub help: &'static str,
+    /// Lines to try, each one a command as typed.
+    pub examples: &'static [&'static str],
+    /// Only organisers may run it; anyone may read its help.
+    pub organisers_only: bool,
+    /// The options of a command without subcommands, in Discord's order.
+    pub options: &'static [OptionSpec],
+    pub subcommands: &'static [SubcommandSpec],
+}
+
+/// One of `/schedule`'s verbs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SubcommandSpec {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub usage: &'static str,
+    pub options: &'static [OptionSpec],
+}
+
+/// An option as Discord asks for it; the other platforms take the same
+/// values as text after the command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OptionSpec {
+    /// Discord's option name: part of the external interface, since users'
+    /// and scripts' commands name it (`/quote topic:… speaker:…`).
+    pub name: &'static str,
+    /// Within Discord's 100 characters.
+    pub description: &'static str,
+    pub kind: OptionKind,
+    pub required: bool,
+    /// Longest value accepted, for text.
+    pub max_length: Option<u16>,
+    /// What to offer as the user types: empty for nothing.
+    pub suggest: &'static [Suggest],
+}
+
+/// What an option's value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptionKind {
+    Text,
+    /// A file the user uploads with the command.
+    Attachment,
+}
+
+/// Where autocomplete suggestions for an option come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Suggest {
+    /// `now`, `next`, `today`, `tomorrow`.
+    When,
+    /// Speakers of the knowledge base and of the programme.
+    Speaker,
+    Room,
+    Track,
+}
+
+const fn text(name: &'static str, description: &'static str, max_length: u16) -> OptionSpec {
+    OptionSpec {
+        name,
+        description,
+        kind: OptionKind::Text,
+        required: false,
+        max_length: Some(max_length),
+        suggest: &[],
+    }
+}
+
+const fn required(option: OptionSpec) -> OptionSpec {
+    OptionSpec { required: true, ..option }
+}
+
+const fn suggesting(option: OptionSpec, suggest: &'static [Suggest]) -> OptionSpec {
+    OptionSpec { suggest, ..option }
+}
+
+static BIO: CommandSpec = CommandSpec {
+    kind: CommandKind::Bio,
+    name: "bio",
+    aliases: &["who"],
+    usage: "/bio <speaker>",
+    summary: "Who a speaker is: summary, facts, links and sessions",
+    help: "Who the speaker is: headline, summary, key facts, books, where they were heard, and their sessions. \
+           Names match forgivingly (case, accents, first or last name, aliases, typos); several matches ask which, \
+           and none names the closest.",
+    examples: &["/bio kelsey", "/bio Hightwoer"],
+    organisers_only: false,
+    options: &[suggesting(required(text("speaker", "The speaker's name", 100)), &[Suggest::Speaker])],
+    subcommands: &[],
+};
+
+static QUOTE: CommandSpec = CommandSpec {
+    kind: CommandKind::Quote,
+    name: "quote",
+    aliases: &[],
+    usage: "/quote [topic] [speaker:<name>]",
+    summary: "A quote from the talks and podcasts",
+    help: "The best matching quote from the transcripts, with speaker, source, time and the matched words; \
+           no topic gives a random one. Words are stemmed (`sandboxes` finds *sandbox*), \"phrases\" work, \
+           typos are corrected, and query syntax never fails.",
+    examples: &[
+        "/quote wasm",
+        "/quote \"muscle memory\"",
+        "/quote sleep speaker:andy",
+        "/quote speaker:\"Kelsey Hightower\"",
+    ],
+    organisers_only: false,
+    options: &[
+        text("topic", "What the quote is about (leave empty for a random one)", 80),
+        suggesting(text("speaker", "Only quotes by this speaker", 100), &[Suggest::Speaker]),
+    ],
+    subcommands: &[],
+};
+
+static TALKS: CommandSpec = CommandSpec {
+    kind: CommandKind::Talks,
+    name: "talks",
+    aliases: &["talk", "sessions"],
+    usage: "/talks [now|next|today|tomorrow|<date>|<speaker>|<room>|<track>|<words>]",
+    summary: "Sessions: now, next, today, a day, a speaker, a room, a track or a topic",
+    help: "Sessions: `now`, `next` (per room), `today`, `tomorrow`, a date (`2022-11-02`), a weekday, `day 2`, \
+           a speaker, a room, a track, or words from titles and abstracts. Times are in the conference's zone, named.",
+    examples: &["/talks now", "/talks room 2", "/talks supply chain"],
+    organisers_only: false,
+    options: &[suggesting(
+        text("query", "now, next, today, a speaker, a room, a track…", 100),
+        &[Suggest::When, Suggest::Speaker, Suggest::Room, Suggest::Track],
+    )],
+    subcommands: &[],
+};
+
+static ASK: CommandSpec = CommandSpec {
+    kind: CommandKind::Ask,
+    name: "ask",
+    aliases: &[],
+    usage: "/ask <question>",
+    summary: "Ask anything about the speakers and the programme",
+    help: "The best sentence, quote or session for a question, with its source; \"I don't know\" when nothing \
+           it knows covers the question. Anything that does not start with `/` is a question too.",
+    examples: &["When was Kelsey born?", "What does Kelsey think about Wasm?", "When is the supply chain keynote?"],
+    organisers_only: false,
+    options: &[required(text("question", "Your question", 300))],
+    subcommands: &[],
+};
+
+static HELP: CommandSpec = CommandSpec {
+    kind: CommandKind::Help,
+    name: "help",
+    aliases: &["start"],
+    usage: "/help [command]",
+    summary: "What emcee can do, with examples",
+    help: "The commands, or one command in detail with examples.",
+    examples: &["/help quote"],
+    organisers_only: false,
+    options: &[],
+    subcommands: &[],
+};
+
+static SCHEDULE: CommandSpec = CommandSpec {
+    kind: CommandKind::Schedule,
+    name: "schedule",
+    aliases: &[],
+    usage: "/schedule import|add|cancel|post",
+    summary: "Organisers: import, add, cancel or post the programme",
+    help: "Change the programme — import a published export, add a session, cancel one — or post a day's \
+           programme by room. Every change is recorded and announced.",
+    examples: &["/schedule post tomorrow", "/schedule cancel Lightning talks"],
+    organisers_only: true,
+    options: &[],
+    subcommands: &[
+        SubcommandSpec {
+            name: "import",
+            description: "Import a schedule file or URL (pretalx/frab JSON or XML, iCalendar, CSV, Sessionize)",
+            usage: "/schedule import <url>",
+            options: &[
+                OptionSpec { kind: OptionKind::Attachment, max_length: None, ..text("file", "The schedule file", 0) },
+                text("url", "Or the schedule's https address", 500),
+            ],
+        },
+        SubcommandSpec {
+            name: "add",
+            description: "Add one session",
+            usage: "/schedule add title=\"…\" start=2022-11-01T10:00 duration=00:30 room=\"Room 2\"",
+            options: &[
+                required(text("title", "The session's title", 200)),
+                required(text("start", "Start, e.g. 2022-11-01T17:00", 40)),
+                required(text("duration", "Length, e.g. 00:45", 10)),
+                suggesting(required(text("room", "Where", 100)), &[Suggest::Room]),
+                text("speakers", "Who, separated by ;", 300),
+            ],
+        },
+        SubcommandSpec {
+            name: "cancel",
+            description: "Cancel a session",
+            usage: "/schedule cancel <id or title>",
+            options: &[required(text("session", "The session's title or id", 200))],
+        },
+        SubcommandSpec {
+            name: "post",
+            description: "Post the programme of a day",
+            usage: "/schedule post [day]",
+            options: &[text("day", "today, tomorrow, a date…", 40)],
+        },
+    ],
+};
+
+static STATS: CommandSpec = CommandSpec {
+    kind: CommandKind::Stats,
+    name: "stats",
+    aliases: &[],
+    usage: "/stats [since]",
+    summary: "Organisers: how emcee was used",
+    help: "Usage since `90m`, `24h`, `7d` (the default), `2w`, a date or `all`: by command, platform and day, \
+           top queries, questions it could not answer, and latency.",
+    examples: &["/stats 24h"],
+    organisers_only: true,
+    options: &[text("since", "How far back, e.g. 7d or 24h", 20)],
+    subcommands: &[],
+};
+
+/// Every command, in the order `/help`, the README and the platforms list them.
+pub static CATALOGUE: [&CommandSpec; 7] = [&BIO, &QUOTE, &TALKS, &ASK, &HELP, &SCHEDULE, &STATS];
+
+impl CommandKind {
+    /// This command's entry in the [`CATALOGUE`].
+    pub fn spec(self) -> &'static CommandSpec {
+        match self {
+            CommandKind::Bio => &BIO,
+            CommandKind::Quote => &QUOTE,
+            CommandKind::Talks => &TALKS,
+            CommandKind::Ask => &ASK,
+            CommandKind::Help => &HELP,
+            CommandKind::Schedule => &SCHEDULE,
+            CommandKind::Stats => &STATS,
+        }
+    }
+}
+
+/// The command called `name` (without its `/`) or with it as an alias, in any case.
+pub fn find(name: &str) -> Option<&'static CommandSpec> {
+    CATALOGUE.iter().copied().find(|spec| spec.names().any(|n| n.eq_ignore_ascii_case(name)))
+}
+
+impl CommandSpec {
+    /// Its name, then its aliases.
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + use<> {
+        std::iter::once(self.name).chain(self.aliases.iter().copied())
+    }
+
+    /// The usage without the command: what Slack shows after the name.
+    pub fn usage_hint(&self) -> &'static str {
+        let usage = self.usage.strip_prefix('/').unwrap_or(self.usage);
+        usage.strip_prefix(self.name).map(str::trim_start).unwrap_or(usage)
+    }
+
+    /// The help, saying first who may run the command when not everyone may.
+    pub fn help_text(&self) -> String {
+        if !self.organisers_only {
+            return self.help.to_string();
+        }
+        let mut chars = self.help.chars();
+        let first = chars.next().map(|c| c.to_lowercase().to_string()).unwrap_or_default();
+        format!("For organisers: {first}{}", chars.as_str())
+    }
+}
+
+/// The README's command table, rows in catalogue order: the usage, what it
+/// answers, and examples. A test keeps the README's copy equal to it.
+pub fn readme_table() -> String {
+    let cell = |text: &str| text.replace('|', "\\|");
+    let mut table = String::from("| command | what it answers | examples |\n|---|---|---|\n");
+    for spec in CATALOGUE {
+        let examples: Vec<String> = spec.examples.iter().map(|e| format!("`{}`", cell(e))).collect();
+        table.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            cell(spec.usage),
+            cell(&spec.help_text()),
+            examples.join(", ")
+        ));
+    }
+    table
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use expect_test::expect;
+
+    use super::*;
+
+    /// Discord's limits for application commands (its API reference,
+    /// "Application Commands": names 1–32 lower-case characters,
+    /// descriptions 1–100, at most 25 options, a string option's
+    /// max_length at most 6,000, and 4,000 characters of names,
+    /// descriptions and values in one command).
+    mod discord {
+        pub const NAME: usize = 32;
+        pub const DESCRIPTION: usize = 100;
+        pub const OPTIONS: usize = 25;
+        pub const MAX_LENGTH: u16 = 6_000;
+        pub const COMBINED: usize = 4_000;
+        /// An embed field's name, where `/help` puts a usage line.
+        pub const FIELD_NAME: usize = 256;
+    }
+
+    /// Slack's limits for slash commands in an app manifest (the schema at
+    /// github.com/slackapi/manifest-schema, `features.slash_commands`: the
+    /// command 2–32 characters with its `/`, description 1–2,000, usage
+    /// hint 1–1,000, at most 50 commands).
+    mod slack {
+        pub const COMMAND: usize = 32;
+        pub const DESCRIPTION: usize = 2_000;
+        pub const USAGE_HINT: usize = 1_000;
+        pub const COMMANDS: usize = 50;
+    }
+
+    fn chars(text: &str) -> usize {
+        text.chars().count()
+    }
+
+    #[test]
+    fn every_kind_has_exactly_one_entry() {
+        use CommandKind::{Ask, Bio, Help, Quote, Schedule, Stats, Talks};
+        let kinds = [Bio, Quote, Talks, Ask, Help, Schedule, Stats];
+        assert_eq!(CATALOGUE.len(), kinds.len());
+        for kind in kinds {
+            let entries: Vec<_> = CATALOGUE.iter().filter(|spec| spec.kind == kind).collect();
+            assert_eq!(entries.len(), 1, "{kind:?}");
+            assert!(std::ptr::eq(*entries[0], kind.spec()), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn names_and_aliases_are_unique_and_found() {
+        let mut seen = HashSet::new();
+        for spec in CATALOGUE {
+            for name in spec.names() {
+                assert!(seen.insert(name), "/{name} names two commands");
+                assert!(!name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase()), "/{name}");
+                assert_eq!(find(name).map(|found| found.kind), Some(spec.kind), "/{name}");
+                assert_eq!(find(&name.to_ascii_uppercase()).map(|found| found.kind), Some(spec.kind), "/{name}");
+            }
+            assert!(spec.usage.starts_with(&format!("/{}", spec.name)), "{}", spec.usage);
+        }
+        assert_eq!(find("dance"), None);
+        assert_eq!(find("/bio"), None, "names are given without their /");
+    }
+
+    /// Discord refuses a required option after an optional one, and more than 25.
+    fn check_options(at: &str, options: &[OptionSpec]) -> usize {
+        assert!(options.len() <= discord::OPTIONS, "{at}");
+        assert!(options.windows(2).all(|pair| pair[0].required || !pair[1].required), "{at}: required first");
+        let mut names = HashSet::new();
+        let mut total = 0;
+        for option in options {
+            let at = format!("{at} {}", option.name);
+            assert!(names.insert(option.name), "{at}: twice");
+            assert!((1..=discord::NAME).contains(&chars(option.name)), "{at}");
+            assert!(option.name.chars().all(|c| c.is_ascii_lowercase()), "{at}");
+            assert!((1..=discord::DESCRIPTION).contains(&chars(option.description)), "{at}");
+            let fits = match option.kind {
+                OptionKind::Text => option.max_length.is_some_and(|max| (1..=discord::MAX_LENGTH).contains(&max)),
+                OptionKind::Attachment => option.max_length.is_none() && option.suggest.is_empty(),
+            };
+            assert!(fits, "{at}: {:?} {:?}", option.kind, option.max_length);
+            total += chars(option.name) + chars(option.description);
+        }
+        total
+    }
+
+    #[test]
+    fn every_entry_fits_discord_and_slack() {
+        assert!(CATALOGUE.len() <= slack::COMMANDS);
+        for spec in CATALOGUE {
+            let at = format!("/{}", spec.name);
+            assert!((1..=discord::NAME).contains(&chars(spec.name)), "{at}");
+            assert!((2..=slack::COMMAND).contains(&chars(&at)), "{at}");
+            assert!((1..=discord::DESCRIPTION.min(slack::DESCRIPTION)).contains(&chars(spec.summary)), "{at}");
+            assert!(!spec.summary.contains('\n'), "{at}: the summary is one line");
+            assert!((1..=slack::USAGE_HINT).contains(&chars(spec.usage_hint())), "{at}");
+            assert!(chars(spec.usage) <= discord::FIELD_NAME, "{at}");
+            assert!(!spec.help.is_empty() && !spec.examples.is_empty(), "{at}");
+            // A command with subcommands takes its options through them.
+            assert!(spec.options.is_empty() || spec.subcommands.is_empty(), "{at}");
+            assert!(spec.subcommands.len() <= discord::OPTIONS, "{at}");
+            let mut total = chars(spec.name) + chars(spec.summary) + check_options(&at, spec.options);
+            let mut names = HashSet::new();
+            for sub in spec.subcommands {
+                let at = format!("{at} {}", sub.name);
+                assert!(names.insert(sub.name), "{at}: twice");
+                assert!((1..=discord::NAME).contains(&chars(sub.name)), "{at}");
+                assert!(sub.name.chars().all(|c| c.is_ascii_lowercase()), "{at}");
+                assert!((1..=discord::DESCRIPTION).contains(&chars(sub.description)), "{at}");
+                assert!(sub.usage.starts_with(&format!("/{} {}", spec.name, sub.name)), "{at}");
+                assert!(chars(sub.usage) <= discord::FIELD_NAME, "{at}");
+                total += chars(sub.name) + chars(sub.description) + check_options(&at, sub.options);
+            }
+            assert!(total <= discord::COMBINED, "{at}: {total} characters");
+        }
+    }
+
+    /// Examples, and each subcommand's usage line, are what they describe:
+    /// the parser and the catalogue agree on every name and verb.
+    #[test]
+    fn every_example_is_its_command() {
+        for spec in CATALOGUE {
+            let lines = spec.examples.iter().chain(spec.subcommands.iter().map(|sub| &sub.usage));
+            for line in lines {
+                assert_eq!(super::super::parse(line).map(|command| command.kind()), Ok(spec.kind), "{line}");
+            }
+        }
+    }
+
+    /// What Discord users and scripts type: `/quote topic:wasm speaker:kelsey`.
+    /// Renaming an option breaks them, so the names are pinned here.
+    #[test]
+    fn options_are_an_external_interface() {
+        let mut lines = Vec::new();
+        for spec in CATALOGUE {
+            let options = |options: &[OptionSpec]| {
+                options
+                    .iter()
+                    .map(|o| format!("{}{}", o.name, if o.required { "*" } else { "" }))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            lines.push(format!("/{} {}", spec.name, options(spec.options)).trim_end().to_string());
+            for sub in spec.subcommands {
+                lines.push(format!("/{} {} {}", spec.name, sub.name, options(sub.options)).trim_end().to_string());
+            }
+        }
+        expect![[r#"
+            /bio speaker*
+            /quote topic speaker
+            /talks query
+            /ask question*
+            /help
+            /schedule
+            /schedule import file url
+            /schedule add title* start* duration* room* speakers
+            /schedule cancel session*
+            /schedule post day
+            /stats since"#]]
+        .assert_eq(&lines.join("\n"));
+    }
+
+    #[test]
+    fn slack_hints_are_the_usage_without_the_command() {
+        let hints: Vec<String> = CATALOGUE.iter().map(|spec| format!("{}: {}", spec.name, spec.usage_hint())).collect();
+        expect![[r#"
+            bio: <speaker>
+            quote: [topic] [speaker:<name>]
+            talks: [now|next|today|tomorrow|<date>|<speaker>|<room>|<track>|<words>]
+            ask: <question>
+            help: [command]
+            schedule: import|add|cancel|post
+            stats: [since]"#]]
+        .assert_eq(&hints.join("\n"));
+    }
+
+    /// The README's table of commands is this catalogue's, word for word.
+    #[test]
+    fn readme_shows_the_catalogue() {
+        const START: &str = "<!-- commands:start -->\n";
+        const END: &str = "<!-- commands:end -->";
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md");
+        let readme = std::fs::read_to_string(path).unwrap();
+        let start = readme.find(START).expect("README.md has a commands:start marker") + START.len();
+        let end = readme[start..].find(END).expect("README.md has a commands:end marker") + start;
+        let table = readme_table();
+        assert!(
+            readme[start..end] == table,
+            "README.md's command table is not the catalogue's; put this between the markers:\n{table}"
+        );
+    }
+}
