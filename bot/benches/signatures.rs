@@ -6,6 +6,8 @@
 //!
 //! `cargo bench -p emcee --bench signatures`
 
+#![expect(clippy::unwrap_used, reason = "a benchmark stops at its first failure, by panicking")]
+
 use std::sync::Arc;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};

@@ -7,6 +7,8 @@
 //! `TEST_DATABASE_URL=postgres://… cargo bench -p emcee --bench usage [-- EVENTS]`
 //! (default 300,000 events; a fresh database is made for each backend and dropped).
 
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "a benchmark stops at its first failure, by panicking")]
+
 #[path = "../tests/it/support/mod.rs"]
 mod support;
 

@@ -142,13 +142,20 @@ impl Dispatcher {
 
     /// `/schedule import` of a file uploaded to the chat: organisers only;
     /// imported as a URL would be, and logged as `/schedule import NAME`.
-    pub async fn import_file(&self, origin: &Origin, name: &str, bytes: &[u8]) -> Reply {
+    /// `file` is the upload's bytes, or the reply saying why the adapter
+    /// could not get them (too large, not on the platform's file store, a
+    /// failed download): logged all the same.
+    pub async fn import_file(&self, origin: &Origin, name: &str, file: Result<&[u8], Box<Reply>>) -> Reply {
         let started = Instant::now();
         let line = format!("/schedule import {name}");
-        let reply = if origin.organiser {
-            self.change_schedule_to(ScheduleCommand::Import { source: name.to_string() }, Some((name, bytes))).await
-        } else {
-            Reply::message(CommandKind::Schedule, Status::Denied, "Only organisers can use /schedule.")
+        let reply = match file {
+            _ if !origin.organiser => {
+                Reply::message(CommandKind::Schedule, Status::Denied, "Only organisers can use /schedule.")
+            }
+            Ok(bytes) => {
+                self.change_schedule_to(ScheduleCommand::Import { source: name.to_string() }, Some((name, bytes))).await
+            }
+            Err(unusable) => *unusable,
         };
         self.log(origin, &line, started, &reply);
         reply

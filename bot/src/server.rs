@@ -50,6 +50,8 @@ pub struct App {
 pub struct Endpoints {
     pub slack_api: Option<String>,
     pub discord_api: Option<String>,
+    /// Where uploads to Discord are fetched from.
+    pub discord_attachments: Option<String>,
 }
 
 /// The platform settings a server is built from.
@@ -82,6 +84,7 @@ pub fn app(platforms: &Platforms, dispatcher: Arc<Dispatcher>, endpoints: &Endpo
             dispatcher.clone(),
             discord_settings.clone(),
             endpoints.discord_api.as_deref(),
+            endpoints.discord_attachments.as_deref(),
         )?))
     } else {
         None

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion};
 use emcee_core::index::IndexError;
-use emcee_core::{Context, Engine, KnowledgeBase, Schedule};
+use emcee_core::{Context, Engine, KnowledgeBase};
 
 /// Queries for each command: names, typos, topics, phrases, filters, misses.
 const QUERIES: &[(&str, &[&str])] = &[
@@ -45,7 +45,7 @@ const NOW: jiff::Timestamp = jiff::Timestamp::constant(1_667_291_400, 0);
 /// An engine over `docs`, keeping answers when `memo` is true.
 fn engine(docs: &emcee_core::Documents, memo: bool) -> Result<Engine, IndexError> {
     let kb = KnowledgeBase::build(docs);
-    let schedule = emcee_core::schedule::parse_frab_json(corpus::SAMPLE_SCHEDULE).unwrap_or_else(|_| Schedule::empty());
+    let schedule = emcee_core::seed::schedule();
     let engine = Engine::new(kb, schedule);
     let engine = if memo { engine } else { engine.without_memo() };
     engine.warm()?;
@@ -126,7 +126,7 @@ fn bench(c: &mut Criterion, label: &str, rows: &[(&str, &[&str], &Engine)]) {
 fn main() -> Result<(), IndexError> {
     let quick = std::env::args().any(|a| a == "--quick-report");
     let per_query = std::env::args().any(|a| a == "--per-query");
-    let seed_docs = corpus::seed_documents();
+    let seed_docs = emcee_core::seed::documents();
     let (seed, seed_kept) = (engine(&seed_docs, false)?, engine(&seed_docs, true)?);
     println!("seed knowledge base: {} quotes", seed.knowledge().quotes.len());
     let seed_rows = rows(&seed, Some(&seed_kept));

@@ -13,6 +13,8 @@ pub mod names;
 pub mod render;
 pub mod reply;
 pub mod schedule;
+#[cfg(any(test, feature = "seed"))]
+pub mod seed;
 pub mod stats;
 pub mod text;
 

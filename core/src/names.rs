@@ -237,7 +237,7 @@ mod tests {
 
     fn directory() -> Directory {
         let kb = KnowledgeBase::build(&seed_documents());
-        let schedule = crate::schedule::parse_frab_json(include_bytes!("../../data/schedule.json")).unwrap();
+        let schedule = crate::seed::schedule();
         Directory::build(&kb, &schedule)
     }
 

@@ -1,8 +1,9 @@
-//! The slash commands Discord shows: their definitions (registered by
-//! `emcee discord register`), the command line each interaction becomes,
-//! and autocomplete suggestions.
+//! The slash commands Discord shows, all from the core's command catalogue:
+//! their definitions (registered by `emcee discord register`), the command
+//! line each interaction becomes, and autocomplete suggestions.
 
 use emcee_core::Engine;
+use emcee_core::command::catalogue::{self, CATALOGUE, OptionKind, OptionSpec, Suggest};
 use serde_json::Value;
 use serenity::all::{CommandOptionType, CreateCommand, CreateCommandOption, ResolvedOption, ResolvedValue};
 
@@ -10,141 +11,109 @@ use serenity::all::{CommandOptionType, CreateCommand, CreateCommandOption, Resol
 pub const CHOICES_MAX: usize = 25;
 const CHOICE_MAX_CHARS: usize = 100;
 
-fn text(name: &str, description: &str, max: u16) -> CreateCommandOption {
-    CreateCommandOption::new(CommandOptionType::String, name, description).max_length(max)
-}
-
-/// The command set.
+/// The command set: the catalogue, as Discord asks for it.
 pub fn definitions() -> Vec<CreateCommand> {
-    let sub =
-        |name: &str, description: &str| CreateCommandOption::new(CommandOptionType::SubCommand, name, description);
-    vec![
-        CreateCommand::new("bio")
-            .description("Who a speaker is: summary, facts, links and sessions")
-            .add_option(text("speaker", "The speaker's name", 100).required(true).set_autocomplete(true)),
-        CreateCommand::new("quote")
-            .description("A quote from the talks and podcasts")
-            .add_option(text("topic", "What the quote is about (leave empty for a random one)", 80))
-            .add_option(text("speaker", "Only quotes by this speaker", 100).set_autocomplete(true)),
-        CreateCommand::new("talks")
-            .description("Sessions: now, next, today, a day, a speaker, a room, a track or a topic")
-            .add_option(text("query", "now, next, today, a speaker, a room, a track…", 100).set_autocomplete(true)),
-        CreateCommand::new("ask")
-            .description("Ask anything about the speakers and the programme")
-            .add_option(text("question", "Your question", 300).required(true)),
-        CreateCommand::new("help").description("What emcee can do, with examples"),
-        CreateCommand::new("schedule")
-            .description("Organisers: import, add, cancel or post the programme")
-            .add_option(
-                sub("import", "Import a schedule file or URL (pretalx/frab JSON or XML, iCalendar, CSV, Sessionize)")
-                    .add_sub_option(CreateCommandOption::new(
-                        CommandOptionType::Attachment,
-                        "file",
-                        "The schedule file",
-                    ))
-                    .add_sub_option(text("url", "Or the schedule's https address", 500)),
-            )
-            .add_option(
-                sub("add", "Add one session")
-                    .add_sub_option(text("title", "The session's title", 200).required(true))
-                    .add_sub_option(text("start", "Start, e.g. 2022-11-01T17:00", 40).required(true))
-                    .add_sub_option(text("duration", "Length, e.g. 00:45", 10).required(true))
-                    .add_sub_option(text("room", "Where", 100).required(true).set_autocomplete(true))
-                    .add_sub_option(text("speakers", "Who, separated by ;", 300)),
-            )
-            .add_option(
-                sub("cancel", "Cancel a session")
-                    .add_sub_option(text("session", "The session's title or id", 200).required(true)),
-            )
-            .add_option(sub("post", "Post the programme of a day").add_sub_option(text(
-                "day",
-                "today, tomorrow, a date…",
-                40,
-            ))),
-        CreateCommand::new("stats").description("Organisers: how emcee was used").add_option(text(
-            "since",
-            "How far back, e.g. 7d or 24h",
-            20,
-        )),
-    ]
+    CATALOGUE
+        .iter()
+        .map(|spec| {
+            let mut command = CreateCommand::new(spec.name).description(spec.summary);
+            for option in spec.options {
+                command = command.add_option(definition(option));
+            }
+            for sub in spec.subcommands {
+                let mut inner = CreateCommandOption::new(CommandOptionType::SubCommand, sub.name, sub.description);
+                for option in sub.options {
+                    inner = inner.add_sub_option(definition(option));
+                }
+                command = command.add_option(inner);
+            }
+            command
+        })
+        .collect()
 }
 
-/// A value for a `key=value` pair: quoted, without quotes of its own.
+fn definition(spec: &OptionSpec) -> CreateCommandOption {
+    let kind = match spec.kind {
+        OptionKind::Text => CommandOptionType::String,
+        OptionKind::Attachment => CommandOptionType::Attachment,
+    };
+    let mut option = CreateCommandOption::new(kind, spec.name, spec.description).required(spec.required);
+    if let Some(max) = spec.max_length {
+        option = option.max_length(max);
+    }
+    if !spec.suggest.is_empty() {
+        option = option.set_autocomplete(true);
+    }
+    option
+}
+
+/// A value for a `key=value` or `key:value` pair: quoted, without quotes of its own.
 fn quoted(value: &str) -> String {
     format!("\"{}\"", value.replace('"', "'"))
 }
 
-/// The command line an interaction stands for.
+/// The command line an interaction stands for, in the grammar of the
+/// command's usage: an option the usage writes as `name=…` or `name:…` is
+/// given that way, the others in order as words.
 pub fn line(name: &str, options: &[ResolvedOption<'_>]) -> Result<String, String> {
-    let get = |options: &[ResolvedOption<'_>], key: &str| {
-        options.iter().find(|o| o.name == key).and_then(|o| match &o.value {
-            ResolvedValue::String(value) => Some(value.trim().to_string()),
-            ResolvedValue::Autocomplete { value, .. } => Some(value.trim().to_string()),
-            _ => None,
-        })
+    let Some(spec) = CATALOGUE.iter().find(|spec| spec.name == name) else {
+        return Err(format!("/{name} is not an emcee command."));
     };
-    let join = |parts: &[Option<String>]| {
-        parts.iter().flatten().filter(|p| !p.is_empty()).cloned().collect::<Vec<_>>().join(" ")
+    if spec.subcommands.is_empty() {
+        return Ok(compose(&format!("/{name}"), spec.usage, spec.options, options));
+    }
+    let verbs = || spec.subcommands.iter().map(|sub| sub.name).collect::<Vec<_>>().join(", ");
+    let Some(ResolvedOption { name: verb, value: ResolvedValue::SubCommand(inner), .. }) = options.first() else {
+        return Err(format!("Choose what to do: {}.", verbs()));
     };
-    let line = match name {
-        "bio" => format!("/bio {}", join(&[get(options, "speaker")])),
-        "quote" => format!(
-            "/quote {}",
-            join(&[get(options, "topic"), get(options, "speaker").map(|s| format!("speaker:{}", quoted(&s)))])
-        ),
-        "talks" => format!("/talks {}", join(&[get(options, "query")])),
-        "ask" => format!("/ask {}", join(&[get(options, "question")])),
-        "help" => String::from("/help"),
-        "stats" => format!("/stats {}", join(&[get(options, "since")])),
-        "schedule" => {
-            let Some(ResolvedOption { name: sub, value: ResolvedValue::SubCommand(inner), .. }) = options.first()
-            else {
-                return Err(String::from("Choose what to do: import, add, cancel or post."));
-            };
-            match *sub {
-                "import" => match get(inner, "url") {
-                    Some(url) => format!("/schedule import {url}"),
-                    None if inner.iter().any(|o| o.name == "file") => String::from("/schedule import upload"),
-                    None => return Err(String::from("Attach the schedule file, or give its https address.")),
-                },
-                "add" => {
-                    let pairs: Vec<String> = ["title", "start", "duration", "room", "speakers"]
-                        .iter()
-                        .filter_map(|key| get(inner, key).map(|v| format!("{key}={}", quoted(&v))))
-                        .collect();
-                    format!("/schedule add {}", pairs.join(" "))
-                }
-                "cancel" => format!("/schedule cancel {}", join(&[get(inner, "session")])),
-                "post" => format!("/schedule post {}", join(&[get(inner, "day")])),
-                other => return Err(format!("/schedule {other} is not something emcee knows.")),
-            }
-        }
-        other => return Err(format!("/{other} is not an emcee command.")),
-    };
-    Ok(line.trim_end().to_string())
+    match spec.subcommands.iter().find(|sub| sub.name == *verb) {
+        Some(sub) => Ok(compose(&format!("/{name} {verb}"), sub.usage, sub.options, inner)),
+        None => Err(format!("/{name} {verb} is not something emcee knows; try {}.", verbs())),
+    }
 }
 
-/// Up to 25 suggestions for the option being typed: speakers, rooms and
-/// tracks (and `now`, `next`, `today` for `/talks`) holding what was typed,
-/// those starting with it first.
-pub fn suggestions(engine: &Engine, command: &str, option: &str, typed: &str) -> Vec<String> {
-    let mut candidates: Vec<String> = Vec::new();
-    let speakers = || {
-        let mut names: Vec<String> = engine.knowledge().speakers.iter().map(|s| s.name.clone()).collect();
-        names.extend(engine.schedule().sessions.iter().flat_map(|s| s.speakers.iter().cloned()));
-        names
-    };
-    let rooms = || engine.schedule().sessions.iter().map(|s| s.room.clone()).collect::<Vec<_>>();
-    match (command, option) {
-        ("bio" | "quote", "speaker") => candidates.extend(speakers()),
-        ("talks", "query") => {
-            candidates.extend(["now", "next", "today", "tomorrow"].map(String::from));
-            candidates.extend(speakers());
-            candidates.extend(rooms());
-            candidates.extend(engine.schedule().sessions.iter().filter_map(|s| s.track.clone()));
+/// `prefix` and the text options' values, each in the form `usage` shows it.
+/// Attachments are not part of the line: the adapter downloads them.
+fn compose(prefix: &str, usage: &str, specs: &[OptionSpec], given: &[ResolvedOption<'_>]) -> String {
+    let mut line = prefix.to_string();
+    for spec in specs.iter().filter(|spec| spec.kind == OptionKind::Text) {
+        let value = given.iter().find(|o| o.name == spec.name).and_then(|o| match &o.value {
+            ResolvedValue::String(value) => Some(value.trim()),
+            ResolvedValue::Autocomplete { value, .. } => Some(value.trim()),
+            _ => None,
+        });
+        let Some(value) = value.filter(|v| !v.is_empty()) else { continue };
+        line.push(' ');
+        if usage.contains(&format!("{}=", spec.name)) {
+            line.push_str(&format!("{}={}", spec.name, quoted(value)));
+        } else if usage.contains(&format!("{}:", spec.name)) {
+            line.push_str(&format!("{}:{}", spec.name, quoted(value)));
+        } else {
+            line.push_str(value);
         }
-        ("schedule", "room") => candidates.extend(rooms()),
-        _ => {}
+    }
+    line
+}
+
+/// Up to 25 suggestions for the option being typed, from what the
+/// catalogue says the option takes (`now`, `next`, …; speakers; rooms;
+/// tracks), those starting with what was typed first.
+pub fn suggestions(engine: &Engine, command: &str, option: &str, typed: &str) -> Vec<String> {
+    let Some(spec) = CATALOGUE.iter().find(|spec| spec.name == command) else { return Vec::new() };
+    let all = spec.options.iter().chain(spec.subcommands.iter().flat_map(|sub| sub.options));
+    let Some(option) = all.into_iter().find(|o| o.name == option) else { return Vec::new() };
+    let sessions = &engine.schedule().sessions;
+    let mut candidates: Vec<String> = Vec::new();
+    for source in option.suggest {
+        match source {
+            Suggest::When => candidates.extend(catalogue::WHEN_WORDS.iter().map(|w| w.to_string())),
+            Suggest::Speaker => {
+                candidates.extend(engine.knowledge().speakers.iter().map(|s| s.name.clone()));
+                candidates.extend(sessions.iter().flat_map(|s| s.speakers.iter().cloned()));
+            }
+            Suggest::Room => candidates.extend(sessions.iter().map(|s| s.room.clone())),
+            Suggest::Track => candidates.extend(sessions.iter().filter_map(|s| s.track.clone())),
+        }
     }
     let typed = typed.trim().to_lowercase();
     let mut seen = std::collections::HashSet::new();

@@ -43,16 +43,26 @@ impl Handled {
 /// Largest schedule file taken from an upload.
 pub const UPLOAD_MAX_BYTES: u32 = emcee_core::schedule::MAX_IMPORT_BYTES as u32;
 
+/// Where Discord keeps uploaded files: the only address an upload is fetched from.
+pub const ATTACHMENTS: &str = "https://cdn.discordapp.com/";
+
 /// The Discord adapter.
 pub struct Discord {
     dispatcher: Arc<Dispatcher>,
     http: Arc<Http>,
     settings: DiscordSettings,
+    /// [`ATTACHMENTS`], or a test's stand-in.
+    attachments: String,
 }
 
 impl Discord {
-    /// `api` replaces Discord's API address (for tests).
-    pub fn new(dispatcher: Arc<Dispatcher>, settings: DiscordSettings, api: Option<&str>) -> anyhow::Result<Discord> {
+    /// `api` and `attachments` replace Discord's API and file addresses (for tests).
+    pub fn new(
+        dispatcher: Arc<Dispatcher>,
+        settings: DiscordSettings,
+        api: Option<&str>,
+        attachments: Option<&str>,
+    ) -> anyhow::Result<Discord> {
         let mut builder = HttpBuilder::new(settings.token.clone().unwrap_or_default());
         if let Some(id) = settings.application_id {
             builder = builder.application_id(id.into());
@@ -60,7 +70,8 @@ impl Discord {
         if let Some(api) = api {
             builder = builder.proxy(api).ratelimiter_disabled(true);
         }
-        Ok(Discord { dispatcher, http: Arc::new(builder.build()), settings })
+        let attachments = attachments.unwrap_or(ATTACHMENTS).to_string();
+        Ok(Discord { dispatcher, http: Arc::new(builder.build()), settings, attachments })
     }
 
     pub fn http(&self) -> Arc<Http> {
@@ -142,33 +153,34 @@ impl Discord {
 
     async fn import_upload(&self, origin: &Origin, name: &str, url: &str, size: u32) -> emcee_core::Reply {
         use emcee_core::command::CommandKind;
-        if !origin.organiser {
-            return self.dispatcher.import_file(origin, name, &[]).await;
-        }
-        if size > UPLOAD_MAX_BYTES {
-            return emcee_core::Reply::message(
-                CommandKind::Schedule,
+        let refuse =
+            |status, text: String| Err(Box::new(emcee_core::Reply::message(CommandKind::Schedule, status, text)));
+        // Only an organiser's upload is downloaded; the dispatcher refuses the others.
+        let bytes = if !origin.organiser {
+            Ok(Vec::new())
+        } else if size > UPLOAD_MAX_BYTES {
+            refuse(
                 Status::Invalid,
                 format!("{name} is {size} bytes; schedules larger than {UPLOAD_MAX_BYTES} bytes are refused."),
-            );
-        }
-        if !url.starts_with("https://") {
-            return emcee_core::Reply::message(
-                CommandKind::Schedule,
-                Status::Invalid,
-                "The upload has no https address.",
-            );
-        }
-        match crate::programme::fetch(url).await {
-            Ok(bytes) => self.dispatcher.import_file(origin, name, &bytes).await,
-            Err(error) => {
-                tracing::warn!("downloading an uploaded schedule failed: {error:#}");
-                emcee_core::Reply::message(
-                    CommandKind::Schedule,
-                    Status::Error,
-                    format!("The file {name} could not be downloaded from Discord; try the upload again."),
-                )
+            )
+        } else if !url.starts_with(&self.attachments) {
+            tracing::warn!("an upload's address is not Discord's file store: {url}");
+            refuse(Status::Invalid, String::from("The upload is not on Discord's file store; attach the file again."))
+        } else {
+            match crate::programme::fetch(url).await {
+                Ok(bytes) => Ok(bytes),
+                Err(error) => {
+                    tracing::warn!("downloading an uploaded schedule failed: {error}");
+                    refuse(
+                        Status::Error,
+                        format!("The file {name} could not be downloaded from Discord; try the upload again."),
+                    )
+                }
             }
+        };
+        match bytes {
+            Ok(bytes) => self.dispatcher.import_file(origin, name, Ok(&bytes)).await,
+            Err(refused) => self.dispatcher.import_file(origin, name, Err(refused)).await,
         }
     }
 

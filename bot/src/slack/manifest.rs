@@ -1,26 +1,9 @@
 //! `emcee slack manifest`: the app manifest an organiser pastes into
-//! "Create New App → From a manifest" at api.slack.com/apps.
+//! "Create New App → From a manifest" at api.slack.com/apps. Its slash
+//! commands are the core's command catalogue.
 
+use emcee_core::command::CATALOGUE;
 use serde_json::{Value, json};
-
-/// The slash commands: name, description, usage hint.
-pub const COMMANDS: &[(&str, &str, &str)] = &[
-    ("/bio", "Who a speaker is: summary, facts, links and sessions", "speaker name, e.g. kelsey"),
-    ("/quote", "A quote from the talks and podcasts on a topic", "[topic] [speaker:name], e.g. wasm"),
-    (
-        "/talks",
-        "Sessions: now, next, today, a day, a speaker, a room or a topic",
-        "now | next | today | speaker | room | topic",
-    ),
-    ("/ask", "Ask anything about the speakers and the programme", "question, e.g. when is the keynote?"),
-    ("/help", "What emcee can do, with examples", "[command]"),
-    (
-        "/schedule",
-        "Organisers: import, add, cancel or post the programme",
-        "import URL | add … | cancel SESSION | post [day]",
-    ),
-    ("/stats", "Organisers: how emcee was used", "[since, e.g. 7d]"),
-];
 
 /// The manifest for an app reached at `base_url`, or over Socket Mode.
 pub fn manifest(base_url: &str, socket_mode: bool) -> anyhow::Result<Value> {
@@ -29,13 +12,13 @@ pub fn manifest(base_url: &str, socket_mode: bool) -> anyhow::Result<Value> {
         anyhow::bail!("--url must be the public https:// address Slack can reach emcee at (or use --socket-mode)");
     }
     let url = |path: &str| format!("{base}{path}");
-    let commands: Vec<Value> = COMMANDS
+    let commands: Vec<Value> = CATALOGUE
         .iter()
-        .map(|(command, description, hint)| {
+        .map(|spec| {
             let mut entry = json!({
-                "command": command,
-                "description": description,
-                "usage_hint": hint,
+                "command": format!("/{}", spec.name),
+                "description": spec.summary,
+                "usage_hint": spec.usage_hint(),
                 "should_escape": false,
             });
             if !socket_mode {
@@ -83,7 +66,7 @@ mod tests {
     fn points_every_route_at_the_server() {
         let manifest = manifest("https://bot.example.org/", false).unwrap();
         let commands = manifest["features"]["slash_commands"].as_array().unwrap();
-        assert_eq!(commands.len(), 7);
+        assert_eq!(commands.len(), CATALOGUE.len());
         assert!(commands.iter().all(|c| c["url"] == "https://bot.example.org/slack/commands"));
         assert_eq!(manifest["settings"]["interactivity"]["request_url"], "https://bot.example.org/slack/interactivity");
         assert_eq!(manifest["settings"]["event_subscriptions"]["request_url"], "https://bot.example.org/slack/events");

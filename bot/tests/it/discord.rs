@@ -35,6 +35,10 @@ struct Bot {
 }
 
 async fn bot() -> Bot {
+    bot_with(&Endpoints::default()).await
+}
+
+async fn bot_with(endpoints: &Endpoints) -> Bot {
     let db = support::sqlite();
     let store = Store::open(&db.url).unwrap();
     store.migrate().await.unwrap();
@@ -57,7 +61,7 @@ async fn bot() -> Bot {
         },
         ..Platforms::default()
     };
-    let app = emcee::server::app(&platforms, dispatcher.clone(), &Endpoints::default()).unwrap();
+    let app = emcee::server::app(&platforms, dispatcher.clone(), endpoints).unwrap();
     Bot { router: app.router, dispatcher, writer, store, _state: state, _db: db }
 }
 
@@ -207,4 +211,110 @@ async fn forged_stale_and_unsigned_requests_are_refused() {
     let huge = "x".repeat(300 * 1024);
     assert_eq!(send(&bot.router, signed(&huge, now(), &key())).await.0, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(events(bot).await.is_empty());
+}
+
+/// Requests a fake Discord received: method, path and JSON body.
+type Received = Arc<std::sync::Mutex<Vec<(String, String, Value)>>>;
+
+/// Discord's API and file store on loopback: files under `/attachments/`
+/// are `file`; every other request is recorded and answered with a message.
+async fn fake_discord(file: &'static [u8]) -> (String, Received) {
+    let received: Received = Arc::default();
+    let record = received.clone();
+    let app = axum::Router::new().fallback(move |request: Request<Body>| {
+        let record = record.clone();
+        async move {
+            let (method, path) = (request.method().to_string(), request.uri().path().to_string());
+            if path.starts_with("/attachments/") {
+                return axum::response::Response::new(Body::from(file));
+            }
+            let bytes = to_bytes(request.into_body(), 1 << 22).await.unwrap();
+            record.lock().unwrap().push((method, path, serde_json::from_slice(&bytes).unwrap_or(Value::Null)));
+            let message = json!({
+                "id": "1500000000000000001", "channel_id": "1100000000000000003", "content": "", "embeds": [],
+                "attachments": [], "mentions": [], "mention_roles": [], "pinned": false, "type": 0, "tts": false,
+                "mention_everyone": false, "timestamp": "2024-05-01T10:00:00.000000+00:00", "edited_timestamp": null,
+                "author": {"id": "1100000000000000001", "username": "emcee", "discriminator": "0", "avatar": null}
+            });
+            axum::response::Response::builder()
+                .header("content-type", "application/json")
+                .body(Body::from(message.to_string()))
+                .unwrap()
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("http://{address}"), received)
+}
+
+#[tokio::test]
+async fn an_uploaded_schedule_is_imported_and_its_change_set_edited_in() {
+    const CAMP: &[u8] = include_bytes!("../../../core/tests/data/schedules/frab-camp2019.json");
+    let (fake, received) = fake_discord(CAMP).await;
+    let endpoints = Endpoints {
+        discord_api: Some(fake.clone()),
+        discord_attachments: Some(format!("{fake}/attachments/")),
+        ..Endpoints::default()
+    };
+    let bot = bot_with(&endpoints).await;
+    let upload = |url: String| {
+        let mut data = command(
+            "schedule",
+            json!([{ "name": "import", "type": 1, "options": [{ "name": "file", "type": 11, "value": "1600" }] }]),
+        );
+        data["resolved"] = json!({ "attachments": { "1600": {
+            "id": "1600", "filename": "camp2019.json", "size": CAMP.len(), "url": url, "proxy_url": url,
+            "content_type": "application/json"
+        }}});
+        data
+    };
+    let file_url = format!("{fake}/attachments/1/1600/camp2019.json");
+
+    // Anyone but an organiser is refused, and nothing is downloaded or stored.
+    let refused = ask(&bot, interaction(2, Some(upload(file_url.clone())), &[])).await;
+    assert_eq!(refused["type"], 5, "deferred, then edited: {refused}");
+    // An address outside Discord's file store is never fetched.
+    let elsewhere =
+        ask(&bot, interaction(2, Some(upload("http://127.0.0.1:9/evil.json".into())), &[ORGANISER_ROLE])).await;
+    assert_eq!(elsewhere["type"], 5);
+    let deferred = ask(&bot, interaction(2, Some(upload(file_url)), &[ORGANISER_ROLE])).await;
+    assert_eq!((deferred["type"].as_i64(), deferred["data"]["flags"].as_i64()), (Some(5), Some(64)), "{deferred}");
+
+    let edits = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        loop {
+            let edits: Vec<Value> = received
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|(method, path, _)| method == "PATCH" && path.ends_with("/messages/@original"))
+                .map(|(_, _, body)| body.clone())
+                .collect();
+            if edits.len() == 3 {
+                return edits;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("three deferred replies edited in");
+    let texts: Vec<String> = edits.iter().map(|edit| edit["embeds"][0].to_string()).collect();
+    assert!(texts.iter().any(|t| t.contains("Only organisers")), "{texts:?}");
+    assert!(texts.iter().any(|t| t.contains("not on Discord's file store")), "{texts:?}");
+    let imported = texts.iter().find(|t| t.contains("79")).expect("the change set names the 79 sessions added");
+    assert!(imported.contains("added"), "{imported}");
+    assert!(edits.iter().all(|edit| edit["allowed_mentions"]["parse"] == json!([])), "{edits:?}");
+
+    let (schedule, _) = bot.store.load_schedule().await.unwrap().unwrap();
+    assert_eq!(schedule.sessions.len(), 79, "the upload is the stored programme");
+    assert_eq!(bot.dispatcher.engine().schedule().sessions.len(), 79, "and the one answered with");
+    let events = events(bot).await;
+    let logged: Vec<(&str, &str)> =
+        events.iter().map(|e| (e.query.as_deref().unwrap_or(""), e.status.as_str())).collect();
+    assert_eq!(
+        logged.iter().filter(|(query, _)| *query == "/schedule import camp2019.json").count(),
+        3,
+        "each upload is one usage event: {logged:?}"
+    );
+    assert!(logged.contains(&("/schedule import camp2019.json", "ok")), "{logged:?}");
 }

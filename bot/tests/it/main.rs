@@ -1,6 +1,12 @@
 //! The bot's integration tests, as one test binary: one link instead of one
 //! per file. Each module drives one part from the outside, as its users do.
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test's helpers fail it by panicking, as its #[test] functions do"
+)]
+
 mod cli;
 mod discord;
 mod fault;

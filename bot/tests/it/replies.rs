@@ -58,12 +58,43 @@ fn without_seeds(mut value: Value) -> Value {
     value
 }
 
+/// `/stats` as an organiser sees it with a conference day of usage behind it.
+fn stats_with_usage() -> Reply {
+    use emcee_core::stats::{Count, Day, Latency, UsageSummary};
+    let count = |name: &str, events| Count { name: name.to_string(), events };
+    let latency = |command: &str, events, p50_us, p95_us, p99_us| Latency {
+        command: command.to_string(),
+        events,
+        p50_us,
+        p95_us,
+        p99_us,
+    };
+    emcee_core::stats::reply(&UsageSummary {
+        since: "2022-10-31T09:00:00Z".parse().unwrap(),
+        until: "2022-11-01T09:00:00Z".parse().unwrap(),
+        total: 1_284,
+        users: 311,
+        by_command: vec![count("ask", 602), count("talks", 389), count("bio", 201), count("quote", 92)],
+        by_platform: vec![count("slack", 822), count("discord", 455), count("terminal", 7)],
+        by_day: vec![
+            Day { day: jiff::civil::date(2022, 10, 31), events: 97, users: 41 },
+            Day { day: jiff::civil::date(2022, 11, 1), events: 1_187, users: 290 },
+        ],
+        top_queries: vec![count("/talks now", 120), count("when is the keynote?", 64), count("/bio kelsey", 51)],
+        unanswered: vec![count("where is the cloakroom?", 23), count("/bio <@everyone>", 2)],
+        latency: vec![latency("ask", 602, 41, 180, 420), latency("talks", 389, 9, 30, 75)],
+    })
+}
+
 #[test]
 fn each_command_as_block_kit_and_as_an_embed() {
     let engine = support::seed_engine();
     let ctx = Context { now: "2022-11-01T08:30:00Z".parse().unwrap(), seed: 7 };
     for (name, line) in COMMANDS {
-        let reply = engine.answer_line(line, &ctx);
+        let reply = match *name {
+            "stats" => stats_with_usage(),
+            _ => engine.answer_line(line, &ctx),
+        };
         let again = Again { line: line.to_string(), shown: 0, seed: 7 };
         let slack = blocks::message(&reply, Shape { ephemeral: blocks::ephemeral(&reply, false) }, Some(&again));
         let slack = without_seeds(serde_json::to_value(slack).unwrap());

@@ -4,11 +4,6 @@
 
 use emcee_core::kb::{Documents, TranscriptDocument};
 
-const SEED_BIO: &str = include_str!("../../../data/speakers/kelsey-hightower.txt");
-const SEED_TRANSCRIPT: &str = include_str!("../../../data/transcripts/devops-sauna-s3-kelsey-hightower.txt");
-const SEED_META: &str = include_str!("../../../data/transcripts/devops-sauna-s3-kelsey-hightower.toml");
-pub const SAMPLE_SCHEDULE: &[u8] = include_bytes!("../../../data/schedule.json");
-
 /// Turns per generated transcript; each turn is one sentence, so one quote.
 const TURNS_PER_TRANSCRIPT: usize = 1_000;
 
@@ -30,22 +25,9 @@ impl Rng {
     }
 }
 
-/// The seed documents alone.
-pub fn seed_documents() -> Documents {
-    Documents {
-        bios: vec![("kelsey-hightower.txt".into(), SEED_BIO.into())],
-        transcripts: vec![TranscriptDocument {
-            path: "sauna.txt".into(),
-            text: SEED_TRANSCRIPT.into(),
-            meta_path: "sauna.toml".into(),
-            meta: Some(SEED_META.into()),
-        }],
-    }
-}
-
 /// The seed documents plus about `quotes` generated quotes.
 pub fn generated_documents(quotes: usize) -> Documents {
-    let mut vocabulary: Vec<String> = SEED_TRANSCRIPT
+    let mut vocabulary: Vec<String> = emcee_core::seed::TRANSCRIPT
         .split(|c: char| !c.is_ascii_alphabetic())
         .filter(|w| w.len() >= 3)
         .map(str::to_ascii_lowercase)
@@ -57,7 +39,7 @@ pub fn generated_documents(quotes: usize) -> Documents {
     for i in (1..vocabulary.len()).rev() {
         vocabulary.swap(i, rng.next() as usize % (i + 1));
     }
-    let mut docs = seed_documents();
+    let mut docs = emcee_core::seed::documents();
     let speakers = ["Alex", "Blake", "Casey", "Devon"];
     for t in 0..quotes.div_ceil(TURNS_PER_TRANSCRIPT) {
         let mut text = String::with_capacity(TURNS_PER_TRANSCRIPT * 120);

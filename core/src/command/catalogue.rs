@@ -70,13 +70,16 @@ pub enum OptionKind {
 /// Where autocomplete suggestions for an option come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Suggest {
-    /// `now`, `next`, `today`, `tomorrow`.
+    /// The [`WHEN_WORDS`].
     When,
     /// Speakers of the knowledge base and of the programme.
     Speaker,
     Room,
     Track,
 }
+
+/// The words `/talks` takes for a time, offered first as one types.
+pub const WHEN_WORDS: &[&str] = &["now", "next", "today", "tomorrow"];
 
 const fn text(name: &'static str, description: &'static str, max_length: u16) -> OptionSpec {
     OptionSpec {
@@ -175,7 +178,7 @@ static HELP: CommandSpec = CommandSpec {
     help: "The commands, or one command in detail with examples.",
     examples: &["/help quote"],
     organisers_only: false,
-    options: &[],
+    options: &[text("command", "A command to explain, e.g. quote", 32)],
     subcommands: &[],
 };
 
@@ -458,7 +461,7 @@ mod tests {
             /quote topic speaker
             /talks query
             /ask question*
-            /help
+            /help command
             /schedule
             /schedule import file url
             /schedule add title* start* duration* room* speakers

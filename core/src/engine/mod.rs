@@ -241,13 +241,7 @@ impl Engine {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::kb::tests::seed_documents;
-
-    pub(crate) fn seed_engine() -> Engine {
-        let kb = KnowledgeBase::build(&seed_documents());
-        let schedule = crate::schedule::parse_frab_json(include_bytes!("../../../data/schedule.json")).unwrap();
-        Engine::new(kb, schedule)
-    }
+    pub(crate) use crate::seed::engine as seed_engine;
 
     /// Keynote morning of the sample conference, 09:30 in Copenhagen.
     pub(crate) fn keynote_morning() -> Context {

@@ -270,7 +270,7 @@ fn title_case(word: &str) -> String {
 mod tests {
     use super::*;
 
-    const SEED: &str = include_str!("../../../data/speakers/kelsey-hightower.txt");
+    use crate::seed::BIO as SEED;
 
     #[test]
     fn parses_the_seed_biography() {

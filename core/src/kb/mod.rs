@@ -220,20 +220,7 @@ fn file_title(path: &str) -> String {
 pub(crate) mod tests {
     use super::*;
 
-    pub(crate) fn seed_documents() -> Documents {
-        Documents {
-            bios: vec![(
-                "speakers/kelsey-hightower.txt".into(),
-                include_str!("../../../data/speakers/kelsey-hightower.txt").into(),
-            )],
-            transcripts: vec![TranscriptDocument {
-                path: "transcripts/sauna.txt".into(),
-                text: include_str!("../../../data/transcripts/devops-sauna-s3-kelsey-hightower.txt").into(),
-                meta_path: "transcripts/sauna.toml".into(),
-                meta: Some(include_str!("../../../data/transcripts/devops-sauna-s3-kelsey-hightower.toml").into()),
-            }],
-        }
-    }
+    pub(crate) use crate::seed::documents as seed_documents;
 
     #[test]
     fn builds_speakers_from_bios_and_metadata() {
@@ -264,11 +251,11 @@ pub(crate) mod tests {
         let mut docs = seed_documents();
         docs.transcripts[0].meta = Some("title = 3\n".into());
         let kb = KnowledgeBase::build(&docs);
-        assert_eq!(kb.warnings[0].file, "transcripts/sauna.toml");
-        assert_eq!(kb.transcripts[0].meta.title, "sauna");
+        assert_eq!(kb.warnings[0].file, "data/transcripts/devops-sauna-s3-kelsey-hightower.toml");
+        assert_eq!(kb.transcripts[0].meta.title, "devops sauna s3 kelsey hightower");
         docs.transcripts[0].meta = None;
         let kb = KnowledgeBase::build(&docs);
-        assert_eq!(kb.transcripts[0].meta.title, "sauna");
+        assert_eq!(kb.transcripts[0].meta.title, "devops sauna s3 kelsey hightower");
         assert!(kb.speakers.iter().any(|s| s.name == "Kelsey"));
     }
 }

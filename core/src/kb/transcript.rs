@@ -301,8 +301,7 @@ pub fn passages(text: &str) -> Vec<&str> {
 mod tests {
     use super::*;
 
-    const SEED: &str = include_str!("../../../data/transcripts/devops-sauna-s3-kelsey-hightower.txt");
-    const META: &str = include_str!("../../../data/transcripts/devops-sauna-s3-kelsey-hightower.toml");
+    use crate::seed::{META, TRANSCRIPT as SEED};
 
     fn seed() -> (Transcript, Vec<Warning>) {
         let mut warnings = Vec::new();

@@ -110,7 +110,7 @@ mod tests {
     use super::*;
 
     fn sample() -> Vec<Session> {
-        crate::schedule::parse_frab_json(include_bytes!("../../../data/schedule.json")).unwrap().sessions
+        crate::seed::schedule().sessions
     }
 
     #[test]

@@ -125,7 +125,7 @@ mod tests {
 
     const CAMP: &[u8] = include_bytes!("../../tests/data/schedules/frab-camp2019.json");
     const RC3: &[u8] = include_bytes!("../../tests/data/schedules/pretalx-rc3-channels-2020.json");
-    const SAMPLE: &[u8] = include_bytes!("../../../data/schedule.json");
+    use crate::seed::SCHEDULE as SAMPLE;
 
     #[test]
     fn reads_the_camp_export() {

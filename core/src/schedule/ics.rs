@@ -71,11 +71,11 @@ fn fold_into(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schedule::{ImportOptions, parse_frab_json, parse_ical};
+    use crate::schedule::{ImportOptions, parse_ical};
 
     #[test]
     fn round_trips_through_the_ical_importer() {
-        let sample = parse_frab_json(include_bytes!("../../../data/schedule.json")).unwrap();
+        let sample = crate::seed::schedule();
         let text = to_ics(&sample, "2022-10-01T00:00:00Z".parse().unwrap());
         assert!(text.lines().all(|l| l.len() <= 76), "lines are folded");
         let back = parse_ical(text.as_bytes(), &ImportOptions::default()).unwrap();

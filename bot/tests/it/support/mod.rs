@@ -82,18 +82,7 @@ pub fn with_database(url: &str, name: &str) -> String {
 
 /// The engine over the repository's knowledge base and sample programme.
 pub fn seed_engine() -> std::sync::Arc<emcee_core::Engine> {
-    use emcee_core::kb::{Documents, KnowledgeBase, TranscriptDocument};
-    let docs = Documents {
-        bios: vec![("kelsey.txt".into(), include_str!("../../../../data/speakers/kelsey-hightower.txt").into())],
-        transcripts: vec![TranscriptDocument {
-            path: "sauna.txt".into(),
-            text: include_str!("../../../../data/transcripts/devops-sauna-s3-kelsey-hightower.txt").into(),
-            meta_path: "sauna.toml".into(),
-            meta: Some(include_str!("../../../../data/transcripts/devops-sauna-s3-kelsey-hightower.toml").into()),
-        }],
-    };
-    let schedule = emcee_core::schedule::parse_frab_json(include_bytes!("../../../../data/schedule.json")).unwrap();
-    std::sync::Arc::new(emcee_core::Engine::new(KnowledgeBase::build(&docs), schedule))
+    std::sync::Arc::new(emcee_core::seed::engine())
 }
 
 /// Slack's `X-Slack-Signature` for `body` sent at `timestamp`:
