@@ -177,11 +177,11 @@ pub async fn run_loop(
     let announcer = Announcer::new(store.clone(), sinks, settings.reminder_lead, replica);
     let mut schedule = match store.load_schedule().await {
         Ok(Some((schedule, _))) => schedule,
-        Ok(None) => crate::knowledge::load(&settings.data_dir)?.schedule,
+        Ok(None) => crate::knowledge::load(&settings.data_dir, settings.time_zone.as_ref())?.schedule,
         Err(error) => {
             // Each tick reads the programme again; until then, the files' one.
             tracing::warn!("announcements: reading the programme failed: {error:#}");
-            crate::knowledge::load(&settings.data_dir)?.schedule
+            crate::knowledge::load(&settings.data_dir, settings.time_zone.as_ref())?.schedule
         }
     };
     // Every change since the first programme (itself not news) is looked at
@@ -196,7 +196,7 @@ pub async fn run_loop(
             && tokio::time::Instant::now() >= next_sync
         {
             next_sync = tokio::time::Instant::now() + settings.schedule_sync;
-            programme::sync(&store, url, &mut validators, &schedule).await;
+            programme::sync(&store, url, &mut validators, settings.time_zone.as_ref()).await;
         }
         // A database that blips is retried on the next tick.
         if announcing && let Err(error) = tick(&announcer, &store, &mut schedule, &mut seen, settings).await {

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use emcee_core::command::{self, Command, CommandKind, ScheduleCommand};
 use emcee_core::engine::schedule as schedule_replies;
 use emcee_core::reply::Status;
-use emcee_core::schedule::ImportOptions;
 use emcee_core::{Context, Engine, Reply};
+use jiff::tz::TimeZone;
 
 use crate::clock::{Clock, seed};
 use crate::programme::{self, ProgrammeError};
@@ -64,11 +64,18 @@ pub struct Dispatcher {
     engine: RwLock<Arc<Engine>>,
     clock: Clock,
     usage: Option<Usage>,
+    /// `EMCEE_TIME_ZONE`: the zone for imported files with local times and none of their own.
+    time_zone: Option<TimeZone>,
 }
 
 impl Dispatcher {
     pub fn new(engine: Arc<Engine>, clock: Clock, usage: Option<Usage>) -> Dispatcher {
-        Dispatcher { engine: RwLock::new(engine), clock, usage }
+        Dispatcher { engine: RwLock::new(engine), clock, usage, time_zone: None }
+    }
+
+    /// The conference's zone for imports of files that give none.
+    pub fn with_time_zone(self, time_zone: Option<TimeZone>) -> Dispatcher {
+        Dispatcher { time_zone, ..self }
     }
 
     /// The database, when there is one.
@@ -257,8 +264,8 @@ impl Dispatcher {
         let zone = current.conference.time_zone.clone();
         let (next, source) = match change {
             ScheduleCommand::Import { source } => {
-                let options =
-                    ImportOptions { time_zone: Some(zone.clone()), title: Some(current.conference.title.clone()) };
+                // Never the replaced programme's zone or name (an upload of another conference's file would take them).
+                let options = programme::options(self.time_zone.as_ref(), None);
                 let parsed = match file {
                     Some((name, bytes)) => programme::parse(bytes, name, &options, false),
                     None if !programme::is_address(&source) => Err(ProgrammeError::NotAnAddress),
@@ -268,7 +275,7 @@ impl Dispatcher {
                     },
                 };
                 match parsed {
-                    Ok((_, schedule)) => (schedule, source),
+                    Ok(imported) => (imported.schedule, source),
                     Err(error) => return refused(&error),
                 }
             }
@@ -277,7 +284,8 @@ impl Dispatcher {
                     let mut next = current.clone();
                     next.sessions.retain(|s| s.id != session.id);
                     next.sessions.push(session);
-                    (emcee_core::Schedule::new(next.conference, next.sessions), String::from("/schedule add"))
+                    let added = emcee_core::Schedule::new(next.conference, next.sessions).with_speakers(next.speakers);
+                    (added, String::from("/schedule add"))
                 }
                 Err(error) => return Reply::message(CommandKind::Schedule, Status::Invalid, error.to_string()),
             },
@@ -325,6 +333,9 @@ fn refused(error: &ProgrammeError) -> Reply {
     let mut text = error.to_string();
     if let Some(first) = text.get(..1) {
         text.replace_range(..1, &first.to_uppercase());
+    }
+    if error.needs_zone() {
+        text.push_str("; the operator sets the conference's zone with EMCEE_TIME_ZONE");
     }
     text.push('.');
     Reply::message(CommandKind::Schedule, Status::Invalid, text)

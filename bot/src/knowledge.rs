@@ -26,7 +26,7 @@ pub struct Loaded {
 
 /// Reads every document under `dir`. A document with problems is still read
 /// (the problems become warnings); a schedule that cannot be read is an error.
-pub fn load(dir: &Path) -> anyhow::Result<Loaded> {
+pub fn load(dir: &Path, time_zone: Option<&jiff::tz::TimeZone>) -> anyhow::Result<Loaded> {
     if !dir.is_dir() {
         bail!(
             "there is no data directory at {}: run emcee from the repository root, or set EMCEE_DATA_DIR to the folder holding speakers/ and transcripts/",
@@ -57,9 +57,12 @@ pub fn load(dir: &Path) -> anyhow::Result<Loaded> {
     let schedule_path = dir.join("schedule.json");
     let (schedule, schedule_file) = if schedule_path.exists() {
         let bytes = fs::read(&schedule_path).with_context(|| format!("reading {}", schedule_path.display()))?;
-        let schedule = emcee_core::schedule::parse_frab_json(&bytes).with_context(|| {
-            format!("{} is not a schedule emcee can read; fix it or remove it", schedule_path.display())
-        })?;
+        let options = emcee_core::schedule::ImportOptions { time_zone: time_zone.cloned(), title: None };
+        let schedule = emcee_core::schedule::import(&bytes, &options)
+            .with_context(|| {
+                format!("{} is not a schedule emcee can read; fix it or remove it", schedule_path.display())
+            })?
+            .schedule;
         (schedule, Some(schedule_path))
     } else {
         (Schedule::empty(), None)

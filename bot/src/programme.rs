@@ -11,7 +11,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use emcee_core::Schedule;
-use emcee_core::schedule::{self, ImportError, ImportOptions, MAX_IMPORT_BYTES};
+use emcee_core::schedule::{self, ImportError, ImportOptions, Imported, MAX_IMPORT_BYTES};
+use jiff::tz::TimeZone;
 
 use crate::store::Store;
 
@@ -55,7 +56,7 @@ pub async fn load(store: &Store, from_file: Schedule, file: Option<&Path>) -> Sc
         Ok(None) => {
             if let Some(file) = file {
                 let source = file.display().to_string();
-                match store.replace_schedule(&from_file, &source, jiff::Timestamp::now()).await {
+                match store.seed_schedule(&from_file, &source, jiff::Timestamp::now()).await {
                     Ok(applied) => tracing::info!("stored the programme from {source} as version {}", applied.version),
                     Err(error) => tracing::warn!("could not store the programme from {source}: {error:#}"),
                 }
@@ -97,13 +98,27 @@ pub fn parse(
     source: &str,
     options: &ImportOptions,
     allow_empty: bool,
-) -> Result<(schedule::Format, Schedule), ProgrammeError> {
-    let (format, schedule) = schedule::import(bytes, options)
+) -> Result<Imported, ProgrammeError> {
+    let imported = schedule::import(bytes, options)
         .map_err(|error| ProgrammeError::Unreadable { from: source.to_string(), error })?;
-    if schedule.sessions.is_empty() && !allow_empty {
-        return Err(ProgrammeError::Empty { from: source.to_string(), format: format.name() });
+    if imported.schedule.sessions.is_empty() && !allow_empty {
+        return Err(ProgrammeError::Empty { from: source.to_string(), format: imported.format.name() });
     }
-    Ok((format, schedule))
+    Ok(imported)
+}
+
+/// What an import knows besides the file: the conference's zone from the
+/// settings (`EMCEE_TIME_ZONE`), or the one given for this import, and a
+/// title given for it. Never the zone or title of the programme it replaces.
+pub fn options(zone: Option<&TimeZone>, title: Option<String>) -> ImportOptions {
+    ImportOptions { time_zone: zone.cloned(), title }
+}
+
+impl ProgrammeError {
+    /// The file gives local times and no zone was set to place them in.
+    pub fn needs_zone(&self) -> bool {
+        matches!(self, ProgrammeError::Unreadable { error: ImportError::NoZone { .. }, .. })
+    }
 }
 
 /// What a server said about a version of a document, to ask it next time
@@ -150,7 +165,7 @@ pub async fn poll(url: &str, known: &Validators) -> Result<Option<(Vec<u8>, Vali
 
 /// One look at a published programme: imports it when it changed since
 /// `validators` were given; problems are logged and tried again next time.
-pub async fn sync(store: &Store, url: &str, validators: &mut Validators, current: &Schedule) {
+pub async fn sync(store: &Store, url: &str, validators: &mut Validators, zone: Option<&TimeZone>) {
     let polled = match poll(url, validators).await {
         Ok(polled) => polled,
         Err(error) => {
@@ -159,12 +174,8 @@ pub async fn sync(store: &Store, url: &str, validators: &mut Validators, current
         }
     };
     let Some((bytes, fresh)) = polled else { return };
-    let options = ImportOptions {
-        time_zone: Some(current.conference.time_zone.clone()),
-        title: Some(current.conference.title.clone()),
-    };
-    match parse(&bytes, url, &options, false) {
-        Ok((_, schedule)) => match store.replace_schedule(&schedule, url, jiff::Timestamp::now()).await {
+    match parse(&bytes, url, &options(zone, None), false) {
+        Ok(imported) => match store.replace_schedule(&imported.schedule, url, jiff::Timestamp::now()).await {
             Ok(applied) => {
                 *validators = fresh;
                 if !applied.changes.is_empty() {

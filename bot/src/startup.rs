@@ -16,7 +16,7 @@ use crate::usage::spill::{SPILL_FILE, Spill};
 use crate::usage::{UserKeyer, writer};
 
 pub fn load_knowledge(settings: &Settings) -> anyhow::Result<knowledge::Loaded> {
-    knowledge::load(&settings.data_dir)
+    knowledge::load(&settings.data_dir, settings.time_zone.as_ref())
         .with_context(|| format!("reading the knowledge base in {}", settings.data_dir.display()))
 }
 
@@ -50,7 +50,7 @@ pub async fn dispatcher(settings: &Settings) -> anyhow::Result<(Dispatcher, writ
     let spill = Spill::new(settings.state_dir.join(SPILL_FILE));
     let (log, writer) = writer::start(store.clone(), spill, writer::Options::default());
     let usage = Usage { log, keyer, store, store_queries: settings.usage_store_queries };
-    Ok((Dispatcher::new(engine, settings.clock(), Some(usage)), writer))
+    Ok((Dispatcher::new(engine, settings.clock(), Some(usage)).with_time_zone(settings.time_zone.clone()), writer))
 }
 
 /// The store for an operator's command: it must answer now.

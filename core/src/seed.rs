@@ -31,7 +31,7 @@ pub fn documents() -> Documents {
 
 /// The sample programme.
 pub fn schedule() -> Schedule {
-    match crate::schedule::parse_frab_json(SCHEDULE) {
+    match crate::schedule::parse_frab_json(SCHEDULE, &crate::schedule::ImportOptions::default()) {
         Ok(schedule) => schedule,
         Err(error) => panic!("data/schedule.json is a frab JSON programme: {error}"),
     }

@@ -7,6 +7,7 @@
 
 use emcee_core::schedule::{self, Format, ImportError, ImportOptions, MAX_IMPORT_BYTES};
 use emcee_core::{Context, Engine, KnowledgeBase};
+use expect_test::expect;
 use jiff::tz::TimeZone;
 
 const CAMP: &[u8] = include_bytes!("data/schedules/frab-camp2019.json");
@@ -20,14 +21,165 @@ fn talks_now(schedule: emcee_core::Schedule, now: &str) -> String {
 }
 
 fn check(input: &[u8], format: Format, sessions: usize, now: &str, on_now: &str) {
-    let (found, schedule) = schedule::import(input, &ImportOptions::default()).unwrap();
-    assert_eq!((found, schedule.sessions.len()), (format, sessions));
-    let text = talks_now(schedule, now);
+    let imported = schedule::import(input, &ImportOptions::default()).unwrap();
+    assert_eq!((imported.format, imported.schedule.sessions.len()), (format, sessions));
+    let text = talks_now(imported.schedule, now);
     assert!(text.contains(on_now), "at {now}: {text}");
+}
+
+/// What an import of a fixture gives, in a few lines: format, conference,
+/// counts, warnings, and the first session.
+fn summary(file: &str, zone: Option<&str>) -> String {
+    let bytes = std::fs::read(format!("{}/tests/data/schedules/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let options = ImportOptions { time_zone: zone.map(|z| TimeZone::get(z).unwrap()), title: None };
+    let imported = schedule::import(&bytes, &options).unwrap();
+    let s = &imported.schedule;
+    let with_bio = s.speakers.iter().filter(|p| !p.biography.is_empty()).count();
+    let named = s.sessions.iter().filter(|x| !x.speakers.is_empty()).count();
+    let recorded = s.sessions.iter().filter(|x| x.recording.is_some()).count();
+    let first = &s.sessions[0];
+    let mut out = format!(
+        "{} · {} · {}\n{} sessions ({named} with speakers, {recorded} with a recording), {} speakers ({with_bio} with a biography)\nfirst: {} · {} · {} — {}\n",
+        imported.format.name(),
+        s.conference.title,
+        s.conference.zone_name(),
+        s.sessions.len(),
+        s.speakers.len(),
+        emcee_core::render::time_span(first.start, first.end, &s.conference.time_zone),
+        first.room,
+        first.title,
+        first.speakers.join(", "),
+    );
+    for warning in imported.warnings.iter().take(3) {
+        out.push_str(&format!("warning: {warning}\n"));
+    }
+    if imported.warnings.len() > 3 {
+        out.push_str(&format!("… {} warnings in all\n", imported.warnings.len()));
+    }
+    out
 }
 
 #[test]
 fn reads_every_fixture() {
+    let check_summary = |file: &str, zone: Option<&str>, expected: expect_test::Expect| {
+        expected.assert_eq(&summary(file, zone));
+    };
+    check_summary(
+        "frab-camp2019.json",
+        None,
+        expect![[r#"
+        frab/pretalx JSON · Chaos Communication Camp 2019 · Europe/Berlin
+        79 sessions (78 with speakers, 0 with a recording), 89 speakers (0 with a biography)
+        first: Wed 21 Aug 11:00–11:30 CEST · Curie · Opening Ceremony — jinxx, smtw
+    "#]],
+    );
+    check_summary(
+        "pretalx-rc3-channels-2020.json",
+        None,
+        expect![[r#"
+        frab/pretalx JSON · rC3 Channels · UTC+01
+        48 sessions (47 with speakers, 0 with a recording), 56 speakers (37 with a biography)
+        first: Sun 27 Dec 11:30–12:10 UTC+01 · r3s - Monheim/Rhein · Der faule Admin automatisiert: Gluon auf echter Hardware testen — Chris Fiege, Kasa
+    "#]],
+    );
+    check_summary(
+        "schedule-39c3-20251206.xml",
+        None,
+        expect![[r#"
+        frab XML · 39th Chaos Communications Congress · Europe/Berlin
+        215 sessions (210 with speakers, 0 with a recording), 264 speakers (0 with a biography)
+        first: Sat 27 Dec 10:30–11:00 CET · One · Opening Ceremony — pajowu, Stella
+    "#]],
+    );
+    check_summary(
+        "jev22-everything.schedule.json",
+        None,
+        expect![[r#"
+        frab/pretalx JSON · Dezentrale Jahresendveranstaltungen · Europe/Amsterdam
+        433 sessions (413 with speakers, 8 with a recording), 298 speakers (241 with a biography)
+        first: Mon 26 Dec 10:00–16:00 CET · Ausstellungsraum 1 - H2-1.3 · Dazwischen Mischen — Lucie Meyer, Paula Kiermaier
+    "#]],
+    );
+    check_summary(
+        "35c3-workshops.schedule.json",
+        None,
+        expect![[r#"
+        frab/pretalx JSON · 35. Chaos Communication Congress - Workshops · UTC+01
+        268 sessions (106 with speakers, 0 with a recording), 72 speakers (0 with a biography)
+        first: Wed 26 Dec 19:00–20:00 UTC+01 · Lecture room M3 · General Angel Meeting — 
+    "#]],
+    );
+    check_summary(
+        "35c3-workshops.schedule.json",
+        Some("Europe/Berlin"),
+        expect![[r#"
+        frab/pretalx JSON · 35. Chaos Communication Congress - Workshops · Europe/Berlin
+        268 sessions (106 with speakers, 0 with a recording), 72 speakers (0 with a biography)
+        first: Wed 26 Dec 19:00–20:00 CET · Lecture room M3 · General Angel Meeting — 
+    "#]],
+    );
+    check_summary(
+        "frab-31c3-schedule.xml",
+        None,
+        expect![[r#"
+        frab XML · 31. Chaos Communication Congress · UTC+01
+        138 sessions (138 with speakers, 0 with a recording), 198 speakers (0 with a biography)
+        first: Sat 27 Dec 11:00–11:30 UTC+01 · Saal 1 · 31C3 Opening Event — erdgeist, Geraldine de Bastion
+    "#]],
+    );
+    check_summary(
+        "jev22-channels.schedule.xml",
+        None,
+        expect![[r#"
+        frab XML · Dezentrale Jahresendveranstaltungen - channels · Europe/Amsterdam
+        213 sessions (207 with speakers, 8 with a recording), 197 speakers (0 with a biography)
+        first: Mon 26 Dec 15:00–17:00 CET · Ahlam · MUC free SPACE? Ein Mangel im Überfluss. — Peter Arun Pfaff
+    "#]],
+    );
+    check_summary(
+        "fosdem-2025-schedule.xml",
+        None,
+        expect![[r#"
+        frab XML · FOSDEM 2025 · Europe/Brussels
+        943 sessions (940 with speakers, 0 with a recording), 991 speakers (0 with a biography)
+        first: Sat 1 Feb 09:00–09:40 CET · H.1309 (Van Rijn) · Welcome to the FOSDEM 2025 RISC-V DevRoom — Björn Töpel
+    "#]],
+    );
+    check_summary(
+        "sessionize-dddmelbourne-2025-all.json",
+        Some("Australia/Melbourne"),
+        expect![[r#"
+        Sessionize JSON · Conference · Australia/Melbourne
+        28 sessions (28 with speakers, 24 with a recording), 29 speakers (29 with a biography)
+        first: Sat 22 Feb 09:00–09:45 AEDT · Main hall · Emerging trends in robotics — Sue Keay
+    "#]],
+    );
+    check_summary(
+        "moca2024-schedule.ics",
+        None,
+        expect![[r#"
+        iCalendar · Conference · Europe/Rome
+        88 sessions (88 with speakers, 0 with a recording), 69 speakers (0 with a biography)
+        first: Fri 13 Sep 12:00–13:00 CEST · XOR · Opening Keynote — Metro Olografix
+        warning: UID `46917` is shared by 5 events; each is told apart by its RECURRENCE-ID or start time (and room or title where those are alike too)
+        warning: UID `46937` is shared by 6 events; each is told apart by its RECURRENCE-ID or start time (and room or title where those are alike too)
+        warning: UID `46939` is shared by 67 events; each is told apart by its RECURRENCE-ID or start time (and room or title where those are alike too)
+        … 4 warnings in all
+    "#]],
+    );
+    check_summary(
+        "pyconfr-2024-schedule.json",
+        Some("Europe/Paris"),
+        expect![[r#"
+        pretalx API JSON · Conference · Europe/Paris
+        76 sessions (76 with speakers, 0 with a recording), 77 speakers (53 with a biography)
+        first: Thu 31 Oct 10:00–17:00 CET · C01 · Atelier trad' de la doc de Python — Julien
+    "#]],
+    );
+}
+
+#[test]
+fn answers_talks_now_from_the_exports() {
     check(CAMP, Format::FrabJson, 79, "2019-08-21T09:10:00Z", "Wed 21 Aug 11:00–11:30 CEST · Curie · Opening Ceremony");
     check(
         CONGRESS,
@@ -36,7 +188,7 @@ fn reads_every_fixture() {
         "2025-12-27T15:30:00Z",
         "Sat 27 Dec 16:00–17:00 CET · One · All my Deutschlandtickets gone",
     );
-    let (_, rc3) = schedule::import(RC3, &ImportOptions::default()).unwrap();
+    let rc3 = schedule::import(RC3, &ImportOptions::default()).unwrap().schedule;
     let first = rc3.sessions[0].clone();
     assert_eq!(rc3.sessions.len(), 48);
     assert_eq!(first.id, "c3642671-4c1f-5109-81ba-0535c1cc8428");
@@ -53,6 +205,19 @@ fn reads_every_fixture() {
     let during = first.start.checked_add(jiff::SignedDuration::from_mins(1)).unwrap().to_string();
     let text = talks_now(rc3, &during);
     assert!(text.contains(&first.title) && text.contains("UTC+01 ·"), "{text}");
+}
+
+#[test]
+fn never_takes_a_zone_it_was_not_given() {
+    let sessionize = include_bytes!("data/schedules/sessionize-dddmelbourne-2025-all.json");
+    let refused = schedule::import(sessionize, &ImportOptions::default()).unwrap_err();
+    assert!(matches!(refused, ImportError::NoZone { .. }), "{refused}");
+    let melbourne = ImportOptions { time_zone: Some(TimeZone::get("Australia/Melbourne").unwrap()), title: None };
+    let s = schedule::import(sessionize, &melbourne).unwrap().schedule;
+    assert_eq!((s.conference.title.as_str(), s.conference.zone_name()), ("Conference", "Australia/Melbourne".into()));
+    // Five talks run at 11:00 in Melbourne.
+    let text = talks_now(s, "2025-02-22T00:15:00Z");
+    assert!(text.matches(" · ").count() >= 5, "{text}");
 }
 
 fn error(input: &[u8]) -> String {
@@ -98,12 +263,17 @@ fn refuses_bad_input_saying_where() {
     );
     let bom_json = [b"\xef\xbb\xbf".as_slice(), CAMP].concat();
     assert_eq!(
-        schedule::import(&bom_json, &ImportOptions::default()).unwrap().1.sessions.len(),
+        schedule::import(&bom_json, &ImportOptions::default()).unwrap().schedule.sessions.len(),
         79,
         "a byte-order mark is skipped"
     );
     let rrule = b"BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:a\nDTSTART:20251227T100000Z\nRRULE:FREQ=DAILY;UNTIL=never\nEND:VEVENT\nEND:VCALENDAR\n";
-    assert!(error(rrule).starts_with("line 5: RRULE `FREQ=DAILY;UNTIL=never`"), "{}", error(rrule));
+    let kept = schedule::import(rrule, &ImportOptions::default()).unwrap();
+    assert_eq!(kept.schedule.sessions.len(), 1, "a rule it cannot expand keeps the first time");
+    assert_eq!(
+        kept.warnings,
+        ["line 5: RRULE `FREQ=DAILY;UNTIL=never`: UNTIL is not a date; only its first time is kept"]
+    );
 }
 
 #[test]
@@ -112,7 +282,7 @@ fn keeps_time_right_across_a_change_of_daylight_saving_time() {
     let csv =
         b"id,title,start,duration,room\nn,Night owls,2025-03-30 01:30,01:00,A\nm,Morning,2025-03-30 09:00,00:30,A\n";
     let options = ImportOptions { time_zone: Some(TimeZone::get("Europe/Berlin").unwrap()), title: None };
-    let (_, s) = schedule::import(csv, &options).unwrap();
+    let s = schedule::import(csv, &options).unwrap().schedule;
     let night = &s.sessions[0];
     assert_eq!(
         (night.start.to_string(), night.end.to_string()),

@@ -5,7 +5,6 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::Subcommand;
 use emcee_core::Schedule;
-use emcee_core::schedule::ImportOptions;
 use emcee_core::schedule::changes::Change;
 use jiff::tz::TimeZone;
 use serde::Serialize;
@@ -64,7 +63,9 @@ pub async fn run(command: ScheduleCommand, settings: &Settings) -> anyhow::Resul
     let store = startup::open_store(settings).await?;
     let current = match store.load_schedule().await? {
         Some((schedule, _)) => schedule,
-        None => knowledge::load(&settings.data_dir).map(|l| l.schedule).unwrap_or_else(|_| Schedule::empty()),
+        None => knowledge::load(&settings.data_dir, settings.time_zone.as_ref())
+            .map(|l| l.schedule)
+            .unwrap_or_else(|_| Schedule::empty()),
     };
     match command {
         ScheduleCommand::Import { source, dry_run, json, time_zone, title, allow_empty } => {
@@ -74,19 +75,25 @@ pub async fn run(command: ScheduleCommand, settings: &Settings) -> anyhow::Resul
                 })?),
                 None => None,
             };
-            // Formats without a zone or a name keep the current conference's.
-            let options = ImportOptions {
-                time_zone: time_zone.or_else(|| Some(current.conference.time_zone.clone())),
-                title: title.or_else(|| Some(current.conference.title.clone())),
-            };
+            // Never the replaced programme's zone or name: this import's, else the setting's.
+            let options = programme::options(time_zone.as_ref().or(settings.time_zone.as_ref()), title);
             let bytes = programme::fetch(&source).await?;
-            let (format, schedule) = match programme::parse(&bytes, &source, &options, allow_empty) {
-                Ok(parsed) => parsed,
+            let imported = match programme::parse(&bytes, &source, &options, allow_empty) {
+                Ok(imported) => imported,
                 Err(error @ ProgrammeError::Empty { .. }) => {
                     anyhow::bail!("{error} (--allow-empty clears the programme, if that is what is meant)")
                 }
+                Err(error) if error.needs_zone() => {
+                    anyhow::bail!(
+                        "{error}: give it with --time-zone (an IANA name such as Europe/Berlin), or set EMCEE_TIME_ZONE"
+                    )
+                }
                 Err(error) => return Err(error.into()),
             };
+            for warning in &imported.warnings {
+                eprintln!("warning: {source}: {warning}");
+            }
+            let (format, schedule) = (imported.format, imported.schedule);
             let (version, changes) = if dry_run {
                 (None, store.preview_schedule(&schedule).await?)
             } else {

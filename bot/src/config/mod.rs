@@ -30,6 +30,7 @@ struct Raw {
     usage_key: Option<String>,
     usage_store_queries: bool,
     reminder_minutes: u64,
+    time_zone: Option<String>,
     schedule_url: Option<String>,
     schedule_sync_seconds: u64,
     http_addr: String,
@@ -105,6 +106,8 @@ pub struct Settings {
     pub usage_store_queries: bool,
     /// How long before a session its reminder goes out.
     pub reminder_lead: std::time::Duration,
+    /// `EMCEE_TIME_ZONE`: the conference's zone, for exports with local times and none of their own.
+    pub time_zone: Option<jiff::tz::TimeZone>,
     /// A published programme (a pretalx export) to keep in sync with.
     pub schedule_url: Option<String>,
     /// How often the published programme is polled.
@@ -204,6 +207,12 @@ impl Settings {
                 .filter(|dir| !dir.as_os_str().is_empty())
                 .unwrap_or_else(|| PathBuf::from("."))
         });
+        let time_zone = match raw.time_zone.as_deref().map(str::trim).filter(|z| !z.is_empty()) {
+            None => None,
+            Some(name) => Some(jiff::tz::TimeZone::get(name).with_context(|| {
+                format!("EMCEE_TIME_ZONE is `{name}`, which is not a time zone; use an IANA name such as Europe/Berlin")
+            })?),
+        };
         let http_addr = raw.http_addr.trim().parse().with_context(|| {
             format!("EMCEE_HTTP_ADDR is `{}`, which is not an address and port such as 127.0.0.1:8080", raw.http_addr)
         })?;
@@ -222,6 +231,7 @@ impl Settings {
             usage_key: raw.usage_key,
             usage_store_queries: raw.usage_store_queries,
             reminder_lead: std::time::Duration::from_secs(raw.reminder_minutes * 60),
+            time_zone,
             schedule_url: raw.schedule_url.filter(|u| !u.trim().is_empty()),
             schedule_sync: std::time::Duration::from_secs(raw.schedule_sync_seconds.max(10)),
             http_addr,
@@ -320,6 +330,7 @@ mod tests {
             usage_key: None,
             usage_store_queries: true,
             reminder_minutes: 10,
+            time_zone: None,
             schedule_url: None,
             schedule_sync_seconds: 300,
             http_addr: DEFAULT_HTTP_ADDR.into(),

@@ -1,8 +1,9 @@
-//! The programme in the database: load it, replace it in one transaction
-//! that records what changed, and claim announcements exactly once.
+//! The programme in the database: load it with its speakers, replace it in
+//! one transaction that records what changed (and whether that is news),
+//! and claim announcements exactly once.
 
 use emcee_core::schedule::changes::{self, Change};
-use emcee_core::schedule::{Conference, Schedule, Session};
+use emcee_core::schedule::{Conference, Profile, Schedule, Session};
 use jiff::Timestamp;
 use jiff::tz::{Offset, TimeZone};
 
@@ -14,6 +15,10 @@ pub struct Applied {
     /// The schedule version after the import; unchanged when nothing changed.
     pub version: i64,
     pub changes: Vec<Change>,
+    /// The import made a new programme rather than changing the one before
+    /// (it replaced the sample, or shares no session with it): its changes
+    /// are recorded but not announced.
+    pub new_programme: bool,
 }
 
 type SessionRow = (
@@ -29,10 +34,19 @@ type SessionRow = (
     i64,
     i64,
     Option<String>,
+    Option<String>,
 );
 
-const SELECT_SESSIONS: &str = "SELECT id, title, subtitle, abstract, speakers, room, track, kind, language, start_at, end_at, url \
+const SELECT_SESSIONS: &str = "SELECT id, title, subtitle, abstract, speakers, room, track, kind, language, start_at, end_at, url, recording \
                                FROM sessions ORDER BY start_at, room, title";
+
+const SELECT_SPEAKERS: &str = "SELECT profile FROM programme_speakers ORDER BY position";
+
+/// The stored profiles; one that cannot be read (written by a later
+/// version) is skipped rather than failing the whole programme.
+fn profiles_from(rows: Vec<(String,)>) -> Vec<Profile> {
+    rows.into_iter().filter_map(|(json,)| serde_json::from_str(&json).ok()).collect()
+}
 
 fn zone_text(zone: &TimeZone) -> String {
     match zone.iana_name() {
@@ -49,7 +63,7 @@ fn zone_from(text: &str) -> TimeZone {
 }
 
 fn session_from(row: SessionRow) -> Session {
-    let (id, title, subtitle, abstract_text, speakers, room, track, kind, language, start, end, url) = row;
+    let (id, title, subtitle, abstract_text, speakers, room, track, kind, language, start, end, url, recording) = row;
     Session {
         id,
         title,
@@ -63,6 +77,7 @@ fn session_from(row: SessionRow) -> Session {
         start: Timestamp::from_second(start).unwrap_or(Timestamp::UNIX_EPOCH),
         end: Timestamp::from_second(end).unwrap_or(Timestamp::UNIX_EPOCH),
         url,
+        recording,
     }
 }
 
@@ -95,9 +110,11 @@ impl Store {
         let Some((title, acronym, zone, version)) = conference else { return Ok(None) };
         let rows: Vec<SessionRow> =
             super::on_pool!(self, pool => sqlx::query_as(SELECT_SESSIONS).fetch_all(pool).await)?;
+        let speakers: Vec<(String,)> =
+            super::on_pool!(self, pool => sqlx::query_as(SELECT_SPEAKERS).fetch_all(pool).await)?;
         let sessions = rows.into_iter().map(session_from).collect();
         let conference = Conference { title, acronym, time_zone: zone_from(&zone) };
-        Ok(Some((Schedule::new(conference, sessions), version)))
+        Ok(Some((Schedule::new(conference, sessions).with_speakers(profiles_from(speakers)), version)))
     }
 
     /// What replacing the programme with `schedule` would change, without changing it.
@@ -109,28 +126,49 @@ impl Store {
     /// Replaces the programme in one transaction and records what changed.
     /// The same programme twice changes nothing, not even the version.
     pub async fn replace_schedule(&self, schedule: &Schedule, source: &str, now: Timestamp) -> anyhow::Result<Applied> {
+        self.replace(schedule, source, now, false).await
+    }
+
+    /// Stores the sample programme from `data/` on first start; the first
+    /// real import replaces it as a new programme.
+    pub async fn seed_schedule(&self, schedule: &Schedule, source: &str, now: Timestamp) -> anyhow::Result<Applied> {
+        self.replace(schedule, source, now, true).await
+    }
+
+    async fn replace(
+        &self,
+        schedule: &Schedule,
+        source: &str,
+        now: Timestamp,
+        seeded: bool,
+    ) -> anyhow::Result<Applied> {
         let applied = in_transaction!(self, tx => {
             // Lock the conference row (Postgres) so that concurrent imports apply one after the other.
             let lock = match self {
-                Store::Postgres(_) => "SELECT title, acronym, time_zone, version FROM schedule_conference WHERE id = 1 FOR UPDATE",
-                Store::Sqlite(_) => "SELECT title, acronym, time_zone, version FROM schedule_conference WHERE id = 1",
+                Store::Postgres(_) => "SELECT title, acronym, time_zone, version, seeded FROM schedule_conference WHERE id = 1 FOR UPDATE",
+                Store::Sqlite(_) => "SELECT title, acronym, time_zone, version, seeded FROM schedule_conference WHERE id = 1",
             };
-            let conference: Option<(String, Option<String>, String, i64)> = sqlx::query_as(lock).fetch_optional(&mut *tx).await?;
+            let conference: Option<(String, Option<String>, String, i64, i32)> = sqlx::query_as(lock).fetch_optional(&mut *tx).await?;
             let rows: Vec<SessionRow> = sqlx::query_as(SELECT_SESSIONS).fetch_all(&mut *tx).await?;
             let current: Vec<Session> = rows.into_iter().map(session_from).collect();
+            let stored_speakers: Vec<(String,)> = sqlx::query_as(SELECT_SPEAKERS).fetch_all(&mut *tx).await?;
+            let same_speakers = profiles_from(stored_speakers) == schedule.speakers;
             let changes = changes::diff(&current, &schedule.sessions);
-            let same_conference = conference.as_ref().is_some_and(|(title, acronym, zone, _)| {
+            let same_conference = conference.as_ref().is_some_and(|(title, acronym, zone, _, _)| {
                 title == &schedule.conference.title && acronym == &schedule.conference.acronym && zone == &zone_text(&schedule.conference.time_zone)
             });
             let old_version = conference.as_ref().map_or(0, |c| c.3);
-            if changes.is_empty() && same_conference {
-                Applied { version: old_version, changes }
+            let was_sample = conference.as_ref().is_some_and(|c| c.4 != 0);
+            let shares_a_session = schedule.sessions.iter().any(|s| current.iter().any(|c| c.id == s.id));
+            let new_programme = seeded || was_sample || !shares_a_session;
+            if changes.is_empty() && same_conference && same_speakers && !was_sample {
+                Applied { version: old_version, changes, new_programme: false }
             } else {
                 let version = old_version + 1;
                 sqlx::query(
-                    "INSERT INTO schedule_conference (id, title, acronym, time_zone, version, source, updated_at) \
-                     VALUES (1, $1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET title = $1, acronym = $2, \
-                     time_zone = $3, version = $4, source = $5, updated_at = $6",
+                    "INSERT INTO schedule_conference (id, title, acronym, time_zone, version, source, updated_at, seeded) \
+                     VALUES (1, $1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO UPDATE SET title = $1, acronym = $2, \
+                     time_zone = $3, version = $4, source = $5, updated_at = $6, seeded = $7",
                 )
                 .bind(&schedule.conference.title)
                 .bind(&schedule.conference.acronym)
@@ -138,18 +176,30 @@ impl Store {
                 .bind(version)
                 .bind(source)
                 .bind(now.as_second())
+                .bind(i32::from(seeded))
                 .execute(&mut *tx)
                 .await?;
+                if !same_speakers {
+                    sqlx::query("DELETE FROM programme_speakers").execute(&mut *tx).await?;
+                    for (position, profile) in schedule.speakers.iter().enumerate() {
+                        sqlx::query("INSERT INTO programme_speakers (name, position, profile) VALUES ($1, $2, $3)")
+                            .bind(&profile.name)
+                            .bind(i32::try_from(position).unwrap_or(i32::MAX))
+                            .bind(serde_json::to_string(profile)?)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
                 for change in &changes {
                     let s = change.session();
                     if let Change::Removed(_) = change {
                         sqlx::query("DELETE FROM sessions WHERE id = $1").bind(&s.id).execute(&mut *tx).await?;
                     } else {
                         sqlx::query(
-                            "INSERT INTO sessions (id, title, subtitle, abstract, speakers, room, track, kind, language, start_at, end_at, url) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO UPDATE SET \
+                            "INSERT INTO sessions (id, title, subtitle, abstract, speakers, room, track, kind, language, start_at, end_at, url, recording) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (id) DO UPDATE SET \
                              title = $2, subtitle = $3, abstract = $4, speakers = $5, room = $6, track = $7, kind = $8, \
-                             language = $9, start_at = $10, end_at = $11, url = $12",
+                             language = $9, start_at = $10, end_at = $11, url = $12, recording = $13",
                         )
                         .bind(&s.id)
                         .bind(&s.title)
@@ -163,6 +213,7 @@ impl Store {
                         .bind(s.start.as_second())
                         .bind(s.end.as_second())
                         .bind(&s.url)
+                        .bind(&s.recording)
                         .execute(&mut *tx)
                         .await?;
                     }
@@ -171,8 +222,8 @@ impl Store {
                         _ => String::new(),
                     };
                     sqlx::query(
-                        "INSERT INTO schedule_changes (version, session_id, change, parts, title, start_at, room, at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                        "INSERT INTO schedule_changes (version, session_id, change, parts, title, start_at, room, at, announce) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                     )
                     .bind(version)
                     .bind(&s.id)
@@ -182,10 +233,11 @@ impl Store {
                     .bind(s.start.as_second())
                     .bind(&s.room)
                     .bind(now.as_second())
+                    .bind(i32::from(!new_programme))
                     .execute(&mut *tx)
                     .await?;
                 }
-                Applied { version, changes }
+                Applied { version, changes, new_programme }
             }
         });
         Ok(applied)
@@ -207,14 +259,15 @@ impl Store {
         Ok(claimed == 1)
     }
 
-    /// The changes recorded with schedule versions after `after`, oldest first.
+    /// The changes worth announcing recorded with schedule versions after
+    /// `after`, oldest first.
     pub async fn changes_since(
         &self,
         after: i64,
     ) -> anyhow::Result<Vec<(i64, String, String, String, String, i64, String)>> {
         let rows = super::on_pool!(self, pool => sqlx::query_as(
             "SELECT version, session_id, change, parts, title, start_at, room FROM schedule_changes \
-             WHERE version > $1 ORDER BY version, start_at, session_id"
+             WHERE version > $1 AND announce = 1 ORDER BY version, start_at, session_id"
         ).bind(after).fetch_all(pool).await)?;
         Ok(rows)
     }

@@ -19,7 +19,7 @@ use jiff::Timestamp;
 const CAMP: &[u8] = include_bytes!("../../../core/tests/data/schedules/frab-camp2019.json");
 
 fn camp() -> Schedule {
-    emcee_core::schedule::parse_frab_json(CAMP).unwrap()
+    emcee_core::schedule::parse_frab_json(CAMP, &Default::default()).unwrap()
 }
 
 fn now() -> Timestamp {

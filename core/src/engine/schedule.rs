@@ -140,13 +140,7 @@ pub fn new_session(fields: &[(String, String)], zone: &TimeZone) -> Result<Sessi
         title,
         subtitle: String::new(),
         abstract_text: get("abstract").unwrap_or("").to_string(),
-        speakers: get("speakers")
-            .unwrap_or("")
-            .split(';')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect(),
+        speakers: crate::names::written::people(get("speakers").unwrap_or("")).into_iter().map(|p| p.name).collect(),
         room: need("room")?.to_string(),
         track: get("track").map(str::to_string),
         kind: None,
@@ -154,6 +148,7 @@ pub fn new_session(fields: &[(String, String)], zone: &TimeZone) -> Result<Sessi
         start,
         end,
         url: get("url").map(str::to_string),
+        recording: get("recording").map(str::to_string),
     })
 }
 

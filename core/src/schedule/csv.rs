@@ -8,12 +8,11 @@
 //! | `start` | yes | `2022-11-01T09:15:00+01:00`, or `2022-11-01 09:15` in the conference's zone |
 //! | `end` or `duration` | one of them | like `start`; or `00:45` |
 //! | `room` | yes | |
-//! | `speakers` | no | names separated by `;` |
-//! | `track`, `type`, `language`, `subtitle`, `abstract`, `url` | no | |
+//! | `speakers` | no | names separated by `;` (each as [`crate::names::written`] reads names) |
+//! | `track`, `type`, `language`, `subtitle`, `abstract`, `url`, `recording` | no | |
 
-use jiff::tz::TimeZone;
-
-use super::{Conference, ImportError, ImportOptions, Schedule, Session, check_size, parse_hhmm};
+use super::speakers::Roster;
+use super::{Conference, ImportError, ImportOptions, Schedule, Session, TimeError, check_size, parse_hhmm};
 
 /// The columns a CSV schedule must have.
 pub const REQUIRED: &[&str] = &["id", "title", "start", "room"];
@@ -45,6 +44,8 @@ pub fn parse_csv(input: &[u8], options: &ImportOptions) -> Result<Schedule, Impo
     }
     let zone = options.time_zone.clone();
     let mut sessions = Vec::new();
+    let mut roster = Roster::default();
+    let mut first_start: Option<String> = None;
     for (line, row) in &rows[1..] {
         if row.iter().all(|f| f.trim().is_empty()) {
             continue;
@@ -55,10 +56,17 @@ pub fn parse_csv(input: &[u8], options: &ImportOptions) -> Result<Schedule, Impo
             let v = cell(name);
             if v.is_empty() { Err(ImportError::field(at(name), "empty")) } else { Ok(v.to_string()) }
         };
-        let start = super::instant_in(&required("start")?, zone.as_ref())
-            .map_err(|m| ImportError::field(at("start"), m.to_string()))?;
+        let time = |name: &str, text: &str| {
+            super::instant_in(text, zone.as_ref()).map_err(|error| match error {
+                TimeError::NoZone(_) => ImportError::NoZone { field: at(name) },
+                other => ImportError::field(at(name), other.to_string()),
+            })
+        };
+        let start_text = required("start")?;
+        let start = time("start", &start_text)?;
+        first_start.get_or_insert(start_text);
         let end = if !cell("end").is_empty() {
-            super::instant_in(cell("end"), zone.as_ref()).map_err(|m| ImportError::field(at("end"), m.to_string()))?
+            time("end", cell("end"))?
         } else {
             let length = parse_hhmm(cell("duration")).ok_or_else(|| {
                 ImportError::field(at("duration"), format!("`{}` is not a duration like 00:45", cell("duration")))
@@ -74,12 +82,7 @@ pub fn parse_csv(input: &[u8], options: &ImportOptions) -> Result<Schedule, Impo
             title: required("title")?,
             subtitle: cell("subtitle").to_string(),
             abstract_text: cell("abstract").to_string(),
-            speakers: cell("speakers")
-                .split(';')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect(),
+            speakers: roster.add(cell("speakers"), |_| {}),
             room: required("room")?,
             track: optional("track"),
             kind: optional("type"),
@@ -87,11 +90,12 @@ pub fn parse_csv(input: &[u8], options: &ImportOptions) -> Result<Schedule, Impo
             start,
             end,
             url: optional("url"),
+            recording: optional("recording"),
         });
     }
-    let time_zone = zone.unwrap_or(TimeZone::UTC);
-    let title = options.title.clone().unwrap_or_else(|| String::from("Conference"));
-    Ok(Schedule::new(Conference { title, acronym: None, time_zone }, sessions))
+    let time_zone = super::zone_or_offset(None, first_start.as_deref(), zone.as_ref(), "start")?;
+    let title = options.title.clone().unwrap_or_else(|| String::from(super::UNTITLED));
+    Ok(Schedule::new(Conference { title, acronym: None, time_zone }, sessions).with_speakers(roster.into_profiles()))
 }
 
 /// The records of the file, each with the line it starts on.
@@ -161,6 +165,8 @@ fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, ImportError> {
 
 #[cfg(test)]
 mod tests {
+    use jiff::tz::TimeZone;
+
     use super::*;
 
     const SAMPLE: &str = "id,title,start,duration,room,speakers,track,abstract\n\
@@ -216,7 +222,7 @@ w1,WebAssembly at the edge,2022-11-01T11:00:00+01:00,00:30,Room 2,Ana; Bo,,\n";
             parse_csv(b"id,title,start,duration,room\nk,T,2022-11-01 09:15,00:30,A\n", &ImportOptions::default());
         assert_eq!(
             no_zone.unwrap_err().to_string(),
-            "line 2, column `start`: `2022-11-01 09:15` has no offset, and no time zone was given for the conference"
+            "line 2, column `start`: the file gives local times without a time zone, and no conference time zone was given"
         );
     }
 }

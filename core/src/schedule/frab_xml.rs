@@ -5,9 +5,13 @@
 //!   <day date=…><room name=…><event guid=… id=…>
 //!     <date>2025-12-27T16:00:00+01:00</date><duration>01:00</duration><room/>
 //!     <title/><subtitle/><track/><type/><language/><abstract/><url/>
-//!     <persons><person>Name</person></persons>
+//!     <persons><person id=…>Name</person></persons>
 //!     <links><link href=…><type/><title/></link></links>
+//!     <video_download_url/>
 //! ```
+//!
+//! A person is also read in c3voc's longer form,
+//! `<person guid=…><name/><biography/><avatar/></person>`.
 //!
 //! Only an event's direct children are its fields, so the `<title>` and
 //! `<type>` inside a `<link>` never shadow the event's own. Entities beyond
@@ -17,7 +21,8 @@
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use super::{Conference, ImportError, Schedule, Session, check_size, event_times, zone_or_offset};
+use super::speakers::{Profile, Roster};
+use super::{Conference, ImportError, ImportOptions, Schedule, Session, check_size, event_times, zone_or_offset};
 
 #[derive(Default)]
 struct EventFields {
@@ -34,13 +39,15 @@ struct EventFields {
     language: Option<String>,
     abstract_text: String,
     url: Option<String>,
-    persons: Vec<String>,
+    recording: Option<String>,
+    /// Each person's written name and what else the file says of them.
+    persons: Vec<(String, Profile)>,
     /// Byte offset of the `<event>`; its line is worked out only for an error.
     offset: usize,
 }
 
 /// Reads a frab `schedule.xml`.
-pub fn parse_frab_xml(input: &[u8]) -> Result<Schedule, ImportError> {
+pub fn parse_frab_xml(input: &[u8], options: &ImportOptions) -> Result<Schedule, ImportError> {
     check_size(input)?;
     let text = super::utf8(input)?;
     let mut reader = Reader::from_str(text);
@@ -51,6 +58,8 @@ pub fn parse_frab_xml(input: &[u8]) -> Result<Schedule, ImportError> {
     let mut zone_name = None;
     let mut day_room: Option<String> = None;
     let mut event: Option<EventFields> = None;
+    // The person being read: its attributes' id, and its parts in the longer form.
+    let mut person: Option<(Option<String>, Profile)> = None;
     let mut raw_events: Vec<EventFields> = Vec::new();
     loop {
         let at = reader.buffer_position() as usize;
@@ -67,6 +76,10 @@ pub fn parse_frab_xml(input: &[u8]) -> Result<Schedule, ImportError> {
                 let name = element_name(&start);
                 match name.as_str() {
                     "room" if path.last().is_some_and(|p| p == "day") => day_room = attribute(&start, "name"),
+                    "person" if path.last().is_some_and(|p| p == "persons") => {
+                        let id = attribute(&start, "guid").or_else(|| attribute(&start, "id"));
+                        person = Some((id, Profile::default()));
+                    }
                     "event" => {
                         event = Some(EventFields {
                             guid: attribute(&start, "guid"),
@@ -119,11 +132,26 @@ pub fn parse_frab_xml(input: &[u8]) -> Result<Schedule, ImportError> {
                     (Some("conference"), 2, "title") => title = Some(value),
                     (Some("conference"), 2, "acronym") => acronym = Some(value),
                     (Some("conference"), 2, "time_zone_name") => zone_name = Some(value).filter(|v| !v.is_empty()),
+                    (Some("person"), _, field) if person.is_some() => {
+                        if let Some((_, profile)) = &mut person {
+                            match field {
+                                "name" | "public_name" | "full_name" => profile.name = value,
+                                "biography" | "bio" => profile.biography = value,
+                                "avatar" | "image" => profile.avatar = Some(value).filter(|v| v.starts_with("http")),
+                                _ => {}
+                            }
+                        }
+                    }
                     (Some("persons"), _, "person") if path.iter().rev().nth(1).is_some_and(|p| p == "event") => {
-                        if let Some(e) = &mut event
-                            && !value.is_empty()
-                        {
-                            e.persons.push(value);
+                        if let (Some(e), Some((id, mut profile))) = (&mut event, person.take()) {
+                            // The short form holds the name as the element's text.
+                            if profile.name.is_empty() {
+                                profile.name = value;
+                            }
+                            profile.id = id;
+                            if !profile.name.is_empty() {
+                                e.persons.push((profile.name.clone(), profile));
+                            }
                         }
                     }
                     (Some("event"), _, field) => {
@@ -140,6 +168,7 @@ pub fn parse_frab_xml(input: &[u8]) -> Result<Schedule, ImportError> {
                                 "language" => e.language = keep,
                                 "abstract" => e.abstract_text = value,
                                 "url" => e.url = keep,
+                                "video_download_url" => e.recording = keep.filter(|u| u.starts_with("http")),
                                 _ => {}
                             }
                         }
@@ -164,6 +193,7 @@ pub fn parse_frab_xml(input: &[u8]) -> Result<Schedule, ImportError> {
     }
     let title = title.ok_or_else(|| ImportError::field("schedule/conference/title", "missing"))?;
     let mut sessions = Vec::with_capacity(raw_events.len());
+    let mut roster = Roster::default();
     let mut first_date = None;
     for e in raw_events {
         let at = |field: &str| format!("line {}: event {}", line_column(input, e.offset).0, field);
@@ -174,12 +204,20 @@ pub fn parse_frab_xml(input: &[u8]) -> Result<Schedule, ImportError> {
             event_times(&date, &duration).map_err(|m| ImportError::field(at("<date>/<duration>"), m.to_string()))?;
         let id =
             e.guid.or(e.id).ok_or_else(|| ImportError::field(at("guid"), "the event has neither a guid nor an id"))?;
+        let mut speakers = Vec::new();
+        for (written, profile) in e.persons {
+            speakers.extend(roster.add(&written, |p| {
+                p.id.clone_from(&profile.id);
+                p.biography.clone_from(&profile.biography);
+                p.avatar.clone_from(&profile.avatar);
+            }));
+        }
         sessions.push(Session {
             id,
             title: e.title.ok_or_else(|| ImportError::field(at("<title>"), "missing"))?,
             subtitle: e.subtitle,
             abstract_text: e.abstract_text,
-            speakers: e.persons,
+            speakers,
             room: e.room.or(e.day_room).unwrap_or_default(),
             track: e.track,
             kind: e.kind,
@@ -187,10 +225,16 @@ pub fn parse_frab_xml(input: &[u8]) -> Result<Schedule, ImportError> {
             start,
             end,
             url: e.url,
+            recording: e.recording,
         });
     }
-    let time_zone = zone_or_offset(zone_name.as_deref(), first_date.as_deref(), "schedule/conference/time_zone_name")?;
-    Ok(Schedule::new(Conference { title, acronym, time_zone }, sessions))
+    let time_zone = zone_or_offset(
+        zone_name.as_deref(),
+        first_date.as_deref(),
+        options.time_zone.as_ref(),
+        "schedule/conference/time_zone_name",
+    )?;
+    Ok(Schedule::new(Conference { title, acronym, time_zone }, sessions).with_speakers(roster.into_profiles()))
 }
 
 fn element_name(start: &BytesStart<'_>) -> String {
@@ -219,7 +263,7 @@ mod tests {
 
     #[test]
     fn reads_the_congress_export() {
-        let s = parse_frab_xml(CONGRESS).unwrap();
+        let s = parse_frab_xml(CONGRESS, &ImportOptions::default()).unwrap();
         assert_eq!(s.conference.title, "39th Chaos Communications Congress");
         assert_eq!(s.conference.zone_name(), "Europe/Berlin");
         assert_eq!(s.sessions.len(), 215);
@@ -230,7 +274,7 @@ mod tests {
         assert_eq!(fraud.start.to_string(), "2025-12-27T15:00:00Z");
         assert_eq!(fraud.end.to_string(), "2025-12-27T16:00:00Z");
         assert_eq!(fraud.room, "One");
-        assert_eq!(fraud.speakers, ["Q Misell", "maya / 551724"]);
+        assert_eq!(fraud.speakers, ["Q Misell", "maya"]);
         let quoted = s.sessions.iter().find(|x| x.id == "304dd87b-7de5-557c-9951-1add24396a0b").unwrap();
         assert_eq!(
             quoted.title,
@@ -239,7 +283,7 @@ mod tests {
     }
 
     fn check_error(input: &str, expected: &str) {
-        assert_eq!(parse_frab_xml(input.as_bytes()).unwrap_err().to_string(), expected);
+        assert_eq!(parse_frab_xml(input.as_bytes(), &ImportOptions::default()).unwrap_err().to_string(), expected);
     }
 
     #[test]

@@ -7,7 +7,9 @@ mod frab_json;
 mod frab_xml;
 mod ical;
 mod ics;
+mod pretalx_api;
 mod sessionize;
+pub mod speakers;
 
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 
@@ -16,7 +18,12 @@ pub use frab_json::parse_frab_json;
 pub use frab_xml::parse_frab_xml;
 pub use ical::parse_ical;
 pub use ics::to_ics;
+pub use pretalx_api::parse_pretalx_api;
 pub use sessionize::parse_sessionize;
+pub use speakers::{Profile, ProfileLink};
+
+/// The conference's name when a file gives none and the caller gave none.
+pub const UNTITLED: &str = "Conference";
 
 /// The largest schedule file any importer accepts.
 pub const MAX_IMPORT_BYTES: usize = 16 * 1024 * 1024;
@@ -41,6 +48,8 @@ pub enum Format {
     ICalendar,
     /// Sessionize's "All" JSON export.
     Sessionize,
+    /// Talks as pretalx's API gives them, wherever they sit in the file.
+    PretalxApi,
     Csv,
 }
 
@@ -51,14 +60,16 @@ impl Format {
             Format::FrabXml => "frab XML",
             Format::ICalendar => "iCalendar",
             Format::Sessionize => "Sessionize JSON",
+            Format::PretalxApi => "pretalx API JSON",
             Format::Csv => "CSV",
         }
     }
 }
 
 /// Tells the format from the content: `<` is XML, `BEGIN:VCALENDAR`
-/// iCalendar, a JSON object with `schedule` frab, with `sessions` Sessionize,
-/// anything else is read as CSV.
+/// iCalendar; a JSON object with a `conference` is frab, with `sessions`
+/// and no `schedule` Sessionize, any other JSON pretalx API talks; anything
+/// else is read as CSV.
 pub fn detect(input: &[u8]) -> Format {
     let text = String::from_utf8_lossy(&input[..input.len().min(4096)]);
     let start = text.trim_start_matches('\u{feff}').trim_start();
@@ -66,30 +77,53 @@ pub fn detect(input: &[u8]) -> Format {
         Format::FrabXml
     } else if start.as_bytes().get(..15).is_some_and(|head| head.eq_ignore_ascii_case(b"BEGIN:VCALENDAR")) {
         Format::ICalendar
-    } else if start.starts_with('{') {
-        // The first key decides; exports put `schedule` or `sessions` first or near it.
-        let schedule = start.find("\"schedule\"");
-        let sessions = start.find("\"sessions\"");
-        match (schedule, sessions) {
-            (Some(a), Some(b)) if b < a => Format::Sessionize,
-            (None, Some(_)) => Format::Sessionize,
-            _ => Format::FrabJson,
+    } else if start.starts_with('{') || start.starts_with('[') {
+        // Exports put their telling keys at or near the top.
+        let has = |key: &str| json_key(start, key);
+        match (has("conference"), has("schedule"), has("sessions")) {
+            (Some(_), _, _) => Format::FrabJson,
+            (None, None, Some(_)) => Format::Sessionize,
+            (None, Some(schedule), Some(sessions)) if sessions < schedule => Format::Sessionize,
+            _ => Format::PretalxApi,
         }
     } else {
         Format::Csv
     }
 }
 
+/// Where `"key":` first stands in JSON text (a key, not a value that happens to say it).
+fn json_key(text: &str, key: &str) -> Option<usize> {
+    let quoted = format!("\"{key}\"");
+    text.match_indices(&quoted)
+        .find(|(at, _)| text[at + quoted.len()..].trim_start().starts_with(':'))
+        .map(|(at, _)| at)
+}
+
+/// A schedule read from a file, in the format it was told to be, with what
+/// the importer had to work around (shown to the organiser, not stored).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Imported {
+    pub format: Format,
+    pub schedule: Schedule,
+    pub warnings: Vec<String>,
+}
+
 /// Reads a schedule in whichever supported format it is in.
-pub fn import(input: &[u8], options: &ImportOptions) -> Result<(Format, Schedule), ImportError> {
+pub fn import(input: &[u8], options: &ImportOptions) -> Result<Imported, ImportError> {
     check_size(input)?;
     let input = input.strip_prefix(b"\xef\xbb\xbf").unwrap_or(input);
     let format = detect(input);
+    let mut warnings = Vec::new();
     let schedule = match format {
-        Format::FrabJson => parse_frab_json(input)?,
-        Format::FrabXml => parse_frab_xml(input)?,
-        Format::ICalendar => parse_ical(input, options)?,
+        Format::FrabJson => parse_frab_json(input, options)?,
+        Format::FrabXml => parse_frab_xml(input, options)?,
+        Format::ICalendar => {
+            let (schedule, found) = ical::parse_ical_warned(input, options)?;
+            warnings = found;
+            schedule
+        }
         Format::Sessionize => parse_sessionize(input, options)?,
+        Format::PretalxApi => parse_pretalx_api(input, options)?,
         Format::Csv => parse_csv(input, options)?,
     };
     let mut ids: Vec<(&str, &str)> = schedule.sessions.iter().map(|s| (s.id.as_str(), s.title.as_str())).collect();
@@ -100,7 +134,7 @@ pub fn import(input: &[u8], options: &ImportOptions) -> Result<(Format, Schedule
             format!("used by two sessions (“{}” and “{}”); ids must be unique", pair[0].1, pair[1].1),
         ));
     }
-    Ok((format, schedule))
+    Ok(Imported { format, schedule, warnings })
 }
 
 /// A conference and where its clock is.
@@ -127,7 +161,7 @@ impl Conference {
 }
 
 /// One session in the programme.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Session {
     /// The export's stable id (guid, UID or id).
     pub id: String,
@@ -142,17 +176,23 @@ pub struct Session {
     pub start: Timestamp,
     pub end: Timestamp,
     pub url: Option<String>,
+    /// Where the recording of it is, when there is one.
+    pub recording: Option<String>,
 }
 
-/// A conference and its sessions, ordered by start time, then room.
+/// A conference, its sessions ordered by start time, then room, and its
+/// speakers: a profile for everyone a session names.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Schedule {
     pub conference: Conference,
     pub sessions: Vec<Session>,
+    pub speakers: Vec<Profile>,
 }
 
 impl Schedule {
-    /// Orders the sessions by start, then room, then title.
+    /// Orders the sessions by start, then room, then title; everyone they
+    /// name gets a profile (with only a name, until
+    /// [`with_speakers`](Self::with_speakers) gives more).
     pub fn new(conference: Conference, mut sessions: Vec<Session>) -> Schedule {
         // Whole seconds, as the programme is stored: a re-import then compares equal.
         for s in &mut sessions {
@@ -160,7 +200,29 @@ impl Schedule {
             s.end = Timestamp::from_second(s.end.as_second()).unwrap_or(s.end);
         }
         sessions.sort_by(|a, b| (a.start, &a.room, &a.title).cmp(&(b.start, &b.room, &b.title)));
-        Schedule { conference, sessions }
+        Schedule { conference, sessions, speakers: Vec::new() }.with_speakers(Vec::new())
+    }
+
+    /// The programme with these profiles, and a bare one for anyone a
+    /// session names who has none; profiles are kept in the order given,
+    /// then in the order sessions first name people.
+    pub fn with_speakers(mut self, profiles: Vec<Profile>) -> Schedule {
+        let mut roster = speakers::Roster::default();
+        for profile in profiles {
+            roster.merge(profile);
+        }
+        for session in &self.sessions {
+            for name in &session.speakers {
+                roster.merge(Profile { name: name.clone(), ..Profile::default() });
+            }
+        }
+        self.speakers = roster.into_profiles();
+        self
+    }
+
+    /// The profile of the person sessions list as `name`.
+    pub fn speaker(&self, name: &str) -> Option<&Profile> {
+        self.speakers.iter().find(|p| p.name == name)
     }
 
     /// An empty programme, for a bot that has no schedule yet.
@@ -168,6 +230,7 @@ impl Schedule {
         Schedule {
             conference: Conference { title: String::from("No conference"), acronym: None, time_zone: TimeZone::UTC },
             sessions: Vec::new(),
+            speakers: Vec::new(),
         }
     }
 }
@@ -181,6 +244,9 @@ pub enum ImportError {
     Syntax { line: usize, column: usize, message: String },
     #[error("{field}: {message}")]
     Field { field: String, message: String },
+    /// Local times, and no zone in the file or from the caller to place them in.
+    #[error("{field}: the file gives local times without a time zone, and no conference time zone was given")]
+    NoZone { field: String },
 }
 
 impl ImportError {
@@ -235,20 +301,28 @@ pub(crate) fn parse_hhmm(text: &str) -> Option<SignedDuration> {
     Some(SignedDuration::from_secs(h * 3600 + m * 60 + s))
 }
 
-/// The conference's zone: the named one, else the fixed offset of a date
-/// in the file, else UTC.
+/// The conference's zone: the named one; else `given` (the caller's
+/// conference zone) when its offset agrees with a date in the file; else
+/// the fixed offset that date carries; else UTC.
 pub(crate) fn zone_or_offset(
     name: Option<&str>,
     sample_date: Option<&str>,
+    given: Option<&TimeZone>,
     field: &str,
 ) -> Result<TimeZone, ImportError> {
     if let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) {
         return TimeZone::get(name)
             .map_err(|_| ImportError::field(field, format!("`{name}` is not a known time zone")));
     }
-    let offset =
-        sample_date.and_then(|d| jiff::fmt::temporal::Pieces::parse(d.trim()).ok()).and_then(|p| p.to_numeric_offset());
-    Ok(offset.map(TimeZone::fixed).unwrap_or(TimeZone::UTC))
+    let pieces = sample_date.and_then(|d| jiff::fmt::temporal::Pieces::parse(d.trim()).ok());
+    let offset = pieces.as_ref().and_then(|p| p.to_numeric_offset());
+    let instant = sample_date.and_then(|d| d.trim().parse::<Timestamp>().ok());
+    if let (Some(zone), Some(offset), Some(at)) = (given, offset, instant)
+        && zone.to_offset(at) == offset
+    {
+        return Ok(zone.clone());
+    }
+    Ok(offset.map(TimeZone::fixed).or_else(|| given.cloned()).unwrap_or(TimeZone::UTC))
 }
 
 /// An instant with an offset (`2022-11-01T09:15:00+01:00`), or a local time

@@ -1,6 +1,8 @@
 //! Sessionize's "All" export: `sessions[{id, title, description, startsAt,
-//! endsAt, roomId, speakers[id], categoryItems[id]}]`, `speakers[{id,
-//! fullName}]`, `rooms[{id, name}]`, `categories[{title, items[{id, name}]}]`.
+//! endsAt, roomId, speakers[id], categoryItems[id], recordingUrl}]`,
+//! `speakers[{id, fullName, bio, tagLine, profilePicture, links[{title,
+//! url}], questionAnswers[{question, answer}]}]`, `rooms[{id, name}]`,
+//! `categories[{title, items[{id, name}]}]`, `questions[{id, question}]`.
 //! Its times are local and carry no zone, so the caller gives the
 //! conference's zone.
 
@@ -9,6 +11,7 @@ use std::collections::HashMap;
 use jiff::civil::DateTime;
 use serde::Deserialize;
 
+use super::speakers::{Roster, links_from};
 use super::{Conference, ImportError, ImportOptions, Schedule, Session, check_size};
 
 #[derive(Deserialize)]
@@ -21,6 +24,22 @@ struct Export {
     rooms: Vec<Room>,
     #[serde(default)]
     categories: Vec<Category>,
+    #[serde(default)]
+    questions: Vec<Question>,
+}
+
+#[derive(Deserialize)]
+struct Question {
+    id: Id,
+    question: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct QuestionAnswer {
+    question_id: Option<Id>,
+    question: Option<String>,
+    answer: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -54,6 +73,7 @@ struct SessionizeSession {
     category_items: Vec<Id>,
     #[serde(default)]
     is_service_session: bool,
+    recording_url: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -61,6 +81,13 @@ struct SessionizeSession {
 struct Speaker {
     id: Id,
     full_name: String,
+    bio: Option<String>,
+    tag_line: Option<String>,
+    profile_picture: Option<String>,
+    #[serde(default)]
+    links: Vec<serde_json::Value>,
+    #[serde(default)]
+    question_answers: Vec<QuestionAnswer>,
 }
 
 #[derive(Deserialize)]
@@ -86,13 +113,32 @@ struct CategoryItem {
 pub fn parse_sessionize(input: &[u8], options: &ImportOptions) -> Result<Schedule, ImportError> {
     check_size(input)?;
     let export: Export = serde_json::from_slice(input).map_err(super::json_error)?;
-    let zone = options.time_zone.clone().ok_or_else(|| {
-        ImportError::field(
-            "sessions[].startsAt",
-            "Sessionize gives local times without a zone; give the conference's time zone",
-        )
-    })?;
-    let speakers: HashMap<String, &str> = export.speakers.iter().map(|s| (s.id.text(), s.full_name.as_str())).collect();
+    let zone =
+        options.time_zone.clone().ok_or_else(|| ImportError::NoZone { field: String::from("sessions[].startsAt") })?;
+    let questions: HashMap<String, &str> =
+        export.questions.iter().map(|q| (q.id.text(), q.question.as_str())).collect();
+    let mut roster = Roster::default();
+    let mut speakers: HashMap<String, Vec<String>> = HashMap::new();
+    for speaker in &export.speakers {
+        let names = roster.add(&speaker.full_name, |profile| {
+            profile.id = Some(speaker.id.text());
+            profile.biography = speaker.bio.clone().unwrap_or_default();
+            profile.tagline = speaker.tag_line.clone().filter(|t| !t.trim().is_empty());
+            profile.avatar = speaker.profile_picture.clone().filter(|p| p.starts_with("http"));
+            profile.links = links_from(&speaker.links);
+            profile.answers = speaker
+                .question_answers
+                .iter()
+                .filter_map(|qa| {
+                    let asked = qa.question.clone().or_else(|| {
+                        qa.question_id.as_ref().and_then(|id| questions.get(&id.text())).map(|q| q.to_string())
+                    })?;
+                    Some((asked, qa.answer.clone().filter(|a| !a.trim().is_empty())?))
+                })
+                .collect();
+        });
+        speakers.insert(speaker.id.text(), names);
+    }
     let rooms: HashMap<String, &str> = export.rooms.iter().map(|r| (r.id.text(), r.name.as_str())).collect();
     // Tracks are the items of a category called Track (or Tracks); other categories (level, format) are not tracks.
     let tracks: HashMap<String, &str> = export
@@ -126,7 +172,7 @@ pub fn parse_sessionize(input: &[u8], options: &ImportOptions) -> Result<Schedul
             title: s.title.trim().to_string(),
             subtitle: String::new(),
             abstract_text: s.description.clone().unwrap_or_default(),
-            speakers: s.speakers.iter().filter_map(|id| speakers.get(&id.text()).map(|n| n.to_string())).collect(),
+            speakers: s.speakers.iter().filter_map(|id| speakers.get(&id.text())).flatten().cloned().collect(),
             room: s.room_id.as_ref().and_then(|id| rooms.get(&id.text()).map(|n| n.to_string())).unwrap_or_default(),
             track: s.category_items.iter().find_map(|id| tracks.get(&id.text()).map(|n| n.to_string())),
             kind: None,
@@ -134,10 +180,12 @@ pub fn parse_sessionize(input: &[u8], options: &ImportOptions) -> Result<Schedul
             start,
             end,
             url: None,
+            recording: s.recording_url.clone().filter(|u| u.starts_with("http")),
         });
     }
-    let title = options.title.clone().unwrap_or_else(|| String::from("Conference"));
-    Ok(Schedule::new(Conference { title, acronym: None, time_zone: zone }, sessions))
+    let title = options.title.clone().unwrap_or_else(|| String::from(super::UNTITLED));
+    Ok(Schedule::new(Conference { title, acronym: None, time_zone: zone }, sessions)
+        .with_speakers(roster.into_profiles()))
 }
 
 #[cfg(test)]
@@ -178,7 +226,7 @@ mod tests {
         let error = parse_sessionize(SAMPLE.as_bytes(), &ImportOptions::default()).unwrap_err();
         assert_eq!(
             error.to_string(),
-            "sessions[].startsAt: Sessionize gives local times without a zone; give the conference's time zone"
+            "sessions[].startsAt: the file gives local times without a time zone, and no conference time zone was given"
         );
     }
 }

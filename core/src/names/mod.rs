@@ -5,6 +5,8 @@
 //! The directory holds everyone the bot can talk about: speakers of the
 //! knowledge base and the speakers named in the schedule.
 
+pub mod written;
+
 use crate::kb::KnowledgeBase;
 use crate::schedule::Schedule;
 use crate::text;
