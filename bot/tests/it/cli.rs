@@ -196,7 +196,7 @@ fn chat_answers_until_quit_and_keeps_history() {
         emcee_in(&data_dir(), home.path()).arg("chat"),
         "/bio kelsey\nHow old is Kelsey?\n/stats\n/quit\n/help\n",
     ));
-    assert!(out.contains("3 speakers, 223 quotes, 8 sessions"), "{out}");
+    assert!(out.contains("9 speakers, 223 quotes, 8 sessions"), "{out}");
     assert!(out.contains("Born: February 27, 1981"), "{out}");
     assert!(out.contains("Kelsey Hightower is 41"), "{out}");
     // The log is written in the background, so the chat's own commands may not be counted yet.

@@ -230,7 +230,8 @@ pub(super) fn answer(engine: &Engine, index: &KnowledgeIndex, question: &str, ct
     let folded = text::fold(question);
     let words: Vec<&str> = folded.split(' ').collect();
     let cue = cue_of(&words);
-    let person = engine.directory.mentioned_in(question).first().map(|&p| &engine.directory.people[p]);
+    let person_index = engine.directory.mentioned_in(question).first().copied();
+    let person = person_index.map(|p| &engine.directory.people[p]);
     let name_stems: HashSet<String> = person.map(|p| p.stems.iter().cloned().collect()).unwrap_or_default();
     let asks_session = words.iter().any(|w| SESSION_WORDS.contains(w) && *w != "on");
     let mut terms: Vec<String> = Vec::new();
@@ -247,9 +248,9 @@ pub(super) fn answer(engine: &Engine, index: &KnowledgeIndex, question: &str, ct
     if asks_session {
         let topical: Vec<String> = terms.iter().filter(|t| !SESSION_STEMS.contains(*t)).cloned().collect();
         if topical.is_empty()
-            && let Some(person) = person
+            && let Some(person) = person_index
         {
-            let sessions = engine.sessions_of(&person.name);
+            let sessions = engine.sessions_of(person);
             if !sessions.is_empty() {
                 return session_answer(engine, &sessions);
             }
@@ -257,7 +258,9 @@ pub(super) fn answer(engine: &Engine, index: &KnowledgeIndex, question: &str, ct
     }
     if terms.is_empty() {
         return match person {
-            Some(person) if matches!(cue, Cue::Who | Cue::Other) => who_is(engine, person.speaker, &person.name),
+            Some(person) if matches!(cue, Cue::Who | Cue::Other) => {
+                who_is(engine, person.speaker, person_index.unwrap_or_default())
+            }
             _ => dont_know(question, person.map(|p| p.name.as_str())),
         };
     }
@@ -519,9 +522,9 @@ fn age(engine: &Engine, speaker: usize, ctx: &Context) -> Option<Reply> {
 }
 
 /// "Who is Kelsey?": the headline and the first sentence of the summary.
-fn who_is(engine: &Engine, speaker: Option<usize>, name: &str) -> Reply {
+fn who_is(engine: &Engine, speaker: Option<usize>, person: usize) -> Reply {
     let Some(speaker) = speaker.map(|s| &engine.kb.speakers[s]) else {
-        let sessions = engine.sessions_of(name);
+        let sessions = engine.sessions_of(person);
         return session_answer(engine, &sessions);
     };
     let mut reply = Reply::new(CommandKind::Ask, Status::Ok);

@@ -10,70 +10,69 @@ use crate::text;
 const SUMMARY_SENTENCES: usize = 2;
 
 pub(super) fn answer(engine: &Engine, query: &str) -> Reply {
-    let person = match engine.resolve_person(CommandKind::Bio, query) {
-        Ok(person) => &engine.directory.people[person],
+    let (index, person) = match engine.resolve_person(CommandKind::Bio, query) {
+        Ok(person) => (person, &engine.directory.people[person]),
         Err(reply) => return *reply,
     };
     let mut reply = Reply::new(CommandKind::Bio, Status::Ok);
     reply.title = Some(person.name.clone());
-    let sessions = engine.sessions_of(&person.name);
-    match person.speaker.map(|i| (i, &engine.kb.speakers[i])) {
-        Some((index, speaker)) => {
-            let summary: Vec<&str> = text::sentences(&speaker.summary).take(SUMMARY_SENTENCES).collect();
-            let mut body = String::new();
-            if let Some(headline) = &speaker.headline
-                && !speaker.summary.starts_with(headline.as_str())
-            {
-                body.push_str(headline);
-                body.push_str("\n\n");
-            }
+    let sessions = engine.sessions_of(index);
+    if let Some(index) = person.speaker {
+        let speaker = &engine.kb.speakers[index];
+        let summary: Vec<&str> = text::sentences(&speaker.summary).take(SUMMARY_SENTENCES).collect();
+        let mut body = String::new();
+        if let Some(headline) = &speaker.headline
+            && !speaker.summary.starts_with(headline.as_str())
+        {
+            body.push_str(headline);
+            body.push_str("\n\n");
+        }
+        if summary.is_empty() {
+            body.push_str(&no_biography(engine, &person.name, &sessions));
+        } else {
             body.push_str(&summary.join(" "));
-            reply.body = body;
-            reply.url = speaker.links.first().map(|l| l.url.clone());
-            for (key, value) in &speaker.facts {
-                if !key.eq_ignore_ascii_case("occupation") || speaker.headline.as_deref() != Some(value) {
-                    reply = reply.field(key, value.clone());
-                }
-            }
-            if !speaker.publications.is_empty() {
-                reply = reply.field("Books", speaker.publications.join("; "));
-            }
-            let appearances = engine.kb.appearances(index);
-            let appears: Vec<String> = appearances
-                .iter()
-                .map(|(t, role)| match role {
-                    Some(role) => format!("{} ({role})", t.title()),
-                    None => t.title().to_string(),
-                })
-                .collect();
-            reply = reply.field("Heard on", appears.join("; "));
-            let links: Vec<String> = speaker.links.iter().map(|l| format!("{} <{}>", l.title, l.url)).collect();
-            reply = reply.field("Links", links.join(", "));
-            if let Some(source) = &speaker.source {
-                reply.sources.push(Source {
-                    kind: SourceKind::Bio,
-                    title: source.title.clone(),
-                    speaker: Some(speaker.name.clone()),
-                    at: None,
-                    url: None,
-                });
-            }
-            for (t, _) in appearances {
-                reply.sources.push(Source {
-                    kind: SourceKind::Transcript,
-                    title: t.title().to_string(),
-                    speaker: Some(speaker.name.clone()),
-                    at: None,
-                    url: t.meta.url.clone(),
-                });
+        }
+        reply.body = body;
+        reply.url = speaker.links.first().map(|l| l.url.clone());
+        for (key, value) in &speaker.facts {
+            if !key.eq_ignore_ascii_case("occupation") || speaker.headline.as_deref() != Some(value) {
+                reply = reply.field(key, value.clone());
             }
         }
-        None => {
-            reply.body = format!(
-                "{} speaks at {}. I have no biography for them yet.",
-                person.name, engine.schedule.conference.title
-            );
+        if !speaker.publications.is_empty() {
+            reply = reply.field("Books", speaker.publications.join("; "));
         }
+        let appearances = engine.kb.appearances(index);
+        let appears: Vec<String> = appearances
+            .iter()
+            .map(|(t, role)| match role {
+                Some(role) => format!("{} ({role})", t.title()),
+                None => t.title().to_string(),
+            })
+            .collect();
+        reply = reply.field("Heard on", appears.join("; "));
+        let links: Vec<String> = speaker.links.iter().map(|l| format!("{} <{}>", l.title, l.url)).collect();
+        reply = reply.field("Links", links.join(", "));
+        if let Some(source) = &speaker.source {
+            reply.sources.push(Source {
+                kind: SourceKind::Bio,
+                title: source.title.clone(),
+                speaker: Some(speaker.name.clone()),
+                at: None,
+                url: None,
+            });
+        }
+        for (t, _) in appearances {
+            reply.sources.push(Source {
+                kind: SourceKind::Transcript,
+                title: t.title().to_string(),
+                speaker: Some(speaker.name.clone()),
+                at: None,
+                url: t.meta.url.clone(),
+            });
+        }
+    } else {
+        reply.body = no_biography(engine, &person.name, &sessions);
     }
     if !sessions.is_empty() {
         reply.sessions = sessions.iter().map(|s| engine.session_item(s)).collect();
@@ -82,6 +81,15 @@ pub(super) fn answer(engine: &Engine, query: &str) -> Reply {
     }
     reply.result_count = 1;
     reply
+}
+
+/// What `/bio` says of someone with no biography: where they speak, if anywhere.
+fn no_biography(engine: &Engine, name: &str, sessions: &[&crate::schedule::Session]) -> String {
+    if sessions.is_empty() {
+        format!("{name} has no biography here yet.")
+    } else {
+        format!("{name} speaks at {}. No biography was given for them.", engine.schedule.conference.title)
+    }
 }
 
 #[cfg(test)]
@@ -129,12 +137,12 @@ mod tests {
         check(
             "/bio Sample Speaker C",
             expect![[r#"
-            [ok]
-            Sample Speaker C
+                [ok]
+                Sample Speaker C
 
-            Sample Speaker C speaks at The DEVOPS Conference - Copenhagen (sample schedule). I have no biography for them yet.
+                Sample Speaker C speaks at The DEVOPS Conference - Copenhagen (sample schedule). No biography was given for them.
 
-            Tue 1 Nov 11:00–11:30 CET · Room 2 · Sample: WebAssembly at the edge — Sample Speaker C"#]],
+                Tue 1 Nov 11:00–11:30 CET · Room 2 · Sample: WebAssembly at the edge — Sample Speaker C"#]],
         );
         // Several people, and nobody.
         check(

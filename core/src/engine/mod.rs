@@ -33,9 +33,15 @@ pub struct Context {
 /// The knowledge base, schedule and index, ready to answer.
 #[derive(Debug)]
 pub struct Engine {
+    /// The documents' knowledge with the programme's people joined in.
     kb: KnowledgeBase,
+    /// The documents' speakers before the programme's were joined in, so
+    /// that another programme starts from them.
+    document_speakers: Vec<crate::kb::Speaker>,
     schedule: Schedule,
     directory: Directory,
+    /// Per person of the directory, the sessions they speak in.
+    sessions_by_person: Vec<Vec<usize>>,
     random_pool: RandomPool,
     index: OnceLock<Result<KnowledgeIndex, IndexError>>,
     /// `/quote` answers on a topic: topic, speaker and rank to the reply.
@@ -81,9 +87,21 @@ impl Engine {
     /// An engine over the given knowledge. The index is built on first use,
     /// or by [`Engine::warm`].
     pub fn new(kb: KnowledgeBase, schedule: Schedule) -> Engine {
+        let document_speakers = kb.speakers.clone();
+        let kb = kb.with_programme(&schedule.speakers, &schedule.conference.title);
         let directory = Directory::build(&kb, &schedule);
+        let sessions_by_person = directory.sessions_by_person(&schedule);
         let random_pool = RandomPool::build(&kb);
-        Engine { kb, schedule, directory, random_pool, index: OnceLock::new(), quotes: memo::Memo::default() }
+        Engine {
+            kb,
+            document_speakers,
+            schedule,
+            directory,
+            sessions_by_person,
+            random_pool,
+            index: OnceLock::new(),
+            quotes: memo::Memo::default(),
+        }
     }
 
     /// Builds the index now rather than on the first search.
@@ -111,7 +129,10 @@ impl Engine {
     /// The same knowledge with another programme; the index is rebuilt on
     /// first use, and the memo starts empty with the same capacity.
     pub fn with_schedule(&self, schedule: Schedule) -> Engine {
-        let engine = Engine::new(self.kb.clone(), schedule);
+        let mut kb = self.kb.clone();
+        kb.speakers.clone_from(&self.document_speakers);
+        kb.spoken_in.truncate(kb.speakers.len());
+        let engine = Engine::new(kb, schedule);
         Engine { quotes: memo::Memo::with_capacity(self.quotes.capacity()), ..engine }
     }
 
@@ -231,10 +252,14 @@ impl Engine {
         }
     }
 
-    /// The sessions a person speaks in.
-    fn sessions_of(&self, name: &str) -> Vec<&Session> {
-        let folded = crate::text::fold(name);
-        self.schedule.sessions.iter().filter(|s| s.speakers.iter().any(|n| crate::text::fold(n) == folded)).collect()
+    /// The sessions a person of the directory speaks in.
+    fn sessions_of(&self, person: usize) -> Vec<&Session> {
+        self.sessions_by_person
+            .get(person)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.schedule.sessions.get(i))
+            .collect()
     }
 }
 

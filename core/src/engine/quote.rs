@@ -26,7 +26,7 @@ pub(super) fn answer(
                 Ok(person) => &engine.directory.people[person],
                 Err(reply) => return *reply,
             };
-            match person.speaker {
+            match person.speaker.filter(|&s| engine.random_pool.by_speaker.contains_key(&s)) {
                 Some(speaker) => Some(speaker),
                 None => {
                     return Reply::message(
@@ -220,8 +220,8 @@ mod tests {
         check(
             "/quote keynote speaker:\"Sample Speaker C\"",
             expect![[r#"
-            [not_found]
-            I have no quotes from Sample Speaker C yet."#]],
+                [not_found]
+                I have no quotes from Sample Speaker C yet."#]],
         );
     }
 

@@ -48,13 +48,18 @@ pub(super) fn answer(engine: &Engine, index: &KnowledgeIndex, query: Option<&str
             }
             ("On now".into(), now)
         }
-        _ => match day_of(&q, today, &schedule.sessions, zone) {
-            Some(date) => (date.strftime("%A %-d %B %Y").to_string(), on_day(&schedule.sessions, date, zone)),
-            None => match by_name(engine, &q) {
-                Some(found) => found,
-                None => (format!("Sessions matching “{raw}”"), search(engine, index, raw)),
-            },
-        },
+        _ => {
+            // A speaker called Frida is not the start of Friday.
+            let speaker_first = engine.directory.exact(&q).is_some() && weekday(&q).is_none_or(|d| !full_day(&q, d));
+            let day = if speaker_first { None } else { day_of(&q, today, &schedule.sessions, zone) };
+            match day {
+                Some(date) => (date.strftime("%A %-d %B %Y").to_string(), on_day(&schedule.sessions, date, zone)),
+                None => match by_name(engine, &q) {
+                    Some(found) => found,
+                    None => (format!("Sessions matching “{raw}”"), search(engine, index, raw, ctx.now)),
+                },
+            }
+        }
     };
     let empty = format!("No sessions found for “{raw}”. Try `/talks today` or `/talks next`.");
     listing(engine, &title, sessions, &empty)
@@ -113,17 +118,31 @@ pub(super) fn day_of(q: &str, today: Date, sessions: &[Session], zone: &jiff::tz
     days.into_iter().find(|d| d.weekday() == weekday)
 }
 
+/// The days of the week by name.
+const WEEKDAYS: [(&str, Weekday); 7] = [
+    ("monday", Weekday::Monday),
+    ("tuesday", Weekday::Tuesday),
+    ("wednesday", Weekday::Wednesday),
+    ("thursday", Weekday::Thursday),
+    ("friday", Weekday::Friday),
+    ("saturday", Weekday::Saturday),
+    ("sunday", Weekday::Sunday),
+];
+
+/// Whether `q` is the day's whole name, or its usual three-letter short form.
+fn full_day(q: &str, day: Weekday) -> bool {
+    WEEKDAYS.iter().any(|(name, d)| *d == day && (q == *name || q == &name[..3]))
+}
+
+/// The day `q` names: its whole name or a short form (`fri`, `tues`,
+/// `thurs`). A longer start of a name is a word of its own (`Frida`).
 fn weekday(q: &str) -> Option<Weekday> {
-    const NAMES: [(&str, Weekday); 7] = [
-        ("monday", Weekday::Monday),
-        ("tuesday", Weekday::Tuesday),
-        ("wednesday", Weekday::Wednesday),
-        ("thursday", Weekday::Thursday),
-        ("friday", Weekday::Friday),
-        ("saturday", Weekday::Saturday),
-        ("sunday", Weekday::Sunday),
-    ];
-    NAMES.iter().find(|(name, _)| q.len() >= 3 && name.starts_with(q)).map(|&(_, d)| d)
+    WEEKDAYS
+        .iter()
+        .find(|(name, _)| {
+            *name == q || ((3..=5).contains(&q.len()) && name.starts_with(q) && name.len() - q.len() >= 3)
+        })
+        .map(|&(_, d)| d)
 }
 
 /// Sessions by a named speaker, room or track.
@@ -140,7 +159,7 @@ fn by_name<'a>(engine: &'a Engine, q: &str) -> Option<(String, Vec<&'a Session>)
     }
     if let Resolution::One(person) = engine.directory.resolve(q) {
         let name = &engine.directory.people[person].name;
-        let theirs = engine.sessions_of(name);
+        let theirs = engine.sessions_of(person);
         if !theirs.is_empty() {
             return Some((format!("Sessions with {name}"), theirs));
         }
@@ -148,17 +167,40 @@ fn by_name<'a>(engine: &'a Engine, q: &str) -> Option<(String, Vec<&'a Session>)
     None
 }
 
-/// Free text over titles, abstracts, speakers, rooms and tracks.
-fn search<'a>(engine: &'a Engine, index: &KnowledgeIndex, raw: &str) -> Vec<&'a Session> {
+/// Free text over titles, abstracts, speakers, rooms and tracks; a
+/// session held again and again under one title is listed once, at its
+/// occurrence on now or next.
+fn search<'a>(engine: &'a Engine, index: &KnowledgeIndex, raw: &str, now: Timestamp) -> Vec<&'a Session> {
     let found = index.search(raw, Filter { kind: Some(DocKind::Session), speaker: None }, MAX_LISTED);
-    found
-        .hits
-        .iter()
-        .filter_map(|hit| match index.target(hit) {
-            Target::Session(i) => Some(&engine.schedule.sessions[*i]),
-            _ => None,
-        })
-        .collect()
+    let hits = found.hits.iter().filter_map(|hit| match index.target(hit) {
+        Target::Session(i) => Some(&engine.schedule.sessions[*i]),
+        _ => None,
+    });
+    once_per_title(&engine.schedule.sessions, hits.collect(), now)
+}
+
+/// `found`, in its order, with each title once: a title held several times
+/// stands for its occurrence on at `now`, else the next, else the last.
+pub(super) fn once_per_title<'a>(all: &'a [Session], found: Vec<&'a Session>, now: Timestamp) -> Vec<&'a Session> {
+    let mut titles: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    for session in found {
+        let title = text::fold(&session.title);
+        if titles.contains(&title) {
+            continue;
+        }
+        let same: Vec<&Session> = all.iter().filter(|s| text::fold(&s.title) == title).collect();
+        let chosen = same
+            .iter()
+            .find(|s| s.start <= now && now < s.end)
+            .or_else(|| same.iter().filter(|s| s.start > now).min_by_key(|s| s.start))
+            .or_else(|| same.iter().max_by_key(|s| s.start))
+            .copied()
+            .unwrap_or(session);
+        titles.push(title);
+        out.push(chosen);
+    }
+    out
 }
 
 #[cfg(test)]

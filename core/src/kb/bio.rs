@@ -33,8 +33,11 @@ pub struct Speaker {
     pub publications: Vec<String>,
     pub links: Vec<Link>,
     pub see_also: Vec<String>,
-    /// Where this speaker came from; `None` for people known only from transcripts.
+    /// Where this speaker's biography came from; `None` for people known
+    /// only from transcripts or by name from a programme.
     pub source: Option<SourceDoc>,
+    /// The address of their picture, from the programme.
+    pub avatar: Option<String>,
 }
 
 /// A titled part of a biography.
@@ -59,6 +62,7 @@ impl Speaker {
             links: Vec::new(),
             see_also: Vec::new(),
             source: None,
+            avatar: None,
         };
         speaker.add_name_aliases();
         speaker

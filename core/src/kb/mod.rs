@@ -6,6 +6,7 @@
 //! the benchmarks.
 
 pub mod bio;
+mod programme;
 pub mod transcript;
 
 use std::fmt;

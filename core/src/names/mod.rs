@@ -77,15 +77,62 @@ impl Directory {
         Directory { people }
     }
 
-    /// Finds the person a user means by `query`.
+    /// Per person, the indices of the sessions that list them by their
+    /// name or one of their other names.
+    pub fn sessions_by_person(&self, schedule: &Schedule) -> Vec<Vec<usize>> {
+        let mut by_key: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        // Full names first, so that an alias never takes a name someone has in full.
+        for (i, person) in self.people.iter().enumerate() {
+            by_key.entry(person.keys[0].as_str()).or_insert(i);
+        }
+        for (i, person) in self.people.iter().enumerate() {
+            for key in &person.keys[1..] {
+                by_key.entry(key.as_str()).or_insert(i);
+            }
+        }
+        let mut sessions = vec![Vec::new(); self.people.len()];
+        for (s, session) in schedule.sessions.iter().enumerate() {
+            for name in &session.speakers {
+                if let Some(&person) = by_key.get(text::fold(name).as_str()) {
+                    let theirs: &mut Vec<usize> = &mut sessions[person];
+                    if theirs.last() != Some(&s) {
+                        theirs.push(s);
+                    }
+                }
+            }
+        }
+        sessions
+    }
+
+    /// The one person whose full name, or else one of whose other names,
+    /// is exactly `query` (folded).
+    pub fn exact(&self, query: &str) -> Option<usize> {
+        match self.exactly(&text::fold(query)) {
+            Resolution::One(person) => Some(person),
+            _ => None,
+        }
+    }
+
+    /// Everyone named exactly `q`: by full name if anyone is, else by another name.
+    fn exactly(&self, q: &str) -> Resolution {
+        let full = self.matching(|p| p.keys[0] == q);
+        if !full.is_empty() {
+            return one_or_many(full);
+        }
+        let other = self.matching(|p| p.keys[1..].iter().any(|k| k == q));
+        if other.is_empty() { Resolution::None } else { one_or_many(other) }
+    }
+
+    /// Finds the person a user means by `query`: an exact full name wins
+    /// over another name, which wins over words of names, prefixes and typos.
     pub fn resolve(&self, query: &str) -> Resolution {
         let q = text::fold(query);
         if q.is_empty() {
             return Resolution::None;
         }
-        let exact = self.matching(|p| p.keys.contains(&q));
-        if !exact.is_empty() {
-            return one_or_many(exact);
+        let exact = self.exactly(&q);
+        if exact != Resolution::None {
+            return exact;
         }
         // Every word of the query is a word of the name, in any order.
         let words: Vec<&str> = q.split(' ').collect();

@@ -3,16 +3,14 @@
 //! time; bad input of every kind refused with a clear error and no panic;
 //! time zones across a change of daylight saving time.
 
-#![expect(clippy::unwrap_used, reason = "a test's helpers fail it by panicking, as its #[test] functions do")]
-
 use emcee_core::schedule::{self, Format, ImportError, ImportOptions, MAX_IMPORT_BYTES};
 use emcee_core::{Context, Engine, KnowledgeBase};
 use expect_test::expect;
 use jiff::tz::TimeZone;
 
-const CAMP: &[u8] = include_bytes!("data/schedules/frab-camp2019.json");
-const RC3: &[u8] = include_bytes!("data/schedules/pretalx-rc3-channels-2020.json");
-const CONGRESS: &[u8] = include_bytes!("data/schedules/schedule-39c3-20251206.xml");
+const CAMP: &[u8] = include_bytes!("../data/schedules/frab-camp2019.json");
+const RC3: &[u8] = include_bytes!("../data/schedules/pretalx-rc3-channels-2020.json");
+const CONGRESS: &[u8] = include_bytes!("../data/schedules/schedule-39c3-20251206.xml");
 
 fn talks_now(schedule: emcee_core::Schedule, now: &str) -> String {
     let engine = Engine::new(KnowledgeBase::default(), schedule);
@@ -209,7 +207,7 @@ fn answers_talks_now_from_the_exports() {
 
 #[test]
 fn never_takes_a_zone_it_was_not_given() {
-    let sessionize = include_bytes!("data/schedules/sessionize-dddmelbourne-2025-all.json");
+    let sessionize = include_bytes!("../data/schedules/sessionize-dddmelbourne-2025-all.json");
     let refused = schedule::import(sessionize, &ImportOptions::default()).unwrap_err();
     assert!(matches!(refused, ImportError::NoZone { .. }), "{refused}");
     let melbourne = ImportOptions { time_zone: Some(TimeZone::get("Australia/Melbourne").unwrap()), title: None };

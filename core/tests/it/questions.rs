@@ -27,7 +27,7 @@ struct Question {
 
 #[test]
 fn ask_answers_the_question_set() {
-    let set: QuestionSet = toml::from_str(include_str!("data/questions.toml")).unwrap();
+    let set: QuestionSet = toml::from_str(include_str!("../data/questions.toml")).unwrap();
     let unanswerable = set.q.iter().filter(|q| q.unanswerable).count();
     assert!(set.q.len() >= 40 && unanswerable * 4 >= set.q.len(), "the set needs 40 questions, a quarter unanswerable");
 

@@ -1,0 +1,124 @@
+//! The programme's people joined to the knowledge base: every speaker a
+//! programme profiles becomes a [`Speaker`], and a person the knowledge
+//! base already knows (by full name, or a handle that is their name) is
+//! one speaker, not two. What the files in `data/` say wins; the
+//! programme fills what they leave out.
+
+use super::bio::Section;
+use super::{KnowledgeBase, Link, SourceDoc, Speaker};
+use crate::schedule::Profile;
+use crate::text;
+
+/// Answers to the call for papers short enough to show as a fact.
+const FACT_MAX_CHARS: usize = 120;
+
+impl KnowledgeBase {
+    /// This knowledge base with the people of a programme (titled
+    /// `conference`) joined in; speakers are only added or filled in, so
+    /// every index into [`KnowledgeBase::speakers`] still holds.
+    pub fn with_programme(&self, profiles: &[Profile], conference: &str) -> KnowledgeBase {
+        let mut kb = self.clone();
+        for profile in profiles {
+            match kb.same_person(profile) {
+                Some(i) => fill(&mut kb.speakers[i], profile, conference),
+                None => {
+                    let mut speaker = Speaker::named(&profile.name);
+                    fill(&mut speaker, profile, conference);
+                    kb.speakers.push(speaker);
+                    kb.spoken_in.push(Vec::new());
+                }
+            }
+        }
+        kb
+    }
+
+    /// The speaker `profile` describes: the same full name, a profile alias
+    /// that is their full name, or a full name that is one of their handles.
+    fn same_person(&self, profile: &Profile) -> Option<usize> {
+        let name = text::fold(&profile.name);
+        let aliases: Vec<String> = profile.aliases.iter().map(|a| text::fold(a)).collect();
+        self.speakers.iter().position(|s| {
+            let theirs = text::fold(&s.name);
+            theirs == name
+                || aliases.contains(&theirs)
+                || (name.contains(' ') && s.aliases.iter().any(|a| text::fold(a) == name))
+        })
+    }
+}
+
+/// Fills what `speaker` lacks from `profile`.
+fn fill(speaker: &mut Speaker, profile: &Profile, conference: &str) {
+    for alias in std::iter::once(&profile.name).chain(&profile.aliases) {
+        speaker.add_alias(alias);
+    }
+    let mut paragraphs = profile.biography.split("\n\n").map(str::trim).filter(|p| !p.is_empty());
+    if speaker.summary.is_empty()
+        && let Some(lead) = paragraphs.next()
+    {
+        speaker.summary = lead.to_string();
+        let rest: Vec<String> = paragraphs.map(str::to_string).collect();
+        if !rest.is_empty() {
+            speaker.sections.push(Section { title: String::from("Biography"), paragraphs: rest });
+        }
+        if speaker.source.is_none() {
+            speaker.source =
+                Some(SourceDoc { path: String::from("programme"), title: format!("{conference} programme") });
+        }
+    }
+    if speaker.headline.is_none() {
+        speaker.headline = profile.tagline.clone().or_else(|| profile.company.clone());
+    }
+    if let Some(company) = &profile.company
+        && speaker.fact("Company").is_none()
+    {
+        speaker.facts.push((String::from("Company"), company.clone()));
+    }
+    for (question, answer) in &profile.answers {
+        if answer.chars().count() <= FACT_MAX_CHARS && speaker.fact(question).is_none() {
+            speaker.facts.push((question.clone(), answer.clone()));
+        }
+    }
+    for link in &profile.links {
+        if !speaker.links.iter().any(|l| l.url == link.url) {
+            speaker.links.push(Link { title: link.title.clone(), url: link.url.clone() });
+        }
+    }
+    if speaker.avatar.is_none() {
+        speaker.avatar.clone_from(&profile.avatar);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schedule::ProfileLink;
+
+    fn profile(name: &str, biography: &str) -> Profile {
+        Profile { name: name.into(), biography: biography.into(), ..Profile::default() }
+    }
+
+    #[test]
+    fn one_person_from_two_sources_is_one_speaker() {
+        let kb = KnowledgeBase::build(&crate::seed::documents());
+        let before = kb.speakers.len();
+        let kelsey = Profile {
+            tagline: Some("Programme tag line".into()),
+            links: vec![ProfileLink { title: "Site".into(), url: "https://example.org/k".into() }],
+            ..profile("kelsey hightower", "A different biography from the programme.")
+        };
+        let joined = kb.with_programme(
+            &[kelsey, profile("Ana Lopez", "Ana builds compilers.\n\nShe lives in Lisbon.")],
+            "DevConf",
+        );
+        assert_eq!(joined.speakers.len(), before + 1, "Kelsey is one speaker");
+        let kelsey = &joined.speakers[joined.speaker_by_name("Kelsey Hightower").unwrap()];
+        assert!(kelsey.summary.starts_with("Kelsey Hightower (born"), "the file in data/ wins: {}", kelsey.summary);
+        assert_eq!(kelsey.headline.as_deref(), Some("Software engineer, developer advocate, and speaker"));
+        assert!(kelsey.links.iter().any(|l| l.url == "https://example.org/k"), "the programme fills what it lacks");
+        let ana = &joined.speakers[joined.speaker_by_name("Ana Lopez").unwrap()];
+        assert_eq!(ana.summary, "Ana builds compilers.");
+        assert_eq!(ana.sections[0].paragraphs, ["She lives in Lisbon."]);
+        assert_eq!(ana.source.as_ref().map(|s| s.title.as_str()), Some("DevConf programme"));
+        assert_eq!(joined.spoken_in.len(), joined.speakers.len());
+    }
+}

@@ -1,0 +1,8 @@
+//! The core's integration tests, as one test binary: the real schedule
+//! exports, the programme's speakers, and the `/ask` question set.
+
+#![expect(clippy::unwrap_used, reason = "a test's helpers fail it by panicking, as its #[test] functions do")]
+
+mod importers;
+mod questions;
+mod speakers;
