@@ -1,20 +1,27 @@
 //! Reads the data directory into the core's knowledge base and schedule:
 //!
 //! ```text
-//! data/speakers/*.txt          biographies
-//! data/transcripts/*.txt       transcripts, each with NAME.toml metadata beside it
-//! data/schedule.json           the programme (frab / pretalx JSON)
+//! data/speakers/*.txt                       biographies
+//! data/transcripts/*.{txt,srt,vtt,json}     transcripts, each with NAME.toml metadata beside it (optional)
+//! data/schedule.json                        the programme (any format `emcee schedule import` reads)
 //! ```
 //!
-//! Adding a speaker is adding files here; nothing else changes.
+//! Adding a speaker or a recording is adding files here; nothing else
+//! changes. Nothing in a document stops the bot: a byte that is not UTF-8
+//! becomes a warning with its file and line, and the rest is read. `emcee
+//! data check` lists every file, what it was read as and what came of it.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
-use emcee_core::kb::{Documents, TranscriptDocument};
+use emcee_core::kb::{Documents, TranscriptDocument, Warning};
 use emcee_core::{KnowledgeBase, Schedule};
+use jiff::tz::TimeZone;
+
+/// What a transcript file may be called; the content says which layout it is in.
+pub const TRANSCRIPT_EXTENSIONS: &[&str] = &["txt", "srt", "vtt", "json"];
 
 /// What was read from the data directory.
 pub struct Loaded {
@@ -22,11 +29,18 @@ pub struct Loaded {
     pub schedule: Schedule,
     /// Where the schedule came from, if there was one.
     pub schedule_file: Option<PathBuf>,
+    /// The format the schedule file was read as.
+    pub schedule_format: Option<&'static str>,
+    /// Every file under the directory that emcee does not read, and why.
+    pub unread: Vec<(PathBuf, &'static str)>,
+    /// The documents as read, for a knowledge base rebuilt with more transcripts.
+    pub documents: Documents,
 }
 
 /// Reads every document under `dir`. A document with problems is still read
-/// (the problems become warnings); a schedule that cannot be read is an error.
-pub fn load(dir: &Path, time_zone: Option<&jiff::tz::TimeZone>) -> anyhow::Result<Loaded> {
+/// (the problems become warnings); a schedule that cannot be read is an
+/// error. `time_zone` places a schedule's local times (`EMCEE_TIME_ZONE`).
+pub fn load(dir: &Path, time_zone: Option<&TimeZone>) -> anyhow::Result<Loaded> {
     if !dir.is_dir() {
         bail!(
             "there is no data directory at {}: run emcee from the repository root, or set EMCEE_DATA_DIR to the folder holding speakers/ and transcripts/",
@@ -34,18 +48,41 @@ pub fn load(dir: &Path, time_zone: Option<&jiff::tz::TimeZone>) -> anyhow::Resul
         );
     }
     let mut docs = Documents::default();
-    for path in files(&dir.join("speakers"), "txt")? {
-        docs.bios.push((display(&path), read(&path)?));
+    let mut unread = Vec::new();
+    let speakers = dir.join("speakers");
+    for path in files(&speakers)? {
+        if has_extension(&path, &["txt"]) {
+            let text = read(&path, &mut docs.warnings)?;
+            docs.bios.push((display(&path), text));
+        } else {
+            unread.push((path, "not a biography: biographies are .txt files"));
+        }
     }
-    for path in files(&dir.join("transcripts"), "txt")? {
-        let meta_path = path.with_extension("toml");
-        let meta = if meta_path.exists() { Some(read(&meta_path)?) } else { None };
-        docs.transcripts.push(TranscriptDocument {
-            path: display(&path),
-            text: read(&path)?,
-            meta_path: display(&meta_path),
-            meta,
-        });
+    let transcripts = dir.join("transcripts");
+    for path in files(&transcripts)? {
+        if has_extension(&path, TRANSCRIPT_EXTENSIONS) {
+            let meta_path = path.with_extension("toml");
+            let meta = if meta_path.exists() { Some(read(&meta_path, &mut docs.warnings)?) } else { None };
+            let text = read(&path, &mut docs.warnings)?;
+            docs.transcripts.push(TranscriptDocument {
+                path: display(&path),
+                text,
+                meta_path: display(&meta_path),
+                meta,
+            });
+        } else if has_extension(&path, &["toml"]) {
+            let described = TRANSCRIPT_EXTENSIONS.iter().any(|ext| path.with_extension(ext).is_file());
+            if !described {
+                unread.push((path, "metadata with no transcript beside it (same name, .txt .srt .vtt or .json)"));
+            }
+        } else {
+            unread.push((path, "not a transcript: transcripts are .txt, .srt, .vtt or Whisper .json files"));
+        }
+    }
+    for path in files(dir)? {
+        if path.file_name().is_some_and(|n| n != "schedule.json") {
+            unread.push((path, "not read: the data directory holds speakers/, transcripts/ and schedule.json"));
+        }
     }
     let kb = KnowledgeBase::build(&docs);
     for warning in &kb.warnings {
@@ -55,61 +92,97 @@ pub fn load(dir: &Path, time_zone: Option<&jiff::tz::TimeZone>) -> anyhow::Resul
         tracing::info!(target: "emcee::data", "{} problems found while reading {}; `emcee data check` lists them", kb.warnings.len(), dir.display());
     }
     let schedule_path = dir.join("schedule.json");
-    let (schedule, schedule_file) = if schedule_path.exists() {
+    let (schedule, schedule_file, schedule_format) = if schedule_path.exists() {
         let bytes = fs::read(&schedule_path).with_context(|| format!("reading {}", schedule_path.display()))?;
         let options = emcee_core::schedule::ImportOptions { time_zone: time_zone.cloned(), title: None };
-        let schedule = emcee_core::schedule::import(&bytes, &options)
-            .with_context(|| {
-                format!("{} is not a schedule emcee can read; fix it or remove it", schedule_path.display())
-            })?
-            .schedule;
-        (schedule, Some(schedule_path))
+        let imported = emcee_core::schedule::import(&bytes, &options).with_context(|| {
+            format!("{} is not a schedule emcee can read; fix it or remove it", schedule_path.display())
+        })?;
+        (imported.schedule, Some(schedule_path), Some(imported.format.name()))
     } else {
-        (Schedule::empty(), None)
+        (Schedule::empty(), None, None)
     };
-    Ok(Loaded { kb, schedule, schedule_file })
+    unread.sort();
+    Ok(Loaded { kb, schedule, schedule_file, schedule_format, unread, documents: docs })
 }
 
-/// `emcee data check`: a summary, then every warning with file and line.
+/// `emcee data check`: every file and what came of it, then every problem
+/// with file and line.
 pub fn check(loaded: &Loaded) -> ExitCode {
+    print!("{}", report(loaded));
+    ExitCode::SUCCESS
+}
+
+/// The text `emcee data check` prints.
+pub fn report(loaded: &Loaded) -> String {
     let kb = &loaded.kb;
     let bios = kb.speakers.iter().filter(|s| s.source.is_some()).count();
-    println!(
-        "{} speakers ({bios} with a biography), {} transcripts, {} quotable passages",
+    let mut out = format!(
+        "{} speakers ({bios} with a biography), {} transcripts, {} quotable passages\n\n",
         kb.speakers.len(),
         kb.transcripts.len(),
         kb.quotes.len()
     );
-    match &loaded.schedule_file {
-        Some(path) => println!(
-            "{}: {}, {} sessions, times in {}",
+    let problems = |path: &str| kb.warnings.iter().filter(|w| w.file == path).count();
+    let noted = |n: usize| match n {
+        0 => String::new(),
+        1 => String::from("; 1 problem"),
+        n => format!("; {n} problems"),
+    };
+    for (path, _) in &loaded.documents.bios {
+        let speaker = kb.speakers.iter().find(|s| s.source.as_ref().is_some_and(|d| &d.path == path));
+        let name = speaker.map_or("?", |s| s.name.as_str());
+        out.push_str(&format!("{path}: biography of {name}{}\n", noted(problems(path))));
+    }
+    for (i, t) in kb.transcripts.iter().enumerate() {
+        let quotes = kb.quotes.iter().filter(|q| q.transcript == i).count();
+        let named = if t.untitled { String::new() } else { format!(" “{}”", t.title()) };
+        out.push_str(&format!(
+            "{}: {}{named}, {} turns, {quotes} quotable passages{}\n",
+            t.path,
+            t.layout.name(),
+            t.turns.len(),
+            noted(problems(&t.path))
+        ));
+    }
+    for doc in loaded.documents.transcripts.iter().filter(|d| d.meta.is_some()) {
+        out.push_str(&format!("{}: metadata of {}{}\n", doc.meta_path, doc.path, noted(problems(&doc.meta_path))));
+    }
+    match (&loaded.schedule_file, loaded.schedule_format) {
+        (Some(path), Some(format)) => out.push_str(&format!(
+            "{}: {format}, {}, {} sessions, {} speakers, times in {}\n",
             path.display(),
             loaded.schedule.conference.title,
             loaded.schedule.sessions.len(),
+            loaded.schedule.speakers.len(),
             loaded.schedule.conference.zone_name()
-        ),
-        None => println!("no schedule.json: /talks has nothing to show"),
+        )),
+        _ => out.push_str("no schedule.json: /talks has nothing to show until a programme is imported\n"),
+    }
+    for (path, why) in &loaded.unread {
+        out.push_str(&format!("{}: {why}\n", path.display()));
     }
     if kb.warnings.is_empty() {
-        println!("no problems found");
+        out.push_str("\nno problems found\n");
     } else {
-        println!("{} problems (each was worked around; nothing was dropped):", kb.warnings.len());
+        out.push_str(&format!("\n{} problems (each was worked around; nothing was dropped):\n", kb.warnings.len()));
         for warning in &kb.warnings {
-            println!("  {warning}");
+            out.push_str(&format!("  {warning}\n"));
         }
     }
-    ExitCode::SUCCESS
+    out
 }
 
-/// The files in `dir` with the given extension, sorted; none when `dir` is missing.
-fn files(dir: &Path, extension: &str) -> anyhow::Result<Vec<PathBuf>> {
+/// The files in `dir`, sorted; none when `dir` is missing.
+fn files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     if !dir.is_dir() {
         return Ok(Vec::new());
     }
     let mut found = Vec::new();
     for entry in fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))? {
         let path = entry.with_context(|| format!("listing {}", dir.display()))?.path();
-        if path.extension().is_some_and(|e| e == extension) && path.is_file() {
+        let hidden = path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if path.is_file() && !hidden {
             found.push(path);
         }
     }
@@ -117,8 +190,35 @@ fn files(dir: &Path, extension: &str) -> anyhow::Result<Vec<PathBuf>> {
     Ok(found)
 }
 
-fn read(path: &Path) -> anyhow::Result<String> {
-    fs::read_to_string(path).with_context(|| format!("reading {} (is it UTF-8 text?)", path.display()))
+fn has_extension(path: &Path, extensions: &[&str]) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| extensions.iter().any(|x| e.eq_ignore_ascii_case(x)))
+}
+
+/// A file's text. Bytes that are not UTF-8 become U+FFFD, each line that
+/// holds one a warning; only a file that cannot be read at all is an error.
+fn read(path: &Path, warnings: &mut Vec<Warning>) -> anyhow::Result<String> {
+    let bytes = fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    Ok(text(&display(path), bytes, warnings))
+}
+
+/// `bytes` as text, with a warning for each line holding bytes that are not UTF-8.
+pub fn text(path: &str, bytes: Vec<u8>, warnings: &mut Vec<Warning>) -> String {
+    match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let bytes = error.into_bytes();
+            for (index, line) in bytes.split(|&b| b == b'\n').enumerate() {
+                if std::str::from_utf8(line).is_err() {
+                    warnings.push(Warning::new(
+                        path,
+                        index + 1,
+                        "bytes that are not UTF-8 text; read as \u{fffd} (save the file as UTF-8)",
+                    ));
+                }
+            }
+            String::from_utf8_lossy(&bytes).into_owned()
+        }
+    }
 }
 
 fn display(path: &Path) -> String {

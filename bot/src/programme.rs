@@ -14,7 +14,7 @@ use emcee_core::Schedule;
 use emcee_core::schedule::{self, ImportError, ImportOptions, Imported, MAX_IMPORT_BYTES};
 use jiff::tz::TimeZone;
 
-use crate::store::Store;
+use crate::store::{Store, StoredTranscript};
 
 /// How long start-up waits for the database before using the file's programme.
 const LOAD_TIMEOUT: Duration = Duration::from_secs(3);
@@ -195,15 +195,18 @@ pub async fn sync(store: &Store, url: &str, validators: &mut Validators, zone: O
 /// How often a long-running process looks for a programme changed elsewhere.
 const FOLLOW_EVERY: Duration = Duration::from_secs(10);
 
-/// Something that answers with a programme and takes a newer one.
+/// Something that answers with a programme and its recordings, and takes newer ones.
 pub trait Follower: Send + Sync {
     fn take(&self, schedule: Schedule);
+    fn take_transcripts(&self, stored: Vec<StoredTranscript>);
 }
 
-/// Hands `follower` each programme other processes (imports, sync, other
-/// replicas) store; ends when the follower is gone.
-pub async fn follow<F: Follower>(store: Store, follower: std::sync::Weak<F>) {
+/// Hands `follower` each programme and each set of transcripts other
+/// processes (imports, sync, other replicas) store; ends when the follower
+/// is gone. `transcripts` is the revision the follower started from.
+pub async fn follow<F: Follower>(store: Store, follower: std::sync::Weak<F>, transcripts: i64) {
     let mut version = None;
+    let mut revision = transcripts;
     loop {
         tokio::time::sleep(FOLLOW_EVERY).await;
         let Some(follower) = follower.upgrade() else { return };
@@ -214,6 +217,17 @@ pub async fn follow<F: Follower>(store: Store, follower: std::sync::Weak<F>) {
             }
             Ok(_) => {}
             Err(error) => tracing::debug!("looking for a changed programme: {error:#}"),
+        }
+        match store.transcripts_revision().await {
+            Ok(latest) if latest != revision => match store.transcripts().await {
+                Ok(stored) => {
+                    revision = latest;
+                    follower.take_transcripts(stored);
+                }
+                Err(error) => tracing::debug!("reading the stored transcripts: {error:#}"),
+            },
+            Ok(_) => {}
+            Err(error) => tracing::debug!("looking for new transcripts: {error:#}"),
         }
     }
 }

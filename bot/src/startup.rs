@@ -9,9 +9,9 @@ use std::sync::Arc;
 use anyhow::Context as _;
 
 use crate::config::Settings;
-use crate::dispatch::{Dispatcher, Usage};
+use crate::dispatch::{Dispatcher, Usage, knowledge_with};
 use crate::knowledge;
-use crate::store::Store;
+use crate::store::{Store, StoredTranscript};
 use crate::usage::spill::{SPILL_FILE, Spill};
 use crate::usage::{UserKeyer, writer};
 
@@ -37,7 +37,11 @@ pub async fn dispatcher(settings: &Settings) -> anyhow::Result<(Dispatcher, writ
         store.migrate().await.with_context(|| format!("preparing the usage database {}", settings.database_url))?;
     }
     let schedule = crate::programme::load(&store, loaded.schedule, loaded.schedule_file.as_deref()).await;
-    let engine = Arc::new(emcee_core::Engine::new(loaded.kb, schedule));
+    let (kb, revision) = match stored_transcripts(&store).await {
+        Some((stored, revision)) if !stored.is_empty() => (knowledge_with(&loaded.documents, &stored), revision),
+        _ => (loaded.kb, 0),
+    };
+    let engine = Arc::new(emcee_core::Engine::new(kb, schedule));
     let documents = engine.knowledge().quotes.len() + engine.schedule().sessions.len();
     if documents >= LARGE_INDEX {
         // Built now rather than on the first search, which would otherwise wait for it in silence.
@@ -50,7 +54,27 @@ pub async fn dispatcher(settings: &Settings) -> anyhow::Result<(Dispatcher, writ
     let spill = Spill::new(settings.state_dir.join(SPILL_FILE));
     let (log, writer) = writer::start(store.clone(), spill, writer::Options::default());
     let usage = Usage { log, keyer, store, store_queries: settings.usage_store_queries };
-    Ok((Dispatcher::new(engine, settings.clock(), Some(usage)).with_time_zone(settings.time_zone.clone()), writer))
+    let dispatcher = Dispatcher::new(engine, settings.clock(), Some(usage))
+        .with_time_zone(settings.time_zone.clone())
+        .with_documents(loaded.documents, revision);
+    Ok((dispatcher, writer))
+}
+
+/// How long start-up waits for the stored transcripts before going on without them.
+const TRANSCRIPTS_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// The transcripts organisers stored and their revision; `None` when the
+/// database does not answer (the follower reads them once it does).
+async fn stored_transcripts(store: &Store) -> Option<(Vec<StoredTranscript>, i64)> {
+    let read = async { anyhow::Ok((store.transcripts().await?, store.transcripts_revision().await?)) };
+    match tokio::time::timeout(TRANSCRIPTS_TIMEOUT, read).await {
+        Ok(Ok(found)) => Some(found),
+        Ok(Err(error)) => {
+            tracing::warn!("reading the stored transcripts failed: {error:#}");
+            None
+        }
+        Err(_) => None,
+    }
 }
 
 /// The store for an operator's command: it must answer now.
@@ -78,7 +102,8 @@ fn redact(url: &str) -> String {
 /// processes, until it is dropped.
 pub fn follow(dispatcher: &Arc<Dispatcher>) -> Option<tokio::task::JoinHandle<()>> {
     let store = dispatcher.store()?;
-    Some(tokio::spawn(crate::programme::follow(store, Arc::downgrade(dispatcher))))
+    let revision = dispatcher.transcripts_revision();
+    Some(tokio::spawn(crate::programme::follow(store, Arc::downgrade(dispatcher), revision)))
 }
 
 #[cfg(test)]

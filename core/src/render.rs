@@ -47,7 +47,7 @@ pub fn plain_text(reply: &Reply, marks: Marks) -> String {
                 false => text.push_str(run),
             }
         }
-        let mut cite = format!("— {}, {}", quote.speaker, quote.source);
+        let mut cite = format!("— {}", quote.attribution());
         if let Some(at) = &quote.at {
             cite.push_str(&format!(" ({at})"));
         }
@@ -83,6 +83,9 @@ pub fn session_line(session: &SessionItem, zone: &TimeZone) -> String {
     let mut line = format!("{} · {} · {}", time_span(session.start, session.end, zone), session.room, session.title);
     if !session.speakers.is_empty() {
         line.push_str(&format!(" — {}", session.speakers.join(", ")));
+    }
+    if let Some(recording) = &session.recording {
+        line.push_str(&format!(" (recording: <{recording}>)"));
     }
     line
 }

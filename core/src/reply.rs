@@ -45,7 +45,9 @@ pub struct Field {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct QuoteBlock {
     pub text: String,
-    pub speaker: String,
+    /// Whose words these are; `None` for a recording's voice that is not
+    /// one known person (a panel), cited as from the source.
+    pub speaker: Option<String>,
     pub source: String,
     /// Offset into the recording (`29:58`), when known.
     pub at: Option<String>,
@@ -65,6 +67,9 @@ pub struct SessionItem {
     pub speakers: Vec<String>,
     pub track: Option<String>,
     pub url: Option<String>,
+    /// Where its recording is, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recording: Option<String>,
 }
 
 /// What a source is.
@@ -118,12 +123,23 @@ pub struct Reply {
     /// Names or commands to offer: the candidates of an ambiguous name, the
     /// closest names to one not found.
     pub suggestions: Vec<String>,
+    /// The command line each suggestion stands for, in the same order, so
+    /// that a platform can offer each as something to pick.
+    pub choices: Vec<String>,
     pub sources: Vec<Source>,
     /// How many results the answer drew on (sessions listed, quotes matched).
     pub result_count: usize,
 }
 
 impl QuoteBlock {
+    /// Who said it, for a citation: `Kelsey Hightower, DevOps Sauna`, or
+    /// `from the session “Sexy SSH Hacks”` when it was no one person.
+    pub fn attribution(&self) -> String {
+        match &self.speaker {
+            Some(speaker) => format!("{speaker}, {}", self.source),
+            None => format!("from {}", self.source),
+        }
+    }
     /// The text in order as runs, each marked whether it matched; highlights
     /// that overlap, run past the end or split a character are skipped.
     pub fn runs(&self) -> Vec<(&str, bool)> {
@@ -162,6 +178,7 @@ impl Reply {
             sessions: Vec::new(),
             time_zone: None,
             suggestions: Vec::new(),
+            choices: Vec::new(),
             sources: Vec::new(),
             result_count: 0,
         }

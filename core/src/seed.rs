@@ -26,6 +26,7 @@ pub fn documents() -> Documents {
             meta_path: META_PATH.into(),
             meta: Some(META.into()),
         }],
+        warnings: Vec::new(),
     }
 }
 

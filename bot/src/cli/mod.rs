@@ -8,6 +8,7 @@ mod schedule;
 mod slack;
 mod stats;
 mod terminal;
+mod transcript;
 mod usage;
 
 use std::path::PathBuf;
@@ -50,6 +51,9 @@ enum Command {
     /// The programme: import an export, list the sessions, export a calendar.
     #[command(subcommand)]
     Schedule(schedule::ScheduleCommand),
+    /// Recordings' transcripts, linked to their sessions.
+    #[command(subcommand)]
+    Transcript(transcript::TranscriptCommand),
     /// Set up the Slack app.
     #[command(subcommand)]
     Slack(slack::SlackCommand),
@@ -87,6 +91,7 @@ async fn run_command(command: Command, settings: Settings) -> anyhow::Result<Exi
         Command::Announce(args) => announce::run(args, &settings).await,
         Command::Usage(command) => usage::run(command, &settings).await,
         Command::Schedule(command) => schedule::run(command, &settings).await,
+        Command::Transcript(command) => transcript::run(command, &settings).await,
         Command::Slack(command) => slack::run(command),
         Command::Discord(command) => discord::run(command, &settings).await,
         Command::Data(command) => data::run(command, &settings),

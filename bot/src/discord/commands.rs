@@ -72,6 +72,24 @@ pub fn line(name: &str, options: &[ResolvedOption<'_>]) -> Result<String, String
     }
 }
 
+/// The `key=value` options of a subcommand (everything typed but the
+/// address and the file), for an upload imported with them.
+pub fn fields(options: &[ResolvedOption<'_>]) -> Vec<(String, String)> {
+    let Some(ResolvedOption { value: ResolvedValue::SubCommand(inner), .. }) = options.first() else {
+        return Vec::new();
+    };
+    inner
+        .iter()
+        .filter(|o| o.name != "url")
+        .filter_map(|o| match &o.value {
+            ResolvedValue::String(value) => Some((o.name.to_string(), value.trim().to_string())),
+            ResolvedValue::Autocomplete { value, .. } => Some((o.name.to_string(), value.trim().to_string())),
+            _ => None,
+        })
+        .filter(|(_, value)| !value.is_empty())
+        .collect()
+}
+
 /// `prefix` and the text options' values, each in the form `usage` shows it.
 /// Attachments are not part of the line: the adapter downloads them.
 fn compose(prefix: &str, usage: &str, specs: &[OptionSpec], given: &[ResolvedOption<'_>]) -> String {

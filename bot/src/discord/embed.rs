@@ -25,6 +25,12 @@ const COLOUR_PROBLEM: u32 = 0xED4245;
 
 /// The "another quote" button's id: `quote:SHOWN:SEED:LINE`.
 pub const ANOTHER_QUOTE: &str = "quote";
+/// The custom id of a person picked from an ambiguous name: `choose:LINE`.
+pub const CHOOSE: &str = "choose";
+/// Buttons in one action row, rows in one message, and characters of a button's label.
+const BUTTONS_PER_ROW: usize = 5;
+const ROWS_MAX: usize = 5;
+const BUTTON_LABEL_MAX: usize = 80;
 
 /// Cuts `text` to `max` characters (Discord counts characters), with a
 /// note, never inside a `<t:…>` timestamp.
@@ -58,6 +64,9 @@ fn session_value(session: &SessionItem) -> String {
     }
     if let Some(url) = &session.url {
         value.push_str(&format!("\n{url}"));
+    }
+    if let Some(recording) = &session.recording {
+        value.push_str(&format!("\nRecording: {recording}"));
     }
     value
 }
@@ -119,7 +128,10 @@ pub fn parts(reply: &Reply) -> Parts {
     }));
     let footer = match &reply.quote {
         Some(quote) => {
-            let mut text = format!("{} · {}", quote.speaker, quote.source);
+            let mut text = match &quote.speaker {
+                Some(speaker) => format!("{speaker} · {}", quote.source),
+                None => format!("From {}", quote.source),
+            };
             if let Some(at) = &quote.at {
                 text.push_str(&format!(" · {at}"));
             }
@@ -202,10 +214,23 @@ pub fn ephemeral(reply: &Reply) -> bool {
         || matches!(reply.status, Status::Invalid | Status::Error | Status::Denied)
 }
 
-/// The "another quote" button for a quote answered `shown` times with
-/// `seed`: the next answer is the next best, or for a random quote the pick
-/// of the next seed.
+/// The buttons under a reply: each person an ambiguous or unknown name
+/// could be, to pick (`choose:LINE`); and "another quote" for a quote
+/// answered `shown` times with `seed`, whose next answer is the next best,
+/// or for a random quote the pick of the next seed.
 fn buttons(reply: &Reply, line: &str, shown: usize, seed: u64) -> Vec<CreateActionRow> {
+    let choices: Vec<CreateButton> = reply
+        .suggestions
+        .iter()
+        .zip(&reply.choices)
+        .map(|(name, line)| (name, format!("{CHOOSE}:{line}")))
+        .filter(|(_, id)| id.chars().count() <= CUSTOM_ID_MAX)
+        .take(BUTTONS_PER_ROW * ROWS_MAX)
+        .map(|(name, id)| CreateButton::new(id).label(cut(name, BUTTON_LABEL_MAX)).style(ButtonStyle::Secondary))
+        .collect();
+    if !choices.is_empty() {
+        return choices.chunks(BUTTONS_PER_ROW).map(|row| CreateActionRow::Buttons(row.to_vec())).collect();
+    }
     if reply.command != CommandKind::Quote || reply.status != Status::Ok {
         return Vec::new();
     }

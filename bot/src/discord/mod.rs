@@ -14,6 +14,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
+use emcee_core::CommandKind;
 use emcee_core::reply::Status;
 use serenity::all::{
     CommandInteraction, ComponentInteraction, CreateAllowedMentions, CreateAutocompleteResponse,
@@ -123,17 +124,27 @@ impl Discord {
                 return Handled::now(CreateInteractionResponse::Message(embed::notice(&message)));
             }
         };
-        let slow = line.starts_with("/schedule import");
+        let transcript = line.starts_with("/transcript import");
+        let slow = transcript || line.starts_with("/schedule import");
         if !slow {
             let seed = crate::clock::seed();
             let reply = self.dispatcher.answer_seeded(&origin, &line, 0, seed).await;
             return Handled::now(CreateInteractionResponse::Message(embed::message(&reply, &line, 0, seed)));
         }
-        // An import downloads and stores a programme: answer at once, then edit the result in.
+        // An import downloads and stores a programme or a transcript: answer at once, then edit the result in.
+        let fields = commands::fields(&options);
         let (this, token) = (self.clone(), command.token.clone());
         let later = Box::pin(async move {
             let reply = match upload {
-                Some((name, url, size)) => this.import_upload(&origin, &name, &url, size).await,
+                Some((name, url, size)) => {
+                    let kind = if transcript { CommandKind::Transcript } else { CommandKind::Schedule };
+                    let file = this.fetch_upload(kind, &origin, (&name, &url, size)).await;
+                    if transcript {
+                        this.dispatcher.import_transcript(&origin, &name, file, &fields).await
+                    } else {
+                        this.dispatcher.import_file(&origin, &name, file.as_deref().map_err(Clone::clone)).await
+                    }
+                }
                 None => this.dispatcher.answer(&origin, &line).await,
             };
             let edit = EditInteractionResponse::new()
@@ -151,36 +162,36 @@ impl Discord {
         }
     }
 
-    async fn import_upload(&self, origin: &Origin, name: &str, url: &str, size: u32) -> emcee_core::Reply {
-        use emcee_core::command::CommandKind;
-        let refuse =
-            |status, text: String| Err(Box::new(emcee_core::Reply::message(CommandKind::Schedule, status, text)));
-        // Only an organiser's upload is downloaded; the dispatcher refuses the others.
-        let bytes = if !origin.organiser {
+    /// The bytes of an uploaded file, or the reply saying why they were not
+    /// fetched: only an organiser's upload, within the size limit, from
+    /// Discord's file store, is downloaded.
+    async fn fetch_upload(
+        &self,
+        kind: emcee_core::CommandKind,
+        origin: &Origin,
+        upload: (&str, &str, u32),
+    ) -> Result<Vec<u8>, Box<emcee_core::Reply>> {
+        let (name, url, size) = upload;
+        let refuse = |status, text: String| Err(Box::new(emcee_core::Reply::message(kind, status, text)));
+        if !origin.organiser {
+            // The dispatcher refuses it, and logs the refusal.
             Ok(Vec::new())
         } else if size > UPLOAD_MAX_BYTES {
             refuse(
                 Status::Invalid,
-                format!("{name} is {size} bytes; schedules larger than {UPLOAD_MAX_BYTES} bytes are refused."),
+                format!("{name} is {size} bytes; files larger than {UPLOAD_MAX_BYTES} bytes are refused."),
             )
         } else if !url.starts_with(&self.attachments) {
             tracing::warn!("an upload's address is not Discord's file store: {url}");
             refuse(Status::Invalid, String::from("The upload is not on Discord's file store; attach the file again."))
         } else {
-            match crate::programme::fetch(url).await {
-                Ok(bytes) => Ok(bytes),
-                Err(error) => {
-                    tracing::warn!("downloading an uploaded schedule failed: {error}");
-                    refuse(
-                        Status::Error,
-                        format!("The file {name} could not be downloaded from Discord; try the upload again."),
-                    )
-                }
-            }
-        };
-        match bytes {
-            Ok(bytes) => self.dispatcher.import_file(origin, name, Ok(&bytes)).await,
-            Err(refused) => self.dispatcher.import_file(origin, name, Err(refused)).await,
+            crate::programme::fetch(url).await.or_else(|error| {
+                tracing::warn!("downloading an upload failed: {error}");
+                refuse(
+                    Status::Error,
+                    format!("The file {name} could not be downloaded from Discord; try the upload again."),
+                )
+            })
         }
     }
 
@@ -204,7 +215,14 @@ impl Discord {
             component.user.id.get(),
             component.member.as_ref(),
         );
-        let Some((shown, seed, line)) = parse_another(&component.data.custom_id) else {
+        let id = component.data.custom_id.as_str();
+        // A person picked from an ambiguous name: the answer about them replaces the question.
+        if let Some(line) = id.strip_prefix(embed::CHOOSE).and_then(|rest| rest.strip_prefix(':')) {
+            let seed = crate::clock::seed();
+            let reply = self.dispatcher.answer_seeded(&origin, line, 0, seed).await;
+            return Handled::now(CreateInteractionResponse::UpdateMessage(embed::message(&reply, line, 0, seed)));
+        }
+        let Some((shown, seed, line)) = parse_another(id) else {
             return Handled::now(CreateInteractionResponse::Acknowledge);
         };
         let reply = self.dispatcher.answer_seeded(&origin, line, shown, seed).await;

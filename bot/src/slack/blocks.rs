@@ -37,6 +37,13 @@ pub struct Again {
 
 pub const ANOTHER_QUOTE: &str = "another_quote";
 pub const SHARE: &str = "share";
+/// The start of the action id of each person offered for an ambiguous
+/// name (`choose-0`, `choose-1`, …: ids are unique within a block).
+pub const CHOOSE: &str = "choose";
+/// The most choices offered as buttons.
+const CHOICES_MAX: usize = 5;
+/// Slack shows at most this much of a button's label.
+const LABEL_MAX: usize = 75;
 
 /// Escapes text for Slack's `mrkdwn`: `&`, `<` and `>` only, as Slack asks.
 pub fn escape(text: &str) -> String {
@@ -129,7 +136,10 @@ fn quote_text(quote: &QuoteBlock) -> String {
 }
 
 fn quote_context(quote: &QuoteBlock) -> Vec<String> {
-    let mut parts = vec![format!("— *{}*", escape(&quote.speaker)), escape(&quote.source)];
+    let mut parts = match &quote.speaker {
+        Some(speaker) => vec![format!("— *{}*", escape(speaker)), escape(&quote.source)],
+        None => vec![format!("— from {}", escape(&quote.source))],
+    };
     if let Some(at) = &quote.at {
         parts.push(match &quote.url {
             Some(url) => link(url, at),
@@ -155,6 +165,9 @@ fn session_block(session: &SessionItem, zone: &TimeZone) -> SlackBlock {
     }
     if let Some(track) = &session.track {
         fields.push(mrkdwn(cut(&format!("*Track*\n{}", escape(track)), FIELD_MAX)));
+    }
+    if let Some(recording) = &session.recording {
+        fields.push(mrkdwn(cut(&format!("*Recording*\n{}", link(recording, "watch")), FIELD_MAX)));
     }
     SlackSectionBlock::new().with_text(mrkdwn(cut(&title, SECTION_MAX))).with_fields(fields).into()
 }
@@ -280,6 +293,11 @@ fn zone_name(zone: &TimeZone) -> String {
 fn buttons(reply: &Reply, shape: Shape, again: Option<&Again>) -> Option<SlackBlock> {
     let again = again?;
     let mut elements = Vec::new();
+    // Each person an ambiguous or unknown name could be, to pick.
+    for (i, (name, line)) in reply.suggestions.iter().zip(&reply.choices).take(CHOICES_MAX).enumerate() {
+        let pick = Again { line: line.clone(), shown: 0, seed: again.seed };
+        elements.extend(button(&cut(name, LABEL_MAX), &format!("{CHOOSE}-{i}"), &pick));
+    }
     let quote = reply.command == CommandKind::Quote && reply.status == Status::Ok;
     if quote {
         // The next best quote, or for a random one the pick of the next seed.

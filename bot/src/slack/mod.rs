@@ -17,7 +17,7 @@ use slack_morphism::prelude::*;
 use crate::announcer::{Announcement, Sink};
 use crate::config::SlackSettings;
 use crate::dispatch::{Dispatcher, Origin, Platform};
-use blocks::{ANOTHER_QUOTE, Again, SHARE, Shape};
+use blocks::{ANOTHER_QUOTE, Again, CHOOSE, SHARE, Shape};
 
 /// How long the organiser group's members are trusted before they are read again.
 const GROUP_TTL: Duration = Duration::from_secs(300);
@@ -226,6 +226,14 @@ impl Slack {
             };
             let origin = self.origin(&event.team.id.0, &channel, &user.id.0, &again.line).await;
             let body = match action.action_id.0.as_str() {
+                // A person picked from an ambiguous name: the answer about them replaces the question.
+                chosen if chosen.starts_with(CHOOSE) => {
+                    let reply = self.dispatcher.answer_seeded(&origin, &again.line, 0, again.seed).await;
+                    let ephemeral = blocks::ephemeral(&reply, self.answers_in_channel)
+                        || event.container_ephemeral().unwrap_or(false);
+                    let content = blocks::message(&reply, Shape { ephemeral }, Some(&again));
+                    response_body(content, true, None)
+                }
                 ANOTHER_QUOTE => {
                     let reply = self.dispatcher.answer_seeded(&origin, &again.line, again.shown, again.seed).await;
                     let ephemeral = blocks::ephemeral(&reply, self.answers_in_channel)

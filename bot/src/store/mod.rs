@@ -16,9 +16,11 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 mod schedule;
+mod transcripts;
 mod usage;
 
 pub use schedule::Applied;
+pub use transcripts::StoredTranscript;
 pub use usage::UsageEvent;
 
 /// A pool on one of the two backends.

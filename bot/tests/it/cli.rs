@@ -7,13 +7,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 /// The repository's data directory.
-fn data_dir() -> PathBuf {
+pub(crate) fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../data")
 }
 
 /// `emcee` with a clean environment: the seed data, the keynote's morning, no
 /// settings file, and its database and state in `home`.
-fn emcee_in(data: &Path, home: &Path) -> Command {
+pub(crate) fn emcee_in(data: &Path, home: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_emcee"));
     command
         .env_clear()
@@ -25,7 +25,7 @@ fn emcee_in(data: &Path, home: &Path) -> Command {
     command
 }
 
-fn run(command: &mut Command, stdin: &str) -> Output {
+pub(crate) fn run(command: &mut Command, stdin: &str) -> Output {
     run_bytes(command, stdin.as_bytes())
 }
 
@@ -35,12 +35,12 @@ fn run_bytes(command: &mut Command, stdin: &[u8]) -> Output {
     child.wait_with_output().unwrap()
 }
 
-fn stdout(output: &Output) -> String {
+pub(crate) fn stdout(output: &Output) -> String {
     assert!(output.status.success(), "emcee failed: {}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8(output.stdout.clone()).unwrap()
 }
 
-fn json_lines(text: &str) -> Vec<serde_json::Value> {
+pub(crate) fn json_lines(text: &str) -> Vec<serde_json::Value> {
     text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 

@@ -318,3 +318,32 @@ async fn an_uploaded_schedule_is_imported_and_its_change_set_edited_in() {
     );
     assert!(logged.contains(&("/schedule import camp2019.json", "ok")), "{logged:?}");
 }
+
+#[tokio::test]
+async fn an_ambiguous_name_offers_each_person_to_pick() {
+    let bot = bot().await;
+    let asked = ask(
+        &bot,
+        interaction(2, Some(command("bio", json!([{ "name": "speaker", "type": 3, "value": "sample" }]))), &[]),
+    )
+    .await;
+    let rows = asked["data"]["components"].as_array().unwrap().clone();
+    let buttons: Vec<Value> = rows.iter().flat_map(|row| row["components"].as_array().unwrap().clone()).collect();
+    let labels: Vec<&str> = buttons.iter().map(|b| b["label"].as_str().unwrap()).collect();
+    assert_eq!(labels.len(), 6, "every one of them, in rows of five at most: {asked}");
+    assert!(rows.iter().all(|row| row["components"].as_array().unwrap().len() <= 5), "{asked}");
+    assert!(labels.iter().all(|l| l.starts_with("Sample")), "{asked}");
+    let pick = &buttons[1];
+    let mut click = interaction(3, Some(json!({ "custom_id": pick["custom_id"], "component_type": 2 })), &[]);
+    click["message"] = json!({
+        "id": "1500000000000000000", "channel_id": "1100000000000000003", "content": "", "embeds": [], "attachments": [],
+        "author": {"id": "1100000000000000001", "username": "emcee", "discriminator": "0", "avatar": null},
+        "timestamp": "2024-05-01T10:00:00.000000+00:00", "edited_timestamp": null, "tts": false, "mention_everyone": false,
+        "mentions": [], "mention_roles": [], "pinned": false, "type": 0, "flags": 0, "components": []
+    });
+    let picked = ask(&bot, click).await;
+    assert_eq!(picked["type"], 7, "the answer replaces the question: {picked}");
+    assert_eq!(picked["data"]["embeds"][0]["title"], pick["label"], "{picked}");
+    let events = events(bot).await;
+    assert_eq!(events.iter().map(|e| e.status.as_str()).collect::<Vec<_>>(), ["ambiguous", "ok"]);
+}

@@ -10,6 +10,7 @@
 mod cli;
 mod discord;
 mod fault;
+mod knowledge;
 mod layers;
 mod replies;
 mod schedule;

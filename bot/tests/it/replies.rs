@@ -139,6 +139,7 @@ fn session() -> impl Strategy<Value = SessionItem> {
                 speakers,
                 track,
                 url: Some("https://example.org/<!channel>".into()),
+                recording: Some("https://media.example.org/v/<@here>#t=1".into()),
             }
         },
     )
@@ -167,7 +168,7 @@ fn reply() -> impl Strategy<Value = Reply> {
             reply.quote = quote.map(|(text, speaker)| QuoteBlock {
                 highlights: vec![0..text.len().min(3), 1..2],
                 text,
-                speaker,
+                speaker: Some(speaker),
                 source: "<!everyone> show".into(),
                 at: Some("12:00".into()),
                 url: Some("https://example.org".into()),

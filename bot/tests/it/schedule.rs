@@ -277,3 +277,44 @@ async fn sync_downloads_only_a_changed_programme() {
     assert!(emcee::programme::poll(&url, &validators).await.unwrap().is_none(), "unchanged: 304");
     assert_eq!(downloads.load(std::sync::atomic::Ordering::SeqCst), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn speakers_are_stored_with_the_programme_and_the_sample_is_not_news() {
+    let jev = include_bytes!("../../../core/tests/data/schedules/jev22-everything.schedule.json");
+    let jev = emcee_core::schedule::import(jev, &Default::default()).unwrap().schedule;
+    for db in support::backends().await {
+        let store = Store::open(&db.url).unwrap();
+        store.migrate().await.unwrap();
+        let seeded = store.seed_schedule(&emcee_core::seed::schedule(), "data/schedule.json", now()).await.unwrap();
+        assert!(seeded.new_programme, "{}", db.backend);
+        // The first real import replaces the sample: recorded, not announced.
+        let applied = store.replace_schedule(&jev, "jev22.json", now()).await.unwrap();
+        assert!(applied.new_programme && applied.changes.len() > 400, "{}", db.backend);
+        assert!(
+            store.changes_since(0).await.unwrap().is_empty(),
+            "{}: neither the sample nor the new one is news",
+            db.backend
+        );
+        let (stored, version) = store.load_schedule().await.unwrap().unwrap();
+        assert_eq!(stored.speakers, jev.speakers, "{}: every profile comes back exactly", db.backend);
+        let jiska = stored.speakers.iter().find(|p| p.name == "jiska").unwrap();
+        assert!(jiska.biography.starts_with("Jiska Classen is a wireless"), "{}", db.backend);
+        // A biography changed in the export is a new version, so every replica reloads it.
+        let mut edited = jev.clone();
+        edited.speakers.iter_mut().find(|p| p.name == "jiska").unwrap().biography = "Rewritten.".into();
+        let applied = store.replace_schedule(&edited, "jev22.json", now()).await.unwrap();
+        assert_eq!(
+            (applied.version, applied.changes.len(), applied.new_programme),
+            (version + 1, 0, false),
+            "{}",
+            db.backend
+        );
+        // A change to that programme is news again.
+        let mut moved = edited.clone();
+        moved.sessions[0].room = "Elsewhere".into();
+        store.replace_schedule(&moved, "jev22.json", now()).await.unwrap();
+        assert_eq!(store.changes_since(0).await.unwrap().len(), 1, "{}", db.backend);
+        store.close().await;
+        db.remove().await;
+    }
+}

@@ -287,6 +287,23 @@ async fn buttons_answer_through_the_response_url() {
         (Some("in_channel"), Some(false))
     );
     assert_eq!(shared["text"].as_str().unwrap(), first_quote, "the asker's own answer is shared");
+
+    // An ambiguous name offers each person as a button; picking one answers about them.
+    sent.lock().unwrap().clear();
+    let (_, text) =
+        send(&bot.router, signed("/slack/commands", command_body("/bio", "sample", "U0ATTENDEE", &response_url))).await;
+    let reply: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let actions = reply["blocks"].as_array().unwrap().iter().find(|b| b["type"] == "actions").expect("choices");
+    let choices: Vec<&serde_json::Value> = actions["elements"].as_array().unwrap().iter().collect();
+    assert!(
+        choices.len() >= 2 && choices.iter().all(|c| c["action_id"].as_str().unwrap().starts_with("choose-")),
+        "{reply}"
+    );
+    let picked = choices[1]["text"]["text"].as_str().unwrap().to_string();
+    send(&bot.router, signed("/slack/interactivity", click(choices[1].clone()))).await;
+    let answer = wait_for(&sent, "/response/1").await;
+    assert_eq!(answer["replace_original"], true);
+    assert!(answer["text"].as_str().unwrap().starts_with(&picked), "{answer}");
     events(bot).await;
 }
 

@@ -11,6 +11,7 @@
 //! /schedule add title="…" start=2022-11-01T10:00 duration=00:30 room="Room 2" [speakers="A; B"]
 //! /schedule cancel <id or title>
 //! /schedule post [day]
+//! /transcript import <url> [session=ID] [speakers="A; B"] [title="…"] [recording=URL]   (organisers)
 //! ```
 //!
 //! Every platform hands its input to [`parse`] as one line; Discord's options
@@ -36,6 +37,15 @@ pub enum Command {
     Help { topic: Option<String> },
     Stats { since: Option<String> },
     Schedule(ScheduleCommand),
+    Transcript(TranscriptCommand),
+}
+
+/// The organisers' `/transcript` commands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TranscriptCommand {
+    /// Add a transcript from an address; `fields` are the `key=value`
+    /// pairs after it (session, speakers, title, recording), as typed.
+    Import { source: String, fields: Vec<(String, String)> },
 }
 
 /// The organisers' `/schedule` commands.
@@ -61,6 +71,7 @@ pub enum CommandKind {
     Ask,
     Help,
     Schedule,
+    Transcript,
     Stats,
 }
 
@@ -72,6 +83,20 @@ impl CommandKind {
 }
 
 impl Command {
+    /// The same command about another person, as a line to run: what an
+    /// ambiguous or unknown name's suggestions offer. `None` for commands
+    /// about no one.
+    pub fn about(&self, person: &str) -> Option<String> {
+        let quoted = person.replace('"', "'");
+        match self {
+            Command::Bio { .. } | Command::Ask { .. } => Some(format!("/bio {person}")),
+            Command::Quote { topic: Some(topic), .. } => Some(format!("/quote {topic} speaker:\"{quoted}\"")),
+            Command::Quote { topic: None, .. } => Some(format!("/quote speaker:\"{quoted}\"")),
+            Command::Talks { .. } => Some(format!("/talks {person}")),
+            _ => None,
+        }
+    }
+
     pub fn kind(&self) -> CommandKind {
         match self {
             Command::Bio { .. } => CommandKind::Bio,
@@ -81,6 +106,7 @@ impl Command {
             Command::Help { .. } => CommandKind::Help,
             Command::Stats { .. } => CommandKind::Stats,
             Command::Schedule(_) => CommandKind::Schedule,
+            Command::Transcript(_) => CommandKind::Transcript,
         }
     }
 }
@@ -138,6 +164,7 @@ pub fn parse(input: &str) -> Result<Command, ParseError> {
         },
         CommandKind::Stats => Ok(Command::Stats { since: rest }),
         CommandKind::Schedule => parse_schedule(rest.as_deref().unwrap_or("")),
+        CommandKind::Transcript => parse_transcript(rest.as_deref().unwrap_or("")),
         CommandKind::Help => Ok(Command::Help { topic: rest.map(|t| t.trim_start_matches('/').to_ascii_lowercase()) }),
     }
 }
@@ -171,6 +198,22 @@ fn parse_schedule(args: &str) -> Result<Command, ParseError> {
         other => return Err(need(&format!("`{other}` is not a schedule command."))),
     };
     Ok(Command::Schedule(command))
+}
+
+/// `/transcript import <url> [key=value …]`.
+fn parse_transcript(args: &str) -> Result<Command, ParseError> {
+    let usage = CommandKind::Transcript.spec().usage;
+    let need = |what: &str| invalid(CommandKind::Transcript, format!("{what} Use `{usage}`."));
+    let (verb, rest) = args.split_once(char::is_whitespace).map_or((args, ""), |(v, r)| (v, r.trim()));
+    if !verb.eq_ignore_ascii_case("import") {
+        return Err(need("What should I do with a transcript?"));
+    }
+    let (source, pairs) = rest.split_once(char::is_whitespace).map_or((rest, ""), |(s, p)| (s, p.trim()));
+    if source.is_empty() || source.contains('=') {
+        return Err(need("Import from where?"));
+    }
+    let fields = key_values(pairs).map_err(|e| need(&e.to_string()))?;
+    Ok(Command::Transcript(TranscriptCommand::Import { source: source.to_string(), fields }))
 }
 
 /// Why `/schedule add`'s text is not `key=value` pairs.

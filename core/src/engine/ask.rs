@@ -443,7 +443,8 @@ fn compose(engine: &Engine, index: &KnowledgeIndex, targets: &[&Target], terms: 
                     }
                     reply.quote = block;
                 } else {
-                    paragraphs.push(format!("{} said: “{text}”", engine.kb.speakers[quote.speaker].name));
+                    let who = engine.kb.quote_speaker(quote).map_or("Someone", |s| engine.kb.speakers[s].name.as_str());
+                    paragraphs.push(format!("{who} said: “{text}”"));
                 }
                 reply.sources.extend(quoted.sources);
             }

@@ -45,9 +45,9 @@ pub(super) fn answer(engine: &Engine, query: &str) -> Reply {
         let appearances = engine.kb.appearances(index);
         let appears: Vec<String> = appearances
             .iter()
-            .map(|(t, role)| match role {
-                Some(role) => format!("{} ({role})", t.title()),
-                None => t.title().to_string(),
+            .map(|&(t, role)| match role {
+                Some(role) => format!("{} ({role})", engine.transcript_title(t)),
+                None => engine.transcript_title(t).to_string(),
             })
             .collect();
         reply = reply.field("Heard on", appears.join("; "));
@@ -65,10 +65,10 @@ pub(super) fn answer(engine: &Engine, query: &str) -> Reply {
         for (t, _) in appearances {
             reply.sources.push(Source {
                 kind: SourceKind::Transcript,
-                title: t.title().to_string(),
+                title: engine.transcript_title(t).to_string(),
                 speaker: Some(speaker.name.clone()),
                 at: None,
-                url: t.meta.url.clone(),
+                url: engine.kb.transcripts[t].recording().map(str::to_string),
             });
         }
     } else {

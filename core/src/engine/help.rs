@@ -80,6 +80,7 @@ mod tests {
                 /ask <question>: Ask anything about the speakers and the programme. Try `When was Kelsey born?`.
                 /help [command]: What emcee can do, with examples. Try `/help quote`.
                 /schedule import|add|cancel|post: Organisers: import, add, cancel or post the programme. Try `/schedule post tomorrow`.
+                /transcript import <url> [session=ID] [speakers="A; B"] [title="…"] [recording=URL]: Organisers: add a recording's transcript, linked to its session. Try `/transcript import https://example.org/talk.srt session=ABC123`.
                 /stats [since]: Organisers: how emcee was used. Try `/stats 24h`."#]],
         );
         check(
@@ -141,10 +142,10 @@ mod tests {
         check(
             "/help dance",
             expect![[r#"
-            [not_found]
-            There is no /dance command.
+                [not_found]
+                There is no /dance command.
 
-            Did you mean: /bio, /quote, /talks, /ask, /help, /schedule, /stats?"#]],
+                Did you mean: /bio, /quote, /talks, /ask, /help, /schedule, /transcript, /stats?"#]],
         );
     }
 

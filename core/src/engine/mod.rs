@@ -42,6 +42,8 @@ pub struct Engine {
     directory: Directory,
     /// Per person of the directory, the sessions they speak in.
     sessions_by_person: Vec<Vec<usize>>,
+    /// Per transcript, the session it is the recording of.
+    recorded: Vec<Option<usize>>,
     random_pool: RandomPool,
     index: OnceLock<Result<KnowledgeIndex, IndexError>>,
     /// `/quote` answers on a topic: topic, speaker and rank to the reply.
@@ -62,15 +64,18 @@ impl RandomPool {
         for (i, q) in kb.quotes.iter().enumerate() {
             if long(q) {
                 pool.all.push(i);
-                pool.by_speaker.entry(q.speaker).or_default().push(i);
+                if let Some(speaker) = kb.quote_speaker(q) {
+                    pool.by_speaker.entry(speaker).or_default().push(i);
+                }
             }
         }
         // A speaker with only short passages still gets quoted.
         for (i, q) in kb.quotes.iter().enumerate() {
-            if !pool.by_speaker.contains_key(&q.speaker)
-                || (!long(q) && pool.by_speaker[&q.speaker].iter().all(|&j| !long(&kb.quotes[j])))
+            let Some(speaker) = kb.quote_speaker(q) else { continue };
+            if !pool.by_speaker.contains_key(&speaker)
+                || (!long(q) && pool.by_speaker[&speaker].iter().all(|&j| !long(&kb.quotes[j])))
             {
-                pool.by_speaker.entry(q.speaker).or_default().push(i);
+                pool.by_speaker.entry(speaker).or_default().push(i);
             }
         }
         if pool.all.is_empty() {
@@ -78,6 +83,19 @@ impl RandomPool {
         }
         pool
     }
+}
+
+/// `reply` with a command line for each person it suggests, when it
+/// suggests people: each can be picked to answer the command about them.
+fn with_choices(mut reply: Reply, cmd: &Command) -> Reply {
+    let about_people = matches!(reply.status, Status::Ambiguous | Status::NotFound);
+    if about_people && reply.choices.is_empty() {
+        reply.choices = reply.suggestions.iter().filter_map(|name| cmd.about(name)).collect();
+        if reply.choices.len() != reply.suggestions.len() {
+            reply.choices.clear();
+        }
+    }
+    reply
 }
 
 /// The message a user sees for an internal failure; the detail goes to the log.
@@ -88,7 +106,12 @@ impl Engine {
     /// or by [`Engine::warm`].
     pub fn new(kb: KnowledgeBase, schedule: Schedule) -> Engine {
         let document_speakers = kb.speakers.clone();
-        let kb = kb.with_programme(&schedule.speakers, &schedule.conference.title);
+        let kb = kb.with_programme(&schedule);
+        let recorded = kb
+            .transcripts
+            .iter()
+            .map(|t| t.meta.session.as_deref().and_then(|id| schedule.sessions.iter().position(|s| s.id == id)))
+            .collect();
         let directory = Directory::build(&kb, &schedule);
         let sessions_by_person = directory.sessions_by_person(&schedule);
         let random_pool = RandomPool::build(&kb);
@@ -98,6 +121,7 @@ impl Engine {
             schedule,
             directory,
             sessions_by_person,
+            recorded,
             random_pool,
             index: OnceLock::new(),
             quotes: memo::Memo::default(),
@@ -133,6 +157,13 @@ impl Engine {
         kb.speakers.clone_from(&self.document_speakers);
         kb.spoken_in.truncate(kb.speakers.len());
         let engine = Engine::new(kb, schedule);
+        Engine { quotes: memo::Memo::with_capacity(self.quotes.capacity()), ..engine }
+    }
+
+    /// Another knowledge base (more transcripts) with the same programme;
+    /// the index is rebuilt on first use.
+    pub fn with_knowledge(&self, kb: KnowledgeBase) -> Engine {
+        let engine = Engine::new(kb, self.schedule.clone());
         Engine { quotes: memo::Memo::with_capacity(self.quotes.capacity()), ..engine }
     }
 
@@ -175,9 +206,13 @@ impl Engine {
             Command::Schedule(_) => {
                 Reply::message(CommandKind::Schedule, Status::Denied, "The programme cannot be changed here.")
             }
+            // Transcripts are stored by the bot; an engine on its own cannot keep one.
+            Command::Transcript(_) => {
+                Reply::message(CommandKind::Transcript, Status::Denied, "Transcripts cannot be added here.")
+            }
         };
         debug_assert_eq!(reply.command, cmd.kind());
-        reply
+        with_choices(reply, cmd)
     }
 
     /// Another answer to a `/quote` already answered `shown` times: the next
@@ -238,7 +273,18 @@ impl Engine {
             speakers: session.speakers.clone(),
             track: session.track.clone(),
             url: session.url.clone(),
+            recording: self.recording_of(session),
         }
+    }
+
+    /// Where a session's recording is: the programme's link, else that of a
+    /// transcript recording it.
+    fn recording_of(&self, session: &Session) -> Option<String> {
+        session.recording.clone().or_else(|| {
+            let index = self.schedule.sessions.iter().position(|s| std::ptr::eq(s, session))?;
+            let transcript = self.recorded.iter().position(|r| *r == Some(index))?;
+            self.kb.transcripts[transcript].recording().map(str::to_string)
+        })
     }
 
     /// The schedule as a source.
@@ -250,6 +296,30 @@ impl Engine {
             at: None,
             url: None,
         }
+    }
+
+    /// The session a transcript is the recording of.
+    pub(crate) fn recorded_session(&self, transcript: usize) -> Option<&Session> {
+        self.recorded.get(transcript).copied().flatten().and_then(|s| self.schedule.sessions.get(s))
+    }
+
+    /// What a transcript is cited as: its title, else the title of the
+    /// session it records, else its file's name.
+    pub(crate) fn transcript_title(&self, transcript: usize) -> &str {
+        let t = &self.kb.transcripts[transcript];
+        match self.recorded_session(transcript) {
+            Some(session) if t.untitled => &session.title,
+            _ => t.title(),
+        }
+    }
+
+    /// A link to the moment of the recording a quote was said at.
+    pub(crate) fn moment_url(&self, quote: &crate::kb::Quote) -> Option<String> {
+        let meta = &self.kb.transcripts[quote.transcript].meta;
+        let session = self.recorded_session(quote.transcript);
+        let recording = meta.recording.as_deref().or_else(|| session.and_then(|s| s.recording.as_deref()));
+        let page = meta.url.as_deref().or_else(|| session.and_then(|s| s.url.as_deref()));
+        crate::kb::transcript::link_to(recording, page, quote.at)
     }
 
     /// The sessions a person of the directory speaks in.

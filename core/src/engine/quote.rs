@@ -96,26 +96,26 @@ fn random(engine: &Engine, speaker: Option<usize>, ctx: &Context) -> Reply {
     reply
 }
 
-/// The reply showing one quote and citing its transcript.
+/// The reply showing one quote and citing its transcript, linked to the
+/// moment of the recording it was said at.
 pub(super) fn quote_reply(engine: &Engine, quote: &Quote) -> Reply {
-    let transcript = &engine.kb.transcripts[quote.transcript];
-    let speaker = engine.kb.speakers[quote.speaker].name.clone();
+    let speaker = engine.kb.quote_speaker(quote).map(|s| engine.kb.speakers[s].name.clone());
+    let url = engine.moment_url(quote);
+    let title = engine.transcript_title(quote.transcript).to_string();
+    let source = match (&speaker, engine.recorded_session(quote.transcript)) {
+        (None, Some(session)) => format!("the session “{}”", session.title),
+        _ => title.clone(),
+    };
     let mut reply = Reply::new(CommandKind::Quote, Status::Ok);
     reply.quote = Some(QuoteBlock {
         text: quote.text.clone(),
         speaker: speaker.clone(),
-        source: transcript.title().to_string(),
+        source,
         at: Some(quote.at_label.clone()),
-        url: transcript.meta.url.clone(),
+        url: url.clone(),
         highlights: Vec::new(),
     });
-    reply.sources.push(Source {
-        kind: SourceKind::Transcript,
-        title: transcript.title().to_string(),
-        speaker: Some(speaker),
-        at: Some(quote.at_label.clone()),
-        url: transcript.meta.url.clone(),
-    });
+    reply.sources.push(Source { kind: SourceKind::Transcript, title, speaker, at: Some(quote.at_label.clone()), url });
     reply
 }
 
@@ -233,7 +233,7 @@ mod tests {
             let ctx = Context { seed, ..keynote_morning() };
             let reply = engine.answer_line("/quote speaker:kelsey", &ctx);
             let quote = reply.quote.unwrap();
-            assert_eq!(quote.speaker, "Kelsey Hightower");
+            assert_eq!(quote.speaker.as_deref(), Some("Kelsey Hightower"));
             assert!(quote.text.split_whitespace().count() >= super::RANDOM_MIN_WORDS);
             seen.insert(quote.text);
         }

@@ -77,7 +77,7 @@ pub(super) fn entries<'a>(
         DocKind::Quote => Box::new(kb.quotes.iter().enumerate().map(|(i, q)| Entry {
             target: Target::Quote(i),
             text: q.text.clone(),
-            speakers: kb.speakers.get(q.speaker).map(|s| s.id.clone()).into_iter().collect(),
+            speakers: kb.quote_speaker(q).and_then(|s| kb.speakers.get(s)).map(|s| s.id.clone()).into_iter().collect(),
         })),
         DocKind::Bio => Box::new(bio_sentences(kb).into_iter()),
         DocKind::Session => Box::new(schedule.sessions.iter().enumerate().map(|(i, session)| Entry {

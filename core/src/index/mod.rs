@@ -374,7 +374,9 @@ mod tests {
         }
         let found =
             index.search("speaker:marc", Filter { kind: Some(DocKind::Quote), speaker: Some("andy-allred") }, 50);
-        assert!(found.hits.iter().all(|h| matches!(index.target(h), Target::Quote(q) if kb.quotes[*q].speaker == 2)));
+        assert!(
+            found.hits.iter().all(|h| matches!(index.target(h), Target::Quote(q) if kb.quotes[*q].speaker == Some(2)))
+        );
     }
 
     #[test]
@@ -392,7 +394,7 @@ mod tests {
         assert!(!found.hits.is_empty());
         for hit in &found.hits {
             let Target::Quote(i) = index.target(hit) else { panic!() };
-            assert_eq!(kb.speakers[kb.quotes[*i].speaker].name, "Andy Allred");
+            assert_eq!(kb.speakers[kb.quotes[*i].speaker.unwrap()].name, "Andy Allred");
         }
     }
 

@@ -56,6 +56,9 @@ pub struct Documents {
     /// `(path, text)` of each biography.
     pub bios: Vec<(String, String)>,
     pub transcripts: Vec<TranscriptDocument>,
+    /// Problems found while reading the files (a byte that is not UTF-8),
+    /// reported with the rest.
+    pub warnings: Vec<Warning>,
 }
 
 /// A transcript and the metadata file beside it.
@@ -71,8 +74,10 @@ pub struct TranscriptDocument {
 /// A quotable passage: one to three sentences of one turn.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Quote {
-    /// Index into [`KnowledgeBase::speakers`].
-    pub speaker: usize,
+    /// Index into [`KnowledgeBase::speakers`]: whose words these are, as the
+    /// transcript names them; `None` for a voice it does not name (see
+    /// [`KnowledgeBase::quote_speaker`]).
+    pub speaker: Option<usize>,
     /// Index into [`KnowledgeBase::transcripts`].
     pub transcript: usize,
     pub at: Option<u32>,
@@ -92,6 +97,9 @@ pub struct KnowledgeBase {
     pub warnings: Vec<Warning>,
     /// Per speaker, the transcripts they speak in, by index.
     pub spoken_in: Vec<Vec<usize>>,
+    /// Per transcript, the one speaker its unnamed voice is: from its
+    /// metadata's `speakers`, or the one speaker of the session it records.
+    pub voices: Vec<Option<usize>>,
 }
 
 impl KnowledgeBase {
@@ -99,7 +107,7 @@ impl KnowledgeBase {
     /// dropped: a transcript with missing or unreadable metadata is still read,
     /// with its speakers' names as written.
     pub fn build(docs: &Documents) -> KnowledgeBase {
-        let mut kb = KnowledgeBase::default();
+        let mut kb = KnowledgeBase { warnings: docs.warnings.clone(), ..KnowledgeBase::default() };
         for (path, input) in &docs.bios {
             let speaker = bio::parse_bio(path, input, &mut kb.warnings);
             match kb.speaker_by_name(&speaker.name) {
@@ -117,13 +125,10 @@ impl KnowledgeBase {
                     Ok(meta) => meta,
                     Err(warning) => {
                         kb.warnings.push(warning);
-                        TranscriptMeta { title: file_title(&doc.path), ..TranscriptMeta::default() }
+                        TranscriptMeta::default()
                     }
                 },
-                None => {
-                    kb.warnings.push(Warning::new(&doc.meta_path, 0, "missing: the transcript beside it is read with speakers' names as written and its file name as title"));
-                    TranscriptMeta { title: file_title(&doc.path), ..TranscriptMeta::default() }
-                }
+                None => TranscriptMeta::default(),
             };
             let t = transcript::parse_transcript(&doc.path, &doc.text, meta, &mut kb.warnings);
             kb.add_transcript(t);
@@ -134,17 +139,24 @@ impl KnowledgeBase {
 
     fn add_transcript(&mut self, t: Transcript) {
         let index = self.transcripts.len();
+        // One name for the unnamed voice makes every word of it theirs.
+        let voice = match t.meta.speakers.as_slice() {
+            [one] => Some(self.speaker_named(one)),
+            _ => None,
+        };
         for turn in &t.turns {
-            let speaker = self.speaker_for_turn(&t, turn);
-            if turn.kind == TurnKind::Advert {
+            if turn.kind != TurnKind::Speech {
                 continue;
             }
+            let speaker = if turn.speaker.is_empty() { None } else { Some(self.speaker_for_turn(&t, turn)) };
             for text in transcript::passages(&turn.text) {
+                let offset = text.as_ptr() as usize - turn.text.as_ptr() as usize;
+                let at = turn.time_at(offset);
                 self.quotes.push(Quote {
                     speaker,
                     transcript: index,
-                    at: turn.at,
-                    at_label: turn.at.map(transcript::clock).unwrap_or_else(|| turn.at_label.clone()),
+                    at,
+                    at_label: at.map(transcript::clock).unwrap_or_else(|| turn.at_label.clone()),
                     line: turn.line,
                     text: text.to_string(),
                     words: text.split_whitespace().count(),
@@ -152,6 +164,25 @@ impl KnowledgeBase {
             }
         }
         self.transcripts.push(t);
+        self.voices.push(voice);
+    }
+
+    /// Whose words a quote is: the transcript's name for the turn, else the
+    /// one person its unnamed voice is; `None` when that is not one person
+    /// (a panel's recording), and the words are the recording's.
+    pub fn quote_speaker(&self, quote: &Quote) -> Option<usize> {
+        quote.speaker.or_else(|| self.voices.get(quote.transcript).copied().flatten())
+    }
+
+    /// The speaker with this name, made from the name alone when unknown.
+    fn speaker_named(&mut self, name: &str) -> usize {
+        match self.speaker_by_name(name) {
+            Some(i) => i,
+            None => {
+                self.speakers.push(Speaker::named(name));
+                self.speakers.len() - 1
+            }
+        }
     }
 
     /// The speaker a turn belongs to, created from the metadata when they have no biography.
@@ -174,25 +205,26 @@ impl KnowledgeBase {
         self.speakers.iter().position(|s| text::fold(&s.name) == folded)
     }
 
-    /// The transcripts a speaker talks in, with their role there.
-    pub fn appearances(&self, speaker: usize) -> Vec<(&Transcript, Option<&str>)> {
+    /// The transcripts a speaker talks in (by index), with their role there.
+    pub fn appearances(&self, speaker: usize) -> Vec<(usize, Option<&str>)> {
         let name = &self.speakers[speaker].name;
         self.spoken_in[speaker]
             .iter()
             .map(|&i| {
                 let t = &self.transcripts[i];
                 let role = t.meta.people.values().find(|p| &p.name == name).and_then(|p| p.role.as_deref());
-                (t, role)
+                (i, role)
             })
             .collect()
     }
 
     /// Fills [`KnowledgeBase::spoken_in`]: the transcripts each speaker has a
     /// turn in or is named in the metadata of.
-    fn index_appearances(&mut self) {
+    pub(crate) fn index_appearances(&mut self) {
         let mut spoken_in = vec![Vec::new(); self.speakers.len()];
         for quote in &self.quotes {
-            let seen: &mut Vec<usize> = &mut spoken_in[quote.speaker];
+            let Some(speaker) = self.quote_speaker(quote) else { continue };
+            let seen: &mut Vec<usize> = &mut spoken_in[speaker];
             if seen.last() != Some(&quote.transcript) {
                 seen.push(quote.transcript);
             }
@@ -210,11 +242,6 @@ impl KnowledgeBase {
         }
         self.spoken_in = spoken_in;
     }
-}
-
-fn file_title(path: &str) -> String {
-    let stem = path.rsplit(['/', '\\']).next().unwrap_or(path);
-    stem.trim_end_matches(".txt").replace(['-', '_'], " ")
 }
 
 #[cfg(test)]
@@ -242,9 +269,15 @@ pub(crate) mod tests {
         let kb = KnowledgeBase::build(&seed_documents());
         assert!(!kb.quotes.iter().any(|q| q.text.contains("Hi, it's Marc again")));
         let wasm = kb.quotes.iter().find(|q| q.text.contains("lot going on in the Wasm space")).unwrap();
-        assert_eq!((kb.speakers[wasm.speaker].name.as_str(), wasm.at_label.as_str()), ("Kelsey Hightower", "29:58"));
+        assert_eq!(
+            (kb.speakers[wasm.speaker.unwrap()].name.as_str(), wasm.at_label.as_str()),
+            ("Kelsey Hightower", "29:58")
+        );
         let improv = kb.quotes.iter().find(|q| q.text.contains("improv")).unwrap();
-        assert_eq!((kb.speakers[improv.speaker].name.as_str(), improv.at_label.as_str()), ("Andy Allred", "10:44"));
+        assert_eq!(
+            (kb.speakers[improv.speaker.unwrap()].name.as_str(), improv.at_label.as_str()),
+            ("Andy Allred", "10:44")
+        );
     }
 
     #[test]

@@ -1,35 +1,60 @@
-//! The programme's people joined to the knowledge base: every speaker a
-//! programme profiles becomes a [`Speaker`], and a person the knowledge
-//! base already knows (by full name, or a handle that is their name) is
-//! one speaker, not two. What the files in `data/` say wins; the
-//! programme fills what they leave out.
+//! The programme joined to the knowledge base: every speaker a programme
+//! profiles becomes a [`Speaker`], and a person the knowledge base already
+//! knows (by full name, or a handle that is their name) is one speaker, not
+//! two. What the files in `data/` say wins; the programme fills what they
+//! leave out. A recording of a session whose transcript names no one is
+//! the words of that session's speaker, when it has exactly one.
 
 use super::bio::Section;
 use super::{KnowledgeBase, Link, SourceDoc, Speaker};
-use crate::schedule::Profile;
+use crate::schedule::{Profile, Schedule};
 use crate::text;
 
 /// Answers to the call for papers short enough to show as a fact.
 const FACT_MAX_CHARS: usize = 120;
 
 impl KnowledgeBase {
-    /// This knowledge base with the people of a programme (titled
-    /// `conference`) joined in; speakers are only added or filled in, so
-    /// every index into [`KnowledgeBase::speakers`] still holds.
-    pub fn with_programme(&self, profiles: &[Profile], conference: &str) -> KnowledgeBase {
+    /// This knowledge base with a programme's people joined in, and its
+    /// recordings' unnamed voices given to their sessions' speakers.
+    /// Speakers are only added or filled in, so every index into
+    /// [`KnowledgeBase::speakers`] still holds.
+    pub fn with_programme(&self, schedule: &Schedule) -> KnowledgeBase {
         let mut kb = self.clone();
-        for profile in profiles {
+        let conference = &schedule.conference.title;
+        for profile in &schedule.speakers {
             match kb.same_person(profile) {
                 Some(i) => fill(&mut kb.speakers[i], profile, conference),
                 None => {
                     let mut speaker = Speaker::named(&profile.name);
                     fill(&mut speaker, profile, conference);
                     kb.speakers.push(speaker);
-                    kb.spoken_in.push(Vec::new());
                 }
             }
         }
+        kb.voices = (0..kb.transcripts.len()).map(|t| kb.voice_of(t, schedule)).collect();
+        kb.index_appearances();
         kb
+    }
+
+    /// The one speaker a transcript's unnamed voice is: the one its
+    /// metadata names, else the one speaker of the session it records.
+    fn voice_of(&self, transcript: usize, schedule: &Schedule) -> Option<usize> {
+        let meta = &self.transcripts[transcript].meta;
+        let named = match meta.speakers.as_slice() {
+            [one] => Some(one.as_str()),
+            [] => {
+                let session = meta.session.as_deref().and_then(|id| schedule.sessions.iter().find(|s| s.id == id));
+                match session.map(|s| s.speakers.as_slice()) {
+                    Some([one]) => Some(one.as_str()),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        let name = text::fold(named?);
+        self.speakers
+            .iter()
+            .position(|s| text::fold(&s.name) == name || s.aliases.iter().any(|a| text::fold(a) == name))
     }
 
     /// The speaker `profile` describes: the same full name, a profile alias
@@ -106,10 +131,11 @@ mod tests {
             links: vec![ProfileLink { title: "Site".into(), url: "https://example.org/k".into() }],
             ..profile("kelsey hightower", "A different biography from the programme.")
         };
-        let joined = kb.with_programme(
-            &[kelsey, profile("Ana Lopez", "Ana builds compilers.\n\nShe lives in Lisbon.")],
-            "DevConf",
-        );
+        let conference =
+            crate::schedule::Conference { title: "DevConf".into(), acronym: None, time_zone: jiff::tz::TimeZone::UTC };
+        let programme = Schedule::new(conference, Vec::new())
+            .with_speakers(vec![kelsey, profile("Ana Lopez", "Ana builds compilers.\n\nShe lives in Lisbon.")]);
+        let joined = kb.with_programme(&programme);
         assert_eq!(joined.speakers.len(), before + 1, "Kelsey is one speaker");
         let kelsey = &joined.speakers[joined.speaker_by_name("Kelsey Hightower").unwrap()];
         assert!(kelsey.summary.starts_with("Kelsey Hightower (born"), "the file in data/ wins: {}", kelsey.summary);

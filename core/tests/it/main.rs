@@ -6,3 +6,4 @@
 mod importers;
 mod questions;
 mod speakers;
+mod transcripts;

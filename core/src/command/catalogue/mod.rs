@@ -7,6 +7,10 @@
 //! describe the commands to their platform, so no platform keeps a list of
 //! its own. The tests below hold every entry to both platforms' limits.
 
+mod entries;
+
+use entries::{ASK, BIO, HELP, QUOTE, SCHEDULE, STATS, TALKS, TRANSCRIPT};
+
 use super::CommandKind;
 
 /// One command as every platform, `/help` and the README describe it.
@@ -81,171 +85,8 @@ pub enum Suggest {
 /// The words `/talks` takes for a time, offered first as one types.
 pub const WHEN_WORDS: &[&str] = &["now", "next", "today", "tomorrow"];
 
-const fn text(name: &'static str, description: &'static str, max_length: u16) -> OptionSpec {
-    OptionSpec {
-        name,
-        description,
-        kind: OptionKind::Text,
-        required: false,
-        max_length: Some(max_length),
-        suggest: &[],
-    }
-}
-
-const fn required(option: OptionSpec) -> OptionSpec {
-    OptionSpec { required: true, ..option }
-}
-
-const fn suggesting(option: OptionSpec, suggest: &'static [Suggest]) -> OptionSpec {
-    OptionSpec { suggest, ..option }
-}
-
-static BIO: CommandSpec = CommandSpec {
-    kind: CommandKind::Bio,
-    name: "bio",
-    aliases: &["who"],
-    usage: "/bio <speaker>",
-    summary: "Who a speaker is: summary, facts, links and sessions",
-    help: "Who the speaker is: headline, summary, key facts, books, where they were heard, and their sessions. \
-           Names match forgivingly (case, accents, first or last name, aliases, typos); several matches ask which, \
-           and none names the closest.",
-    examples: &["/bio kelsey", "/bio Hightwoer"],
-    organisers_only: false,
-    options: &[suggesting(required(text("speaker", "The speaker's name", 100)), &[Suggest::Speaker])],
-    subcommands: &[],
-};
-
-static QUOTE: CommandSpec = CommandSpec {
-    kind: CommandKind::Quote,
-    name: "quote",
-    aliases: &[],
-    usage: "/quote [topic] [speaker:<name>]",
-    summary: "A quote from the talks and podcasts",
-    help: "The best matching quote from the transcripts, with speaker, source, time and the matched words; \
-           no topic gives a random one. Words are stemmed (`sandboxes` finds *sandbox*), \"phrases\" work, \
-           typos are corrected, and query syntax never fails.",
-    examples: &[
-        "/quote wasm",
-        "/quote \"muscle memory\"",
-        "/quote sleep speaker:andy",
-        "/quote speaker:\"Kelsey Hightower\"",
-    ],
-    organisers_only: false,
-    options: &[
-        text("topic", "What the quote is about (leave empty for a random one)", 80),
-        suggesting(text("speaker", "Only quotes by this speaker", 100), &[Suggest::Speaker]),
-    ],
-    subcommands: &[],
-};
-
-static TALKS: CommandSpec = CommandSpec {
-    kind: CommandKind::Talks,
-    name: "talks",
-    aliases: &["talk", "sessions"],
-    usage: "/talks [now|next|today|tomorrow|<date>|<speaker>|<room>|<track>|<words>]",
-    summary: "Sessions: now, next, today, a day, a speaker, a room, a track or a topic",
-    help: "Sessions: `now`, `next` (per room), `today`, `tomorrow`, a date (`2022-11-02`), a weekday, `day 2`, \
-           a speaker, a room, a track, or words from titles and abstracts. Times are in the conference's zone, named.",
-    examples: &["/talks now", "/talks room 2", "/talks supply chain"],
-    organisers_only: false,
-    options: &[suggesting(
-        text("query", "now, next, today, a speaker, a room, a track…", 100),
-        &[Suggest::When, Suggest::Speaker, Suggest::Room, Suggest::Track],
-    )],
-    subcommands: &[],
-};
-
-static ASK: CommandSpec = CommandSpec {
-    kind: CommandKind::Ask,
-    name: "ask",
-    aliases: &[],
-    usage: "/ask <question>",
-    summary: "Ask anything about the speakers and the programme",
-    help: "The best sentence, quote or session for a question, with its source; \"I don't know\" when nothing \
-           it knows covers the question. Anything that does not start with `/` is a question too.",
-    examples: &["When was Kelsey born?", "What does Kelsey think about Wasm?", "When is the supply chain keynote?"],
-    organisers_only: false,
-    options: &[required(text("question", "Your question", 300))],
-    subcommands: &[],
-};
-
-static HELP: CommandSpec = CommandSpec {
-    kind: CommandKind::Help,
-    name: "help",
-    aliases: &["start"],
-    usage: "/help [command]",
-    summary: "What emcee can do, with examples",
-    help: "The commands, or one command in detail with examples.",
-    examples: &["/help quote"],
-    organisers_only: false,
-    options: &[text("command", "A command to explain, e.g. quote", 32)],
-    subcommands: &[],
-};
-
-static SCHEDULE: CommandSpec = CommandSpec {
-    kind: CommandKind::Schedule,
-    name: "schedule",
-    aliases: &[],
-    usage: "/schedule import|add|cancel|post",
-    summary: "Organisers: import, add, cancel or post the programme",
-    help: "Change the programme — import a published export, add a session, cancel one — or post a day's \
-           programme by room. Every change is recorded and announced.",
-    examples: &["/schedule post tomorrow", "/schedule cancel Lightning talks"],
-    organisers_only: true,
-    options: &[],
-    subcommands: &[
-        SubcommandSpec {
-            name: "import",
-            description: "Import a schedule file or URL (pretalx/frab JSON or XML, iCalendar, CSV, Sessionize)",
-            usage: "/schedule import <url>",
-            options: &[
-                OptionSpec { kind: OptionKind::Attachment, max_length: None, ..text("file", "The schedule file", 0) },
-                text("url", "Or the schedule's https address", 500),
-            ],
-        },
-        SubcommandSpec {
-            name: "add",
-            description: "Add one session",
-            usage: "/schedule add title=\"…\" start=2022-11-01T10:00 duration=00:30 room=\"Room 2\"",
-            options: &[
-                required(text("title", "The session's title", 200)),
-                required(text("start", "Start, e.g. 2022-11-01T17:00", 40)),
-                required(text("duration", "Length, e.g. 00:45", 10)),
-                suggesting(required(text("room", "Where", 100)), &[Suggest::Room]),
-                text("speakers", "Who, separated by ;", 300),
-            ],
-        },
-        SubcommandSpec {
-            name: "cancel",
-            description: "Cancel a session",
-            usage: "/schedule cancel <id or title>",
-            options: &[required(text("session", "The session's title or id", 200))],
-        },
-        SubcommandSpec {
-            name: "post",
-            description: "Post the programme of a day",
-            usage: "/schedule post [day]",
-            options: &[text("day", "today, tomorrow, a date…", 40)],
-        },
-    ],
-};
-
-static STATS: CommandSpec = CommandSpec {
-    kind: CommandKind::Stats,
-    name: "stats",
-    aliases: &[],
-    usage: "/stats [since]",
-    summary: "Organisers: how emcee was used",
-    help: "Usage since `90m`, `24h`, `7d` (the default), `2w`, a date or `all`: by command, platform and day, \
-           top queries, questions it could not answer, and latency.",
-    examples: &["/stats 24h"],
-    organisers_only: true,
-    options: &[text("since", "How far back, e.g. 7d or 24h", 20)],
-    subcommands: &[],
-};
-
 /// Every command, in the order `/help`, the README and the platforms list them.
-pub static CATALOGUE: [&CommandSpec; 7] = [&BIO, &QUOTE, &TALKS, &ASK, &HELP, &SCHEDULE, &STATS];
+pub static CATALOGUE: [&CommandSpec; 8] = [&BIO, &QUOTE, &TALKS, &ASK, &HELP, &SCHEDULE, &TRANSCRIPT, &STATS];
 
 impl CommandKind {
     /// This command's entry in the [`CATALOGUE`].
@@ -257,6 +98,7 @@ impl CommandKind {
             CommandKind::Ask => &ASK,
             CommandKind::Help => &HELP,
             CommandKind::Schedule => &SCHEDULE,
+            CommandKind::Transcript => &TRANSCRIPT,
             CommandKind::Stats => &STATS,
         }
     }
@@ -347,8 +189,8 @@ mod tests {
 
     #[test]
     fn every_kind_has_exactly_one_entry() {
-        use CommandKind::{Ask, Bio, Help, Quote, Schedule, Stats, Talks};
-        let kinds = [Bio, Quote, Talks, Ask, Help, Schedule, Stats];
+        use CommandKind::{Ask, Bio, Help, Quote, Schedule, Stats, Talks, Transcript};
+        let kinds = [Bio, Quote, Talks, Ask, Help, Schedule, Transcript, Stats];
         assert_eq!(CATALOGUE.len(), kinds.len());
         for kind in kinds {
             let entries: Vec<_> = CATALOGUE.iter().filter(|spec| spec.kind == kind).collect();
@@ -467,6 +309,8 @@ mod tests {
             /schedule add title* start* duration* room* speakers
             /schedule cancel session*
             /schedule post day
+            /transcript
+            /transcript import file url session speakers title recording
             /stats since"#]]
         .assert_eq(&lines.join("\n"));
     }
@@ -481,6 +325,7 @@ mod tests {
             ask: <question>
             help: [command]
             schedule: import|add|cancel|post
+            transcript: import <url> [session=ID] [speakers="A; B"] [title="…"] [recording=URL]
             stats: [since]"#]]
         .assert_eq(&hints.join("\n"));
     }

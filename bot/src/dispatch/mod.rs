@@ -1,19 +1,24 @@
 //! The one path every adapter's command takes: parse, check permission,
-//! answer (the engine for knowledge, the store for usage statistics), and
-//! log usage — without ever waiting on the database for the log.
+//! answer (the engine for knowledge, the store for usage statistics, the
+//! organisers' changes in [`schedule`] and [`transcript`]), and log usage —
+//! without ever waiting on the database for the log.
+
+mod schedule;
+mod transcript;
+
+pub use transcript::{Added, Refused, knowledge_with, store as store_transcript};
 
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use emcee_core::command::{self, Command, CommandKind, ScheduleCommand};
-use emcee_core::engine::schedule as schedule_replies;
 use emcee_core::reply::Status;
 use emcee_core::{Context, Engine, Reply};
 use jiff::tz::TimeZone;
 
 use crate::clock::{Clock, seed};
-use crate::programme::{self, ProgrammeError};
-use crate::store::{Store, UsageEvent};
+use crate::programme;
+use crate::store::{Store, StoredTranscript, UsageEvent};
 use crate::usage::{UsageLog, UserKeyer};
 
 /// Where a command came from.
@@ -66,11 +71,33 @@ pub struct Dispatcher {
     usage: Option<Usage>,
     /// `EMCEE_TIME_ZONE`: the zone for imported files with local times and none of their own.
     time_zone: Option<TimeZone>,
+    /// The documents of `data/`, to rebuild the knowledge base with stored
+    /// transcripts, and the revision of those it answers from.
+    documents: Option<emcee_core::Documents>,
+    transcripts_revision: i64,
 }
 
 impl Dispatcher {
     pub fn new(engine: Arc<Engine>, clock: Clock, usage: Option<Usage>) -> Dispatcher {
-        Dispatcher { engine: RwLock::new(engine), clock, usage, time_zone: None }
+        Dispatcher {
+            engine: RwLock::new(engine),
+            clock,
+            usage,
+            time_zone: None,
+            documents: None,
+            transcripts_revision: 0,
+        }
+    }
+
+    /// The documents of `data/`, which a stored transcript is added to,
+    /// and the revision of the stored transcripts the engine was built with.
+    pub fn with_documents(self, documents: emcee_core::Documents, revision: i64) -> Dispatcher {
+        Dispatcher { documents: Some(documents), transcripts_revision: revision, ..self }
+    }
+
+    /// The revision of the stored transcripts the engine was first built with.
+    pub fn transcripts_revision(&self) -> i64 {
+        self.transcripts_revision
     }
 
     /// The conference's zone for imports of files that give none.
@@ -127,6 +154,7 @@ impl Dispatcher {
             Err(e) => Reply::message(e.kind, Status::Invalid, e.message),
             Ok(Command::Stats { since }) => self.stats(origin, since.as_deref()).await,
             Ok(Command::Schedule(change)) => self.change_schedule(origin, change).await,
+            Ok(Command::Transcript(command)) => self.change_transcripts(origin, command).await,
             Ok(cmd) if shown > 0 => engine.another(&cmd, shown, &ctx),
             Ok(cmd) => engine.answer(&cmd, &ctx),
         };
@@ -227,116 +255,12 @@ impl Dispatcher {
     }
 }
 
-impl Dispatcher {
-    /// `/schedule …`: organisers only. `post` is answered by the engine;
-    /// `import`, `add` and `cancel` start from the stored programme (which
-    /// another process may have changed), replace it in one transaction and
-    /// reload the engine.
-    async fn change_schedule(&self, origin: &Origin, change: ScheduleCommand) -> Reply {
-        if !origin.organiser {
-            return Reply::message(CommandKind::Schedule, Status::Denied, "Only organisers can use /schedule.");
-        }
-        self.change_schedule_to(change, None).await
-    }
-
-    /// Changes the programme; `file` is an uploaded schedule for an import.
-    async fn change_schedule_to(&self, change: ScheduleCommand, file: Option<(&str, &[u8])>) -> Reply {
-        let engine = self.engine();
-        let Some(usage) = (match change {
-            ScheduleCommand::Post { .. } => None,
-            _ => self.usage.as_ref(),
-        }) else {
-            return engine.answer(&Command::Schedule(change), &Context { now: self.clock.now(), seed: 0 });
-        };
-        let stored = match usage.store.load_schedule().await {
-            Ok(Some((schedule, _))) => schedule,
-            Ok(None) => engine.schedule().clone(),
-            Err(error) => {
-                tracing::error!("reading the programme failed: {error:#}");
-                return Reply::message(
-                    CommandKind::Schedule,
-                    Status::Error,
-                    "The schedule database is not answering; nothing was changed.",
-                );
-            }
-        };
-        let current = &stored;
-        let zone = current.conference.time_zone.clone();
-        let (next, source) = match change {
-            ScheduleCommand::Import { source } => {
-                // Never the replaced programme's zone or name (an upload of another conference's file would take them).
-                let options = programme::options(self.time_zone.as_ref(), None);
-                let parsed = match file {
-                    Some((name, bytes)) => programme::parse(bytes, name, &options, false),
-                    None if !programme::is_address(&source) => Err(ProgrammeError::NotAnAddress),
-                    None => match programme::fetch(&source).await {
-                        Ok(bytes) => programme::parse(&bytes, &source, &options, false),
-                        Err(error) => Err(error),
-                    },
-                };
-                match parsed {
-                    Ok(imported) => (imported.schedule, source),
-                    Err(error) => return refused(&error),
-                }
-            }
-            ScheduleCommand::Add { fields } => match schedule_replies::new_session(&fields, &zone) {
-                Ok(session) => {
-                    let mut next = current.clone();
-                    next.sessions.retain(|s| s.id != session.id);
-                    next.sessions.push(session);
-                    let added = emcee_core::Schedule::new(next.conference, next.sessions).with_speakers(next.speakers);
-                    (added, String::from("/schedule add"))
-                }
-                Err(error) => return Reply::message(CommandKind::Schedule, Status::Invalid, error.to_string()),
-            },
-            ScheduleCommand::Cancel { session } => match schedule_replies::find_session(current, &session) {
-                Ok(found) => {
-                    let mut next = current.clone();
-                    let id = found.id.clone();
-                    next.sessions.retain(|s| s.id != id);
-                    (next, String::from("/schedule cancel"))
-                }
-                Err(reply) => return *reply,
-            },
-            post @ ScheduleCommand::Post { .. } => {
-                return engine.answer(&Command::Schedule(post), &Context { now: self.clock.now(), seed: 0 });
-            }
-        };
-        match usage.store.replace_schedule(&next, &source, jiff::Timestamp::now()).await {
-            Ok(applied) => {
-                if &next != engine.schedule() {
-                    self.replace_engine(engine.with_schedule(next));
-                }
-                schedule_replies::change_reply(applied.version, &applied.changes, &zone)
-            }
-            Err(error) => {
-                tracing::error!("changing the programme failed: {error:#}");
-                Reply::message(
-                    CommandKind::Schedule,
-                    Status::Error,
-                    "The schedule database is not answering; nothing was changed.",
-                )
-            }
-        }
-    }
-}
-
 impl programme::Follower for Dispatcher {
     fn take(&self, schedule: emcee_core::Schedule) {
         self.use_schedule(schedule);
     }
-}
 
-/// The reply to an organiser whose programme could not be fetched or read:
-/// the one place such a failure becomes chat text.
-fn refused(error: &ProgrammeError) -> Reply {
-    let mut text = error.to_string();
-    if let Some(first) = text.get(..1) {
-        text.replace_range(..1, &first.to_uppercase());
+    fn take_transcripts(&self, stored: Vec<StoredTranscript>) {
+        self.use_transcripts(&stored);
     }
-    if error.needs_zone() {
-        text.push_str("; the operator sets the conference's zone with EMCEE_TIME_ZONE");
-    }
-    text.push('.');
-    Reply::message(CommandKind::Schedule, Status::Invalid, text)
 }

@@ -1,103 +1,18 @@
-//! Transcripts of talks and podcasts: `Name (mm:ss): text` turns, with a
-//! metadata file beside each transcript saying who is who.
-//!
-//! Real transcripts are messy and the parser keeps going through all of it:
-//! text before the first turn is the programme description; a turn may lack
-//! the colon after its time (`Kelsey (00:10) The trick is…`); a time may be
-//! malformed (`10:044` is read as 10:44) or go backwards; a sponsor or
-//! promotion read inserted into the recording (`Hi, it's Marc again…`) is kept
-//! but marked as an advert so it is never quoted. Every problem becomes a
-//! [`Warning`] with file and line, and every byte of spoken text ends up in
-//! exactly one passage.
+//! The seed's layout: `Name (mm:ss): text` turns, the colon sometimes
+//! missing, times sometimes malformed (`10:044`) or out of order, the text
+//! before the first turn a description, and adverts read into the recording
+//! (`Hi, it's Marc again…`) marked so they are never quoted.
 
-use std::collections::BTreeMap;
-
-use serde::Deserialize;
-
-use super::Warning;
+use super::{TranscriptMeta, Turn, TurnKind, Warning, clock, speaker_of};
 use crate::text;
 
-/// The metadata file beside a transcript (`same-name.toml`).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TranscriptMeta {
-    pub title: String,
-    pub show: Option<String>,
-    pub season: Option<u32>,
-    /// When it was recorded or published, as precisely as known (`2022`, `2022-11-14`).
-    pub date: Option<String>,
-    pub url: Option<String>,
-    /// `podcast`, `talk`, `interview`, …
-    pub kind: Option<String>,
-    /// The names used in the transcript, mapped to the people they are.
-    #[serde(default)]
-    pub people: BTreeMap<String, Person>,
-}
-
-/// Someone who speaks in a transcript.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Person {
-    /// Full name, as in their biography if there is one.
-    pub name: String,
-    /// `host`, `guest`, `speaker`, `moderator`, …
-    pub role: Option<String>,
-    /// One line about them, for people without a biography.
-    pub about: Option<String>,
-}
-
-/// One parsed transcript.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Transcript {
-    pub path: String,
-    pub meta: TranscriptMeta,
-    /// Text before the first turn.
-    pub description: String,
-    pub turns: Vec<Turn>,
-}
-
-/// What a turn is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TurnKind {
-    Speech,
-    /// A promotion or sponsor read inserted into the recording: kept, never quoted.
-    Advert,
-}
-
-/// One speaker's turn.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Turn {
-    /// The name as written in the transcript (`Kelsey`).
-    pub label: String,
-    /// The full name from the metadata (`Kelsey Hightower`), or the label when unknown.
-    pub speaker: String,
-    /// Offset from the start of the recording, when the time could be read.
-    pub at: Option<u32>,
-    /// The time as written (`10:044`).
-    pub at_label: String,
-    /// Line of the turn in the transcript file.
-    pub line: usize,
-    pub text: String,
-    pub kind: TurnKind,
-}
-
-impl Transcript {
-    /// The title to cite: `DevOps Sauna: Kelsey Hightower`.
-    pub fn title(&self) -> &str {
-        &self.meta.title
-    }
-}
-
-/// Parses the metadata file of a transcript.
-pub fn parse_meta(path: &str, input: &str) -> Result<TranscriptMeta, Warning> {
-    toml::from_str(input).map_err(|e| {
-        let line = e.span().map(|s| input[..s.start].lines().count().max(1)).unwrap_or(1);
-        Warning::new(path, line, &format!("unreadable transcript metadata: {}", e.message()))
-    })
-}
-
-/// Parses a transcript. `path` names the file in warnings.
-pub fn parse_transcript(path: &str, input: &str, meta: TranscriptMeta, warnings: &mut Vec<Warning>) -> Transcript {
+/// Reads the turns of a transcript in this layout, and the text before them.
+pub(super) fn parse(
+    path: &str,
+    input: &str,
+    meta: &TranscriptMeta,
+    warnings: &mut Vec<Warning>,
+) -> (String, Vec<Turn>) {
     let mut description = String::new();
     let mut turns: Vec<Turn> = Vec::new();
     let mut unknown_labels: Vec<String> = Vec::new();
@@ -140,16 +55,18 @@ pub fn parse_transcript(path: &str, input: &str, meta: TranscriptMeta, warnings:
                         &format!("time goes back from {} to {}; kept as written", clock(prev), clock(now)),
                     ));
                 }
-                let speaker = match meta.people.get(head.label) {
-                    Some(person) => person.name.clone(),
-                    None => {
-                        if !unknown_labels.iter().any(|l| l == head.label) {
-                            unknown_labels.push(head.label.to_string());
-                            warnings.push(Warning::new(path, no, &format!("`{}` is not in the transcript's metadata; their turns are attributed to that name alone", head.label)));
-                        }
-                        head.label.to_string()
-                    }
-                };
+                if !meta.people.contains_key(head.label) && !unknown_labels.iter().any(|l| l == head.label) {
+                    unknown_labels.push(head.label.to_string());
+                    warnings.push(Warning::new(
+                        path,
+                        no,
+                        &format!(
+                            "`{}` is not in the transcript's metadata; their turns are attributed to that name alone",
+                            head.label
+                        ),
+                    ));
+                }
+                let speaker = speaker_of(head.label, meta);
                 let kind = if is_advert(head.label, head.text) { TurnKind::Advert } else { TurnKind::Speech };
                 turns.push(Turn {
                     label: head.label.to_string(),
@@ -159,6 +76,7 @@ pub fn parse_transcript(path: &str, input: &str, meta: TranscriptMeta, warnings:
                     line: no,
                     text: head.text.to_string(),
                     kind,
+                    marks: Vec::new(),
                 });
             }
             None => match turns.last_mut() {
@@ -176,9 +94,13 @@ pub fn parse_transcript(path: &str, input: &str, meta: TranscriptMeta, warnings:
         }
     }
     if turns.is_empty() {
-        warnings.push(Warning::new(path, 1, "no `Name (mm:ss): text` turns found"));
+        warnings.push(Warning::new(
+            path,
+            1,
+            "no turns found: not a layout emcee reads (`Name (mm:ss): text`, `H:MM:SS **Name** text`, SubRip, WebVTT, Whisper JSON)",
+        ));
     }
-    Transcript { path: path.to_string(), meta, description, turns }
+    (description, turns)
 }
 
 struct TurnHead<'a> {
@@ -215,14 +137,14 @@ fn split_turn(line: &str) -> Option<TurnHead<'_>> {
     Some(TurnHead { label, time, colon, text: text.trim() })
 }
 
-enum TimeRead {
+pub(super) enum TimeRead {
     Exact(u32),
     Repaired(u32),
     Unreadable,
 }
 
 impl TimeRead {
-    fn seconds(&self) -> Option<u32> {
+    pub(super) fn seconds(&self) -> Option<u32> {
         match *self {
             TimeRead::Exact(s) | TimeRead::Repaired(s) => Some(s),
             TimeRead::Unreadable => None,
@@ -232,7 +154,7 @@ impl TimeRead {
 
 /// Reads `mm:ss` or `h:mm:ss`. A field with extra leading digits (`044`) is
 /// read by its value when that value still fits (44 seconds).
-fn read_time(time: &str) -> TimeRead {
+pub(super) fn read_time(time: &str) -> TimeRead {
     let parts: Vec<&str> = time.split(':').collect();
     if parts.len() < 2 || parts.len() > 3 || parts.iter().any(|p| p.is_empty() || p.len() > 3) {
         return TimeRead::Unreadable;
@@ -253,12 +175,6 @@ fn read_time(time: &str) -> TimeRead {
     if repaired { TimeRead::Repaired(total) } else { TimeRead::Exact(total) }
 }
 
-/// `mm:ss`, or `h:mm:ss` past the hour.
-pub fn clock(seconds: u32) -> String {
-    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
-    if h > 0 { format!("{h}:{m:02}:{s:02}") } else { format!("{m:02}:{s:02}") }
-}
-
 /// A promotion read into the recording: the host greets the listener again,
 /// or hands back to the show.
 fn is_advert(label: &str, text: &str) -> bool {
@@ -270,43 +186,17 @@ fn is_advert(label: &str, text: &str) -> bool {
         || folded.contains("this episode is sponsored by")
 }
 
-/// Splits a turn's text into quotable passages of one to three sentences,
-/// at most about 280 characters unless one sentence is longer. The passages
-/// cover the text in order, every byte in exactly one passage.
-pub fn passages(text: &str) -> Vec<&str> {
-    const MAX_SENTENCES: usize = 3;
-    const MAX_CHARS: usize = 280;
-    let mut out = Vec::new();
-    let mut start: Option<usize> = None;
-    let mut end = 0;
-    let mut count = 0;
-    for range in text::sentence_ranges(text) {
-        let begin = *start.get_or_insert(range.start);
-        if count > 0 && (count == MAX_SENTENCES || range.end - begin > MAX_CHARS) {
-            out.push(text[begin..end].trim());
-            start = Some(range.start);
-            count = 0;
-        }
-        end = range.end;
-        count += 1;
-    }
-    if let Some(begin) = start {
-        out.push(text[begin..end].trim());
-    }
-    out.retain(|p| !p.is_empty());
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
+    use crate::kb::transcript::{Layout, Transcript, parse_meta, parse_transcript, passages};
     use crate::seed::{META, TRANSCRIPT as SEED};
 
     fn seed() -> (Transcript, Vec<Warning>) {
         let mut warnings = Vec::new();
         let meta = parse_meta("m.toml", META).unwrap();
         let t = parse_transcript("sauna.txt", SEED, meta, &mut warnings);
+        assert_eq!(t.layout, Layout::Seed);
         (t, warnings)
     }
 

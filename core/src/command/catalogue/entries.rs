@@ -1,0 +1,199 @@
+//! The catalogue's entries: what each command is called, how it is used,
+//! what it answers, and the options each platform shows for it.
+
+use super::{CommandSpec, OptionKind, OptionSpec, SubcommandSpec, Suggest};
+use crate::command::CommandKind;
+
+const fn text(name: &'static str, description: &'static str, max_length: u16) -> OptionSpec {
+    OptionSpec {
+        name,
+        description,
+        kind: OptionKind::Text,
+        required: false,
+        max_length: Some(max_length),
+        suggest: &[],
+    }
+}
+
+const fn required(option: OptionSpec) -> OptionSpec {
+    OptionSpec { required: true, ..option }
+}
+
+const fn suggesting(option: OptionSpec, suggest: &'static [Suggest]) -> OptionSpec {
+    OptionSpec { suggest, ..option }
+}
+
+pub(super) static BIO: CommandSpec = CommandSpec {
+    kind: CommandKind::Bio,
+    name: "bio",
+    aliases: &["who"],
+    usage: "/bio <speaker>",
+    summary: "Who a speaker is: summary, facts, links and sessions",
+    help: "Who the speaker is: headline, summary, key facts, books, where they were heard, and their sessions. \
+           Names match forgivingly (case, accents, first or last name, aliases, typos); several matches ask which, \
+           and none names the closest.",
+    examples: &["/bio kelsey", "/bio Hightwoer"],
+    organisers_only: false,
+    options: &[suggesting(required(text("speaker", "The speaker's name", 100)), &[Suggest::Speaker])],
+    subcommands: &[],
+};
+
+pub(super) static QUOTE: CommandSpec = CommandSpec {
+    kind: CommandKind::Quote,
+    name: "quote",
+    aliases: &[],
+    usage: "/quote [topic] [speaker:<name>]",
+    summary: "A quote from the talks and podcasts",
+    help: "The best matching quote from the transcripts, with speaker, source, time and the matched words; \
+           no topic gives a random one. Words are stemmed (`sandboxes` finds *sandbox*), \"phrases\" work, \
+           typos are corrected, and query syntax never fails.",
+    examples: &[
+        "/quote wasm",
+        "/quote \"muscle memory\"",
+        "/quote sleep speaker:andy",
+        "/quote speaker:\"Kelsey Hightower\"",
+    ],
+    organisers_only: false,
+    options: &[
+        text("topic", "What the quote is about (leave empty for a random one)", 80),
+        suggesting(text("speaker", "Only quotes by this speaker", 100), &[Suggest::Speaker]),
+    ],
+    subcommands: &[],
+};
+
+pub(super) static TALKS: CommandSpec = CommandSpec {
+    kind: CommandKind::Talks,
+    name: "talks",
+    aliases: &["talk", "sessions"],
+    usage: "/talks [now|next|today|tomorrow|<date>|<speaker>|<room>|<track>|<words>]",
+    summary: "Sessions: now, next, today, a day, a speaker, a room, a track or a topic",
+    help: "Sessions: `now`, `next` (per room), `today`, `tomorrow`, a date (`2022-11-02`), a weekday, `day 2`, \
+           a speaker, a room, a track, or words from titles and abstracts. Times are in the conference's zone, named.",
+    examples: &["/talks now", "/talks room 2", "/talks supply chain"],
+    organisers_only: false,
+    options: &[suggesting(
+        text("query", "now, next, today, a speaker, a room, a track…", 100),
+        &[Suggest::When, Suggest::Speaker, Suggest::Room, Suggest::Track],
+    )],
+    subcommands: &[],
+};
+
+pub(super) static ASK: CommandSpec = CommandSpec {
+    kind: CommandKind::Ask,
+    name: "ask",
+    aliases: &[],
+    usage: "/ask <question>",
+    summary: "Ask anything about the speakers and the programme",
+    help: "The best sentence, quote or session for a question, with its source; \"I don't know\" when nothing \
+           it knows covers the question. Anything that does not start with `/` is a question too.",
+    examples: &["When was Kelsey born?", "What does Kelsey think about Wasm?", "When is the supply chain keynote?"],
+    organisers_only: false,
+    options: &[required(text("question", "Your question", 300))],
+    subcommands: &[],
+};
+
+pub(super) static HELP: CommandSpec = CommandSpec {
+    kind: CommandKind::Help,
+    name: "help",
+    aliases: &["start"],
+    usage: "/help [command]",
+    summary: "What emcee can do, with examples",
+    help: "The commands, or one command in detail with examples.",
+    examples: &["/help quote"],
+    organisers_only: false,
+    options: &[text("command", "A command to explain, e.g. quote", 32)],
+    subcommands: &[],
+};
+
+pub(super) static SCHEDULE: CommandSpec = CommandSpec {
+    kind: CommandKind::Schedule,
+    name: "schedule",
+    aliases: &[],
+    usage: "/schedule import|add|cancel|post",
+    summary: "Organisers: import, add, cancel or post the programme",
+    help: "Change the programme — import a published export, add a session, cancel one — or post a day's \
+           programme by room. Every change is recorded and announced.",
+    examples: &["/schedule post tomorrow", "/schedule cancel Lightning talks"],
+    organisers_only: true,
+    options: &[],
+    subcommands: &[
+        SubcommandSpec {
+            name: "import",
+            description: "Import a schedule file or URL (pretalx/frab JSON or XML, iCalendar, CSV, Sessionize)",
+            usage: "/schedule import <url>",
+            options: &[
+                OptionSpec { kind: OptionKind::Attachment, max_length: None, ..text("file", "The schedule file", 0) },
+                text("url", "Or the schedule's https address", 500),
+            ],
+        },
+        SubcommandSpec {
+            name: "add",
+            description: "Add one session",
+            usage: "/schedule add title=\"…\" start=2022-11-01T10:00 duration=00:30 room=\"Room 2\"",
+            options: &[
+                required(text("title", "The session's title", 200)),
+                required(text("start", "Start, e.g. 2022-11-01T17:00", 40)),
+                required(text("duration", "Length, e.g. 00:45", 10)),
+                suggesting(required(text("room", "Where", 100)), &[Suggest::Room]),
+                text("speakers", "Who, separated by ;", 300),
+            ],
+        },
+        SubcommandSpec {
+            name: "cancel",
+            description: "Cancel a session",
+            usage: "/schedule cancel <id or title>",
+            options: &[required(text("session", "The session's title or id", 200))],
+        },
+        SubcommandSpec {
+            name: "post",
+            description: "Post the programme of a day",
+            usage: "/schedule post [day]",
+            options: &[text("day", "today, tomorrow, a date…", 40)],
+        },
+    ],
+};
+
+pub(super) static TRANSCRIPT: CommandSpec = CommandSpec {
+    kind: CommandKind::Transcript,
+    name: "transcript",
+    aliases: &[],
+    usage: "/transcript import <url> [session=ID] [speakers=\"A; B\"] [title=\"…\"] [recording=URL]",
+    summary: "Organisers: add a recording's transcript, linked to its session",
+    help: "Add the transcript of a talk's recording — SubRip, WebVTT, Whisper JSON, or a podcast layout, told \
+           from the content — linked to the session it records (`session=` its id), so that its speakers are \
+           known and quotes link to their moment of the recording (`recording=` its address). `speakers=` names \
+           who speaks when the transcript does not. Every replica answers from it at once.",
+    examples: &["/transcript import https://example.org/talk.srt session=ABC123"],
+    organisers_only: true,
+    options: &[],
+    subcommands: &[SubcommandSpec {
+        name: "import",
+        description: "Add a transcript (SubRip, WebVTT, Whisper JSON, podcast) linked to a session",
+        usage: "/transcript import <url> session=ID speakers=\"A; B\" title=\"…\" recording=URL",
+        options: &[
+            OptionSpec { kind: OptionKind::Attachment, max_length: None, ..text("file", "The transcript file", 0) },
+            text("url", "Or the transcript's https address", 500),
+            text("session", "The id of the session it records", 200),
+            suggesting(
+                text("speakers", "Who speaks, when the file does not say (separated by ;)", 300),
+                &[Suggest::Speaker],
+            ),
+            text("title", "What to cite it as", 200),
+            text("recording", "The recording's address, for links to moments in it", 500),
+        ],
+    }],
+};
+
+pub(super) static STATS: CommandSpec = CommandSpec {
+    kind: CommandKind::Stats,
+    name: "stats",
+    aliases: &[],
+    usage: "/stats [since]",
+    summary: "Organisers: how emcee was used",
+    help: "Usage since `90m`, `24h`, `7d` (the default), `2w`, a date or `all`: by command, platform and day, \
+           top queries, questions it could not answer, and latency.",
+    examples: &["/stats 24h"],
+    organisers_only: true,
+    options: &[text("since", "How far back, e.g. 7d or 24h", 20)],
+    subcommands: &[],
+};
