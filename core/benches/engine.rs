@@ -1,5 +1,6 @@
-//! Each command in the engine, on the seed knowledge base and on a generated
-//! corpus of 100,000 quotes.
+//! Each command in the engine, on the seed knowledge base, at a real
+//! conference's size (FOSDEM 2025's programme with jev22's biographies and
+//! the real transcripts), and on a generated corpus of 100,000 quotes.
 //!
 //! First a latency report (p50, p99 and max over many calls of each
 //! command's queries, the numbers the product's targets are stated in), then
@@ -35,6 +36,35 @@ const QUERIES: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// Queries at a real conference's size, during FOSDEM's first morning.
+const CONFERENCE_QUERIES: &[(&str, &[&str])] = &[
+    ("bio", &["/bio jiska", "/bio Björn Töpel", "/bio toepel", "/bio janik", "/bio nobody"]),
+    (
+        "quote",
+        &[
+            "/quote ssh agent",
+            "/quote \"apprenticeship patterns\"",
+            "/quote sovereign compute",
+            "/quote",
+            "/quote kubernetes",
+        ],
+    ),
+    ("talks", &["/talks now", "/talks next", "/talks postgres", "/talks Björn Töpel", "/talks risc-v"]),
+    (
+        "ask",
+        &[
+            "who is talking about postgres?",
+            "when is the RISC-V devroom welcome?",
+            "where is Jiska's talk?",
+            "What does Dave Hoover say about apprenticeship?",
+            "When was Andy Allred born?",
+        ],
+    ),
+];
+
+/// FOSDEM 2025's first morning, 11:00 in Brussels.
+const CONFERENCE_NOW: jiff::Timestamp = jiff::Timestamp::constant(1_738_404_000, 0);
+
 /// The row of `/quote` answered from the memo.
 const KEPT: &str = "quote, kept";
 
@@ -42,19 +72,21 @@ const KEPT: &str = "quote, kept";
 /// constant rather than parsed, since criterion times making the context.
 const NOW: jiff::Timestamp = jiff::Timestamp::constant(1_667_291_400, 0);
 
-/// An engine over `docs`, keeping answers when `memo` is true.
+/// An engine over `docs` and the sample programme, keeping answers when `memo` is true.
 fn engine(docs: &emcee_core::Documents, memo: bool) -> Result<Engine, IndexError> {
+    engine_with(docs, emcee_core::seed::schedule(), memo)
+}
+
+fn engine_with(docs: &emcee_core::Documents, schedule: emcee_core::Schedule, memo: bool) -> Result<Engine, IndexError> {
     let kb = KnowledgeBase::build(docs);
-    let schedule = emcee_core::seed::schedule();
     let engine = Engine::new(kb, schedule);
     let engine = if memo { engine } else { engine.without_memo() };
     engine.warm()?;
     Ok(engine)
 }
 
-fn context(seed: u64) -> Context {
-    Context { now: NOW, seed }
-}
+/// A row of queries: the command, its queries, the engine, and the time they are asked at.
+type Row<'a> = (&'static str, &'static [&'static str], &'a Engine, jiff::Timestamp);
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
@@ -62,26 +94,26 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 /// Each command's queries on `engine`, and with `kept` the quotes again on
 /// that engine, which keeps its answers.
-fn rows<'a>(engine: &'a Engine, kept: Option<&'a Engine>) -> Vec<(&'static str, &'static [&'static str], &'a Engine)> {
-    let mut rows: Vec<_> = QUERIES.iter().map(|&(command, queries)| (command, queries, engine)).collect();
+fn rows<'a>(engine: &'a Engine, kept: Option<&'a Engine>) -> Vec<Row<'a>> {
+    let mut rows: Vec<_> = QUERIES.iter().map(|&(command, queries)| (command, queries, engine, NOW)).collect();
     if let Some(kept) = kept {
         let quotes = QUERIES.iter().find(|(command, _)| *command == "quote").map(|(_, queries)| *queries);
-        rows.push((KEPT, quotes.unwrap_or_default(), kept));
+        rows.push((KEPT, quotes.unwrap_or_default(), kept, NOW));
     }
     rows
 }
 
 /// Calls each row's queries in turn `rounds` times and prints percentiles
 /// per row, and with `--per-query` per query as well.
-fn latency_report(label: &str, rows: &[(&str, &[&str], &Engine)], rounds: usize, per_query: bool) {
+fn latency_report(label: &str, rows: &[Row<'_>], rounds: usize, per_query: bool) {
     println!("{label}: latency per command over {rounds} rounds of its queries");
     println!("  {:<44} {:>10} {:>10} {:>10}", "", "p50", "p99", "max");
-    for &(command, queries, engine) in rows {
+    for &(command, queries, engine, now) in rows {
         let mut all = Vec::with_capacity(rounds * queries.len());
         let mut each: Vec<Vec<Duration>> = vec![Vec::with_capacity(rounds); queries.len()];
         for round in 0..rounds {
             for (q, query) in queries.iter().enumerate() {
-                let ctx = context(round as u64);
+                let ctx = Context { now, seed: round as u64 };
                 let start = Instant::now();
                 black_box(engine.answer_line(black_box(query), &ctx));
                 let took = start.elapsed();
@@ -108,15 +140,15 @@ fn latency_report(label: &str, rows: &[(&str, &[&str], &Engine)], rounds: usize,
     }
 }
 
-fn bench(c: &mut Criterion, label: &str, rows: &[(&str, &[&str], &Engine)]) {
+fn bench(c: &mut Criterion, label: &str, rows: &[Row<'_>]) {
     let mut group = c.benchmark_group(label);
-    for &(command, queries, engine) in rows {
+    for &(command, queries, engine, now) in rows {
         group.bench_with_input(BenchmarkId::from_parameter(command), queries, |b, queries| {
             let mut i = 0u64;
             b.iter(|| {
                 i += 1;
                 let query = queries[i as usize % queries.len()];
-                black_box(engine.answer_line(black_box(query), &context(i)))
+                black_box(engine.answer_line(black_box(query), &Context { now, seed: i }))
             })
         });
     }
@@ -131,6 +163,20 @@ fn main() -> Result<(), IndexError> {
     println!("seed knowledge base: {} quotes", seed.knowledge().quotes.len());
     let seed_rows = rows(&seed, Some(&seed_kept));
     latency_report("seed", &seed_rows, if quick { 200 } else { 2_000 }, per_query);
+
+    let (docs, programme) = corpus::conference();
+    let start = Instant::now();
+    let conference = engine_with(&docs, programme, false)?;
+    println!(
+        "conference: {} sessions, {} speakers, {} quotes, parsed and indexed in {:.2?}",
+        conference.schedule().sessions.len(),
+        conference.knowledge().speakers.len(),
+        conference.knowledge().quotes.len(),
+        start.elapsed()
+    );
+    let conference_rows: Vec<Row<'_>> =
+        CONFERENCE_QUERIES.iter().map(|&(command, queries)| (command, queries, &conference, CONFERENCE_NOW)).collect();
+    latency_report("conference", &conference_rows, if quick { 50 } else { 400 }, per_query);
 
     let docs = corpus::generated_documents(100_000);
     let start = Instant::now();
@@ -148,6 +194,7 @@ fn main() -> Result<(), IndexError> {
         .sample_size(30)
         .configure_from_args();
     bench(&mut criterion, "seed", &seed_rows);
+    bench(&mut criterion, "conference", &conference_rows);
     bench(&mut criterion, "100k", &large_rows);
     criterion.final_summary();
     Ok(())

@@ -72,3 +72,38 @@ pub fn generated_documents(quotes: usize) -> Documents {
     }
     docs
 }
+
+/// A real conference's size: FOSDEM 2025's programme (943 sessions, 992
+/// people), jev22's biographies joined to it, the seed documents and the
+/// three real transcripts.
+pub fn conference() -> (Documents, emcee_core::Schedule) {
+    let read = |bytes: &[u8]| {
+        emcee_core::schedule::import(bytes, &emcee_core::schedule::ImportOptions::default()).map(|i| i.schedule)
+    };
+    let fosdem = read(include_bytes!("../../tests/data/schedules/fosdem-2025-schedule.xml"));
+    let jev22 = read(include_bytes!("../../tests/data/schedules/jev22-everything.schedule.json"));
+    let (Ok(fosdem), Ok(jev22)) = (fosdem, jev22) else { return (Documents::default(), emcee_core::Schedule::empty()) };
+    let mut speakers = fosdem.speakers.clone();
+    speakers.extend(jev22.speakers);
+    let schedule = fosdem.with_speakers(speakers);
+    let mut docs = emcee_core::seed::documents();
+    let transcript = |name: &str, text: &[u8]| TranscriptDocument {
+        path: name.to_string(),
+        text: String::from_utf8_lossy(text).into_owned(),
+        meta_path: format!("{name}.toml"),
+        meta: None,
+    };
+    docs.transcripts.push(transcript(
+        "bornhack2023-sexy-ssh-hacks.srt",
+        include_bytes!("../../tests/data/transcripts/bornhack2023-sexy-ssh-hacks.srt"),
+    ));
+    docs.transcripts.push(transcript(
+        "wearedevelopers-sovereign-ai-panel.vtt",
+        include_bytes!("../../tests/data/transcripts/wearedevelopers-sovereign-ai-panel.vtt"),
+    ));
+    docs.transcripts.push(transcript(
+        "bookbytes-005-dave-hoover.txt",
+        include_bytes!("../../tests/data/transcripts/bookbytes-005-dave-hoover.txt"),
+    ));
+    (docs, schedule)
+}

@@ -286,8 +286,8 @@ pub(super) fn answer(engine: &Engine, index: &KnowledgeIndex, question: &str, ct
     let mut candidates: Vec<Candidate> = hits
         .iter()
         .zip(held)
-        .map(|(hit, held)| {
-            let target = index.target(hit);
+        .filter_map(|(hit, held)| Some((hit, held, index.target(hit)?)))
+        .map(|(hit, held, target)| {
             let covered: f32 = weights.iter().enumerate().filter(|(i, _)| held & (1 << i) != 0).map(|(_, w)| w).sum();
             let mut score = covered / total;
             if !cue_fits(cue, target, &target_text(engine, target)) {
@@ -306,7 +306,8 @@ pub(super) fn answer(engine: &Engine, index: &KnowledgeIndex, question: &str, ct
         return dont_know(question, person.map(|p| p.name.as_str()));
     };
     let support = candidates.iter().find(|c| c.source_doc != best.source_doc && c.score >= CONFIDENT).cloned();
-    let targets: Vec<&Target> = std::iter::once(&best).chain(support.as_ref()).map(|c| index.target(&c.hit)).collect();
+    let targets: Vec<&Target> =
+        std::iter::once(&best).chain(support.as_ref()).filter_map(|c| index.target(&c.hit)).collect();
     compose(engine, index, &targets, &terms, cue == Cue::Opinion)
 }
 

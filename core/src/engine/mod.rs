@@ -10,7 +10,8 @@ mod quote;
 pub mod schedule;
 mod talks;
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use jiff::Timestamp;
 
@@ -33,21 +34,47 @@ pub struct Context {
 /// The knowledge base, schedule and index, ready to answer.
 #[derive(Debug)]
 pub struct Engine {
-    /// The documents' knowledge with the programme's people joined in.
-    kb: KnowledgeBase,
+    /// The documents' knowledge with the programme's people joined in;
+    /// shared with the index, which reads it when it builds.
+    kb: Arc<KnowledgeBase>,
     /// The documents' speakers before the programme's were joined in, so
     /// that another programme starts from them.
     document_speakers: Vec<crate::kb::Speaker>,
-    schedule: Schedule,
+    schedule: Arc<Schedule>,
     directory: Directory,
     /// Per person of the directory, the sessions they speak in.
     sessions_by_person: Vec<Vec<usize>>,
     /// Per transcript, the session it is the recording of.
     recorded: Vec<Option<usize>>,
+    /// Sessions by folded title, room and track.
+    sessions_by: SessionKeys,
     random_pool: RandomPool,
-    index: OnceLock<Result<KnowledgeIndex, IndexError>>,
+    index: KnowledgeIndex,
     /// `/quote` answers on a topic: topic, speaker and rank to the reply.
     quotes: memo::Memo<(String, Option<String>, usize)>,
+}
+
+/// The sessions with each folded title, room and track, so that a lookup
+/// by name costs the same whatever the size of the programme.
+#[derive(Debug, Default)]
+pub(crate) struct SessionKeys {
+    pub title: HashMap<String, Vec<usize>>,
+    pub room: HashMap<String, Vec<usize>>,
+    pub track: HashMap<String, Vec<usize>>,
+}
+
+impl SessionKeys {
+    fn build(schedule: &Schedule) -> SessionKeys {
+        let mut keys = SessionKeys::default();
+        for (i, session) in schedule.sessions.iter().enumerate() {
+            keys.title.entry(crate::text::fold(&session.title)).or_default().push(i);
+            keys.room.entry(crate::text::fold(&session.room)).or_default().push(i);
+            if let Some(track) = &session.track {
+                keys.track.entry(crate::text::fold(track)).or_default().push(i);
+            }
+        }
+        keys
+    }
 }
 
 /// The quotes a random `/quote` draws from: long enough to stand alone.
@@ -114,32 +141,35 @@ impl Engine {
             .collect();
         let directory = Directory::build(&kb, &schedule);
         let sessions_by_person = directory.sessions_by_person(&schedule);
+        let sessions_by = SessionKeys::build(&schedule);
         let random_pool = RandomPool::build(&kb);
+        let (kb, schedule) = (Arc::new(kb), Arc::new(schedule));
         Engine {
+            index: KnowledgeIndex::new(kb.clone(), schedule.clone()),
             kb,
             document_speakers,
             schedule,
             directory,
             sessions_by_person,
             recorded,
+            sessions_by,
             random_pool,
-            index: OnceLock::new(),
             quotes: memo::Memo::default(),
         }
     }
 
-    /// Builds the index now rather than on the first search.
+    /// Builds the index now rather than on the first search, and what
+    /// typos are looked up in, so that no answer of a server waits for them.
     pub fn warm(&self) -> Result<&KnowledgeIndex, IndexError> {
-        self.index().map_err(IndexError::clone)
+        self.index.warm()?;
+        self.directory.warm_typos();
+        Ok(&self.index)
     }
 
-    /// Why the index could not be built, if it was tried and failed; never builds it.
+    /// Why a part of the index could not be built, if one was tried and
+    /// failed; never builds anything.
     pub fn index_error(&self) -> Option<&IndexError> {
-        self.index.get().and_then(|built| built.as_ref().err())
-    }
-
-    fn index(&self) -> Result<&KnowledgeIndex, &IndexError> {
-        self.index.get_or_init(|| KnowledgeIndex::build(&self.kb, &self.schedule)).as_ref()
+        self.index.error()
     }
 
     pub fn knowledge(&self) -> &KnowledgeBase {
@@ -153,7 +183,7 @@ impl Engine {
     /// The same knowledge with another programme; the index is rebuilt on
     /// first use, and the memo starts empty with the same capacity.
     pub fn with_schedule(&self, schedule: Schedule) -> Engine {
-        let mut kb = self.kb.clone();
+        let mut kb = KnowledgeBase::clone(&self.kb);
         kb.speakers.clone_from(&self.document_speakers);
         kb.spoken_in.truncate(kb.speakers.len());
         let engine = Engine::new(kb, schedule);
@@ -163,7 +193,7 @@ impl Engine {
     /// Another knowledge base (more transcripts) with the same programme;
     /// the index is rebuilt on first use.
     pub fn with_knowledge(&self, kb: KnowledgeBase) -> Engine {
-        let engine = Engine::new(kb, self.schedule.clone());
+        let engine = Engine::new(kb, Schedule::clone(&self.schedule));
         Engine { quotes: memo::Memo::with_capacity(self.quotes.capacity()), ..engine }
     }
 
@@ -233,10 +263,13 @@ impl Engine {
         })
     }
 
+    /// Answers with the index; an answer that found nothing because a part
+    /// of the index failed to build is an internal error, not a "not found".
     fn with_index(&self, kind: CommandKind, f: impl FnOnce(&KnowledgeIndex) -> Reply) -> Reply {
-        match self.index() {
-            Ok(index) => f(index),
-            Err(_) => Reply::message(kind, Status::Error, INTERNAL_ERROR),
+        let reply = f(&self.index);
+        match self.index.error() {
+            Some(_) if reply.status != Status::Ok => Reply::message(kind, Status::Error, INTERNAL_ERROR),
+            _ => reply,
         }
     }
 

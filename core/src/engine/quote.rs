@@ -54,7 +54,7 @@ pub(super) fn answer(
             format!("I have no quote{whose} about “{topic}”."),
         );
     };
-    let Target::Quote(q) = index.target(best) else {
+    let Some(Target::Quote(q)) = index.target(best) else {
         return Reply::message(CommandKind::Quote, Status::Error, super::INTERNAL_ERROR);
     };
     let terms = crate::index::stems(topic);
@@ -74,7 +74,7 @@ const RERANKED: usize = 10;
 /// passages under about 40 words give up a little of their score.
 pub(super) fn with_length(engine: &Engine, index: &KnowledgeIndex, hit: &crate::index::Hit) -> f32 {
     let words = match index.target(hit) {
-        Target::Quote(q) => engine.kb.quotes[*q].words,
+        Some(Target::Quote(q)) => engine.kb.quotes[*q].words,
         _ => 0,
     };
     hit.score * (words.min(40) as f32 / 40.0).powf(0.3)
@@ -212,10 +212,10 @@ mod tests {
         check(
             "/quote speaker:nobody",
             expect![[r#"
-            [not_found]
-            I don't know a speaker called “nobody”.
+                [not_found]
+                I don't know a speaker called “nobody”.
 
-            Did you mean: Andy Allred?"#]],
+                Did you mean: Kelsey Hightower, Marc Dillon, Andy Allred?"#]],
         );
         check(
             "/quote keynote speaker:\"Sample Speaker C\"",

@@ -56,7 +56,11 @@ pub(super) fn answer(engine: &Engine, index: &KnowledgeIndex, query: Option<&str
                 Some(date) => (date.strftime("%A %-d %B %Y").to_string(), on_day(&schedule.sessions, date, zone)),
                 None => match by_name(engine, &q) {
                     Some(found) => found,
-                    None => (format!("Sessions matching “{raw}”"), search(engine, index, raw, ctx.now)),
+                    None => match search(engine, index, raw, ctx.now) {
+                        found if !found.is_empty() => (format!("Sessions matching “{raw}”"), found),
+                        // Nothing by that text: perhaps a speaker's name, mistyped.
+                        _ => by_mistyped_name(engine, &q).unwrap_or((String::new(), Vec::new())),
+                    },
                 },
             }
         }
@@ -148,23 +152,25 @@ fn weekday(q: &str) -> Option<Weekday> {
 /// Sessions by a named speaker, room or track.
 fn by_name<'a>(engine: &'a Engine, q: &str) -> Option<(String, Vec<&'a Session>)> {
     let sessions = &engine.schedule.sessions;
-    let room: Vec<&Session> = sessions.iter().filter(|s| text::fold(&s.room) == q).collect();
-    if !room.is_empty() {
+    let listed = |found: &Vec<usize>| found.iter().map(|&i| &sessions[i]).collect::<Vec<&Session>>();
+    if let Some(room) = engine.sessions_by.room.get(q).map(listed) {
         return Some((format!("Sessions in {}", room[0].room), room));
     }
-    let track: Vec<&Session> =
-        sessions.iter().filter(|s| s.track.as_deref().is_some_and(|t| text::fold(t) == q)).collect();
-    if !track.is_empty() {
+    if let Some(track) = engine.sessions_by.track.get(q).map(listed) {
         return Some((format!("{} track", track[0].track.as_deref().unwrap_or_default()), track));
     }
-    if let Resolution::One(person) = engine.directory.resolve(q) {
-        let name = &engine.directory.people[person].name;
-        let theirs = engine.sessions_of(person);
-        if !theirs.is_empty() {
-            return Some((format!("Sessions with {name}"), theirs));
-        }
-    }
-    None
+    sessions_with(engine, engine.directory.resolve_as_typed(q))
+}
+
+/// Sessions of the one speaker `q` names with a typo or two.
+fn by_mistyped_name<'a>(engine: &'a Engine, q: &str) -> Option<(String, Vec<&'a Session>)> {
+    sessions_with(engine, engine.directory.resolve(q))
+}
+
+fn sessions_with(engine: &Engine, found: Resolution) -> Option<(String, Vec<&Session>)> {
+    let Resolution::One(person) = found else { return None };
+    let theirs = engine.sessions_of(person);
+    (!theirs.is_empty()).then(|| (format!("Sessions with {}", engine.directory.people[person].name), theirs))
 }
 
 /// Free text over titles, abstracts, speakers, rooms and tracks; a
@@ -173,15 +179,16 @@ fn by_name<'a>(engine: &'a Engine, q: &str) -> Option<(String, Vec<&'a Session>)
 fn search<'a>(engine: &'a Engine, index: &KnowledgeIndex, raw: &str, now: Timestamp) -> Vec<&'a Session> {
     let found = index.search(raw, Filter { kind: Some(DocKind::Session), speaker: None }, MAX_LISTED);
     let hits = found.hits.iter().filter_map(|hit| match index.target(hit) {
-        Target::Session(i) => Some(&engine.schedule.sessions[*i]),
+        Some(Target::Session(i)) => Some(&engine.schedule.sessions[*i]),
         _ => None,
     });
-    once_per_title(&engine.schedule.sessions, hits.collect(), now)
+    once_per_title(engine, hits.collect(), now)
 }
 
 /// `found`, in its order, with each title once: a title held several times
 /// stands for its occurrence on at `now`, else the next, else the last.
-pub(super) fn once_per_title<'a>(all: &'a [Session], found: Vec<&'a Session>, now: Timestamp) -> Vec<&'a Session> {
+pub(super) fn once_per_title<'a>(engine: &'a Engine, found: Vec<&'a Session>, now: Timestamp) -> Vec<&'a Session> {
+    let all = &engine.schedule.sessions;
     let mut titles: Vec<String> = Vec::new();
     let mut out = Vec::new();
     for session in found {
@@ -189,7 +196,8 @@ pub(super) fn once_per_title<'a>(all: &'a [Session], found: Vec<&'a Session>, no
         if titles.contains(&title) {
             continue;
         }
-        let same: Vec<&Session> = all.iter().filter(|s| text::fold(&s.title) == title).collect();
+        let same: Vec<&Session> =
+            engine.sessions_by.title.get(&title).into_iter().flatten().map(|&i| &all[i]).collect();
         let chosen = same
             .iter()
             .find(|s| s.start <= now && now < s.end)

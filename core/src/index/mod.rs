@@ -19,7 +19,7 @@ mod lemmas;
 pub mod typos;
 
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, TermQuery};
@@ -70,25 +70,35 @@ struct Fields {
     ord: Field,
 }
 
-/// The index of one kind of document.
+/// The index of one kind of document, and what each document stands for.
 struct Part {
     searcher: Searcher,
     parser: QueryParser,
-    /// Per segment, per document: the index into the targets.
+    /// Per segment, per document: the index into `targets`.
     doc_targets: Vec<Vec<u32>>,
+    targets: Vec<Target>,
 }
 
-/// The indexes and what each of their documents stands for.
+/// The indexes and what each of their documents stands for. Each kind's
+/// index is built on the first search of that kind, so a process that only
+/// lists sessions never indexes a hundred thousand quotes; a server builds
+/// them all at start ([`KnowledgeIndex::warm`]).
 pub struct KnowledgeIndex {
-    parts: Vec<Part>,
-    typos: TypoIndex,
+    kb: Arc<KnowledgeBase>,
+    schedule: Arc<Schedule>,
+    schema: Schema,
     fields: Fields,
-    targets: Vec<Target>,
+    parts: [OnceLock<Result<Part, IndexError>>; 3],
+    /// The indexed words and their deletions, built on the first search
+    /// that finds nothing as typed: most processes never need it.
+    typos: OnceLock<TypoIndex>,
 }
 
 impl std::fmt::Debug for KnowledgeIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("KnowledgeIndex").field("documents", &self.targets.len()).finish()
+        let built: Vec<usize> =
+            self.parts.iter().filter_map(|p| p.get().and_then(|p| p.as_ref().ok())).map(|p| p.targets.len()).collect();
+        f.debug_struct("KnowledgeIndex").field("documents", &built).finish()
     }
 }
 
@@ -105,8 +115,9 @@ impl From<tantivy::TantivyError> for IndexError {
 }
 
 impl KnowledgeIndex {
-    /// Indexes every quote, biography sentence and fact, and session.
-    pub fn build(kb: &KnowledgeBase, schedule: &Schedule) -> Result<KnowledgeIndex, IndexError> {
+    /// An index of every quote, biography sentence and fact, and session,
+    /// each kind built when first searched.
+    pub fn new(kb: Arc<KnowledgeBase>, schedule: Arc<Schedule>) -> KnowledgeIndex {
         let mut builder = Schema::builder();
         let text_options = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
@@ -119,19 +130,30 @@ impl KnowledgeIndex {
             ord: builder.add_u64_field("ord", FAST | INDEXED),
         };
         let schema = builder.build();
-
-        let mut targets = Vec::new();
-        let mut parts = Vec::new();
-        for kind in DocKind::ALL {
-            parts.push(Part::build(&schema, fields, entries::entries(kind, kb, schedule), &mut targets)?);
-        }
-        let typos = TypoIndex::build(parts.iter().flat_map(|p| p.words(fields.text)).collect::<Vec<_>>());
-        Ok(KnowledgeIndex { parts, typos, fields, targets })
+        KnowledgeIndex { kb, schedule, schema, fields, parts: Default::default(), typos: OnceLock::new() }
     }
 
-    /// What a hit stands for.
-    pub fn target(&self, hit: &Hit) -> &Target {
-        &self.targets[hit.target]
+    /// Builds every kind's index, and the typo index, now.
+    pub fn warm(&self) -> Result<(), IndexError> {
+        for kind in DocKind::ALL {
+            self.part(kind)?;
+        }
+        self.typos();
+        Ok(())
+    }
+
+    /// The index of one kind of document, built on first use.
+    fn part(&self, kind: DocKind) -> Result<&Part, IndexError> {
+        self.parts[kind.part()]
+            .get_or_init(|| Part::build(&self.schema, self.fields, entries::entries(kind, &self.kb, &self.schedule)))
+            .as_ref()
+            .map_err(IndexError::clone)
+    }
+
+    /// What a hit stands for; `None` only for a hit this index did not give.
+    pub fn target(&self, hit: &Hit) -> Option<&Target> {
+        let part = self.parts.get(usize::from(hit.address.0))?.get()?.as_ref().ok()?;
+        part.targets.get(hit.target)
     }
 
     /// The best `limit` documents for `query` (BM25). When the words as
@@ -180,7 +202,8 @@ impl KnowledgeIndex {
         };
         let mut hits = Vec::new();
         for kind in kinds {
-            let part = &self.parts[kind.part()];
+            // A kind whose index failed to build finds nothing; `error` says why.
+            let Ok(part) = self.part(*kind) else { continue };
             hits.extend(part.run(kind.part(), query(part), self.fields, filter.speaker, limit));
         }
         hits.sort_by(|a, b| b.score.total_cmp(&a.score));
@@ -190,11 +213,24 @@ impl KnowledgeIndex {
 
     /// The query's words with each one the index lacks replaced by its
     /// nearest indexed words, and the most typos any replacement took.
+    /// Why a kind's index could not be built, if one was tried and failed.
+    pub fn error(&self) -> Option<&IndexError> {
+        self.parts.iter().find_map(|p| p.get().and_then(|p| p.as_ref().err()))
+    }
+
+    /// Every kind's words: the typo index is of the whole vocabulary.
+    fn typos(&self) -> &TypoIndex {
+        self.typos.get_or_init(|| {
+            let parts = DocKind::ALL.iter().filter_map(|&kind| self.part(kind).ok());
+            TypoIndex::build(parts.flat_map(|p| p.words(self.fields.text)))
+        })
+    }
+
     fn corrected(&self, query: &str) -> (Vec<String>, u8) {
         let mut words = Vec::new();
         let mut typos = 0;
         for term in stems(query) {
-            let corrections = self.typos.corrections(&term, 3);
+            let corrections = self.typos().corrections(&term, 3);
             if corrections.is_empty() {
                 words.push(term);
             } else {
@@ -216,7 +252,8 @@ impl KnowledgeIndex {
             order.chunk_by(|&a, &b| hits[a].address.0 == hits[b].address.0 && hits[a].address.1 == hits[b].address.1)
         {
             let (part, segment, _) = hits[group[0]].address;
-            let reader = self.parts[part as usize].searcher.segment_reader(segment);
+            let Some(Ok(part)) = self.parts.get(usize::from(part)).and_then(OnceLock::get) else { continue };
+            let reader = part.searcher.segment_reader(segment);
             let Ok(inverted) = reader.inverted_index(self.fields.text) else { continue };
             for (bit, term) in terms.iter().take(64).enumerate() {
                 let term = Term::from_field_text(self.fields.text, term);
@@ -254,7 +291,7 @@ impl KnowledgeIndex {
     pub fn idf(&self, term: &str) -> f32 {
         let term = Term::from_field_text(self.fields.text, term);
         let (mut n, mut df) = (0.0f32, 0.0f32);
-        for part in &self.parts {
+        for part in DocKind::ALL.iter().filter_map(|&kind| self.part(kind).ok()) {
             n += part.searcher.num_docs() as f32;
             df += part.searcher.doc_freq(&term).unwrap_or(0) as f32;
         }
@@ -263,12 +300,8 @@ impl KnowledgeIndex {
 }
 
 impl Part {
-    fn build(
-        schema: &Schema,
-        fields: Fields,
-        entries: impl Iterator<Item = Entry>,
-        targets: &mut Vec<Target>,
-    ) -> Result<Part, IndexError> {
+    fn build(schema: &Schema, fields: Fields, entries: impl Iterator<Item = Entry>) -> Result<Part, IndexError> {
+        let mut targets = Vec::new();
         let index = Index::create_in_ram(schema.clone());
         index.tokenizers().register(analysis::ANALYZER_NAME, analysis::analyzer());
         let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_HEAP)?;
@@ -290,7 +323,7 @@ impl Part {
             let column = segment.fast_fields().u64("ord")?;
             doc_targets.push((0..segment.max_doc()).map(|d| column.first(d).unwrap_or(0) as u32).collect());
         }
-        Ok(Part { searcher, parser: QueryParser::for_index(&index, vec![fields.text]), doc_targets })
+        Ok(Part { searcher, parser: QueryParser::for_index(&index, vec![fields.text]), doc_targets, targets })
     }
 
     /// Every word in this part's text, as indexed.
@@ -342,16 +375,16 @@ mod tests {
     use super::*;
     use crate::kb::tests::seed_documents;
 
-    fn seed() -> (KnowledgeBase, KnowledgeIndex) {
-        let kb = KnowledgeBase::build(&seed_documents());
-        let index = KnowledgeIndex::build(&kb, &Schedule::empty()).unwrap();
+    fn seed() -> (Arc<KnowledgeBase>, KnowledgeIndex) {
+        let kb = Arc::new(KnowledgeBase::build(&seed_documents()));
+        let index = KnowledgeIndex::new(kb.clone(), Arc::new(Schedule::empty()));
         (kb, index)
     }
 
     fn top_quote(kb: &KnowledgeBase, index: &KnowledgeIndex, query: &str) -> String {
         let found = index.search(query, Filter { kind: Some(DocKind::Quote), speaker: None }, 1);
         match found.hits.first().map(|h| index.target(h)) {
-            Some(Target::Quote(i)) => kb.quotes[*i].text.clone(),
+            Some(Some(Target::Quote(i))) => kb.quotes[*i].text.clone(),
             other => format!("{other:?}"),
         }
     }
@@ -375,7 +408,10 @@ mod tests {
         let found =
             index.search("speaker:marc", Filter { kind: Some(DocKind::Quote), speaker: Some("andy-allred") }, 50);
         assert!(
-            found.hits.iter().all(|h| matches!(index.target(h), Target::Quote(q) if kb.quotes[*q].speaker == Some(2)))
+            found
+                .hits
+                .iter()
+                .all(|h| matches!(index.target(h), Some(Target::Quote(q)) if kb.quotes[*q].speaker == Some(2)))
         );
     }
 
@@ -393,7 +429,7 @@ mod tests {
         let found = index.search("sleep", Filter { kind: Some(DocKind::Quote), speaker: Some("andy-allred") }, 10);
         assert!(!found.hits.is_empty());
         for hit in &found.hits {
-            let Target::Quote(i) = index.target(hit) else { panic!() };
+            let Some(Target::Quote(i)) = index.target(hit) else { panic!() };
             assert_eq!(kb.speakers[kb.quotes[*i].speaker.unwrap()].name, "Andy Allred");
         }
     }
@@ -406,9 +442,9 @@ mod tests {
         let held = index.terms_held(&found.hits, &terms);
         for (hit, held) in found.hits.iter().zip(held) {
             let text = match index.target(hit) {
-                Target::Quote(q) => kb.quotes[*q].text.clone(),
-                Target::Bio(b) => b.text.clone(),
-                Target::Session(_) => unreachable!("no sessions in this index"),
+                Some(Target::Quote(q)) => kb.quotes[*q].text.clone(),
+                Some(Target::Bio(b)) => b.text.clone(),
+                other => unreachable!("no sessions in this index: {other:?}"),
             };
             let words = stems(&text);
             let expected = terms.iter().enumerate().filter(|(_, t)| words.contains(t)).fold(0, |m, (i, _)| m | 1 << i);

@@ -9,14 +9,17 @@
 //! whatever the size of the vocabulary, where building an automaton per
 //! word costs far more.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use rustc_hash::FxHashMap;
 
 /// The indexed vocabulary and its one-letter deletions.
 #[derive(Debug, Default)]
 pub struct TypoIndex {
     words: Vec<String>,
-    /// A word, or a word with one letter deleted → the words it comes from.
-    variants: HashMap<String, Vec<u32>>,
+    /// A word, or a word with letters deleted → the words it comes from.
+    /// Hashed with Fx: the keys are short and come from the operator's own files.
+    variants: FxHashMap<String, Vec<u32>>,
 }
 
 /// Typos allowed in a word of this many letters.
@@ -29,7 +32,20 @@ pub fn allowed_typos(len: usize) -> usize {
 }
 
 impl TypoIndex {
+    /// An index of `words` with their one-letter deletions: finds a word
+    /// one edit off, or two edits of which at most one is a swap.
     pub fn build(words: impl IntoIterator<Item = String>) -> TypoIndex {
+        TypoIndex::with_depth(words, 1)
+    }
+
+    /// An index that also keeps two-letter deletions of words allowed two
+    /// typos, so that any two edits are found (two swaps in a name:
+    /// `Hihgtowre`), for a small vocabulary such as people's names.
+    pub fn thorough(words: impl IntoIterator<Item = String>) -> TypoIndex {
+        TypoIndex::with_depth(words, 2)
+    }
+
+    fn with_depth(words: impl IntoIterator<Item = String>, depth: usize) -> TypoIndex {
         let mut index = TypoIndex::default();
         let mut seen = HashSet::new();
         for word in words {
@@ -38,7 +54,13 @@ impl TypoIndex {
             }
             let id = index.words.len() as u32;
             index.variants.entry(word.clone()).or_default().push(id);
-            for variant in deletions(&word) {
+            let first: Vec<String> = deletions(&word).collect();
+            let second: Vec<String> = if depth >= 2 && allowed_typos(word.len()) >= 2 {
+                first.iter().flat_map(|v| deletions(v).collect::<Vec<_>>()).collect()
+            } else {
+                Vec::new()
+            };
+            for variant in first.into_iter().chain(second) {
                 let ids = index.variants.entry(variant).or_default();
                 if ids.last() != Some(&id) {
                     ids.push(id);

@@ -5,6 +5,8 @@
 //! leave out. A recording of a session whose transcript names no one is
 //! the words of that session's speaker, when it has exactly one.
 
+use std::collections::HashMap;
+
 use super::bio::Section;
 use super::{KnowledgeBase, Link, SourceDoc, Speaker};
 use crate::schedule::{Profile, Schedule};
@@ -21,24 +23,26 @@ impl KnowledgeBase {
     pub fn with_programme(&self, schedule: &Schedule) -> KnowledgeBase {
         let mut kb = self.clone();
         let conference = &schedule.conference.title;
+        let mut names = Names::of(&kb.speakers);
         for profile in &schedule.speakers {
-            match kb.same_person(profile) {
+            match names.same_person(profile) {
                 Some(i) => fill(&mut kb.speakers[i], profile, conference),
                 None => {
                     let mut speaker = Speaker::named(&profile.name);
                     fill(&mut speaker, profile, conference);
+                    names.add(&speaker, kb.speakers.len());
                     kb.speakers.push(speaker);
                 }
             }
         }
-        kb.voices = (0..kb.transcripts.len()).map(|t| kb.voice_of(t, schedule)).collect();
+        kb.voices = (0..kb.transcripts.len()).map(|t| kb.voice_of(t, schedule, &names)).collect();
         kb.index_appearances();
         kb
     }
 
     /// The one speaker a transcript's unnamed voice is: the one its
     /// metadata names, else the one speaker of the session it records.
-    fn voice_of(&self, transcript: usize, schedule: &Schedule) -> Option<usize> {
+    fn voice_of(&self, transcript: usize, schedule: &Schedule, names: &Names) -> Option<usize> {
         let meta = &self.transcripts[transcript].meta;
         let named = match meta.speakers.as_slice() {
             [one] => Some(one.as_str()),
@@ -52,22 +56,45 @@ impl KnowledgeBase {
             _ => None,
         };
         let name = text::fold(named?);
-        self.speakers
-            .iter()
-            .position(|s| text::fold(&s.name) == name || s.aliases.iter().any(|a| text::fold(a) == name))
+        names.full.get(&name).or_else(|| names.other.get(&name)).copied()
+    }
+}
+
+/// The speakers' folded names, to find a person among thousands without
+/// folding every name for every profile.
+struct Names {
+    /// A folded full name → its speaker.
+    full: HashMap<String, usize>,
+    /// A folded alias → the first speaker with it.
+    other: HashMap<String, usize>,
+}
+
+impl Names {
+    fn of(speakers: &[Speaker]) -> Names {
+        let mut names = Names { full: HashMap::with_capacity(speakers.len()), other: HashMap::new() };
+        for (i, speaker) in speakers.iter().enumerate() {
+            names.add(speaker, i);
+        }
+        names
+    }
+
+    fn add(&mut self, speaker: &Speaker, index: usize) {
+        self.full.entry(text::fold(&speaker.name)).or_insert(index);
+        for alias in &speaker.aliases {
+            self.other.entry(text::fold(alias)).or_insert(index);
+        }
     }
 
     /// The speaker `profile` describes: the same full name, a profile alias
-    /// that is their full name, or a full name that is one of their handles.
+    /// that is their full name, or a full name (of two words or more) that
+    /// is one of their handles.
     fn same_person(&self, profile: &Profile) -> Option<usize> {
         let name = text::fold(&profile.name);
-        let aliases: Vec<String> = profile.aliases.iter().map(|a| text::fold(a)).collect();
-        self.speakers.iter().position(|s| {
-            let theirs = text::fold(&s.name);
-            theirs == name
-                || aliases.contains(&theirs)
-                || (name.contains(' ') && s.aliases.iter().any(|a| text::fold(a) == name))
-        })
+        self.full
+            .get(&name)
+            .or_else(|| profile.aliases.iter().find_map(|a| self.full.get(&text::fold(a))))
+            .or_else(|| if name.contains(' ') { self.other.get(&name) } else { None })
+            .copied()
     }
 }
 

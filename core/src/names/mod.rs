@@ -7,6 +7,10 @@
 
 pub mod written;
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::index::typos::TypoIndex;
 use crate::kb::KnowledgeBase;
 use crate::schedule::Schedule;
 use crate::text;
@@ -45,24 +49,41 @@ pub enum Resolution {
     None,
 }
 
-/// Everyone the bot can name, with their folded names for matching.
-#[derive(Debug, Clone, Default)]
+/// Everyone the bot can name, with their folded names for matching, and
+/// indexes over those names so that a lookup costs the same with three
+/// people or three thousand.
+#[derive(Debug, Default)]
 pub struct Directory {
     pub people: Vec<Person>,
+    /// A folded full name → the people called that.
+    full: HashMap<String, Vec<usize>>,
+    /// A folded other name (alias, first or last name) → the people called that.
+    other: HashMap<String, Vec<usize>>,
+    /// A word of a full name → the people whose full name has it.
+    name_words: HashMap<String, Vec<usize>>,
+    /// A key's first word → the people and which of their keys start with it.
+    first_words: HashMap<String, Vec<(usize, usize)>>,
+    /// Every key, sorted, with its person: prefixes are a range of it.
+    sorted: Vec<(String, usize)>,
+    /// Every key, for typos: built on the first name not found as typed,
+    /// so that a process that never meets a typo never pays for it.
+    typos: OnceLock<TypoIndex>,
 }
 
 impl Directory {
     pub fn build(kb: &KnowledgeBase, schedule: &Schedule) -> Directory {
         let mut people: Vec<Person> = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
         for (i, speaker) in kb.speakers.iter().enumerate() {
             let mut keys = vec![text::fold(&speaker.name)];
             keys.extend(speaker.aliases.iter().map(|a| text::fold(a)));
+            seen.entry(keys[0].clone()).or_insert(people.len());
             people.push(Person::new(&speaker.name, Some(i), keys));
         }
         for session in &schedule.sessions {
             for name in &session.speakers {
                 let folded = text::fold(name);
-                if folded.is_empty() || people.iter().any(|p| p.keys[0] == folded) {
+                if folded.is_empty() || seen.contains_key(&folded) {
                     continue;
                 }
                 let words: Vec<&str> = folded.split(' ').collect();
@@ -71,33 +92,57 @@ impl Directory {
                     keys.push(words[0].to_string());
                     keys.push(words[words.len() - 1].to_string());
                 }
+                seen.insert(folded, people.len());
                 people.push(Person::new(name, None, keys));
             }
         }
-        Directory { people }
+        Directory::index(people)
+    }
+
+    fn index(people: Vec<Person>) -> Directory {
+        let mut directory = Directory { people, ..Directory::default() };
+        for (i, person) in directory.people.iter().enumerate() {
+            for (k, key) in person.keys.iter().enumerate() {
+                if key.is_empty() {
+                    continue;
+                }
+                let map = if k == 0 { &mut directory.full } else { &mut directory.other };
+                push_once(map.entry(key.clone()).or_default(), i);
+                let first = key.split(' ').next().unwrap_or(key).to_string();
+                directory.first_words.entry(first).or_default().push((i, k));
+                directory.sorted.push((key.clone(), i));
+            }
+            for word in person.keys[0].split(' ').filter(|w| !w.is_empty()) {
+                push_once(directory.name_words.entry(word.to_string()).or_default(), i);
+            }
+        }
+        directory.sorted.sort();
+        directory
+    }
+
+    /// Builds the typo index now rather than on the first name not found as typed.
+    pub fn warm_typos(&self) {
+        self.typos();
+    }
+
+    /// The words of every name, each found up to two edits off.
+    fn typos(&self) -> &TypoIndex {
+        self.typos.get_or_init(|| {
+            let words = self.people.iter().flat_map(|p| p.keys.iter().flat_map(|k| k.split(' ').map(str::to_string)));
+            TypoIndex::thorough(words)
+        })
     }
 
     /// Per person, the indices of the sessions that list them by their
-    /// name or one of their other names.
+    /// name or one of their other names (a full name before an alias).
     pub fn sessions_by_person(&self, schedule: &Schedule) -> Vec<Vec<usize>> {
-        let mut by_key: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-        // Full names first, so that an alias never takes a name someone has in full.
-        for (i, person) in self.people.iter().enumerate() {
-            by_key.entry(person.keys[0].as_str()).or_insert(i);
-        }
-        for (i, person) in self.people.iter().enumerate() {
-            for key in &person.keys[1..] {
-                by_key.entry(key.as_str()).or_insert(i);
-            }
-        }
         let mut sessions = vec![Vec::new(); self.people.len()];
         for (s, session) in schedule.sessions.iter().enumerate() {
             for name in &session.speakers {
-                if let Some(&person) = by_key.get(text::fold(name).as_str()) {
-                    let theirs: &mut Vec<usize> = &mut sessions[person];
-                    if theirs.last() != Some(&s) {
-                        theirs.push(s);
-                    }
+                let key = text::fold(name);
+                let person = self.full.get(&key).or_else(|| self.other.get(&key)).and_then(|found| found.first());
+                if let Some(&person) = person {
+                    push_once(&mut sessions[person], s);
                 }
             }
         }
@@ -115,55 +160,89 @@ impl Directory {
 
     /// Everyone named exactly `q`: by full name if anyone is, else by another name.
     fn exactly(&self, q: &str) -> Resolution {
-        let full = self.matching(|p| p.keys[0] == q);
-        if !full.is_empty() {
-            return one_or_many(full);
+        match self.full.get(q).or_else(|| self.other.get(q)) {
+            Some(found) => one_or_many(found.clone()),
+            None => Resolution::None,
         }
-        let other = self.matching(|p| p.keys[1..].iter().any(|k| k == q));
-        if other.is_empty() { Resolution::None } else { one_or_many(other) }
     }
 
     /// Finds the person a user means by `query`: an exact full name wins
     /// over another name, which wins over words of names, prefixes and typos.
     pub fn resolve(&self, query: &str) -> Resolution {
         let q = text::fold(query);
+        match self.resolve_as_written(&q) {
+            Resolution::None => self.resolve_typo(&q),
+            found => found,
+        }
+    }
+
+    /// [`resolve`](Self::resolve) without typos: for text that may well
+    /// name something other than a person (`/talks postgres`).
+    pub fn resolve_as_typed(&self, query: &str) -> Resolution {
+        self.resolve_as_written(&text::fold(query))
+    }
+
+    fn resolve_as_written(&self, q: &str) -> Resolution {
         if q.is_empty() {
             return Resolution::None;
         }
-        let exact = self.exactly(&q);
+        let exact = self.exactly(q);
         if exact != Resolution::None {
             return exact;
         }
         // Every word of the query is a word of the name, in any order.
         let words: Vec<&str> = q.split(' ').collect();
-        let all_words = self.matching(|p| words.iter().all(|w| p.keys[0].split(' ').any(|n| n == *w)));
-        if !all_words.is_empty() {
-            return one_or_many(all_words);
+        if let Some(first) = self.name_words.get(words[0]) {
+            let all_words: Vec<usize> = first
+                .iter()
+                .copied()
+                .filter(|&p| words.iter().all(|w| self.people[p].keys[0].split(' ').any(|n| n == *w)))
+                .collect();
+            if !all_words.is_empty() {
+                return one_or_many(all_words);
+            }
         }
         if q.len() >= 3 {
-            let prefix = self.matching(|p| p.keys.iter().any(|k| k.starts_with(&q)));
+            let from = self.sorted.partition_point(|(key, _)| key.as_str() < q);
+            let mut prefix: Vec<usize> =
+                self.sorted[from..].iter().take_while(|(key, _)| key.starts_with(q)).map(|&(_, p)| p).collect();
             if !prefix.is_empty() {
+                prefix.sort_unstable();
                 return one_or_many(prefix);
             }
         }
-        let allowed = match q.chars().count() {
-            0..=3 => 0,
-            4..=5 => 1,
-            _ => 2,
-        };
-        if allowed > 0 {
-            let distances: Vec<(usize, usize)> = self
-                .people
+        Resolution::None
+    }
+
+    /// The people whose name is nearest to `q` within its allowed typos.
+    /// Each word of `q` that is no word of a name replaced by the nearest
+    /// that is (every one as near, for a name of one word), then resolved.
+    fn resolve_typo(&self, q: &str) -> Resolution {
+        let words: Vec<&str> = q.split(' ').collect();
+        let mut readings: Vec<String> = vec![String::new()];
+        for word in &words {
+            let near = self.typos().corrections(word, usize::MAX);
+            let best = near.first().map(|&(_, d)| d);
+            let choices: Vec<&str> = match best {
+                Some(best) if words.len() == 1 => near.iter().filter(|c| c.1 == best).map(|c| c.0).collect(),
+                Some(_) => vec![near[0].0],
+                None => vec![*word],
+            };
+            readings = readings
                 .iter()
-                .enumerate()
-                .map(|(i, p)| (i, p.keys.iter().map(|k| typo_distance(&q, k, allowed)).min().unwrap_or(usize::MAX)))
-                .filter(|&(_, d)| d <= allowed)
+                .flat_map(|before| choices.iter().map(move |w| format!("{before} {w}").trim().to_string()))
                 .collect();
-            if let Some(best) = distances.iter().map(|&(_, d)| d).min() {
-                return one_or_many(distances.iter().filter(|&&(_, d)| d == best).map(|&(i, _)| i).collect());
+        }
+        let mut found: Vec<usize> = Vec::new();
+        for reading in readings.iter().filter(|r| r.as_str() != q) {
+            match self.resolve_as_written(reading) {
+                Resolution::One(person) => found.push(person),
+                Resolution::Many(people) => found.extend(people),
+                Resolution::None => {}
             }
         }
-        Resolution::None
+        found.sort_unstable();
+        one_or_many(found)
     }
 
     /// The people named in `question`, by full name, first or last name or
@@ -176,31 +255,40 @@ impl Directory {
         let all_lower = !capitals.iter().any(|&c| c);
         let named = |at: usize, len: usize| len > 1 || all_lower || capitals[at];
         let mut found: Vec<(usize, usize)> = Vec::new();
-        for (i, person) in self.people.iter().enumerate() {
-            let best = person
-                .keys
-                .iter()
-                .filter_map(|k| {
-                    let len = k.split(' ').count();
-                    position_of_words(&words, k).filter(|&at| named(at, len)).map(|_| len)
-                })
-                .max();
-            if let Some(len) = best {
-                found.push((i, len));
+        for (at, word) in words.iter().enumerate() {
+            let stems = [Some(*word), word.strip_suffix('s')];
+            for candidates in stems.into_iter().flatten().filter_map(|w| self.first_words.get(w)) {
+                for &(person, k) in candidates {
+                    let key = &self.people[person].keys[k];
+                    let len = key.split(' ').count();
+                    if named(at, len) && at_words(&words[at..], key) {
+                        match found.iter_mut().find(|(p, _)| *p == person) {
+                            Some(entry) => entry.1 = entry.1.max(len),
+                            None => found.push((person, len)),
+                        }
+                    }
+                }
             }
         }
         if found.is_empty() {
             // One typo in a name of five letters or more.
-            for (i, person) in self.people.iter().enumerate() {
-                let typo = person.keys.iter().filter(|k| k.len() >= 5 && !k.contains(' ')).any(|k| {
-                    words.iter().enumerate().any(|(at, w)| named(at, 1) && w.len() >= 5 && typo_distance(w, k, 1) == 1)
-                });
-                if typo {
-                    found.push((i, 0));
+            for (at, word) in words.iter().enumerate() {
+                if word.len() < 5 || !named(at, 1) {
+                    continue;
+                }
+                for (key, distance) in self.typos().corrections(word, usize::MAX) {
+                    if distance != 1 || key.contains(' ') || key.len() < 5 {
+                        continue;
+                    }
+                    for &person in self.full.get(key).into_iter().chain(self.other.get(key)).flatten() {
+                        if !found.iter().any(|(p, _)| *p == person) {
+                            found.push((person, 0));
+                        }
+                    }
                 }
             }
         }
-        found.sort_by_key(|&(_, len)| std::cmp::Reverse(len));
+        found.sort_by_key(|&(person, len)| (std::cmp::Reverse(len), person));
         found.into_iter().map(|(i, _)| i).collect()
     }
 
@@ -208,23 +296,27 @@ impl Directory {
         self.people.iter().enumerate().filter(|(_, p)| test(p)).map(|(i, _)| i).collect()
     }
 
-    /// The `n` people whose names are most like `q`; when none is much like
-    /// it, the first `n` people with a biography or quotes, so that a miss
+    /// The `n` people whose names are most like `q` (among names that start
+    /// with its letter, where likeness lives); when none is much like it,
+    /// the first `n` people with a biography or quotes, so that a miss
     /// still shows who can be asked about.
     pub fn closest(&self, query: &str, n: usize) -> Vec<usize> {
         const ALIKE: f64 = 0.75;
         let q = &text::fold(query);
-        let mut scored: Vec<(usize, f64)> = self
-            .people
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let best = p.keys.iter().map(|k| strsim::jaro_winkler(q, k));
-                (i, best.fold(0.0, f64::max))
-            })
-            .filter(|&(_, similarity)| similarity >= ALIKE)
-            .collect();
-        scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let initial = q.chars().next().unwrap_or(' ').to_string();
+        let from = self.sorted.partition_point(|(key, _)| key.as_str() < initial.as_str());
+        let mut scored: Vec<(usize, f64)> = Vec::new();
+        for (key, person) in self.sorted[from..].iter().take_while(|(key, _)| key.starts_with(&initial)) {
+            let similarity = strsim::jaro_winkler(q, key);
+            if similarity < ALIKE {
+                continue;
+            }
+            match scored.iter_mut().find(|(p, _)| p == person) {
+                Some(entry) => entry.1 = entry.1.max(similarity),
+                None => scored.push((*person, similarity)),
+            }
+        }
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let alike: Vec<usize> = scored.into_iter().take(n).map(|(i, _)| i).collect();
         if !alike.is_empty() {
             return alike;
@@ -233,34 +325,30 @@ impl Directory {
     }
 }
 
-/// Edit distance (adjacent swaps count as one), skipped as too far when the
-/// lengths alone differ by more than `limit`. Folded names are ASCII.
-fn typo_distance(a: &str, b: &str, limit: usize) -> usize {
-    if a.len().abs_diff(b.len()) > limit {
-        return usize::MAX;
+fn push_once(list: &mut Vec<usize>, value: usize) {
+    if list.last() != Some(&value) {
+        list.push(value);
     }
-    strsim::osa_distance(a, b)
 }
 
 fn one_or_many(mut found: Vec<usize>) -> Resolution {
     found.dedup();
-    if found.len() == 1 { Resolution::One(found[0]) } else { Resolution::Many(found) }
+    match found.len() {
+        0 => Resolution::None,
+        1 => Resolution::One(found[0]),
+        _ => Resolution::Many(found),
+    }
 }
 
-/// Where the words of `key` first stand consecutively in `words`; the last
-/// may carry a possessive `s`.
-fn position_of_words(words: &[&str], key: &str) -> Option<usize> {
+/// Whether the words of `key` start `words`; the last may carry a possessive `s`.
+fn at_words(words: &[&str], key: &str) -> bool {
     let key: Vec<&str> = key.split(' ').collect();
-    if key.is_empty() || key.len() > words.len() {
-        return None;
-    }
-    words.windows(key.len()).position(|window| {
-        window
+    key.len() <= words.len()
+        && words
             .iter()
             .zip(&key)
             .enumerate()
             .all(|(i, (w, k))| w == k || (i == key.len() - 1 && w.strip_suffix('s') == Some(k)))
-    })
 }
 
 /// The words of `text` folded as [`text::fold`] folds them, and whether each
