@@ -1,5 +1,5 @@
 //! emcee's core: the speaker knowledge base, the session schedule, the
-//! full-text index, command parsing and the [`Engine`] that turns a
+//! full-text index, sentence embeddings, command parsing and the [`Engine`] that turns a
 //! [`Command`] into a [`Reply`].
 //!
 //! The core depends on no chat SDK, database, clock or network: callers hand
@@ -15,6 +15,7 @@ pub mod reply;
 pub mod schedule;
 #[cfg(any(test, feature = "seed"))]
 pub mod seed;
+pub mod semantic;
 pub mod stats;
 pub mod text;
 

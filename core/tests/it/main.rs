@@ -5,5 +5,6 @@
 
 mod importers;
 mod questions;
+mod semantic;
 mod speakers;
 mod transcripts;
