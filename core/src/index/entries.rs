@@ -20,7 +20,7 @@ pub enum DocKind {
 }
 
 impl DocKind {
-    pub(super) const ALL: [DocKind; 3] = [DocKind::Quote, DocKind::Bio, DocKind::Session];
+    pub const ALL: [DocKind; 3] = [DocKind::Quote, DocKind::Bio, DocKind::Session];
 
     /// The index of this kind's part of the index.
     pub(super) fn part(self) -> usize {
@@ -59,11 +59,13 @@ pub struct BioSentence {
     pub text: String,
 }
 
-/// A document to index: what it stands for, its text, its speakers' ids.
+/// A document to index: what it stands for, its text, its speakers' ids,
+/// and the question it answers (an interviewer's, for a passage of an answer).
 pub(super) struct Entry {
     pub target: Target,
     pub text: String,
     pub speakers: Vec<String>,
+    pub prompt: Option<std::sync::Arc<str>>,
 }
 
 /// The documents of one kind, made one at a time: the transcripts can hold
@@ -78,12 +80,14 @@ pub(super) fn entries<'a>(
             target: Target::Quote(i),
             text: q.text.clone(),
             speakers: kb.quote_speaker(q).and_then(|s| kb.speakers.get(s)).map(|s| s.id.clone()).into_iter().collect(),
+            prompt: q.prompt.clone(),
         })),
         DocKind::Bio => Box::new(bio_sentences(kb).into_iter()),
         DocKind::Session => Box::new(schedule.sessions.iter().enumerate().map(|(i, session)| Entry {
             target: Target::Session(i),
             text: session_text(session),
             speakers: session.speakers.iter().map(|n| text::slug(n)).collect(),
+            prompt: None,
         })),
     }
 }
@@ -95,7 +99,7 @@ fn bio_sentences(kb: &KnowledgeBase) -> Vec<Entry> {
         let mut add = |section: Option<&str>, text: String| {
             let target =
                 Target::Bio(BioSentence { speaker: s, section: section.map(str::to_string), text: text.clone() });
-            entries.push(Entry { target, text, speakers: vec![speaker.id.clone()] });
+            entries.push(Entry { target, text, speakers: vec![speaker.id.clone()], prompt: None });
         };
         for (key, value) in &speaker.facts {
             add(None, format!("{} — {key}: {value}.", speaker.name));
@@ -117,13 +121,15 @@ fn bio_sentences(kb: &KnowledgeBase) -> Vec<Entry> {
 /// The searchable text of a session: title, subtitle, speakers, room, track and abstract.
 pub fn session_text(session: &Session) -> String {
     let speakers = session.speakers.join(", ");
+    // Exports write abstracts in HTML or Markdown: their words, not their tags.
+    let abstract_text = crate::schedule::speakers::plain_text(&session.abstract_text).replace('\n', " ");
     let parts = [
         session.title.as_str(),
         session.subtitle.as_str(),
         speakers.as_str(),
         session.room.as_str(),
         session.track.as_deref().unwrap_or(""),
-        session.abstract_text.as_str(),
+        abstract_text.as_str(),
     ];
     parts.iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join(". ")
 }

@@ -16,7 +16,9 @@
 mod analysis;
 mod entries;
 mod lemmas;
+mod meaning;
 pub mod typos;
+mod vocabulary;
 
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
@@ -32,7 +34,11 @@ pub use entries::{BioSentence, DocKind, Target, session_text};
 use crate::kb::KnowledgeBase;
 use crate::schedule::Schedule;
 use entries::Entry;
+use meaning::Meaning;
 use typos::TypoIndex;
+use vocabulary::Vocabulary;
+
+use crate::semantic::{Embedding, StaticModel};
 
 /// Heap for an index writer: Tantivy's minimum for one thread.
 const WRITER_HEAP: usize = 15_000_000;
@@ -48,11 +54,19 @@ pub struct Filter<'a> {
 /// One search result.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Hit {
-    /// Index into the targets, for [`KnowledgeIndex::target`].
+    /// Which document of its kind, for [`KnowledgeIndex::target`] and
+    /// [`KnowledgeIndex::similarity`].
     pub target: usize,
     pub score: f32,
     /// Where the document is: part, segment, document.
     address: (u8, u32, u32),
+}
+
+impl Hit {
+    /// The kind of document hit.
+    pub fn kind(&self) -> DocKind {
+        DocKind::ALL.get(usize::from(self.address.0)).copied().unwrap_or(DocKind::Quote)
+    }
 }
 
 /// The results of a search, and how they were found.
@@ -70,13 +84,17 @@ struct Fields {
     ord: Field,
 }
 
-/// The index of one kind of document, and what each document stands for.
+/// The index of one kind of document, and what each document stands for
+/// and means.
 struct Part {
     searcher: Searcher,
     parser: QueryParser,
     /// Per segment, per document: the index into `targets`.
     doc_targets: Vec<Vec<u32>>,
+    /// Per target: its segment and document, the other way round.
+    addresses: Vec<(u32, u32)>,
     targets: Vec<Target>,
+    meaning: Meaning,
 }
 
 /// The indexes and what each of their documents stands for. Each kind's
@@ -92,6 +110,8 @@ pub struct KnowledgeIndex {
     /// The indexed words and their deletions, built on the first search
     /// that finds nothing as typed: most processes never need it.
     typos: OnceLock<TypoIndex>,
+    /// The texts' words by meaning, built on the first word looked up in it.
+    vocabulary: OnceLock<Vocabulary>,
 }
 
 impl std::fmt::Debug for KnowledgeIndex {
@@ -130,15 +150,24 @@ impl KnowledgeIndex {
             ord: builder.add_u64_field("ord", FAST | INDEXED),
         };
         let schema = builder.build();
-        KnowledgeIndex { kb, schedule, schema, fields, parts: Default::default(), typos: OnceLock::new() }
+        KnowledgeIndex {
+            kb,
+            schedule,
+            schema,
+            fields,
+            parts: Default::default(),
+            typos: OnceLock::new(),
+            vocabulary: OnceLock::new(),
+        }
     }
 
-    /// Builds every kind's index, and the typo index, now.
+    /// Builds every kind's index, the typo index and the vocabulary, now.
     pub fn warm(&self) -> Result<(), IndexError> {
         for kind in DocKind::ALL {
             self.part(kind)?;
         }
         self.typos();
+        self.vocabulary();
         Ok(())
     }
 
@@ -154,6 +183,32 @@ impl KnowledgeIndex {
     pub fn target(&self, hit: &Hit) -> Option<&Target> {
         let part = self.parts.get(usize::from(hit.address.0))?.get()?.as_ref().ok()?;
         part.targets.get(hit.target)
+    }
+
+    /// The documents of `kind` nearest in meaning to `query`, with how
+    /// near (cosine, about 0.1 unrelated to 0.6 said another way): `speaker`'s
+    /// when given. Each is `(document, similarity)`, the document as
+    /// [`Hit::document`] numbers it.
+    pub fn nearest(&self, kind: DocKind, query: &Embedding, speaker: Option<&str>, k: usize) -> Vec<(usize, f32)> {
+        self.part(kind).map(|part| part.meaning.nearest(query, speaker, k)).unwrap_or_default()
+    }
+
+    /// How near in meaning document `document` of `kind` is to `query`.
+    pub fn similarity(&self, kind: DocKind, document: usize, query: &Embedding) -> Option<f32> {
+        self.part(kind).ok()?.meaning.similarity(document, query)
+    }
+
+    /// A hit on document `document` of `kind`, scored 0: for a document
+    /// found by meaning, so that [`terms_held`](Self::terms_held) reads it too.
+    pub fn hit(&self, kind: DocKind, document: usize) -> Option<Hit> {
+        let part = self.part(kind).ok()?;
+        let &(segment, doc) = part.addresses.get(document)?;
+        Some(Hit { target: document, score: 0.0, address: (kind.part() as u8, segment, doc) })
+    }
+
+    /// What document `document` of `kind` stands for.
+    pub fn document(&self, kind: DocKind, document: usize) -> Option<&Target> {
+        self.part(kind).ok()?.targets.get(document)
     }
 
     /// The best `limit` documents for `query` (BM25). When the words as
@@ -286,6 +341,74 @@ impl KnowledgeIndex {
             .collect()
     }
 
+    /// Whether any document holds the stemmed `term`.
+    pub fn holds(&self, term: &str) -> bool {
+        let term = Term::from_field_text(self.fields.text, term);
+        DocKind::ALL
+            .iter()
+            .filter_map(|&kind| self.part(kind).ok())
+            .any(|part| part.searcher.doc_freq(&term).is_ok_and(|n| n > 0))
+    }
+
+    /// Stemmed terms the index holds that may stand for `word`, each with
+    /// how sure it is (1 is the word itself): for a word it lacks, the words
+    /// one or two typos away; the words it abbreviates or that abbreviate
+    /// it; the words nearest in meaning with a cosine of at least `min_meaning`.
+    pub fn alternatives(&self, word: &str, min_meaning: f32) -> Vec<(String, f32)> {
+        let held = stems(word).iter().all(|term| self.holds(term));
+        const TYPO: f32 = 0.8;
+        const ABBREVIATION: f32 = 0.8;
+        const NEAR: usize = 4;
+        let mut found: Vec<(String, f32)> = Vec::new();
+        let mut add = |term: String, sure: f32| match found.iter_mut().find(|(t, _)| *t == term) {
+            Some(entry) => entry.1 = entry.1.max(sure),
+            None => found.push((term, sure)),
+        };
+        // A word the language has is not a typo of another.
+        let model = StaticModel::embedded().ok();
+        if !held && !model.is_some_and(|m| m.knows_word(&word.to_lowercase())) {
+            for term in stems(word) {
+                for (correction, _) in self.typos().corrections(&term, 2) {
+                    add(correction.to_string(), TYPO);
+                }
+            }
+        }
+        let vocabulary = self.vocabulary();
+        for words in vocabulary.abbreviations(word) {
+            // A name of several words counts by its rarest.
+            let rarest = words.into_iter().max_by(|a, b| self.idf(a).total_cmp(&self.idf(b)));
+            if let Some(term) = rarest {
+                add(term, ABBREVIATION);
+            }
+        }
+        if let Some(model) = model {
+            for (term, cosine) in vocabulary.near(word, model, min_meaning, NEAR) {
+                add(term, cosine);
+            }
+        }
+        found.retain(|(term, _)| self.holds(term));
+        found
+    }
+
+    /// For each of `queries` (words' embeddings), how near in meaning the
+    /// nearest word of `text` is: its cosine.
+    pub fn nearest_words(&self, text: &str, queries: &[Embedding]) -> Vec<f32> {
+        self.vocabulary().nearest_words(text, queries)
+    }
+
+    /// Whether the texts write `word` as a name (`Google`, `Puppet`):
+    /// capitalised inside sentences nearly every time.
+    pub fn is_name(&self, word: &str) -> bool {
+        self.vocabulary().is_name(word)
+    }
+
+    fn vocabulary(&self) -> &Vocabulary {
+        self.vocabulary.get_or_init(|| {
+            let texts = DocKind::ALL.into_iter().flat_map(|kind| entries::entries(kind, &self.kb, &self.schedule));
+            Vocabulary::build(texts.map(|entry| entry.text), StaticModel::embedded().ok())
+        })
+    }
+
     /// Inverse document frequency of a stemmed term over every document:
     /// how much finding it says. Terms in no document weigh the most.
     pub fn idf(&self, term: &str) -> f32 {
@@ -302,11 +425,15 @@ impl KnowledgeIndex {
 impl Part {
     fn build(schema: &Schema, fields: Fields, entries: impl Iterator<Item = Entry>) -> Result<Part, IndexError> {
         let mut targets = Vec::new();
+        let mut meaning = Meaning::default();
+        // Without the model (a corrupt build), documents are found by their words alone.
+        let model = StaticModel::embedded().ok();
         let index = Index::create_in_ram(schema.clone());
         index.tokenizers().register(analysis::ANALYZER_NAME, analysis::analyzer());
         let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_HEAP)?;
         writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
         for entry in entries {
+            meaning.push(model, &entry.text, entry.prompt.as_deref(), &entry.speakers);
             let mut document = doc!(fields.text => entry.text, fields.ord => targets.len() as u64);
             for speaker in entry.speakers {
                 document.add_text(fields.speaker, speaker);
@@ -318,12 +445,20 @@ impl Part {
         drop(writer);
         let reader = index.reader_builder().reload_policy(tantivy::ReloadPolicy::Manual).try_into()?;
         let searcher = reader.searcher();
-        let mut doc_targets = Vec::new();
-        for segment in searcher.segment_readers() {
+        let mut doc_targets: Vec<Vec<u32>> = Vec::new();
+        let mut addresses = vec![(0, 0); targets.len()];
+        for (s, segment) in searcher.segment_readers().iter().enumerate() {
             let column = segment.fast_fields().u64("ord")?;
-            doc_targets.push((0..segment.max_doc()).map(|d| column.first(d).unwrap_or(0) as u32).collect());
+            let ords: Vec<u32> = (0..segment.max_doc()).map(|d| column.first(d).unwrap_or(0) as u32).collect();
+            for (d, &ord) in ords.iter().enumerate() {
+                if let Some(address) = addresses.get_mut(ord as usize) {
+                    *address = (s as u32, d as u32);
+                }
+            }
+            doc_targets.push(ords);
         }
-        Ok(Part { searcher, parser: QueryParser::for_index(&index, vec![fields.text]), doc_targets, targets })
+        let parser = QueryParser::for_index(&index, vec![fields.text]);
+        Ok(Part { searcher, parser, doc_targets, addresses, targets, meaning })
     }
 
     /// Every word in this part's text, as indexed.

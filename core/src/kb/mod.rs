@@ -86,6 +86,10 @@ pub struct Quote {
     pub text: String,
     /// Words in `text`.
     pub words: usize,
+    /// The question this passage answers, when the turn before it was
+    /// someone else asking one (an interviewer's question): what a question
+    /// put the same way finds the answer by. Shared by the turn's passages.
+    pub prompt: Option<std::sync::Arc<str>>,
 }
 
 /// Everything the bot knows about people and what they said.
@@ -144,10 +148,16 @@ impl KnowledgeBase {
             [one] => Some(self.speaker_named(one)),
             _ => None,
         };
+        let mut previous: Option<&Turn> = None;
         for turn in &t.turns {
             if turn.kind != TurnKind::Speech {
                 continue;
             }
+            let prompt = previous
+                .filter(|before| !before.speaker.is_empty() && before.speaker != turn.speaker)
+                .and_then(|before| asked(&before.text))
+                .map(std::sync::Arc::<str>::from);
+            previous = Some(turn);
             let speaker = if turn.speaker.is_empty() { None } else { Some(self.speaker_for_turn(&t, turn)) };
             for text in transcript::passages(&turn.text) {
                 let offset = text.as_ptr() as usize - turn.text.as_ptr() as usize;
@@ -160,6 +170,7 @@ impl KnowledgeBase {
                     line: turn.line,
                     text: text.to_string(),
                     words: text.split_whitespace().count(),
+                    prompt: prompt.clone(),
                 });
             }
         }
@@ -242,6 +253,20 @@ impl KnowledgeBase {
         }
         self.spoken_in = spoken_in;
     }
+}
+
+/// What a turn ends with, which the next speaker answers: its last
+/// sentences, at most about 300 characters (one longer sentence whole);
+/// `None` for a turn with no sentence.
+fn asked(turn: &str) -> Option<String> {
+    const MAX: usize = 300;
+    let sentences: Vec<&str> = text::sentences(turn).collect();
+    let last = sentences.len().checked_sub(1)?;
+    let mut start = last;
+    while start > 0 && sentences[start - 1..=last].iter().map(|s| s.len() + 1).sum::<usize>() <= MAX {
+        start -= 1;
+    }
+    Some(sentences[start..=last].join(" "))
 }
 
 #[cfg(test)]

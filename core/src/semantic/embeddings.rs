@@ -18,6 +18,21 @@ pub struct Embeddings {
     rows: Vec<[i8; DIMS]>,
 }
 
+/// A question quantised as the stored texts are, for comparing it with
+/// many of them one at a time ([`Embeddings::cosine_of`]).
+#[derive(Debug, Clone)]
+pub struct Quantised {
+    scale: f32,
+    row: [i8; DIMS],
+}
+
+impl Quantised {
+    pub fn new(query: &Embedding) -> Quantised {
+        let (scale, row) = quantise(query.values());
+        Quantised { scale, row }
+    }
+}
+
 /// One text near a question: its position in the [`Embeddings`] and its
 /// cosine similarity to the question.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -56,6 +71,13 @@ impl Embeddings {
         let (scale, row) = (self.scales.get(index)?, self.rows.get(index)?);
         let dot: f32 = row.iter().zip(query.values()).map(|(&q, v)| f32::from(q) * v).sum();
         Some(dot * scale)
+    }
+
+    /// [`cosine`](Self::cosine) with the question quantised once for many
+    /// calls: integer arithmetic, several times as fast.
+    pub fn cosine_of(&self, index: usize, query: &Quantised) -> Option<f32> {
+        let (scale, row) = (self.scales.get(index)?, self.rows.get(index)?);
+        Some(dot(&query.row, row) as f32 * query.scale * scale)
     }
 
     /// The `k` texts most similar to `query`, most similar first; of equal

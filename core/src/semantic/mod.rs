@@ -52,7 +52,7 @@ mod tokenizer;
 
 use std::sync::LazyLock;
 
-pub use embeddings::{Embeddings, Nearest};
+pub use embeddings::{Embeddings, Nearest, Quantised};
 use tokenizer::{Scratch, Tokenizer};
 
 /// Numbers in an embedding.
@@ -143,6 +143,13 @@ impl StaticModel {
         all
     }
 
+    /// Whether the vocabulary holds `word` whole, as one token: a word of
+    /// the language the model was trained on rather than a typo or a name
+    /// it has to spell out in pieces.
+    pub fn knows_word(&self, word: &str) -> bool {
+        self.pooled_token_ids(word).len() == 1 && self.tokenize(word).len() == 1
+    }
+
     /// The token ids Hugging Face's tokenizer gives for `text` (without
     /// `[CLS]` and `[SEP]`), before any limit: what the tests compare.
     pub fn tokenize(&self, text: &str) -> Vec<u32> {
@@ -189,6 +196,13 @@ impl StaticModel {
 /// A text's embedding: [`DIMS`] numbers of length 1, or all zero.
 #[derive(Clone, PartialEq)]
 pub struct Embedding(Box<[f32; DIMS]>);
+
+/// The zero embedding: of a text with no known token, near nothing.
+impl Default for Embedding {
+    fn default() -> Embedding {
+        Embedding(Box::new([0.0; DIMS]))
+    }
+}
 
 impl Embedding {
     /// The cosine similarity of two embeddings, from -1 to 1; 0 when either
