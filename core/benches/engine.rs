@@ -32,6 +32,8 @@ const QUERIES: &[(&str, &[&str])] = &[
             "When is the supply chain keynote?",
             "What was Kelsey's first open-source project?",
             "What is Kelsey's favorite food?",
+            "what's on after the keynote",
+            "What does Kelsey think about WebAssembly?",
         ],
     ),
 ];
@@ -58,6 +60,8 @@ const CONFERENCE_QUERIES: &[(&str, &[&str])] = &[
             "where is Jiska's talk?",
             "What does Dave Hoover say about apprenticeship?",
             "When was Andy Allred born?",
+            "when is RF Swift: A Swifty Toolbox for All Wireless Assessments?",
+            "what's on next in Janson",
         ],
     ),
 ];

@@ -20,7 +20,7 @@ pub mod stats;
 pub mod text;
 
 pub use command::{Command, CommandKind, ParseError, parse};
-pub use engine::{Context, Engine, INTERNAL_ERROR};
+pub use engine::{CONFIDENT, Considered, Context, Engine, INTERNAL_ERROR};
 pub use kb::{Documents, KnowledgeBase, TranscriptDocument, Warning};
 pub use reply::{Reply, Status};
 pub use schedule::Schedule;

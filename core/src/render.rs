@@ -75,6 +75,27 @@ pub fn plain_text(reply: &Reply, marks: Marks) -> String {
     if !reply.suggestions.is_empty() {
         block(&format!("Did you mean: {}?", reply.suggestions.join(", ")));
     }
+    // A quote carries its own citation; the programme is not cited.
+    if reply.quote.is_none() {
+        let sources: Vec<String> = reply
+            .sources
+            .iter()
+            .filter(|s| s.kind != crate::reply::SourceKind::Schedule)
+            .map(|s| {
+                let mut text = s.title.clone();
+                for part in [&s.speaker, &s.at].into_iter().flatten() {
+                    text.push_str(&format!(" · {part}"));
+                }
+                if let Some(url) = &s.url {
+                    text.push_str(&format!(" <{url}>"));
+                }
+                text
+            })
+            .collect();
+        if !sources.is_empty() {
+            block(&format!("Source: {}", sources.join("; ")));
+        }
+    }
     out
 }
 

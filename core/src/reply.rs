@@ -129,6 +129,9 @@ pub struct Reply {
     pub sources: Vec<Source>,
     /// How many results the answer drew on (sessions listed, quotes matched).
     pub result_count: usize,
+    /// The person the question was about, so that the asker's next
+    /// question can say "he", "she" or "they" for them.
+    pub about: Option<String>,
 }
 
 impl QuoteBlock {
@@ -181,6 +184,7 @@ impl Reply {
             choices: Vec::new(),
             sources: Vec::new(),
             result_count: 0,
+            about: None,
         }
     }
 

@@ -119,6 +119,33 @@ pub fn truncate_words(text: &str, max: usize) -> String {
     format!("{}…", trimmed.trim_end_matches([',', ';', ':', ' ']))
 }
 
+/// The days of the week by name, in lower case.
+pub(crate) const WEEKDAYS: [(&str, jiff::civil::Weekday); 7] = [
+    ("monday", jiff::civil::Weekday::Monday),
+    ("tuesday", jiff::civil::Weekday::Tuesday),
+    ("wednesday", jiff::civil::Weekday::Wednesday),
+    ("thursday", jiff::civil::Weekday::Thursday),
+    ("friday", jiff::civil::Weekday::Friday),
+    ("saturday", jiff::civil::Weekday::Saturday),
+    ("sunday", jiff::civil::Weekday::Sunday),
+];
+
+/// The months by name, in lower case, January first.
+pub(crate) const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -108,30 +108,34 @@ mod tests {
         check(
             "/bio kelsey",
             expect![[r#"
-            [ok]
-            Kelsey Hightower
+                [ok]
+                Kelsey Hightower
 
-            Software engineer, developer advocate, and speaker
+                Software engineer, developer advocate, and speaker
 
-            Kelsey Hightower (born February 27, 1981) is an American software engineer, developer advocate, and speaker known for his work with Kubernetes, open-source software, and cloud computing.
+                Kelsey Hightower (born February 27, 1981) is an American software engineer, developer advocate, and speaker known for his work with Kubernetes, open-source software, and cloud computing.
 
-            Born: February 27, 1981
-            Known for: work with Kubernetes, open-source software, and cloud computing
-            Books: Kubernetes: Up and Running
-            Heard on: DevOps Sauna: Kelsey Hightower (guest)
+                Born: February 27, 1981
+                Known for: work with Kubernetes, open-source software, and cloud computing
+                Books: Kubernetes: Up and Running
+                Heard on: DevOps Sauna: Kelsey Hightower (guest)
 
-            Tue 1 Nov 09:15–10:00 CET · Main Stage · Keynote: Software supply chain security — Kelsey Hightower"#]],
+                Tue 1 Nov 09:15–10:00 CET · Main Stage · Keynote: Software supply chain security — Kelsey Hightower
+
+                Source: Biography of Kelsey Hightower · Kelsey Hightower; DevOps Sauna: Kelsey Hightower · Kelsey Hightower <https://www.eficode.com/devops-podcast/kelsey-hightower>"#]],
         );
         // A host known only from a transcript's metadata.
         check(
             "/bio marc",
             expect![[r#"
-            [ok]
-            Marc Dillon
+                [ok]
+                Marc Dillon
 
-            Lead consultant in the transformation business at Eficode; host of DevOps Sauna.
+                Lead consultant in the transformation business at Eficode; host of DevOps Sauna.
 
-            Heard on: DevOps Sauna: Kelsey Hightower (host)"#]],
+                Heard on: DevOps Sauna: Kelsey Hightower (host)
+
+                Source: DevOps Sauna: Kelsey Hightower · Marc Dillon <https://www.eficode.com/devops-podcast/kelsey-hightower>"#]],
         );
         // A speaker known only from the schedule.
         check(

@@ -3,6 +3,8 @@
 //! [`Context`], nothing is read or sent.
 
 mod ask;
+
+pub use ask::{CONFIDENT, Considered, is_stop_word};
 mod bio;
 mod help;
 mod memo;
@@ -52,6 +54,9 @@ pub struct Engine {
     index: KnowledgeIndex,
     /// `/quote` answers on a topic: topic, speaker and rank to the reply.
     quotes: memo::Memo<(String, Option<String>, usize)>,
+    /// The programme's title words, rooms and tracks, for `/ask`: built on
+    /// the first question.
+    titles: std::sync::OnceLock<ask::titles::Titles>,
 }
 
 /// The sessions with each folded title, room and track, so that a lookup
@@ -155,6 +160,7 @@ impl Engine {
             sessions_by,
             random_pool,
             quotes: memo::Memo::default(),
+            titles: std::sync::OnceLock::new(),
         }
     }
 
@@ -163,6 +169,7 @@ impl Engine {
     pub fn warm(&self) -> Result<&KnowledgeIndex, IndexError> {
         self.index.warm()?;
         self.directory.warm_typos();
+        self.titles();
         Ok(&self.index)
     }
 
@@ -221,9 +228,7 @@ impl Engine {
             Command::Talks { query } => {
                 self.with_index(CommandKind::Talks, |index| talks::answer(self, index, query.as_deref(), ctx))
             }
-            Command::Ask { question } => {
-                self.with_index(CommandKind::Ask, |index| ask::answer(self, index, question, ctx))
-            }
+            Command::Ask { question } => self.ask(question, ctx, None),
             Command::Help { topic } => help::answer(topic.as_deref()),
             // Usage lives in the bot's store; an engine on its own has none to report.
             Command::Stats { .. } => Reply::message(
@@ -243,6 +248,27 @@ impl Engine {
         };
         debug_assert_eq!(reply.command, cmd.kind());
         with_choices(reply, cmd)
+    }
+
+    /// Answers a question for `/ask`. `previous` is the person the asker's
+    /// last question was about ([`Reply::about`]), whom "he", "she" or
+    /// "they" in this one refers to.
+    pub fn ask(&self, question: &str, ctx: &Context, previous: Option<&str>) -> Reply {
+        let previous = previous.and_then(|name| self.directory.exact(name));
+        self.with_index(CommandKind::Ask, |index| ask::answer(self, index, question, ctx, previous))
+    }
+
+    /// [`ask`](Self::ask) with the best answer the knowledge base found and
+    /// its score, whether or not it was sure enough to give it: what the
+    /// threshold is set by.
+    pub fn consider(&self, question: &str, ctx: &Context, previous: Option<&str>) -> Considered {
+        let previous = previous.and_then(|name| self.directory.exact(name));
+        ask::consider(self, &self.index, question, ctx, previous)
+    }
+
+    /// The programme's title words, rooms and tracks, built on first use.
+    fn titles(&self) -> &ask::titles::Titles {
+        self.titles.get_or_init(|| ask::titles::Titles::build(&self.schedule))
     }
 
     /// Another answer to a `/quote` already answered `shown` times: the next

@@ -11,7 +11,7 @@ use crate::index::{DocKind, Filter, KnowledgeIndex, Target};
 use crate::names::Resolution;
 use crate::reply::{Reply, Status};
 use crate::schedule::Session;
-use crate::text;
+use crate::text::{self, WEEKDAYS};
 
 /// Most sessions one reply lists.
 const MAX_LISTED: usize = 25;
@@ -121,17 +121,6 @@ pub(super) fn day_of(q: &str, today: Date, sessions: &[Session], zone: &jiff::tz
     let weekday = weekday(q)?;
     days.into_iter().find(|d| d.weekday() == weekday)
 }
-
-/// The days of the week by name.
-const WEEKDAYS: [(&str, Weekday); 7] = [
-    ("monday", Weekday::Monday),
-    ("tuesday", Weekday::Tuesday),
-    ("wednesday", Weekday::Wednesday),
-    ("thursday", Weekday::Thursday),
-    ("friday", Weekday::Friday),
-    ("saturday", Weekday::Saturday),
-    ("sunday", Weekday::Sunday),
-];
 
 /// Whether `q` is the day's whole name, or its usual three-letter short form.
 fn full_day(q: &str, day: Weekday) -> bool {

@@ -29,6 +29,7 @@ use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, T
 use tantivy::{DocSet, Index, IndexWriter, Searcher, TERMINATED, Term, doc};
 
 pub use analysis::stems;
+pub(crate) use analysis::stems_at;
 pub use entries::{BioSentence, DocKind, Target, session_text};
 
 use crate::kb::KnowledgeBase;

@@ -247,21 +247,26 @@ impl Directory {
 
     /// The people named in `question`, by full name, first or last name or
     /// alias, as whole words (a possessive `'s` allowed), best match first.
-    /// A one-word name must be capitalised as names are ("Who is the host?"
-    /// names nobody called Host), unless the whole question is in lower case.
+    /// A one-word name must be capitalised as names are ("Who is the Host of
+    /// the show?" names nobody called Host), unless the question has no capital
+    /// but the first letter.
     pub fn mentioned_in(&self, question: &str) -> Vec<usize> {
         let (words, capitals) = words_with_case(question);
         let words: Vec<&str> = words.iter().map(String::as_str).collect();
-        let all_lower = !capitals.iter().any(|&c| c);
+        // Typed without capitals, or with only the first: a name in it may be in lower case too.
+        let all_lower = !capitals.iter().skip(1).any(|&c| c);
         let named = |at: usize, len: usize| len > 1 || all_lower || capitals[at];
-        let mut found: Vec<(usize, usize)> = Vec::new();
+        // Each person found, with the most words of a name matched, and
+        // whether that name was their full name (which wins a tie: "Markus"
+        // is the speaker called Markus before Markus Reuter).
+        let mut found: Vec<(usize, (usize, bool))> = Vec::new();
         for (at, word) in words.iter().enumerate() {
             let stems = [Some(*word), word.strip_suffix('s')];
             for candidates in stems.into_iter().flatten().filter_map(|w| self.first_words.get(w)) {
                 for &(person, k) in candidates {
                     let key = &self.people[person].keys[k];
-                    let len = key.split(' ').count();
-                    if named(at, len) && at_words(&words[at..], key) {
+                    let len = (key.split(' ').count(), k == 0);
+                    if named(at, len.0) && at_words(&words[at..], key) {
                         match found.iter_mut().find(|(p, _)| *p == person) {
                             Some(entry) => entry.1 = entry.1.max(len),
                             None => found.push((person, len)),
@@ -282,7 +287,7 @@ impl Directory {
                     }
                     for &person in self.full.get(key).into_iter().chain(self.other.get(key)).flatten() {
                         if !found.iter().any(|(p, _)| *p == person) {
-                            found.push((person, 0));
+                            found.push((person, (0, false)));
                         }
                     }
                 }

@@ -3,6 +3,8 @@
 
 #![expect(clippy::unwrap_used, reason = "a test's helpers fail it by panicking, as its #[test] functions do")]
 
+mod attendee;
+mod generated;
 mod importers;
 mod questions;
 mod semantic;

@@ -19,30 +19,35 @@ const PROGRAMME: &str = "id,title,start,duration,room,speakers,recording\n\
 ssh,Sexy SSH Hacks,2023-08-10 14:00,00:45,Speakers Tent,Nikolaj Hansen,https://media.ccc.de/v/bornhack2023-56142-sexy-ssh-hacks\n\
 panel,How to build sovereign European AI compute infrastructure,2024-07-17 11:00,00:30,Stage 2,Daniel Abbou; Rosanne Kincaid-Smith; Marcus Hacker; Michael Bradley,https://www.youtube.com/watch?v=abc123\n";
 
-fn engine() -> Engine {
+/// The fixtures as the bot reads them, each with its metadata.
+pub(crate) fn documents() -> Vec<TranscriptDocument> {
     let transcript = |name: &str, meta: Option<&str>| TranscriptDocument {
         path: format!("data/transcripts/{name}"),
         text: fixture(name),
         meta_path: format!("data/transcripts/{name}.toml"),
         meta: meta.map(str::to_string),
     };
-    let docs = Documents {
-        bios: Vec::new(),
-        transcripts: vec![
-            transcript("bornhack2023-sexy-ssh-hacks.srt", Some("session = \"ssh\"\n")),
-            transcript("wearedevelopers-sovereign-ai-panel.vtt", Some("session = \"panel\"\n")),
-            transcript(
-                "bookbytes-005-dave-hoover.txt",
-                Some(
-                    "title = \"BookBytes 5: Apprenticeship Patterns\"\nrecording = \"https://www.orbit.fm/bookbytes/5\"\n",
-                ),
+    vec![
+        transcript("bornhack2023-sexy-ssh-hacks.srt", Some("session = \"ssh\"\n")),
+        transcript("wearedevelopers-sovereign-ai-panel.vtt", Some("session = \"panel\"\n")),
+        transcript(
+            "bookbytes-005-dave-hoover.txt",
+            Some(
+                "title = \"BookBytes 5: Apprenticeship Patterns\"\nrecording = \"https://www.orbit.fm/bookbytes/5\"\n",
             ),
-        ],
-        warnings: Vec::new(),
-    };
+        ),
+    ]
+}
+
+/// The sessions the fixtures record.
+pub(crate) fn programme() -> emcee_core::Schedule {
     let options = ImportOptions { time_zone: Some(jiff::tz::TimeZone::get("Europe/Copenhagen").unwrap()), title: None };
-    let programme = schedule::import(PROGRAMME.as_bytes(), &options).unwrap().schedule;
-    Engine::new(KnowledgeBase::build(&docs), programme)
+    schedule::import(PROGRAMME.as_bytes(), &options).unwrap().schedule
+}
+
+fn engine() -> Engine {
+    let docs = Documents { bios: Vec::new(), transcripts: documents(), warnings: Vec::new() };
+    Engine::new(KnowledgeBase::build(&docs), programme())
 }
 
 fn answer(engine: &Engine, line: &str) -> (Status, String) {

@@ -84,9 +84,18 @@ pub(super) static ASK: CommandSpec = CommandSpec {
     aliases: &[],
     usage: "/ask <question>",
     summary: "Ask anything about the speakers and the programme",
-    help: "The best sentence, quote or session for a question, with its source; \"I don't know\" when nothing \
-           it knows covers the question. Anything that does not start with `/` is a question too.",
-    examples: &["When was Kelsey born?", "What does Kelsey think about Wasm?", "When is the supply chain keynote?"],
+    help: "A question about the programme (when, where, who, how long, which day or track; what is on now, \
+           next, at 11, after the keynote, in a room) is answered in a sentence with the sessions; any other \
+           with the sentence or quote that answers it, found by its words and their meaning, and its source. \
+           \"He\", \"she\" or \"they\" is the person you asked about last. When nothing it knows answers, \
+           it says so, and what it does know about the subject. Anything that does not start with `/` is a \
+           question too.",
+    examples: &[
+        "When was Kelsey born?",
+        "What does he think about WebAssembly?",
+        "what's on after the keynote",
+        "who is talking about supply chain security?",
+    ],
     organisers_only: false,
     options: &[required(text("question", "Your question", 300))],
     subcommands: &[],
