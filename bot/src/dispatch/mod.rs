@@ -3,6 +3,7 @@
 //! organisers' changes in [`schedule`] and [`transcript`]), and log usage —
 //! without ever waiting on the database for the log.
 
+mod conversation;
 mod schedule;
 mod transcript;
 
@@ -34,7 +35,7 @@ pub struct Origin {
     pub organiser: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Platform {
     Discord,
     Slack,
@@ -75,6 +76,8 @@ pub struct Dispatcher {
     /// transcripts, and the revision of those it answers from.
     documents: Option<emcee_core::Documents>,
     transcripts_revision: i64,
+    /// Who each asker's last `/ask` was about, for "he", "she" or "they" in the next.
+    conversations: conversation::Conversations,
 }
 
 impl Dispatcher {
@@ -86,6 +89,7 @@ impl Dispatcher {
             time_zone: None,
             documents: None,
             transcripts_revision: 0,
+            conversations: conversation::Conversations::default(),
         }
     }
 
@@ -156,6 +160,14 @@ impl Dispatcher {
             Ok(Command::Schedule(change)) => self.change_schedule(origin, change).await,
             Ok(Command::Transcript(command)) => self.change_transcripts(origin, command).await,
             Ok(cmd) if shown > 0 => engine.another(&cmd, shown, &ctx),
+            Ok(Command::Ask { question }) => {
+                let previous = self.conversations.recall(origin, started);
+                let reply = engine.ask(&question, &ctx, previous.as_deref());
+                if let Some(person) = &reply.about {
+                    self.conversations.remember(origin, person, started);
+                }
+                reply
+            }
             Ok(cmd) => engine.answer(&cmd, &ctx),
         };
         if reply.status == Status::Error

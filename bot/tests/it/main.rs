@@ -8,6 +8,7 @@
 )]
 
 mod cli;
+mod conversation;
 mod discord;
 mod fault;
 mod knowledge;
