@@ -277,6 +277,10 @@ impl Dispatcher {
                     let mut next = current.clone();
                     next.sessions.retain(|s| s.id != session.id);
                     next.sessions.push(session);
+                    // Refused here, as an import is, rather than by the database.
+                    if let Err(error) = emcee_core::schedule::check_storable(&next, &[]) {
+                        return Reply::message(CommandKind::Schedule, Status::Invalid, format!("{error}."));
+                    }
                     (emcee_core::Schedule::new(next.conference, next.sessions), String::from("/schedule add"))
                 }
                 Err(error) => return Reply::message(CommandKind::Schedule, Status::Invalid, error.to_string()),

@@ -34,15 +34,16 @@ pub fn parse_ical(input: &[u8], options: &ImportOptions) -> Result<Schedule, Imp
     let lines = unfold(text)?;
     let mut calendar_name = None;
     let mut calendar_zone: Option<TimeZone> = options.time_zone.clone();
-    let mut in_event: Option<Vec<Line>> = None;
+    // Each VEVENT with the line of its BEGIN, which an empty one is reported at.
+    let mut in_event: Option<(usize, Vec<Line>)> = None;
     let mut nesting: Vec<String> = Vec::new();
-    let mut events: Vec<Vec<Line>> = Vec::new();
+    let mut events: Vec<(usize, Vec<Line>)> = Vec::new();
     for line in lines {
         match line.name.as_str() {
             "BEGIN" => {
                 let what = line.value.to_ascii_uppercase();
                 if what == "VEVENT" {
-                    in_event = Some(Vec::new());
+                    in_event = Some((line.no, Vec::new()));
                 }
                 nesting.push(what);
             }
@@ -59,7 +60,7 @@ pub fn parse_ical(input: &[u8], options: &ImportOptions) -> Result<Schedule, Imp
                 }
             }
             _ => match &mut in_event {
-                Some(event) if nesting.last().is_some_and(|n| n == "VEVENT") => event.push(line),
+                Some((_, event)) if nesting.last().is_some_and(|n| n == "VEVENT") => event.push(line),
                 Some(_) => {}
                 None => match line.name.as_str() {
                     "X-WR-CALNAME" => calendar_name = Some(unescape(&line.value)),
@@ -77,9 +78,8 @@ pub fn parse_ical(input: &[u8], options: &ImportOptions) -> Result<Schedule, Imp
     }
     let mut sessions = Vec::new();
     let mut first_zone = None;
-    for event in events {
+    for (begin, event) in events {
         let get = |name: &str| event.iter().find(|l| l.name == name);
-        let begin = event.first().map_or(0, |l| l.no);
         if let Some(rule) = get("RRULE") {
             return Err(ImportError::field(
                 format!("line {}", rule.no),
