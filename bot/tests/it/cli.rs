@@ -360,6 +360,34 @@ fn schedule_import_list_export_and_announce() {
     assert!(!again.contains("[reminder]"), "each reminder goes out once: {again}");
 }
 
+/// Issue 18, item 7: escape codes in a programme never reach the operator's terminal.
+#[test]
+fn control_characters_in_data_are_shown_escaped_on_the_terminal() {
+    let home = tempfile::tempdir().unwrap();
+    let csv = home.path().join("hostile.csv");
+    std::fs::write(
+        &csv,
+        "id,title,start,duration,room\nk1,\"Retitled\x1b]0;owned\x07 \x1b[2J\",2022-11-01 09:35,00:45,Room\u{9b}31m\n",
+    )
+    .unwrap();
+    let emcee = || emcee_in(&data_dir(), home.path());
+    let raw = |text: &str| text.contains('\x1b') || text.contains('\x07') || text.contains('\u{9b}');
+    let import =
+        ["schedule", "import", &csv.display().to_string(), "--time-zone", "Europe/Copenhagen"].map(String::from);
+    let imported = stdout(&run(emcee().args(import), ""));
+    assert!(!raw(&imported) && imported.contains("Retitled\\x1b]0;owned\\x07 \\x1b[2J"), "{imported}");
+    assert!(imported.contains("Room\\u{9b}31m"), "{imported}");
+    let asked = stdout(&run(emcee().args(["ask", "/talks next", "/talks Retitled"]), ""));
+    assert!(!raw(&asked) && asked.contains("Retitled\\x1b]0;owned"), "{asked}");
+    let json = stdout(&run(emcee().args(["ask", "--json", "/talks next"]), ""));
+    assert!(!raw(&json), "{json}");
+    assert_eq!(json_lines(&json)[0]["sessions"][0]["room"], "Room\u{9b}31m", "JSON keeps the data, escaped");
+    let listed = stdout(&run(emcee().args(["schedule", "list"]), ""));
+    assert!(!raw(&listed) && listed.contains("Retitled\\x1b"), "{listed}");
+    let announced = stdout(&run(emcee().args(["announce", "--once"]), ""));
+    assert!(!raw(&announced) && announced.contains("[reminder]"), "{announced}");
+}
+
 /// Issue 18, item 6: a dry run refuses exactly what storing the programme
 /// refuses, naming the field and line, on SQLite and on PostgreSQL.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
