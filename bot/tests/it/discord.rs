@@ -188,6 +188,24 @@ async fn ping_commands_autocomplete_and_buttons() {
         && e.channel == "1100000000000000003"));
 }
 
+/// Issue 18, item 10: what a user typed is echoed with its Markdown
+/// escaped, so that no question can make the bot show a disguised link.
+#[tokio::test]
+async fn echoed_text_cannot_disguise_a_link() {
+    let bot = bot().await;
+    let shown = |reply: &Value| {
+        let embed = &reply["data"]["embeds"][0];
+        format!("{} | {}", embed["title"].as_str().unwrap_or(""), embed["description"].as_str().unwrap_or(""))
+    };
+    let query = "[free tickets](https://evil.example) **now**";
+    let talks = command("talks", json!([{ "name": "query", "type": 3, "value": query }]));
+    let found = shown(&ask(&bot, interaction(2, Some(talks), &[])).await);
+    assert!(found.contains(r"“\[free tickets\](https://evil.example) \*\*now\*\*”"), "{found}");
+    let talks = command("talks", json!([{ "name": "query", "type": 3, "value": "zzqxv [zzqxw](<zzqxy>)" }]));
+    let none = shown(&ask(&bot, interaction(2, Some(talks), &[])).await);
+    assert!(none.contains(r"“zzqxv \[zzqxw\](\<zzqxy\>)”. Try `/talks today`"), "bot's hints stay code: {none}");
+}
+
 #[tokio::test]
 async fn forged_stale_and_unsigned_requests_are_refused() {
     let bot = bot().await;
