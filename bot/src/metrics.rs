@@ -7,6 +7,7 @@
 //! | `emcee_reply_seconds` (histogram) | platform, command |
 //! | `emcee_usage_queue_depth` (gauge) | |
 //! | `emcee_usage_events_total` | outcome: written, retried, spilled, replayed, dropped |
+//! | `emcee_usage_events_rejected_total` | |
 //! | `emcee_announcements_total` | platform, outcome: sent, failed |
 //! | `emcee_http_responses_total` | route, status |
 //! | `emcee_http_request_seconds` (histogram) | route |
@@ -57,6 +58,10 @@ fn describe() {
         "emcee_usage_events_total",
         "Usage events by outcome: written, retried, spilled (to the local file), replayed (from it), dropped."
     );
+    metrics::describe_counter!(
+        "emcee_usage_events_rejected_total",
+        "Usage events the database refused for what they hold, set aside in usage-rejected.jsonl."
+    );
     metrics::describe_counter!("emcee_announcements_total", "Announcements by platform and outcome: sent or failed.");
     metrics::describe_counter!("emcee_http_responses_total", "HTTP responses by route and status code.");
     metrics::describe_histogram!(
@@ -105,13 +110,14 @@ pub fn upkeep() {
     }
 }
 
-/// Copies the usage writer's queue depth and counts by outcome into the
-/// series; called before each scrape.
-pub fn usage(queue_depth: usize, outcomes: &[(&'static str, u64)]) {
+/// Copies the usage writer's queue depth, counts by outcome and refused
+/// events into the series; called before each scrape.
+pub fn usage(queue_depth: usize, outcomes: &[(&'static str, u64)], rejected: u64) {
     metrics::gauge!("emcee_usage_queue_depth").set(queue_depth as f64);
     for &(outcome, value) in outcomes {
         metrics::counter!("emcee_usage_events_total", "outcome" => outcome).absolute(value);
     }
+    metrics::counter!("emcee_usage_events_rejected_total").absolute(rejected);
 }
 
 /// The exposition text.

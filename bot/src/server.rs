@@ -124,7 +124,9 @@ async fn healthz() -> &'static str {
 }
 
 /// Ready when the index is built and usage events have somewhere to go:
-/// the database, or the spill file while the database is away.
+/// the database, or the spill file while the database is away. The text
+/// tells an outage (events wait on disk) from a refusal (some events were
+/// set aside; the rest are stored): neither makes the server unready.
 async fn readyz(State(state): State<AppState>) -> Response {
     let engine = state.dispatcher.engine();
     // Built once per programme; a new programme's index is built here if no search has yet.
@@ -134,19 +136,35 @@ async fn readyz(State(state): State<AppState>) -> Response {
         return (StatusCode::SERVICE_UNAVAILABLE, format!("index: {error}\n")).into_response();
     }
     let Some(usage) = state.dispatcher.usage() else { return "ready\n".into_response() };
-    match tokio::time::timeout(READY_DB_TIMEOUT, usage.store.ping()).await {
-        Ok(Ok(())) => "ready\n".into_response(),
-        _ if usage.log.spill_writable() => {
-            "ready: the database is not answering; usage events are spilling to disk\n".into_response()
+    let answers = matches!(tokio::time::timeout(READY_DB_TIMEOUT, usage.store.ping()).await, Ok(Ok(())));
+    let refused = usage.log.counters().rejected.load(std::sync::atomic::Ordering::Relaxed);
+    let mut text = match (answers && !usage.log.health().down(), usage.log.spill_writable()) {
+        (true, _) => String::from("ready\n"),
+        (false, true) => String::from("ready: the database is not answering; usage events are spilling to disk\n"),
+        (false, false) => {
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "usage: neither the database nor the spill file can be written\n",
+            )
+                .into_response();
         }
-        _ => (StatusCode::SERVICE_UNAVAILABLE, "usage: neither the database nor the spill file can be written\n")
-            .into_response(),
+    };
+    if refused > 0 {
+        text.push_str(&format!(
+            "usage: the database refused {refused} events for what they hold (last: {}); they are set aside in {}, \
+             and the others are stored\n",
+            usage.log.health().last_refusal().unwrap_or_default(),
+            usage.log.rejected_path().display()
+        ));
     }
+    text.into_response()
 }
 
 async fn metrics(State(state): State<AppState>) -> Response {
     if let Some(usage) = state.dispatcher.usage() {
-        crate::metrics::usage(usage.log.queue_depth(), &usage.log.counters().outcomes());
+        let counters = usage.log.counters();
+        let rejected = counters.rejected.load(std::sync::atomic::Ordering::Relaxed);
+        crate::metrics::usage(usage.log.queue_depth(), &counters.outcomes(), rejected);
     }
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], crate::metrics::render()).into_response()
 }

@@ -3,14 +3,16 @@
 //! database) and written in batches by a background [`writer`]. When the
 //! queue is full or the database is down, events go to a local
 //! [`spill`] file and are replayed, idempotently by event id, when the
-//! database is back.
+//! database is back. An event the database refuses for what it holds goes
+//! to the [`rejected`] file, and the rest are stored.
 
 pub mod key;
+pub mod rejected;
 pub mod spill;
 pub mod writer;
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::mpsc;
 
@@ -27,6 +29,8 @@ pub struct Counters {
     pub spilled: AtomicU64,
     pub replayed: AtomicU64,
     pub dropped: AtomicU64,
+    /// Refused by the database for what they hold, and set aside.
+    pub rejected: AtomicU64,
 }
 
 impl Counters {
@@ -43,6 +47,32 @@ impl Counters {
     }
 }
 
+/// The writer's view of the database, for `/readyz`: an outage and a
+/// refusal are different troubles.
+#[derive(Debug, Default)]
+pub struct Health {
+    /// The database stopped answering and has not answered since.
+    down: AtomicBool,
+    /// Its reason for the last event it refused.
+    last_refusal: Mutex<Option<String>>,
+}
+
+impl Health {
+    fn refused(&self, reason: &str) {
+        *self.last_refusal.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(reason.to_string());
+    }
+
+    /// Whether the writer found the database not answering.
+    pub fn down(&self) -> bool {
+        self.down.load(Ordering::Relaxed)
+    }
+
+    /// The database's reason for the last event it refused, if it ever did.
+    pub fn last_refusal(&self) -> Option<String> {
+        self.last_refusal.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+}
+
 /// Events the queue holds before the reply path spills to the file instead.
 pub const QUEUE_CAPACITY: usize = 65_536;
 
@@ -52,7 +82,9 @@ pub const QUEUE_CAPACITY: usize = 65_536;
 pub struct UsageLog {
     tx: mpsc::Sender<UsageEvent>,
     spill: Arc<Spill>,
+    rejected: Arc<rejected::Rejected>,
     counters: Arc<Counters>,
+    health: Arc<Health>,
     /// Wakes the writer early: once a full batch is queued, and when the
     /// last handle is dropped. Declared after `tx`, so the queue is closed
     /// by then.
@@ -101,6 +133,15 @@ impl UsageLog {
 
     pub fn counters(&self) -> &Arc<Counters> {
         &self.counters
+    }
+
+    pub fn health(&self) -> &Health {
+        &self.health
+    }
+
+    /// Where refused events are set aside.
+    pub fn rejected_path(&self) -> &std::path::Path {
+        self.rejected.path()
     }
 
     /// Whether the spill file can take events now.

@@ -207,8 +207,14 @@ async fn signed_requests_are_answered_and_everything_else_refused() {
     retry.headers_mut().insert("x-slack-retry-num", "1".parse().unwrap());
     assert_eq!(send(&bot.router, retry).await, (StatusCode::OK, String::new()));
 
+    // A NUL (`text=nul%00here`) is answered and logged, storable on every backend.
+    let nul = command_body("/bio", "nul\0here", "U0ATTENDEE", "https://hooks.slack.com/commands/1");
+    assert!(nul.contains("nul%00here"), "{nul}");
+    assert_eq!(send(&bot.router, signed("/slack/commands", nul)).await.0, StatusCode::OK);
+
     let events = events(bot).await;
-    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert_eq!(events[1].query.as_deref(), Some("/bio nul\u{fffd}here"));
     assert_eq!(
         (events[0].platform.as_str(), events[0].workspace.as_str(), events[0].channel.as_str()),
         ("slack", "T0001", "C0GENERAL")
