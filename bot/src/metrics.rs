@@ -6,7 +6,7 @@
 //! | `emcee_commands_total` | platform, command, status |
 //! | `emcee_reply_seconds` (histogram) | platform, command |
 //! | `emcee_usage_queue_depth` (gauge) | |
-//! | `emcee_usage_events_total` | outcome: written, retried, spilled, replayed, dropped |
+//! | `emcee_usage_events_total` | outcome: written, retried, spilled, replayed, dropped, journaled |
 //! | `emcee_usage_events_rejected_total` | |
 //! | `emcee_announcements_total` | platform, outcome: sent, failed |
 //! | `emcee_http_responses_total` | route, status |
@@ -56,7 +56,8 @@ fn describe() {
     metrics::describe_gauge!("emcee_usage_queue_depth", "Usage events waiting in memory for the database.");
     metrics::describe_counter!(
         "emcee_usage_events_total",
-        "Usage events by outcome: written, retried, spilled (to the local file), replayed (from it), dropped."
+        "Usage events by outcome: written, retried, spilled (to the local file), replayed (from it), dropped, \
+         journaled (on the disk before their reply, with crash durability)."
     );
     metrics::describe_counter!(
         "emcee_usage_events_rejected_total",

@@ -172,6 +172,8 @@ async fn metrics(State(state): State<AppState>) -> Response {
 /// `emcee serve`.
 pub async fn run(settings: &Settings) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
+    // From here on a SIGTERM stops the server cleanly, however early it comes.
+    let stop_signal = crate::shutdown::signal();
     let (dispatcher, writer) = crate::startup::dispatcher(settings).await?;
     let dispatcher = Arc::new(dispatcher);
     // Ready means indexed: the first search must not wait for it.
@@ -244,7 +246,7 @@ pub async fn run(settings: &Settings) -> anyhow::Result<ExitCode> {
     let mut server =
         tokio::spawn(axum::serve(listener, app.router).with_graceful_shutdown(stopped(stop_rx.clone())).into_future());
     let failed = tokio::select! {
-        () = crate::shutdown::signal() => None,
+        () = stop_signal => None,
         ended = &mut server => Some(ended),
     };
     let stopping = Instant::now();

@@ -29,6 +29,7 @@ struct Raw {
     state_dir: Option<PathBuf>,
     usage_key: Option<String>,
     usage_store_queries: bool,
+    usage_durability: String,
     reminder_minutes: u64,
     schedule_url: Option<String>,
     schedule_sync_seconds: u64,
@@ -103,6 +104,8 @@ pub struct Settings {
     pub usage_key: Option<String>,
     /// Whether the usage log keeps what was asked, or only which command.
     pub usage_store_queries: bool,
+    /// What an answered command's usage event survives.
+    pub usage_durability: Durability,
     /// How long before a session its reminder goes out.
     pub reminder_lead: std::time::Duration,
     /// A published programme (a pretalx export) to keep in sync with.
@@ -133,6 +136,19 @@ const PLATFORM_VARIABLES: &[(&str, &str)] = &[
 /// The database when `DATABASE_URL` is unset.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://emcee.db";
 
+/// What an answered command's usage event survives (`EMCEE_USAGE_DURABILITY`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Durability {
+    /// A shutdown (Ctrl-C, SIGTERM, the end of input): events wait in
+    /// memory for the database and are flushed on the way out; a crash or
+    /// `kill -9` loses those not yet written. No reply ever waits.
+    #[default]
+    Shutdown,
+    /// A crash or `kill -9` too: each event is on disk (the spill file,
+    /// fsynced, in groups across concurrent replies) before its reply goes.
+    Crash,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
     Text,
@@ -147,6 +163,7 @@ impl Settings {
             .set_default("data_dir", "data")?
             .set_default("log_format", "text")?
             .set_default("usage_store_queries", true)?
+            .set_default("usage_durability", "shutdown")?
             .set_default("reminder_minutes", 10)?
             .set_default("schedule_sync_seconds", 300)?
             .set_default("http_addr", DEFAULT_HTTP_ADDR)?
@@ -192,6 +209,11 @@ impl Settings {
             "json" => LogFormat::Json,
             other => bail!("EMCEE_LOG_FORMAT is `{other}`; use `text` or `json`"),
         };
+        let usage_durability = match raw.usage_durability.trim() {
+            "shutdown" => Durability::Shutdown,
+            "crash" => Durability::Crash,
+            other => bail!("EMCEE_USAGE_DURABILITY is `{other}`; use `shutdown` or `crash`"),
+        };
         let slack = slack::slack_settings(&raw)?;
         let discord = discord::discord_settings(&raw, host)?;
         let history_file = raw.history_file.or_else(|| host.home.as_ref().map(|home| home.join(".emcee_history")));
@@ -221,6 +243,7 @@ impl Settings {
             state_dir_set,
             usage_key: raw.usage_key,
             usage_store_queries: raw.usage_store_queries,
+            usage_durability,
             reminder_lead: std::time::Duration::from_secs(raw.reminder_minutes * 60),
             schedule_url: raw.schedule_url.filter(|u| !u.trim().is_empty()),
             schedule_sync: std::time::Duration::from_secs(raw.schedule_sync_seconds.max(10)),

@@ -18,6 +18,7 @@ fn raw(now: Option<&str>, log_format: &str) -> Raw {
         state_dir: None,
         usage_key: None,
         usage_store_queries: true,
+        usage_durability: "shutdown".into(),
         reminder_minutes: 10,
         schedule_url: None,
         schedule_sync_seconds: 300,
@@ -48,6 +49,17 @@ fn validates_the_pinned_clock() {
     assert!(error.to_string().contains("EMCEE_NOW is `tomorrow`"), "{error}");
     let error = validate(raw(None, "xml")).unwrap_err();
     assert!(error.to_string().contains("use `text` or `json`"), "{error}");
+}
+
+#[test]
+fn reads_the_usage_log_s_durability() {
+    assert_eq!(validate(raw(None, "text")).unwrap().usage_durability, Durability::Shutdown);
+    let mut durable = raw(None, "text");
+    durable.usage_durability = "crash".into();
+    assert_eq!(validate(durable).unwrap().usage_durability, Durability::Crash);
+    let mut unknown = raw(None, "text");
+    unknown.usage_durability = "power-cut".into();
+    assert!(validate(unknown).unwrap_err().to_string().contains("use `shutdown` or `crash`"));
 }
 
 #[test]

@@ -6,6 +6,7 @@
 //! database is back. An event the database refuses for what it holds goes
 //! to the [`rejected`] file, and the rest are stored.
 
+pub mod journal;
 pub mod key;
 pub mod rejected;
 pub mod spill;
@@ -31,6 +32,8 @@ pub struct Counters {
     pub dropped: AtomicU64,
     /// Refused by the database for what they hold, and set aside.
     pub rejected: AtomicU64,
+    /// On the disk before their reply went (`EMCEE_USAGE_DURABILITY=crash`).
+    pub journaled: AtomicU64,
 }
 
 impl Counters {
@@ -41,9 +44,17 @@ impl Counters {
     }
 
     /// Each count with the outcome it is named by in metrics.
-    pub fn outcomes(&self) -> [(&'static str, u64); 5] {
+    pub fn outcomes(&self) -> [(&'static str, u64); 6] {
         let (written, retried, spilled, replayed, dropped) = self.snapshot();
-        [("written", written), ("retried", retried), ("spilled", spilled), ("replayed", replayed), ("dropped", dropped)]
+        let journaled = self.journaled.load(Ordering::Relaxed);
+        [
+            ("written", written),
+            ("retried", retried),
+            ("spilled", spilled),
+            ("replayed", replayed),
+            ("dropped", dropped),
+            ("journaled", journaled),
+        ]
     }
 }
 
@@ -85,6 +96,8 @@ pub struct UsageLog {
     rejected: Arc<rejected::Rejected>,
     counters: Arc<Counters>,
     health: Arc<Health>,
+    /// With `EMCEE_USAGE_DURABILITY=crash`: where events go before a reply.
+    journal: Option<journal::Journal>,
     /// Wakes the writer early: once a full batch is queued, and when the
     /// last handle is dropped. Declared after `tx`, so the queue is closed
     /// by then.
@@ -127,6 +140,30 @@ impl UsageLog {
                     "usage event LOST: the queue is full and the spill file {} cannot be written: {error}",
                     self.spill.path().display()
                 );
+            }
+        }
+    }
+
+    /// Records the event of a command about to be answered, as the
+    /// durability setting asks: queued at once ([`record`](Self::record)),
+    /// or, for `crash`, on the disk before this returns. Should the disk
+    /// fail, the event is queued and the reply still goes.
+    pub async fn record_before_reply(&self, event: UsageEvent) {
+        let Some(journal) = &self.journal else { return self.record(event) };
+        match journal.append(event).await {
+            Ok(()) => {
+                self.counters.journaled.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(journal::Unwritten { event, reason }) => {
+                tracing::error!(
+                    "a usage event could not be put on the disk before its reply ({reason}); queued instead"
+                );
+                match event {
+                    Some(event) => self.record(*event),
+                    None => {
+                        self.counters.dropped.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
             }
         }
     }

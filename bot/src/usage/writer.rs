@@ -27,9 +27,11 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, timeout};
 
+use super::journal::Journal;
 use super::rejected::Rejected;
 use super::spill::{Replay, Spill};
 use super::{Counters, Health, QUEUE_CAPACITY, UsageEvent, UsageLog};
+use crate::config::Durability;
 use crate::store::Store;
 
 /// Most events written in one statement.
@@ -53,6 +55,9 @@ pub struct Options {
     pub probe_max: Duration,
     /// Longest the final flush may take.
     pub shutdown_timeout: Duration,
+    /// What an answered command's event survives; `Crash` puts it on the
+    /// disk before its reply, and the writer moves it on from there.
+    pub durability: Durability,
 }
 
 impl Default for Options {
@@ -63,6 +68,7 @@ impl Default for Options {
             probe_every: Duration::from_millis(500),
             probe_max: Duration::from_secs(5),
             shutdown_timeout: Duration::from_secs(5),
+            durability: Durability::Shutdown,
         }
     }
 }
@@ -98,6 +104,16 @@ pub fn start(store: Store, spill: Spill, options: Options) -> (UsageLog, WriterH
     let wake = Arc::new(tokio::sync::Notify::new());
     let rejected = Arc::new(Rejected::beside(spill.path()));
     let spill = Arc::new(spill);
+    let journal = match options.durability {
+        Durability::Shutdown => None,
+        Durability::Crash => match Journal::start(spill.clone()) {
+            Ok(journal) => Some(journal),
+            Err(error) => {
+                tracing::error!("usage events are NOT kept across a crash: the journal cannot start: {error}");
+                None
+            }
+        },
+    };
     let counters = Arc::new(Counters::default());
     let health = Arc::new(Health::default());
     let writer = Writer {
@@ -120,7 +136,7 @@ pub fn start(store: Store, spill: Spill, options: Options) -> (UsageLog, WriterH
         wake: wake.clone(),
     };
     (
-        UsageLog { tx, spill, rejected, counters, health, wake: Arc::new(super::Wake(wake)) },
+        UsageLog { tx, spill, rejected, counters, health, journal, wake: Arc::new(super::Wake(wake)) },
         WriterHandle { task: tokio::spawn(writer.run()), stop },
     )
 }
@@ -198,8 +214,14 @@ impl Writer {
     /// that probes and replays go on when no commands arrive.
     async fn collect(&mut self) -> (Vec<UsageEvent>, bool) {
         let mut batch = Vec::new();
-        let idle =
-            if self.replay.is_some() && self.down_since.is_none() { Duration::ZERO } else { Duration::from_secs(1) };
+        let idle = if self.replay.is_some() && self.down_since.is_none() {
+            Duration::ZERO
+        } else if self.options.durability == Durability::Crash {
+            // Events arrive through the spill file: look at it as often as a batch lingers.
+            LINGER
+        } else {
+            Duration::from_secs(1)
+        };
         let first = tokio::select! {
             received = timeout(idle, self.rx.recv()) => received,
             () = self.stop.notified() => {

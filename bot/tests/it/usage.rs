@@ -20,6 +20,7 @@ fn fast() -> writer::Options {
         probe_every: Duration::from_millis(50),
         probe_max: Duration::from_millis(200),
         shutdown_timeout: Duration::from_secs(5),
+        ..writer::Options::default()
     }
 }
 
