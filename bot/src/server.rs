@@ -59,12 +59,16 @@ pub struct Endpoints {
 pub struct Platforms {
     pub slack: SlackSettings,
     pub discord: DiscordSettings,
+    /// Answer copies of signed requests already answered (load generators only).
+    pub accept_replays: bool,
 }
 
 /// Builds the router and adapters for `platforms` over `dispatcher`.
 pub fn app(platforms: &Platforms, dispatcher: Arc<Dispatcher>, endpoints: &Endpoints) -> anyhow::Result<App> {
     let (slack_settings, discord_settings) = (&platforms.slack, &platforms.discord);
     crate::metrics::install();
+    // One memory of answered requests for both platforms; their ids never meet.
+    let replays = (!platforms.accept_replays).then(|| Arc::new(crate::replays::Replays::default()));
     let mut router = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -77,7 +81,7 @@ pub fn app(platforms: &Platforms, dispatcher: Arc<Dispatcher>, endpoints: &Endpo
         None
     };
     if let (Some(slack), Some(secret)) = (&slack, &slack_settings.signing_secret) {
-        router = router.merge(crate::slack::http::routes(slack.clone(), secret));
+        router = router.merge(crate::slack::http::routes(slack.clone(), secret, replays.clone()));
     }
     let discord = if discord_settings.public_key.is_some() || discord_settings.token.is_some() {
         Some(Arc::new(crate::discord::Discord::new(
@@ -90,7 +94,7 @@ pub fn app(platforms: &Platforms, dispatcher: Arc<Dispatcher>, endpoints: &Endpo
         None
     };
     if let (Some(discord), Some(key)) = (&discord, &discord_settings.public_key) {
-        router = router.merge(crate::discord::http::routes(discord.clone(), key)?);
+        router = router.merge(crate::discord::http::routes(discord.clone(), key, replays)?);
     }
     let router = router.layer(axum::middleware::from_fn(track));
     Ok(App { router, dispatcher, slack, discord })
@@ -182,7 +186,11 @@ pub async fn run(settings: &Settings) -> anyhow::Result<ExitCode> {
         .await
         .context("building the search index")?
         .context("building the search index")?;
-    let platforms = Platforms { slack: settings.slack.clone(), discord: settings.discord.clone() };
+    let platforms = Platforms {
+        slack: settings.slack.clone(),
+        discord: settings.discord.clone(),
+        accept_replays: settings.accept_replays,
+    };
     let app = app(&platforms, dispatcher.clone(), &Endpoints::default())?;
     let listener = tokio::net::TcpListener::bind(settings.http_addr)
         .await

@@ -34,6 +34,7 @@ struct Raw {
     schedule_url: Option<String>,
     schedule_sync_seconds: u64,
     http_addr: String,
+    accept_replays: bool,
     slack_signing_secret: Option<String>,
     slack_bot_token: Option<String>,
     slack_app_token: Option<String>,
@@ -114,6 +115,9 @@ pub struct Settings {
     pub schedule_sync: std::time::Duration,
     /// `EMCEE_HTTP_ADDR`: where `emcee serve` listens.
     pub http_addr: std::net::SocketAddr,
+    /// Answer a copy of a signed request already answered: only for load
+    /// generators that cycle through a few pre-signed requests.
+    pub accept_replays: bool,
     pub slack: SlackSettings,
     pub discord: DiscordSettings,
 }
@@ -167,6 +171,7 @@ impl Settings {
             .set_default("reminder_minutes", 10)?
             .set_default("schedule_sync_seconds", 300)?
             .set_default("http_addr", DEFAULT_HTTP_ADDR)?
+            .set_default("accept_replays", false)?
             .set_default("slack_replies", "ephemeral")?
             .set_default("discord_replicas", 1)?;
         builder = match &file {
@@ -248,6 +253,7 @@ impl Settings {
             schedule_url: raw.schedule_url.filter(|u| !u.trim().is_empty()),
             schedule_sync: std::time::Duration::from_secs(raw.schedule_sync_seconds.max(10)),
             http_addr,
+            accept_replays: raw.accept_replays,
             slack,
             discord,
         })

@@ -23,6 +23,7 @@ fn raw(now: Option<&str>, log_format: &str) -> Raw {
         schedule_url: None,
         schedule_sync_seconds: 300,
         http_addr: DEFAULT_HTTP_ADDR.into(),
+        accept_replays: false,
         slack_signing_secret: None,
         slack_bot_token: None,
         slack_app_token: None,

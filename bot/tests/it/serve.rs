@@ -96,12 +96,19 @@ impl Drop for Server {
     }
 }
 
+/// A trigger id of its own, as Slack gives every invocation.
+fn trigger_id() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    format!("13345224609.738474920.{}", NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
 /// A signed `/quote` request for `text`.
 fn quote(client: &reqwest::Client, server: &str, text: &str, signed: bool) -> reqwest::RequestBuilder {
     let body = format!(
         "team_id=T0001&team_domain=conf&channel_id=C0001&channel_name=general&user_id=U0001&user_name=ada\
          &command=%2Fquote&text={text}&api_app_id=A0001&response_url=https%3A%2F%2Fhooks.slack.com%2Fx\
-         &trigger_id=1.2.3"
+         &trigger_id={}",
+        trigger_id()
     );
     let timestamp = jiff::Timestamp::now().as_second();
     let mut signature = support::slack_signature(SECRET, timestamp, &body);
