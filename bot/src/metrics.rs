@@ -11,6 +11,9 @@
 //! | `emcee_announcements_total` | platform, outcome: sent, failed |
 //! | `emcee_http_responses_total` | route, status |
 //! | `emcee_http_request_seconds` (histogram) | route |
+//! | `emcee_http_connections` (gauge) | |
+//! | `emcee_http_connections_closed_total` | reason: header_timeout, body_timeout, idle_timeout, shed |
+//! | `emcee_http_pressure_total` | cause: connections (at the cap), accept (out of descriptors) |
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -70,6 +73,16 @@ fn describe() {
         metrics::Unit::Seconds,
         "Time to answer an HTTP request, by route."
     );
+    metrics::describe_gauge!("emcee_http_connections", "HTTP connections open.");
+    metrics::describe_counter!(
+        "emcee_http_connections_closed_total",
+        "HTTP connections the server closed: a deadline passed (header_timeout, body_timeout, idle_timeout), \
+         or room was needed (shed)."
+    );
+    metrics::describe_counter!(
+        "emcee_http_pressure_total",
+        "Times room was needed: connections at the cap, or an accept that failed for want of descriptors."
+    );
 }
 
 /// One command answered.
@@ -97,6 +110,32 @@ pub fn http_response(route: &'static str, status: u16, took: Duration) {
     };
     metrics::counter!("emcee_http_responses_total", "route" => route, "status" => status).increment(1);
     metrics::histogram!("emcee_http_request_seconds", "route" => route).record(took.as_secs_f64());
+}
+
+/// An open HTTP connection, counted in `emcee_http_connections` while it lives.
+pub struct HttpConnection(());
+
+impl HttpConnection {
+    pub fn open() -> HttpConnection {
+        metrics::gauge!("emcee_http_connections").increment(1.0);
+        HttpConnection(())
+    }
+}
+
+impl Drop for HttpConnection {
+    fn drop(&mut self) {
+        metrics::gauge!("emcee_http_connections").decrement(1.0);
+    }
+}
+
+/// The server closed a connection, and why.
+pub fn http_closed(reason: &'static str) {
+    metrics::counter!("emcee_http_connections_closed_total", "reason" => reason).increment(1);
+}
+
+/// Room was needed for connections.
+pub fn http_pressure(cause: &'static str) {
+    metrics::counter!("emcee_http_pressure_total", "cause" => cause).increment(1);
 }
 
 /// How often histograms fold their recorded samples into their buckets.

@@ -6,6 +6,7 @@
 //! Each platform's settings are in a file of their own.
 
 mod discord;
+mod http;
 mod slack;
 
 use std::path::{Path, PathBuf};
@@ -14,6 +15,7 @@ use anyhow::{Context as _, bail};
 use serde::Deserialize;
 
 pub use discord::{DiscordSettings, shard_range};
+pub use http::HttpSettings;
 pub use slack::SlackSettings;
 
 use crate::clock::Clock;
@@ -34,6 +36,10 @@ struct Raw {
     schedule_url: Option<String>,
     schedule_sync_seconds: u64,
     http_addr: String,
+    http_header_timeout_seconds: u64,
+    http_body_timeout_seconds: u64,
+    http_idle_timeout_seconds: u64,
+    http_max_connections: u64,
     accept_replays: bool,
     slack_signing_secret: Option<String>,
     slack_bot_token: Option<String>,
@@ -115,6 +121,8 @@ pub struct Settings {
     pub schedule_sync: std::time::Duration,
     /// `EMCEE_HTTP_ADDR`: where `emcee serve` listens.
     pub http_addr: std::net::SocketAddr,
+    /// How long `emcee serve` waits for slow clients, and how many it holds.
+    pub http: HttpSettings,
     /// Answer a copy of a signed request already answered: only for load
     /// generators that cycle through a few pre-signed requests.
     pub accept_replays: bool,
@@ -171,6 +179,10 @@ impl Settings {
             .set_default("reminder_minutes", 10)?
             .set_default("schedule_sync_seconds", 300)?
             .set_default("http_addr", DEFAULT_HTTP_ADDR)?
+            .set_default("http_header_timeout_seconds", http::DEFAULT_HEADER_SECONDS)?
+            .set_default("http_body_timeout_seconds", http::DEFAULT_BODY_SECONDS)?
+            .set_default("http_idle_timeout_seconds", http::DEFAULT_IDLE_SECONDS)?
+            .set_default("http_max_connections", http::DEFAULT_MAX_CONNECTIONS)?
             .set_default("accept_replays", false)?
             .set_default("slack_replies", "ephemeral")?
             .set_default("discord_replicas", 1)?;
@@ -219,6 +231,7 @@ impl Settings {
             "crash" => Durability::Crash,
             other => bail!("EMCEE_USAGE_DURABILITY is `{other}`; use `shutdown` or `crash`"),
         };
+        let http = http::http_settings(&raw)?;
         let slack = slack::slack_settings(&raw)?;
         let discord = discord::discord_settings(&raw, host)?;
         let history_file = raw.history_file.or_else(|| host.home.as_ref().map(|home| home.join(".emcee_history")));
@@ -253,6 +266,7 @@ impl Settings {
             schedule_url: raw.schedule_url.filter(|u| !u.trim().is_empty()),
             schedule_sync: std::time::Duration::from_secs(raw.schedule_sync_seconds.max(10)),
             http_addr,
+            http,
             accept_replays: raw.accept_replays,
             slack,
             discord,

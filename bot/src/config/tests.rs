@@ -23,6 +23,10 @@ fn raw(now: Option<&str>, log_format: &str) -> Raw {
         schedule_url: None,
         schedule_sync_seconds: 300,
         http_addr: DEFAULT_HTTP_ADDR.into(),
+        http_header_timeout_seconds: http::DEFAULT_HEADER_SECONDS,
+        http_body_timeout_seconds: http::DEFAULT_BODY_SECONDS,
+        http_idle_timeout_seconds: http::DEFAULT_IDLE_SECONDS,
+        http_max_connections: http::DEFAULT_MAX_CONNECTIONS,
         accept_replays: false,
         slack_signing_secret: None,
         slack_bot_token: None,
@@ -50,6 +54,17 @@ fn validates_the_pinned_clock() {
     assert!(error.to_string().contains("EMCEE_NOW is `tomorrow`"), "{error}");
     let error = validate(raw(None, "xml")).unwrap_err();
     assert!(error.to_string().contains("use `text` or `json`"), "{error}");
+}
+
+#[test]
+fn bounds_the_http_server_s_patience() {
+    assert_eq!(validate(raw(None, "text")).unwrap().http, HttpSettings::default());
+    let mut never = raw(None, "text");
+    never.http_idle_timeout_seconds = 0;
+    assert!(validate(never).unwrap_err().to_string().contains("EMCEE_HTTP_IDLE_TIMEOUT_SECONDS is 0"));
+    let mut none = raw(None, "text");
+    none.http_max_connections = 0;
+    assert!(validate(none).unwrap_err().to_string().contains("EMCEE_HTTP_MAX_CONNECTIONS is 0"));
 }
 
 #[test]

@@ -15,5 +15,6 @@ mod replies;
 mod schedule;
 mod serve;
 mod slack;
+mod slow_clients;
 mod support;
 mod usage;

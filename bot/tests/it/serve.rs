@@ -14,23 +14,42 @@ use std::time::{Duration, Instant};
 
 use emcee::store::Store;
 
-const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
+pub(crate) const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 
 /// A running `emcee serve`, killed when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    url: String,
+    pub(crate) url: String,
     _state: Arc<tempfile::TempDir>,
 }
 
 impl Server {
-    fn start(database_url: &str) -> Server {
+    pub(crate) fn start(database_url: &str) -> Server {
         Server::start_with(database_url, Arc::new(tempfile::tempdir().unwrap()), &[])
     }
 
     /// `emcee serve` keeping its state in `state`, with more settings.
-    fn start_with(database_url: &str, state: Arc<tempfile::TempDir>, settings: &[(&str, &str)]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_emcee"))
+    pub(crate) fn start_with(database_url: &str, state: Arc<tempfile::TempDir>, settings: &[(&str, &str)]) -> Server {
+        Server::launch(database_url, state, settings, None)
+    }
+
+    /// The same, with at most `open_files` descriptors (`ulimit -n`), when given.
+    pub(crate) fn launch(
+        database_url: &str,
+        state: Arc<tempfile::TempDir>,
+        settings: &[(&str, &str)],
+        open_files: Option<u32>,
+    ) -> Server {
+        let binary = env!("CARGO_BIN_EXE_emcee");
+        let mut command = match open_files {
+            None => Command::new(binary),
+            Some(limit) => {
+                let mut shell = Command::new("sh");
+                shell.args(["-c", &format!("ulimit -n {limit} && exec \"$0\" \"$@\""), binary]);
+                shell
+            }
+        };
+        let mut child = command
             .arg("serve")
             // No emcee.toml or .env of the developer's is read.
             .current_dir(state.path())
@@ -65,17 +84,22 @@ impl Server {
         Server { child, url, _state: state }
     }
 
-    fn terminate(&self) {
+    pub(crate) fn terminate(&self) {
         self.signal("-TERM");
     }
 
-    fn signal(&self, signal: &str) {
+    pub(crate) fn signal(&self, signal: &str) {
         let status = Command::new("kill").arg(signal).arg(self.child.id().to_string()).status().unwrap();
         assert!(status.success());
     }
 
+    /// Whether the process is still running.
+    pub(crate) fn alive(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+
     /// Waits for the process to end, up to `limit`; its status and how long it took.
-    fn wait(&mut self, limit: Duration) -> (std::process::ExitStatus, Duration) {
+    pub(crate) fn wait(&mut self, limit: Duration) -> (std::process::ExitStatus, Duration) {
         let started = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
@@ -97,13 +121,13 @@ impl Drop for Server {
 }
 
 /// A trigger id of its own, as Slack gives every invocation.
-fn trigger_id() -> String {
+pub(crate) fn trigger_id() -> String {
     static NEXT: AtomicU64 = AtomicU64::new(1);
     format!("13345224609.738474920.{}", NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
 /// A signed `/quote` request for `text`.
-fn quote(client: &reqwest::Client, server: &str, text: &str, signed: bool) -> reqwest::RequestBuilder {
+pub(crate) fn quote(client: &reqwest::Client, server: &str, text: &str, signed: bool) -> reqwest::RequestBuilder {
     let body = format!(
         "team_id=T0001&team_domain=conf&channel_id=C0001&channel_name=general&user_id=U0001&user_name=ada\
          &command=%2Fquote&text={text}&api_app_id=A0001&response_url=https%3A%2F%2Fhooks.slack.com%2Fx\
@@ -126,7 +150,7 @@ fn quote(client: &reqwest::Client, server: &str, text: &str, signed: bool) -> re
 }
 
 /// The sum of the samples of `name` carrying every one of `labels`.
-fn sample(text: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
+pub(crate) fn sample(text: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
     text.lines()
         .filter(|line| !line.starts_with('#'))
         .filter_map(|line| {
@@ -139,7 +163,7 @@ fn sample(text: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
         .sum()
 }
 
-async fn scrape(client: &reqwest::Client, server: &str) -> String {
+pub(crate) async fn scrape(client: &reqwest::Client, server: &str) -> String {
     let response = client.get(format!("{server}/metrics")).send().await.unwrap();
     assert_eq!(response.status(), 200);
     response.text().await.unwrap()

@@ -3,11 +3,17 @@
 //! connections are configured (Slack Socket Mode, the Discord gateway), the
 //! announcer and the programme's sync, all on one dispatcher.
 //!
+//! The HTTP server itself, with its deadlines for slow clients and its cap
+//! on connections, is [`connections`].
+//!
 //! Shutdown on SIGTERM or SIGINT: stop accepting, let requests in flight
 //! finish, close the platform connections, flush the usage log — within
 //! [`SHUTDOWN_BUDGET`].
 
-use std::future::IntoFuture;
+mod arrival;
+pub mod connections;
+mod deadlines;
+
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -251,8 +257,7 @@ pub async fn run(settings: &Settings) -> anyhow::Result<ExitCode> {
         });
     }
 
-    let mut server =
-        tokio::spawn(axum::serve(listener, app.router).with_graceful_shutdown(stopped(stop_rx.clone())).into_future());
+    let mut server = tokio::spawn(connections::serve(listener, app.router, settings.http, stop_rx.clone()));
     let failed = tokio::select! {
         () = stop_signal => None,
         ended = &mut server => Some(ended),
@@ -264,8 +269,7 @@ pub async fn run(settings: &Settings) -> anyhow::Result<ExitCode> {
     match failed {
         Some(ended) => {
             result = match ended {
-                Ok(Ok(())) => Err(anyhow::anyhow!("the HTTP server stopped on its own")),
-                Ok(Err(error)) => Err(anyhow::Error::new(error).context("the HTTP server failed")),
+                Ok(()) => Err(anyhow::anyhow!("the HTTP server stopped on its own")),
                 Err(error) => Err(anyhow::Error::new(error).context("the HTTP server failed")),
             };
         }
