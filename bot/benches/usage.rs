@@ -4,6 +4,11 @@
 //! the database, and how much of this process's CPU each event costs (for
 //! SQLite that is all of the database's work).
 //!
+//! With `EMCEE_USAGE_DURABILITY=crash` each reply waits until its event is
+//! on the disk: for 1, 16 and 64 replies at a time, how long a reply waits
+//! (p50 / p99 of `UsageLog::record_before_reply`), and how many replies a
+//! second the group commit lets through.
+//!
 //! `TEST_DATABASE_URL=postgres://… cargo bench -p emcee --bench usage [-- EVENTS]`
 //! (default 300,000 events; a fresh database is made for each backend and dropped).
 
@@ -14,6 +19,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
+use emcee::config::Durability;
 use emcee::store::Store;
 use emcee::usage::spill::{SPILL_FILE, Spill};
 use emcee::usage::{QUEUE_CAPACITY, UsageEvent, writer};
@@ -41,11 +47,13 @@ fn main() {
     runtime.block_on(async {
         let db = support::sqlite();
         measure(&db.url, "SQLite", events).await;
+        durable(&db.url, "SQLite").await;
         let admin = std::env::var("TEST_DATABASE_URL")
             .or_else(|_| std::env::var("DATABASE_URL"))
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
         let db = support::postgres(&admin).await;
         measure(&db.url, "PostgreSQL", events).await;
+        durable(&db.url, "PostgreSQL").await;
         db.remove().await;
     });
 }
@@ -99,5 +107,56 @@ async fn measure(url: &str, backend: &str, events: u64) {
         cpu * 1e6 / events as f64,
     );
     assert_eq!(written, events, "every event stored");
+    store.close().await;
+}
+
+/// Replies at a time, each recording its event before it "replies", for
+/// three seconds a level: what crash durability costs a reply.
+async fn durable(url: &str, backend: &str) {
+    let store = Store::open(url).unwrap();
+    store.migrate().await.unwrap();
+    println!("crash durability into {backend} (events fsynced in groups before each reply):");
+    for concurrency in [1u64, 16, 64] {
+        let state = tempfile::tempdir().unwrap();
+        let options = writer::Options { durability: Durability::Crash, ..writer::Options::default() };
+        let (log, task) = writer::start(store.clone(), Spill::new(state.path().join(SPILL_FILE)), options);
+        let counters = log.counters().clone();
+        let until = Instant::now() + Duration::from_secs(3);
+        let started = Instant::now();
+        let replies: Vec<_> = (0..concurrency)
+            .map(|reply| {
+                let log = log.clone();
+                tokio::spawn(async move {
+                    let mut waits = Vec::new();
+                    let mut i = reply;
+                    while Instant::now() < until {
+                        let t = Instant::now();
+                        log.record_before_reply(event(i)).await;
+                        waits.push(t.elapsed());
+                        i += concurrency;
+                    }
+                    waits
+                })
+            })
+            .collect();
+        let mut waits = Vec::new();
+        for reply in replies {
+            waits.extend(reply.await.unwrap());
+        }
+        let elapsed = started.elapsed();
+        drop(log);
+        task.wait().await;
+        waits.sort();
+        let pct = |p: f64| waits[((waits.len() - 1) as f64 * p) as usize];
+        let journaled = counters.journaled.load(std::sync::atomic::Ordering::Relaxed);
+        println!(
+            "  {concurrency:>2} at a time: {:.0} replies/s, wait p50 {:?}, p99 {:?}; {journaled} on disk, {} stored",
+            waits.len() as f64 / elapsed.as_secs_f64(),
+            pct(0.5),
+            pct(0.99),
+            counters.snapshot().0,
+        );
+        assert_eq!(journaled, waits.len() as u64, "every event on the disk before its reply");
+    }
     store.close().await;
 }

@@ -13,6 +13,7 @@ pub mod hex;
 pub mod knowledge;
 pub mod metrics;
 pub mod programme;
+pub mod replays;
 pub mod report;
 pub mod server;
 pub mod shutdown;

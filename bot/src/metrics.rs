@@ -6,10 +6,14 @@
 //! | `emcee_commands_total` | platform, command, status |
 //! | `emcee_reply_seconds` (histogram) | platform, command |
 //! | `emcee_usage_queue_depth` (gauge) | |
-//! | `emcee_usage_events_total` | outcome: written, retried, spilled, replayed, dropped |
+//! | `emcee_usage_events_total` | outcome: written, retried, spilled, replayed, dropped, journaled |
+//! | `emcee_usage_events_rejected_total` | |
 //! | `emcee_announcements_total` | platform, outcome: sent, failed |
 //! | `emcee_http_responses_total` | route, status |
 //! | `emcee_http_request_seconds` (histogram) | route |
+//! | `emcee_http_connections` (gauge) | |
+//! | `emcee_http_connections_closed_total` | reason: header_timeout, body_timeout, idle_timeout, shed |
+//! | `emcee_http_pressure_total` | cause: connections (at the cap), accept (out of descriptors) |
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -55,7 +59,12 @@ fn describe() {
     metrics::describe_gauge!("emcee_usage_queue_depth", "Usage events waiting in memory for the database.");
     metrics::describe_counter!(
         "emcee_usage_events_total",
-        "Usage events by outcome: written, retried, spilled (to the local file), replayed (from it), dropped."
+        "Usage events by outcome: written, retried, spilled (to the local file), replayed (from it), dropped, \
+         journaled (on the disk before their reply, with crash durability)."
+    );
+    metrics::describe_counter!(
+        "emcee_usage_events_rejected_total",
+        "Usage events the database refused for what they hold, set aside in usage-rejected.jsonl."
     );
     metrics::describe_counter!("emcee_announcements_total", "Announcements by platform and outcome: sent or failed.");
     metrics::describe_counter!("emcee_http_responses_total", "HTTP responses by route and status code.");
@@ -63,6 +72,16 @@ fn describe() {
         "emcee_http_request_seconds",
         metrics::Unit::Seconds,
         "Time to answer an HTTP request, by route."
+    );
+    metrics::describe_gauge!("emcee_http_connections", "HTTP connections open.");
+    metrics::describe_counter!(
+        "emcee_http_connections_closed_total",
+        "HTTP connections the server closed: a deadline passed (header_timeout, body_timeout, idle_timeout), \
+         or room was needed (shed)."
+    );
+    metrics::describe_counter!(
+        "emcee_http_pressure_total",
+        "Times room was needed: connections at the cap, or an accept that failed for want of descriptors."
     );
 }
 
@@ -93,6 +112,32 @@ pub fn http_response(route: &'static str, status: u16, took: Duration) {
     metrics::histogram!("emcee_http_request_seconds", "route" => route).record(took.as_secs_f64());
 }
 
+/// An open HTTP connection, counted in `emcee_http_connections` while it lives.
+pub struct HttpConnection(());
+
+impl HttpConnection {
+    pub fn open() -> HttpConnection {
+        metrics::gauge!("emcee_http_connections").increment(1.0);
+        HttpConnection(())
+    }
+}
+
+impl Drop for HttpConnection {
+    fn drop(&mut self) {
+        metrics::gauge!("emcee_http_connections").decrement(1.0);
+    }
+}
+
+/// The server closed a connection, and why.
+pub fn http_closed(reason: &'static str) {
+    metrics::counter!("emcee_http_connections_closed_total", "reason" => reason).increment(1);
+}
+
+/// Room was needed for connections.
+pub fn http_pressure(cause: &'static str) {
+    metrics::counter!("emcee_http_pressure_total", "cause" => cause).increment(1);
+}
+
 /// How often histograms fold their recorded samples into their buckets.
 pub const UPKEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
@@ -105,13 +150,14 @@ pub fn upkeep() {
     }
 }
 
-/// Copies the usage writer's queue depth and counts by outcome into the
-/// series; called before each scrape.
-pub fn usage(queue_depth: usize, outcomes: &[(&'static str, u64)]) {
+/// Copies the usage writer's queue depth, counts by outcome and refused
+/// events into the series; called before each scrape.
+pub fn usage(queue_depth: usize, outcomes: &[(&'static str, u64)], rejected: u64) {
     metrics::gauge!("emcee_usage_queue_depth").set(queue_depth as f64);
     for &(outcome, value) in outcomes {
         metrics::counter!("emcee_usage_events_total", "outcome" => outcome).absolute(value);
     }
+    metrics::counter!("emcee_usage_events_rejected_total").absolute(rejected);
 }
 
 /// The exposition text.

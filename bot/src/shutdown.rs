@@ -1,24 +1,35 @@
 //! The signals that ask emcee to stop: Ctrl-C (SIGINT) and SIGTERM.
 
-/// Completes when the process is asked to stop.
-pub async fn signal() {
+use std::future::Future;
+
+/// Listens for a request to stop from now on, and completes when one
+/// comes. The handlers are installed when this is called, not when the
+/// future is first polled: a signal in between is kept rather than ending
+/// the process on the spot (a SIGTERM right after `emcee serve` says it
+/// listens still stops it cleanly). Call it inside the runtime.
+pub fn signal() -> impl Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
+        let (term, interrupt) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt()));
+        async move {
+            match (term, interrupt) {
+                (Ok(mut term), Ok(mut interrupt)) => {
+                    tokio::select! {
+                        _ = term.recv() => {}
+                        _ = interrupt.recv() => {}
+                    }
                 }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }

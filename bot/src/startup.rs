@@ -52,7 +52,8 @@ pub async fn dispatcher(settings: &Settings) -> anyhow::Result<(Dispatcher, writ
     }
     let keyer = UserKeyer::load(settings.usage_key.as_deref(), &settings.state_dir)?;
     let spill = Spill::new(settings.state_dir.join(SPILL_FILE));
-    let (log, writer) = writer::start(store.clone(), spill, writer::Options::default());
+    let options = writer::Options { durability: settings.usage_durability, ..writer::Options::default() };
+    let (log, writer) = writer::start(store.clone(), spill, options);
     let usage = Usage { log, keyer, store, store_queries: settings.usage_store_queries };
     let dispatcher = Dispatcher::new(engine, settings.clock(), Some(usage))
         .with_time_zone(settings.time_zone.clone())

@@ -1,7 +1,9 @@
 //! The terminal adapter: `emcee chat`, an interactive prompt, and
 //! `emcee ask`, which answers queries from its arguments or from standard
 //! input, as text or as one JSON object per line for scripts; announcements
-//! printed as they fall due (`emcee announce`).
+//! printed as they fall due (`emcee announce`). What it prints of the
+//! programme, the knowledge base or users never drives the terminal:
+//! control characters are shown escaped ([`print_text`], [`json_safe`]).
 
 use std::future::Future;
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -47,7 +49,7 @@ fn chat_loop(dispatcher: &Dispatcher, settings: &Settings, runtime: &tokio::runt
         kb.speakers.len(),
         kb.quotes.len(),
         engine.schedule().sessions.len(),
-        engine.schedule().conference.title,
+        render::escape_controls(&engine.schedule().conference.title),
         if kb.warnings.is_empty() {
             String::new()
         } else {
@@ -102,7 +104,8 @@ pub async fn ask(
     let mut out = BufWriter::new(stdout.lock());
     let write = |out: &mut BufWriter<io::StdoutLock<'_>>, query: &str, reply: &Reply| -> io::Result<()> {
         if json {
-            serde_json::to_writer(&mut *out, &AnswerJson::new(query, reply))?;
+            let line = serde_json::to_string(&AnswerJson::new(query, reply))?;
+            out.write_all(json_safe(&line).as_bytes())?;
             out.write_all(b"\n")
         } else {
             writeln!(out, "{}\n", render::plain_text(reply, marks))
@@ -218,6 +221,30 @@ pub fn print(text: &str) -> anyhow::Result<()> {
     }
 }
 
+/// Prints text made of the bot's words and of data, the data's control
+/// characters escaped.
+pub fn print_text(text: &str) -> anyhow::Result<()> {
+    print(&render::escape_controls(text))
+}
+
+/// JSON as the terminal gets it: DEL and the C1 controls, which JSON
+/// writers leave raw, written as `\u` escapes, which parse to the same text.
+/// (serde_json escapes the C0 controls itself.)
+pub fn json_safe(json: &str) -> std::borrow::Cow<'_, str> {
+    let raw_control = |c: char| c == '\u{7f}' || ('\u{80}'..='\u{9f}').contains(&c);
+    if memchr::memchr2(0x7f, 0xc2, json.as_bytes()).is_none() || !json.chars().any(raw_control) {
+        return std::borrow::Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        match raw_control(c) {
+            true => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            false => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Prints announcements on standard output.
 pub struct TerminalSink;
 
@@ -226,6 +253,19 @@ impl Sink for TerminalSink {
         &'a self,
         announcement: &'a Announcement,
     ) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send + 'a>> {
-        Box::pin(async move { print(&format!("[{}] {}\n", announcement.kind.as_str(), announcement.text)) })
+        Box::pin(async move { print_text(&format!("[{}] {}\n", announcement.kind.as_str(), announcement.text)) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn json_keeps_its_meaning_without_raw_controls() {
+        let text = "del\u{7f} csi\u{9b} nbsp\u{a0} esc\u{1b}";
+        let json = serde_json::to_string(&text).unwrap();
+        let safe = super::json_safe(&json);
+        assert_eq!(safe, "\"del\\u007f csi\\u009b nbsp\u{a0} esc\\u001b\"");
+        assert_eq!(serde_json::from_str::<String>(&safe).unwrap(), text);
+        assert!(matches!(super::json_safe(r#""plain ©""#), std::borrow::Cow::Borrowed(_)));
     }
 }

@@ -1,7 +1,11 @@
 //! Plain-text rendering of a [`Reply`]: the terminal's output, the `text` of
 //! `emcee ask --json`, and the fallback text the chat adapters send with
 //! their rich replies. Session times are shown in the conference's zone,
-//! with the zone named.
+//! with the zone named. Control characters in the data are shown escaped
+//! ([`escape_controls`]): what reaches a terminal never drives it.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -20,31 +24,64 @@ impl Marks {
     pub const ANSI_BOLD: Marks = Marks { open: "\x1b[1m", close: "\x1b[22m" };
 }
 
+/// Text from the programme, the knowledge base or a user, made safe to show
+/// on a terminal: control characters (C0 but line feed and tab, DEL, C1)
+/// are written as escapes (`\x1b`, `\u{9b}`) rather than sent, so that data
+/// cannot move the cursor, recolour, retitle or otherwise drive the
+/// operator's terminal.
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    // C1 controls are U+0080–U+009F, which UTF-8 writes as 0xC2 0x80–0x9F.
+    let suspect = |b: u8| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f || b == 0xc2;
+    if !text.bytes().any(suspect) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() && c < '\u{80}' => {
+                let _ = write!(out, "\\x{:02x}", u32::from(c));
+            }
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Renders the reply as plain text.
 pub fn plain_text(reply: &Reply, marks: Marks) -> String {
     let mut out = String::new();
-    let mut block = |text: &str| {
+    // Every block but the quote, whose runs are escaped before they are marked.
+    let mut block = |text: &str, escaped: bool| {
         if text.trim().is_empty() {
             return;
         }
         if !out.is_empty() {
             out.push_str("\n\n");
         }
-        out.push_str(text.trim_end());
+        match escaped {
+            true => out.push_str(text.trim_end()),
+            false => out.push_str(&escape_controls(text.trim_end())),
+        }
     };
     if let Some(title) = &reply.title {
-        block(&match &reply.url {
+        let text = match &reply.url {
             Some(url) => format!("{title} <{url}>"),
             None => title.clone(),
-        });
+        };
+        block(&text, false);
     }
-    block(&reply.body);
+    block(&reply.body, false);
     if let Some(quote) = &reply.quote {
         let mut text = String::new();
         for (run, matched) in quote.runs() {
+            let run = escape_controls(run);
             match matched {
                 true => text.push_str(&format!("{}{run}{}", marks.open, marks.close)),
-                false => text.push_str(run),
+                false => text.push_str(&run),
             }
         }
         let mut cite = format!("— {}", quote.attribution());
@@ -54,7 +91,7 @@ pub fn plain_text(reply: &Reply, marks: Marks) -> String {
         if let Some(url) = &quote.url {
             cite.push_str(&format!(" <{url}>"));
         }
-        block(&format!("“{text}”\n{cite}"));
+        block(&format!("“{text}”\n{}", escape_controls(&cite)), true);
     }
     if !reply.fields.is_empty() {
         let lines: Vec<String> = reply
@@ -65,15 +102,15 @@ pub fn plain_text(reply: &Reply, marks: Marks) -> String {
                 true => format!("{}:\n  {}", f.name, f.value.replace('\n', "\n  ")),
             })
             .collect();
-        block(&lines.join("\n"));
+        block(&lines.join("\n"), false);
     }
     if !reply.sessions.is_empty() {
         let zone = reply.time_zone.clone().unwrap_or(TimeZone::UTC);
         let lines: Vec<String> = reply.sessions.iter().map(|s| session_line(s, &zone)).collect();
-        block(&lines.join("\n"));
+        block(&lines.join("\n"), false);
     }
     if !reply.suggestions.is_empty() {
-        block(&format!("Did you mean: {}?", reply.suggestions.join(", ")));
+        block(&format!("Did you mean: {}?", reply.suggestions.join(", ")), false);
     }
     // A quote carries its own citation; the programme is not cited.
     if reply.quote.is_none() {
@@ -93,7 +130,7 @@ pub fn plain_text(reply: &Reply, marks: Marks) -> String {
             })
             .collect();
         if !sources.is_empty() {
-            block(&format!("Source: {}", sources.join("; ")));
+            block(&format!("Source: {}", sources.join("; ")), false);
         }
     }
     out
@@ -136,5 +173,34 @@ fn zone_label(at: &jiff::Zoned) -> String {
         format!("UTC{}", at.offset())
     } else {
         abbreviation
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::command::CommandKind;
+    use crate::reply::{QuoteBlock, Status};
+
+    #[test]
+    fn shows_control_characters_escaped_and_keeps_its_own_marks() {
+        let check = |text: &str, expected: &str| assert_eq!(escape_controls(text), expected, "{text:?}");
+        check("plain, ümlaut, © and\ttabs\nlines", "plain, ümlaut, © and\ttabs\nlines");
+        check("\x1b]0;owned\x07title\r", "\\x1b]0;owned\\x07title\\x0d");
+        check("nul\0del\x7fcsi\u{9b}2J", "nul\\x00del\\x7fcsi\\u{9b}2J");
+
+        let mut reply = Reply::message(CommandKind::Quote, Status::Ok, "body \x1b[2J");
+        reply.quote = Some(QuoteBlock {
+            text: String::from("say \x1b[31mred"),
+            speaker: Some(String::from("Ana\x1b[0m")),
+            source: String::from("Show"),
+            at: None,
+            url: None,
+            highlights: vec![0..3, 9..12],
+        });
+        assert_eq!(
+            plain_text(&reply, Marks::ANSI_BOLD),
+            "body \\x1b[2J\n\n“\x1b[1msay\x1b[22m \\x1b[31m\x1b[1mred\x1b[22m”\n— Ana\\x1b[0m, Show"
+        );
     }
 }

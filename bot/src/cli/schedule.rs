@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::config::Settings;
 use crate::programme::{self, ProgrammeError};
-use crate::terminal::{print, rfc3339};
+use crate::terminal::{json_safe, print, print_text, rfc3339};
 use crate::{knowledge, startup};
 
 /// Imports at least this large say what they are doing before they do it.
@@ -110,9 +110,9 @@ pub async fn run(command: ScheduleCommand, settings: &Settings) -> anyhow::Resul
             let zone = &schedule.conference.time_zone;
             if json {
                 let set = ChangeSetJson::new(format.name(), version, dry_run, &changes, zone);
-                print(&format!("{}\n", serde_json::to_string_pretty(&set)?))?;
+                print(&format!("{}\n", json_safe(&serde_json::to_string_pretty(&set)?)))?;
             } else {
-                print(&change_text(format.name(), version, dry_run, &schedule, &changes))?;
+                print_text(&change_text(format.name(), version, dry_run, &schedule, &changes))?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -121,7 +121,7 @@ pub async fn run(command: ScheduleCommand, settings: &Settings) -> anyhow::Resul
             if json {
                 let sessions: Vec<SessionJson<'_>> =
                     current.sessions.iter().map(|s| SessionJson::new(s, zone)).collect();
-                print(&format!("{}\n", serde_json::to_string_pretty(&sessions)?))?;
+                print(&format!("{}\n", json_safe(&serde_json::to_string_pretty(&sessions)?)))?;
             } else {
                 let mut text = format!("{} — times in {}\n", current.conference.title, current.conference.zone_name());
                 for s in &current.sessions {
@@ -130,7 +130,7 @@ pub async fn run(command: ScheduleCommand, settings: &Settings) -> anyhow::Resul
                         if s.speakers.is_empty() { String::new() } else { format!(" — {}", s.speakers.join(", ")) };
                     text.push_str(&format!("{when} · {} · {}{who}  [{}]\n", s.room, s.title, s.id));
                 }
-                print(&text)?;
+                print_text(&text)?;
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -24,9 +24,10 @@ pub async fn run(args: StatsArgs, settings: &Settings) -> anyhow::Result<ExitCod
     let from = emcee_core::stats::parse_since(&args.since, now).map_err(anyhow::Error::msg)?;
     let summary = store.summary(from, now).await.context("reading usage statistics")?;
     if args.json {
-        terminal::print(&format!("{}\n", serde_json::to_string_pretty(&summary)?))?;
+        terminal::print(&format!("{}\n", terminal::json_safe(&serde_json::to_string_pretty(&summary)?)))?;
     } else {
-        terminal::print(&report::tables(&summary))?;
+        // Top queries are what users typed: their control characters are shown escaped.
+        terminal::print_text(&report::tables(&summary))?;
     }
     Ok(ExitCode::SUCCESS)
 }

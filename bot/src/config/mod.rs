@@ -6,6 +6,7 @@
 //! Each platform's settings are in a file of their own.
 
 mod discord;
+mod http;
 mod slack;
 
 use std::path::{Path, PathBuf};
@@ -14,6 +15,7 @@ use anyhow::{Context as _, bail};
 use serde::Deserialize;
 
 pub use discord::{DiscordSettings, shard_range};
+pub use http::HttpSettings;
 pub use slack::SlackSettings;
 
 use crate::clock::Clock;
@@ -29,11 +31,17 @@ struct Raw {
     state_dir: Option<PathBuf>,
     usage_key: Option<String>,
     usage_store_queries: bool,
+    usage_durability: String,
     reminder_minutes: u64,
     time_zone: Option<String>,
     schedule_url: Option<String>,
     schedule_sync_seconds: u64,
     http_addr: String,
+    http_header_timeout_seconds: u64,
+    http_body_timeout_seconds: u64,
+    http_idle_timeout_seconds: u64,
+    http_max_connections: u64,
+    accept_replays: bool,
     slack_signing_secret: Option<String>,
     slack_bot_token: Option<String>,
     slack_app_token: Option<String>,
@@ -104,6 +112,8 @@ pub struct Settings {
     pub usage_key: Option<String>,
     /// Whether the usage log keeps what was asked, or only which command.
     pub usage_store_queries: bool,
+    /// What an answered command's usage event survives.
+    pub usage_durability: Durability,
     /// How long before a session its reminder goes out.
     pub reminder_lead: std::time::Duration,
     /// `EMCEE_TIME_ZONE`: the conference's zone, for exports with local times and none of their own.
@@ -114,6 +124,11 @@ pub struct Settings {
     pub schedule_sync: std::time::Duration,
     /// `EMCEE_HTTP_ADDR`: where `emcee serve` listens.
     pub http_addr: std::net::SocketAddr,
+    /// How long `emcee serve` waits for slow clients, and how many it holds.
+    pub http: HttpSettings,
+    /// Answer a copy of a signed request already answered: only for load
+    /// generators that cycle through a few pre-signed requests.
+    pub accept_replays: bool,
     pub slack: SlackSettings,
     pub discord: DiscordSettings,
 }
@@ -136,6 +151,19 @@ const PLATFORM_VARIABLES: &[(&str, &str)] = &[
 /// The database when `DATABASE_URL` is unset.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://emcee.db";
 
+/// What an answered command's usage event survives (`EMCEE_USAGE_DURABILITY`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Durability {
+    /// A shutdown (Ctrl-C, SIGTERM, the end of input): events wait in
+    /// memory for the database and are flushed on the way out; a crash or
+    /// `kill -9` loses those not yet written. No reply ever waits.
+    #[default]
+    Shutdown,
+    /// A crash or `kill -9` too: each event is on disk (the spill file,
+    /// fsynced, in groups across concurrent replies) before its reply goes.
+    Crash,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
     Text,
@@ -150,9 +178,15 @@ impl Settings {
             .set_default("data_dir", "data")?
             .set_default("log_format", "text")?
             .set_default("usage_store_queries", true)?
+            .set_default("usage_durability", "shutdown")?
             .set_default("reminder_minutes", 10)?
             .set_default("schedule_sync_seconds", 300)?
             .set_default("http_addr", DEFAULT_HTTP_ADDR)?
+            .set_default("http_header_timeout_seconds", http::DEFAULT_HEADER_SECONDS)?
+            .set_default("http_body_timeout_seconds", http::DEFAULT_BODY_SECONDS)?
+            .set_default("http_idle_timeout_seconds", http::DEFAULT_IDLE_SECONDS)?
+            .set_default("http_max_connections", http::DEFAULT_MAX_CONNECTIONS)?
+            .set_default("accept_replays", false)?
             .set_default("slack_replies", "ephemeral")?
             .set_default("discord_replicas", 1)?;
         builder = match &file {
@@ -195,6 +229,12 @@ impl Settings {
             "json" => LogFormat::Json,
             other => bail!("EMCEE_LOG_FORMAT is `{other}`; use `text` or `json`"),
         };
+        let usage_durability = match raw.usage_durability.trim() {
+            "shutdown" => Durability::Shutdown,
+            "crash" => Durability::Crash,
+            other => bail!("EMCEE_USAGE_DURABILITY is `{other}`; use `shutdown` or `crash`"),
+        };
+        let http = http::http_settings(&raw)?;
         let slack = slack::slack_settings(&raw)?;
         let discord = discord::discord_settings(&raw, host)?;
         let history_file = raw.history_file.or_else(|| host.home.as_ref().map(|home| home.join(".emcee_history")));
@@ -230,11 +270,14 @@ impl Settings {
             state_dir_set,
             usage_key: raw.usage_key,
             usage_store_queries: raw.usage_store_queries,
+            usage_durability,
             reminder_lead: std::time::Duration::from_secs(raw.reminder_minutes * 60),
             time_zone,
             schedule_url: raw.schedule_url.filter(|u| !u.trim().is_empty()),
             schedule_sync: std::time::Duration::from_secs(raw.schedule_sync_seconds.max(10)),
             http_addr,
+            http,
+            accept_replays: raw.accept_replays,
             slack,
             discord,
         })
@@ -311,216 +354,4 @@ pub fn init_logging(settings: &Settings) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Validation on a machine that tells nothing about itself.
-    pub(super) fn validate(raw: Raw) -> anyhow::Result<Settings> {
-        Settings::validate(raw, &Host::default())
-    }
-
-    pub(super) fn raw(now: Option<&str>, log_format: &str) -> Raw {
-        Raw {
-            data_dir: "data".into(),
-            now: now.map(str::to_string),
-            history_file: None,
-            log_format: log_format.into(),
-            database_url: None,
-            state_dir: None,
-            usage_key: None,
-            usage_store_queries: true,
-            reminder_minutes: 10,
-            time_zone: None,
-            schedule_url: None,
-            schedule_sync_seconds: 300,
-            http_addr: DEFAULT_HTTP_ADDR.into(),
-            slack_signing_secret: None,
-            slack_bot_token: None,
-            slack_app_token: None,
-            slack_organisers: IdList::None,
-            slack_organiser_group: None,
-            slack_channels: IdList::None,
-            slack_replies: "ephemeral".into(),
-            discord_token: None,
-            discord_application_id: None,
-            discord_public_key: None,
-            discord_organiser_roles: IdList::None,
-            discord_channels: IdList::None,
-            discord_shard_total: None,
-            discord_replicas: 1,
-            replica_ordinal: None,
-        }
-    }
-
-    #[test]
-    fn validates_the_pinned_clock() {
-        let settings = validate(raw(Some("2022-11-01T09:30:00+01:00"), "text")).unwrap();
-        assert_eq!(settings.now.unwrap().to_string(), "2022-11-01T08:30:00Z");
-        let error = validate(raw(Some("tomorrow"), "text")).unwrap_err();
-        assert!(error.to_string().contains("EMCEE_NOW is `tomorrow`"), "{error}");
-        let error = validate(raw(None, "xml")).unwrap_err();
-        assert!(error.to_string().contains("use `text` or `json`"), "{error}");
-    }
-
-    #[test]
-    fn keeps_state_beside_the_sqlite_file() {
-        let settings = validate(raw(None, "text")).unwrap();
-        assert_eq!((settings.database_url.as_str(), settings.state_dir.to_str()), (DEFAULT_DATABASE_URL, Some(".")));
-        let mut elsewhere = raw(None, "text");
-        elsewhere.database_url = Some("sqlite:///var/lib/emcee/usage.db".into());
-        assert_eq!(validate(elsewhere).unwrap().state_dir, PathBuf::from("/var/lib/emcee"));
-    }
-}
-
-#[cfg(test)]
-mod platform_tests {
-    use super::tests::validate;
-    use super::*;
-
-    fn raw() -> Raw {
-        super::tests::raw(None, "text")
-    }
-
-    #[test]
-    fn explains_platform_settings_that_do_not_fit_together() {
-        let mut settings = raw();
-        settings.slack_bot_token = Some("xoxb-1".into());
-        let error = validate(settings).unwrap_err().to_string();
-        assert!(error.contains("neither SLACK_SIGNING_SECRET"), "{error}");
-
-        let mut settings = raw();
-        settings.slack_app_token = Some("xoxb-wrong".into());
-        let error = validate(settings).unwrap_err().to_string();
-        assert!(error.contains("starting `xapp-`"), "{error}");
-
-        let mut settings = raw();
-        settings.discord_public_key = Some("not hex".into());
-        let error = validate(settings).unwrap_err().to_string();
-        assert!(error.contains("64 hexadecimal digits"), "{error}");
-
-        let mut settings = raw();
-        settings.slack_replies = "loud".into();
-        let error = validate(settings).unwrap_err().to_string();
-        assert!(error.contains("EMCEE_SLACK_REPLIES is `loud`"), "{error}");
-
-        let mut settings = raw();
-        settings.http_addr = "localhost".into();
-        let error = validate(settings).unwrap_err().to_string();
-        assert!(error.contains("EMCEE_HTTP_ADDR is `localhost`"), "{error}");
-    }
-
-    #[test]
-    fn reads_id_lists_from_text_or_arrays() {
-        let mut settings = raw();
-        settings.slack_signing_secret = Some("s".into());
-        settings.slack_organisers = IdList::Text("U1, U2  U3".into());
-        settings.discord_organiser_roles = IdList::List(vec!["42".into(), " 7 ".into()]);
-        let settings = validate(settings).unwrap();
-        assert_eq!(settings.slack.organisers, ["U1", "U2", "U3"]);
-        assert_eq!(settings.discord.organiser_roles, [42, 7]);
-    }
-
-    #[test]
-    fn a_settings_file_may_leave_every_setting_out() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("emcee.toml");
-        std::fs::write(&file, "").unwrap();
-        let settings = Settings::load(Some(&file)).unwrap();
-        assert_eq!(settings.http_addr.to_string(), DEFAULT_HTTP_ADDR);
-        std::fs::write(&file, "slack_organisers = [\"U1\"]\ndiscord_channels = []\n").unwrap();
-        assert!(Settings::load(Some(&file)).is_ok());
-    }
-
-    #[test]
-    fn takes_the_machine_from_what_it_is_given() {
-        let host =
-            Host { home: Some("/home/ana".into()), user: Some("ana".into()), hostname: Some("emcee-gateway-1".into()) };
-        let mut settings = raw();
-        settings.discord_token = Some("token".into());
-        settings.discord_shard_total = Some(4);
-        settings.discord_replicas = 2;
-        let settings = Settings::validate(settings, &host).unwrap();
-        assert_eq!(settings.history_file, Some(PathBuf::from("/home/ana/.emcee_history")));
-        assert_eq!((settings.operator.as_str(), settings.host.as_str()), ("ana", "emcee-gateway-1"));
-        assert_eq!(settings.discord.shards, Some((2, 3, 4)), "the pod's ordinal is read from its name");
-        let settings = validate(raw()).unwrap();
-        assert_eq!(
-            (settings.operator.as_str(), settings.host.as_str(), settings.history_file),
-            ("operator", "operator", None)
-        );
-    }
-
-    #[test]
-    fn splits_shards_between_replicas() {
-        let ranges: Vec<_> = (0..3).map(|i| shard_range(i, 3, 8)).collect();
-        assert_eq!(ranges, [(0, 2, 8), (3, 5, 8), (6, 7, 8)]);
-        assert_eq!(shard_range(0, 1, 4), (0, 3, 4));
-    }
-
-    /// The names `Raw`'s fields have, as serde asks for them.
-    fn setting_keys() -> &'static [&'static str] {
-        use serde::de::{Error as _, Visitor};
-        struct Capture<'a>(&'a mut &'static [&'static str]);
-        impl<'de> serde::Deserializer<'de> for Capture<'_> {
-            type Error = serde::de::value::Error;
-            fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
-                Err(Self::Error::custom("only a struct's field names are read"))
-            }
-            fn deserialize_struct<V: Visitor<'de>>(
-                self,
-                _: &'static str,
-                fields: &'static [&'static str],
-                _: V,
-            ) -> Result<V::Value, Self::Error> {
-                *self.0 = fields;
-                Err(Self::Error::custom("only a struct's field names are read"))
-            }
-            serde::forward_to_deserialize_any! {
-                bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option
-                unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
-            }
-        }
-        let mut fields: &'static [&'static str] = &[];
-        let _ = Raw::deserialize(Capture(&mut fields));
-        fields
-    }
-
-    #[test]
-    fn every_setting_read_is_in_env_example_with_a_comment() {
-        let example = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../.env.example")).unwrap();
-        let lines: Vec<&str> = example.lines().collect();
-        let variable = |line: &str| -> Option<String> {
-            let line = line.trim_start_matches('#').trim_start();
-            let (name, _) = line.split_once('=')?;
-            (!name.is_empty() && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
-                .then(|| name.to_string())
-        };
-        let keys = setting_keys();
-        assert!(keys.len() > 20 && keys.contains(&"http_addr"), "{keys:?}");
-        let mut read: Vec<String> = keys
-            .iter()
-            .map(|key| match PLATFORM_VARIABLES.iter().find(|(_, k)| k == key) {
-                Some((platform, _)) => platform.to_string(),
-                None => format!("EMCEE_{}", key.to_uppercase()),
-            })
-            .collect();
-        // Read outside the settings struct: the settings file's name, and the log filter.
-        read.extend(["EMCEE_CONFIG".to_string(), "RUST_LOG".to_string()]);
-        for name in &read {
-            let Some(at) = lines.iter().position(|line| variable(line).as_deref() == Some(name.as_str())) else {
-                panic!("{name} is read but .env.example does not show it");
-            };
-            // The comment above it, or above the settings it is listed with.
-            let above = lines[..at].iter().rev().find(|line| variable(line).is_none());
-            assert!(
-                above.is_some_and(|line| line.starts_with('#') && line.len() > 2),
-                "{name} in .env.example has no comment above it"
-            );
-        }
-        for line in &lines {
-            if let Some(name) = variable(line) {
-                assert!(read.contains(&name), ".env.example shows {name}, which nothing reads");
-            }
-        }
-    }
-}
+mod tests;

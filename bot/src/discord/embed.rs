@@ -1,8 +1,10 @@
 //! A [`Reply`] as a Discord message: an embed, with session times as
 //! Discord timestamps (`<t:UNIX:t>`) so each reader sees their own zone,
-//! `allowed_mentions` empty so nothing in it pings anyone, and Discord's
-//! limits kept by cutting with a note.
+//! `allowed_mentions` empty so nothing in it pings anyone, the Markdown of
+//! everything the bot did not write escaped ([`super::markdown`]), and
+//! Discord's limits kept by cutting with a note.
 
+use super::markdown::{escape, escape_keeping_code};
 use emcee_core::command::CommandKind;
 use emcee_core::reply::{QuoteBlock, Reply, SessionItem, SourceKind, Status};
 use serenity::all::{
@@ -55,18 +57,18 @@ fn stamp(at: jiff::Timestamp, style: char) -> String {
 fn session_value(session: &SessionItem) -> String {
     let mut value =
         format!("{} – {} ({})", stamp(session.start, 'f'), stamp(session.end, 't'), stamp(session.start, 'R'));
-    value.push_str(&format!("\n{}", session.room));
+    value.push_str(&format!("\n{}", escape(&session.room)));
     if !session.speakers.is_empty() {
-        value.push_str(&format!(" · {}", session.speakers.join(", ")));
+        value.push_str(&format!(" · {}", escape(&session.speakers.join(", "))));
     }
     if let Some(track) = &session.track {
-        value.push_str(&format!(" · {track}"));
+        value.push_str(&format!(" · {}", escape(track)));
     }
     if let Some(url) = &session.url {
-        value.push_str(&format!("\n{url}"));
+        value.push_str(&format!("\n{}", escape(url)));
     }
     if let Some(recording) = &session.recording {
-        value.push_str(&format!("\nRecording: {recording}"));
+        value.push_str(&format!("\nRecording: {}", escape(recording)));
     }
     value
 }
@@ -75,8 +77,8 @@ fn quote_text(quote: &QuoteBlock) -> String {
     let mut text = String::new();
     for (run, matched) in quote.runs() {
         match matched {
-            true => text.push_str(&format!("**{run}**")),
-            false => text.push_str(run),
+            true => text.push_str(&format!("**{}**", escape(run))),
+            false => text.push_str(&escape(run)),
         }
     }
     format!("> {}", text.replace('\n', "\n> "))
@@ -107,25 +109,27 @@ impl Parts {
 pub fn parts(reply: &Reply) -> Parts {
     let mut description = Vec::new();
     if !reply.body.trim().is_empty() {
-        description.push(reply.body.trim_end().to_string());
+        // The bot writes commands as code among the data; code is inert.
+        description.push(escape_keeping_code(reply.body.trim_end()).into_owned());
     }
     if let Some(quote) = &reply.quote {
         description.push(quote_text(quote));
     }
     if !reply.suggestions.is_empty() {
-        description.push(format!("Did you mean: {}?", reply.suggestions.join(", ")));
+        description.push(format!("Did you mean: {}?", escape(&reply.suggestions.join(", "))));
     }
     let mut fields: Vec<(String, String)> = reply
         .fields
         .iter()
-        .map(|f| (cut(&f.name, FIELD_NAME_MAX), cut(&f.value, FIELD_VALUE_MAX)))
+        .map(|f| (cut(&escape(&f.name), FIELD_NAME_MAX), cut(&escape_keeping_code(&f.value), FIELD_VALUE_MAX)))
         .filter(|(n, v)| !n.trim().is_empty() && !v.trim().is_empty())
         .collect();
     fields.extend(reply.sessions.iter().map(|s| {
         // Discord refuses a field whose name or value is blank.
         let title = if s.title.trim().is_empty() { "Session" } else { s.title.as_str() };
-        (cut(title, FIELD_NAME_MAX), cut(&session_value(s), FIELD_VALUE_MAX))
+        (cut(&escape(title), FIELD_NAME_MAX), cut(&session_value(s), FIELD_VALUE_MAX))
     }));
+    // Footers are plain text on Discord: nothing in them is read as Markdown.
     let footer = match &reply.quote {
         Some(quote) => {
             let mut text = match &quote.speaker {
@@ -154,7 +158,7 @@ pub fn parts(reply: &Reply) -> Parts {
         }
     };
     let mut parts = Parts {
-        title: reply.title.as_deref().map(|t| cut(t, TITLE_MAX)),
+        title: reply.title.as_deref().map(|t| cut(&escape(t), TITLE_MAX)),
         url: reply.url.clone().filter(|u| u.starts_with("https://") || u.starts_with("http://")),
         description: cut(&description.join("\n\n"), DESCRIPTION_MAX),
         fields,
@@ -251,10 +255,11 @@ pub fn message(reply: &Reply, line: &str, shown: usize, seed: u64) -> CreateInte
         .components(buttons(reply, line, shown, seed))
 }
 
-/// A short text answer (autocomplete failures, refusals before dispatch).
+/// A short text answer (autocomplete failures, refusals before dispatch),
+/// which may echo what was typed.
 pub fn notice(text: &str) -> CreateInteractionResponseMessage {
     CreateInteractionResponseMessage::new()
-        .content(cut(text, CONTENT_MAX))
+        .content(cut(&escape_keeping_code(text), CONTENT_MAX))
         .allowed_mentions(CreateAllowedMentions::new())
         .ephemeral(true)
 }
@@ -262,7 +267,7 @@ pub fn notice(text: &str) -> CreateInteractionResponseMessage {
 /// An announcement for a channel.
 pub fn announcement(announcement: &crate::announcer::Announcement) -> CreateMessage {
     use crate::announcer::Kind;
-    let (title, room) = (&announcement.title, &announcement.room);
+    let (title, room) = (escape(&announcement.title), escape(&announcement.room));
     let when = format!("{} ({})", stamp(announcement.start, 'f'), stamp(announcement.start, 'R'));
     let text = match announcement.kind {
         Kind::Reminder => format!("⏰ **Starting soon** {}: **{title}** in {room}", stamp(announcement.start, 'R')),

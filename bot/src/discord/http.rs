@@ -3,6 +3,11 @@
 //! the application's public key ([`super::verify`]), a timestamp no more than five minutes
 //! away, and a body limit. Any failure is a 401 with an empty body — Discord
 //! sends bad signatures on purpose and drops endpoints that accept them.
+//!
+//! So is a copy of an interaction already answered (its id seen in the
+//! last ten minutes, [`Replays`]): Discord never sends one twice, so a copy
+//! is someone replaying a captured request, and it should learn and change
+//! nothing, not even the usage log.
 
 use std::sync::Arc;
 
@@ -16,6 +21,7 @@ use serenity::all::Interaction;
 
 use super::Discord;
 use super::verify::Signatures;
+use crate::replays::Replays;
 
 /// Largest interaction read; real ones are a few kilobytes.
 pub const BODY_LIMIT: usize = 256 * 1024;
@@ -26,15 +32,17 @@ pub const MAX_AGE_SECONDS: i64 = 5 * 60;
 struct HttpState {
     discord: Arc<Discord>,
     signatures: Arc<Signatures>,
+    /// Interactions answered; `None` answers copies too (load generators only).
+    replays: Option<Arc<Replays>>,
 }
 
 /// The route, verifying with the application's public key (hex).
-pub fn routes(discord: Arc<Discord>, public_key: &str) -> anyhow::Result<Router> {
+pub fn routes(discord: Arc<Discord>, public_key: &str, replays: Option<Arc<Replays>>) -> anyhow::Result<Router> {
     let signatures = Signatures::new(public_key)?;
     Ok(Router::new()
         .route("/discord/interactions", post(interactions))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
-        .with_state(HttpState { discord, signatures: Arc::new(signatures) }))
+        .with_state(HttpState { discord, signatures: Arc::new(signatures), replays }))
 }
 
 fn refuse(reason: &str) -> Response {
@@ -62,6 +70,13 @@ async fn interactions(State(state): State<HttpState>, headers: HeaderMap, body: 
             return (StatusCode::BAD_REQUEST, format!("the interaction could not be read: {error}\n")).into_response();
         }
     };
+    // A PING does nothing and is logged nowhere: Discord's checks may repeat one.
+    if let Some(replays) = &state.replays
+        && !matches!(interaction, Interaction::Ping(_))
+        && !replays.first("discord", &interaction.id().to_string())
+    {
+        return refuse("a copy of an interaction already answered");
+    }
     match state.discord.handle(interaction).await {
         Some(handled) => {
             if let Some(later) = handled.later {

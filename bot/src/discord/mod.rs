@@ -8,6 +8,7 @@ pub mod commands;
 pub mod embed;
 pub mod gateway;
 pub mod http;
+pub mod markdown;
 pub mod verify;
 
 use std::future::Future;

@@ -183,7 +183,7 @@ impl Dispatcher {
             status = reply.status.as_str(),
             "answered"
         );
-        self.log(origin, line, started, &reply);
+        self.log(origin, line, started, &reply).await;
         reply
     }
 
@@ -204,16 +204,17 @@ impl Dispatcher {
             }
             Err(unusable) => *unusable,
         };
-        self.log(origin, &line, started, &reply);
+        self.log(origin, &line, started, &reply).await;
         reply
     }
 
-    /// Counts the command and records its usage event.
-    fn log(&self, origin: &Origin, line: &str, started: Instant, reply: &Reply) {
+    /// Counts the command and records its usage event, before the reply
+    /// goes: with crash durability, that waits until the event is on disk.
+    async fn log(&self, origin: &Origin, line: &str, started: Instant, reply: &Reply) {
         let took = started.elapsed();
         crate::metrics::command(origin.platform.as_str(), reply.command.as_str(), reply.status.as_str(), took);
         if let Some(usage) = &self.usage {
-            usage.log.record(UsageEvent {
+            let event = UsageEvent {
                 event_id: uuid::Uuid::now_v7().to_string(),
                 // The real time, whatever EMCEE_NOW pins for the engine.
                 occurred_at: jiff::Timestamp::now().as_second(),
@@ -227,7 +228,8 @@ impl Dispatcher {
                 result_count: i32::try_from(reply.result_count).unwrap_or(i32::MAX),
                 latency_us: i64::try_from(took.as_micros()).unwrap_or(i64::MAX),
                 source_kind: reply.sources.first().map(|s| s.kind.as_str().to_string()),
-            });
+            };
+            usage.log.record_before_reply(event.storable()).await;
         }
     }
 

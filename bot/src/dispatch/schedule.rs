@@ -68,6 +68,10 @@ impl Dispatcher {
                     next.sessions.retain(|s| s.id != session.id);
                     next.sessions.push(session);
                     let added = emcee_core::Schedule::new(next.conference, next.sessions).with_speakers(next.speakers);
+                    // Refused here, as an import is, rather than by the database.
+                    if let Err(error) = emcee_core::schedule::check_storable(&added, &[]) {
+                        return Reply::message(CommandKind::Schedule, Status::Invalid, format!("{error}."));
+                    }
                     (added, String::from("/schedule add"))
                 }
                 Err(error) => return Reply::message(CommandKind::Schedule, Status::Invalid, error.to_string()),

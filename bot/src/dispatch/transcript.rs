@@ -56,7 +56,7 @@ impl Dispatcher {
             Ok(bytes) => self.add_transcript(name, bytes, fields).await,
             Err(unusable) => *unusable,
         };
-        self.log(origin, &format!("/transcript import {name}"), started, &reply);
+        self.log(origin, &format!("/transcript import {name}"), started, &reply).await;
         reply
     }
 

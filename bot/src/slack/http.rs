@@ -4,6 +4,14 @@
 //! signature gets 401 with an empty body and a log line that names the
 //! reason and nothing secret. A request Slack marks as a retry
 //! (`X-Slack-Retry-Num`) is acknowledged without being done again.
+//!
+//! A copy of a command or a button already answered (its `trigger_id`
+//! seen in the last ten minutes, [`Replays`]) gets 401 like any request
+//! that cannot be trusted: Slack never sends one twice (its retries are
+//! marked), so a copy is someone replaying a captured request, and it
+//! should learn and change nothing, not even the usage log. A copy of an
+//! event (its `event_id`) is acknowledged and not done: Slack's Events API
+//! may deliver one twice.
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -18,6 +26,7 @@ use slack_morphism::prelude::*;
 use slack_morphism::signature_verifier::{SlackEventSignatureVerifier, SlackEventSignatureVerifierError};
 
 use super::{CommandAnswer, Slack, SlashCommand};
+use crate::replays::Replays;
 
 /// Largest request body read: slash commands and events are a few kilobytes.
 pub const BODY_LIMIT: usize = 256 * 1024;
@@ -26,17 +35,42 @@ pub const BODY_LIMIT: usize = 256 * 1024;
 struct HttpState {
     slack: Arc<Slack>,
     verifier: Arc<SlackEventSignatureVerifier>,
+    /// Requests answered; `None` answers copies too (load generators only).
+    replays: Option<Arc<Replays>>,
+}
+
+impl HttpState {
+    /// Whether the request with this id was answered before; a request without one never was.
+    fn answered_before(&self, id: Option<&str>) -> bool {
+        match (&self.replays, id.filter(|id| !id.is_empty())) {
+            (Some(replays), Some(id)) => !replays.first("slack", id),
+            _ => false,
+        }
+    }
 }
 
 /// The Slack routes, verifying with `signing_secret`.
-pub fn routes(slack: Arc<Slack>, signing_secret: &str) -> Router {
+pub fn routes(slack: Arc<Slack>, signing_secret: &str, replays: Option<Arc<Replays>>) -> Router {
     let verifier = Arc::new(SlackEventSignatureVerifier::new(&SlackSigningSecret::new(signing_secret.to_string())));
     Router::new()
         .route("/slack/commands", post(commands))
         .route("/slack/interactivity", post(interactivity))
         .route("/slack/events", post(events))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
-        .with_state(HttpState { slack, verifier })
+        .with_state(HttpState { slack, verifier, replays })
+}
+
+/// A copy of a request already answered.
+fn refuse_copy() -> Response {
+    tracing::info!("refused a Slack request: a copy of one already answered");
+    StatusCode::UNAUTHORIZED.into_response()
+}
+
+/// The ids a payload or event carries, read apart from the rest.
+#[derive(serde::Deserialize)]
+struct Ids {
+    trigger_id: Option<String>,
+    event_id: Option<String>,
 }
 
 /// What a checked request is.
@@ -90,12 +124,15 @@ async fn commands(State(state): State<HttpState>, headers: HeaderMap, body: Byte
         Ok(form) => form,
         Err(missing) => return bad_request("a slash command", format!("it has no {missing}")),
     };
+    if state.answered_before(Some(&form.trigger_id)) {
+        return refuse_copy();
+    }
     let answer = state.slack.command(&form.command()).await;
     axum::Json(Answer::from(&answer)).into_response()
 }
 
 /// The fields of a slash command's form the adapter uses; the others
-/// (`response_url`, `trigger_id`, names) are skipped, not parsed.
+/// (`response_url`, names) are skipped, not parsed.
 #[derive(Default)]
 struct CommandForm<'a> {
     team_id: Cow<'a, str>,
@@ -103,6 +140,8 @@ struct CommandForm<'a> {
     user_id: Cow<'a, str>,
     command: Cow<'a, str>,
     text: Cow<'a, str>,
+    /// Slack's id of this one invocation.
+    trigger_id: Cow<'a, str>,
 }
 
 impl<'a> CommandForm<'a> {
@@ -118,6 +157,7 @@ impl<'a> CommandForm<'a> {
                 "user_id" => &mut form.user_id,
                 "command" => &mut form.command,
                 "text" => &mut form.text,
+                "trigger_id" => &mut form.trigger_id,
                 _ => continue,
             };
             if let Some((_, value)) = form_urlencoded::parse(pair.as_bytes()).next() {
@@ -173,11 +213,15 @@ async fn interactivity(State(state): State<HttpState>, headers: HeaderMap, body:
     struct Form {
         payload: String,
     }
-    let event = serde_urlencoded::from_str::<Form>(text)
-        .map_err(|e| e.to_string())
-        .and_then(|form| serde_json::from_str::<SlackInteractionEvent>(&form.payload).map_err(|e| e.to_string()));
+    let event = serde_urlencoded::from_str::<Form>(text).map_err(|e| e.to_string()).and_then(|form| {
+        let ids = serde_json::from_str::<Ids>(&form.payload).map_err(|e| e.to_string())?;
+        serde_json::from_str::<SlackInteractionEvent>(&form.payload)
+            .map(|event| (event, ids))
+            .map_err(|e| e.to_string())
+    });
     match event {
-        Ok(event) => {
+        Ok((_, ids)) if state.answered_before(ids.trigger_id.as_deref()) => refuse_copy(),
+        Ok((event, _)) => {
             // Slack wants the acknowledgement within three seconds; the answer follows through response_url.
             let slack = state.slack.clone();
             tokio::spawn(async move { slack.interaction(event).await });
@@ -196,6 +240,13 @@ async fn events(State(state): State<HttpState>, headers: HeaderMap, body: Bytes)
     match serde_json::from_str::<SlackPushEvent>(text) {
         Ok(SlackPushEvent::UrlVerification(challenge)) => {
             axum::Json(serde_json::json!({ "challenge": challenge.challenge })).into_response()
+        }
+        Ok(SlackPushEvent::EventCallback(_))
+            if state
+                .answered_before(serde_json::from_str::<Ids>(text).ok().and_then(|ids| ids.event_id).as_deref()) =>
+        {
+            // Slack may deliver an event twice: acknowledged, not done again.
+            StatusCode::OK.into_response()
         }
         Ok(SlackPushEvent::EventCallback(event)) => {
             let slack = state.slack.clone();

@@ -96,6 +96,31 @@ impl Store {
         Ok(())
     }
 
+    /// Why the database refused a write for what it held, or `None` when it
+    /// failed for any other reason (a connection, a timeout, a database
+    /// that is down), which a retry may cure. A refusal is PostgreSQL's
+    /// SQLSTATE class 22 (data exception: a NUL, a character the encoding
+    /// lacks, a number out of range) or 23 (integrity), or SQLite's
+    /// constraint, type, size or range error: the same rows would be
+    /// refused again.
+    pub fn refusal(error: &anyhow::Error) -> Option<String> {
+        let Some(sqlx::Error::Database(database)) = error.downcast_ref::<sqlx::Error>() else { return None };
+        let code = database.code()?;
+        let refused = if database.try_downcast_ref::<sqlx::postgres::PgDatabaseError>().is_some() {
+            code.starts_with("22") || code.starts_with("23")
+        } else if database.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+            // Extended result codes: the primary code is the low byte.
+            const TOOBIG: i32 = 18;
+            const CONSTRAINT: i32 = 19;
+            const MISMATCH: i32 = 20;
+            const RANGE: i32 = 25;
+            code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, TOOBIG | CONSTRAINT | MISMATCH | RANGE))
+        } else {
+            false
+        };
+        refused.then(|| format!("{} (code {code})", database.message()))
+    }
+
     /// Closes the pool, waiting for connections in use.
     pub async fn close(&self) {
         on_pool!(self, pool => pool.close().await)

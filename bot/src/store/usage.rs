@@ -28,6 +28,32 @@ pub struct UsageEvent {
     pub source_kind: Option<String>,
 }
 
+impl UsageEvent {
+    /// The event with every text field storable on both backends: a NUL,
+    /// which PostgreSQL's text cannot hold, becomes U+FFFD. (Rust's strings
+    /// are UTF-8, so a UTF-8 database holds every other character.) Events
+    /// are made storable where they are made, so that one user's byte never
+    /// costs a batch; a refusal for any other reason is still found and set
+    /// aside by the writer.
+    pub fn storable(mut self) -> UsageEvent {
+        let texts = [
+            &mut self.event_id,
+            &mut self.platform,
+            &mut self.workspace,
+            &mut self.channel,
+            &mut self.user_key,
+            &mut self.command,
+            &mut self.status,
+        ];
+        for text in texts.into_iter().chain([&mut self.query, &mut self.source_kind].into_iter().flatten()) {
+            if text.contains('\0') {
+                *text = text.replace('\0', "\u{fffd}");
+            }
+        }
+        self
+    }
+}
+
 impl Store {
     /// Stores a batch in one statement and one transaction; events whose id
     /// is already stored are skipped. Returns how many rows were new.

@@ -3,14 +3,17 @@
 //! database) and written in batches by a background [`writer`]. When the
 //! queue is full or the database is down, events go to a local
 //! [`spill`] file and are replayed, idempotently by event id, when the
-//! database is back.
+//! database is back. An event the database refuses for what it holds goes
+//! to the [`rejected`] file, and the rest are stored.
 
+pub mod journal;
 pub mod key;
+pub mod rejected;
 pub mod spill;
 pub mod writer;
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::mpsc;
 
@@ -27,6 +30,10 @@ pub struct Counters {
     pub spilled: AtomicU64,
     pub replayed: AtomicU64,
     pub dropped: AtomicU64,
+    /// Refused by the database for what they hold, and set aside.
+    pub rejected: AtomicU64,
+    /// On the disk before their reply went (`EMCEE_USAGE_DURABILITY=crash`).
+    pub journaled: AtomicU64,
 }
 
 impl Counters {
@@ -37,9 +44,43 @@ impl Counters {
     }
 
     /// Each count with the outcome it is named by in metrics.
-    pub fn outcomes(&self) -> [(&'static str, u64); 5] {
+    pub fn outcomes(&self) -> [(&'static str, u64); 6] {
         let (written, retried, spilled, replayed, dropped) = self.snapshot();
-        [("written", written), ("retried", retried), ("spilled", spilled), ("replayed", replayed), ("dropped", dropped)]
+        let journaled = self.journaled.load(Ordering::Relaxed);
+        [
+            ("written", written),
+            ("retried", retried),
+            ("spilled", spilled),
+            ("replayed", replayed),
+            ("dropped", dropped),
+            ("journaled", journaled),
+        ]
+    }
+}
+
+/// The writer's view of the database, for `/readyz`: an outage and a
+/// refusal are different troubles.
+#[derive(Debug, Default)]
+pub struct Health {
+    /// The database stopped answering and has not answered since.
+    down: AtomicBool,
+    /// Its reason for the last event it refused.
+    last_refusal: Mutex<Option<String>>,
+}
+
+impl Health {
+    fn refused(&self, reason: &str) {
+        *self.last_refusal.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(reason.to_string());
+    }
+
+    /// Whether the writer found the database not answering.
+    pub fn down(&self) -> bool {
+        self.down.load(Ordering::Relaxed)
+    }
+
+    /// The database's reason for the last event it refused, if it ever did.
+    pub fn last_refusal(&self) -> Option<String> {
+        self.last_refusal.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
     }
 }
 
@@ -52,7 +93,11 @@ pub const QUEUE_CAPACITY: usize = 65_536;
 pub struct UsageLog {
     tx: mpsc::Sender<UsageEvent>,
     spill: Arc<Spill>,
+    rejected: Arc<rejected::Rejected>,
     counters: Arc<Counters>,
+    health: Arc<Health>,
+    /// With `EMCEE_USAGE_DURABILITY=crash`: where events go before a reply.
+    journal: Option<journal::Journal>,
     /// Wakes the writer early: once a full batch is queued, and when the
     /// last handle is dropped. Declared after `tx`, so the queue is closed
     /// by then.
@@ -99,8 +144,41 @@ impl UsageLog {
         }
     }
 
+    /// Records the event of a command about to be answered, as the
+    /// durability setting asks: queued at once ([`record`](Self::record)),
+    /// or, for `crash`, on the disk before this returns. Should the disk
+    /// fail, the event is queued and the reply still goes.
+    pub async fn record_before_reply(&self, event: UsageEvent) {
+        let Some(journal) = &self.journal else { return self.record(event) };
+        match journal.append(event).await {
+            Ok(()) => {
+                self.counters.journaled.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(journal::Unwritten { event, reason }) => {
+                tracing::error!(
+                    "a usage event could not be put on the disk before its reply ({reason}); queued instead"
+                );
+                match event {
+                    Some(event) => self.record(*event),
+                    None => {
+                        self.counters.dropped.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            }
+        }
+    }
+
     pub fn counters(&self) -> &Arc<Counters> {
         &self.counters
+    }
+
+    pub fn health(&self) -> &Health {
+        &self.health
+    }
+
+    /// Where refused events are set aside.
+    pub fn rejected_path(&self) -> &std::path::Path {
+        self.rejected.path()
     }
 
     /// Whether the spill file can take events now.

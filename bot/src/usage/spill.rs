@@ -37,13 +37,33 @@ impl Spill {
 
     /// Appends events, one line each, and flushes them to the OS.
     pub fn append(&self, events: &[UsageEvent]) -> io::Result<()> {
-        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        self.append_with(events, false)
+    }
+
+    /// Appends events and waits until they are on the disk (`fdatasync`,
+    /// and the folder's entry too when the file is new): they survive a
+    /// crash of the process or the machine.
+    pub fn append_synced(&self, events: &[UsageEvent]) -> io::Result<()> {
+        self.append_with(events, true)
+    }
+
+    fn append_with(&self, events: &[UsageEvent], synced: bool) -> io::Result<()> {
+        let dir = self.path.parent().filter(|d| !d.as_os_str().is_empty());
+        if let Some(dir) = dir {
             std::fs::create_dir_all(dir)?;
         }
         let mut file = OpenOptions::new().create(true).read(true).append(true).open(&self.path)?;
         file.lock()?;
-        let result = write_lines(&mut file, events);
+        let new = synced && file.metadata()?.len() == 0;
+        let mut result = write_lines(&mut file, events);
+        if synced && result.is_ok() {
+            result = file.sync_data();
+        }
         file.unlock()?;
+        if new && result.is_ok() {
+            // The file's name is on the disk only once its folder is.
+            result = File::open(dir.unwrap_or(Path::new("."))).and_then(|d| d.sync_all());
+        }
         result
     }
 

@@ -359,3 +359,66 @@ fn schedule_import_list_export_and_announce() {
     let again = stdout(&run(emcee().args(["announce", "--once"]), ""));
     assert!(!again.contains("[reminder]"), "each reminder goes out once: {again}");
 }
+
+/// Issue 18, item 7: escape codes in a programme never reach the operator's terminal.
+#[test]
+fn control_characters_in_data_are_shown_escaped_on_the_terminal() {
+    let home = tempfile::tempdir().unwrap();
+    let csv = home.path().join("hostile.csv");
+    std::fs::write(
+        &csv,
+        "id,title,start,duration,room\nk1,\"Retitled\x1b]0;owned\x07 \x1b[2J\",2022-11-01 09:35,00:45,Room\u{9b}31m\n",
+    )
+    .unwrap();
+    let emcee = || emcee_in(&data_dir(), home.path());
+    let raw = |text: &str| text.contains('\x1b') || text.contains('\x07') || text.contains('\u{9b}');
+    let import =
+        ["schedule", "import", &csv.display().to_string(), "--time-zone", "Europe/Copenhagen"].map(String::from);
+    let imported = stdout(&run(emcee().args(import), ""));
+    assert!(!raw(&imported) && imported.contains("Retitled\\x1b]0;owned\\x07 \\x1b[2J"), "{imported}");
+    assert!(imported.contains("Room\\u{9b}31m"), "{imported}");
+    let asked = stdout(&run(emcee().args(["ask", "/talks next", "/talks Retitled"]), ""));
+    assert!(!raw(&asked) && asked.contains("Retitled\\x1b]0;owned"), "{asked}");
+    let json = stdout(&run(emcee().args(["ask", "--json", "/talks next"]), ""));
+    assert!(!raw(&json), "{json}");
+    assert_eq!(json_lines(&json)[0]["sessions"][0]["room"], "Room\u{9b}31m", "JSON keeps the data, escaped");
+    let listed = stdout(&run(emcee().args(["schedule", "list"]), ""));
+    assert!(!raw(&listed) && listed.contains("Retitled\\x1b"), "{listed}");
+    let announced = stdout(&run(emcee().args(["announce", "--once"]), ""));
+    assert!(!raw(&announced) && announced.contains("[reminder]"), "{announced}");
+}
+
+/// Issue 18, item 6: a dry run refuses exactly what storing the programme
+/// refuses, naming the field and line, on SQLite and on PostgreSQL.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dry_run_refuses_what_storing_refuses() {
+    let home = tempfile::tempdir().unwrap();
+    let csv = home.path().join("nul.csv");
+    std::fs::write(&csv, "id,title,start,duration,room\nk1,Keynote,2022-11-01 09:15,00:45,Main\nk2,Bad\0title,2022-11-01 10:15,00:45,Main\n")
+        .unwrap();
+    let csv = csv.display().to_string();
+    for db in crate::support::backends().await {
+        for dry_run in [true, false] {
+            let mut command = emcee_in(&data_dir(), home.path());
+            command.env("DATABASE_URL", &db.url).env("EMCEE_USAGE_KEY", "k").args([
+                "schedule",
+                "import",
+                &csv,
+                "--time-zone",
+                "Europe/Copenhagen",
+            ]);
+            if dry_run {
+                command.arg("--dry-run");
+            }
+            let refused = run(&mut command, "");
+            let message = String::from_utf8_lossy(&refused.stderr);
+            assert!(!refused.status.success(), "{} dry run {dry_run}: {message}", db.backend);
+            assert!(
+                message.contains("line 3, session `k2`, title: holds a NUL character, which cannot be stored"),
+                "{} dry run {dry_run}: {message}",
+                db.backend
+            );
+        }
+        db.remove().await;
+    }
+}

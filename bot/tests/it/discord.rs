@@ -65,6 +65,12 @@ async fn bot_with(endpoints: &Endpoints) -> Bot {
     Bot { router: app.router, dispatcher, writer, store, _state: state, _db: db }
 }
 
+/// An interaction id of its own, as Discord gives every interaction.
+fn interaction_id() -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1_200_000_000_000_000_000);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed).to_string()
+}
+
 /// An interaction as Discord sends it (the layout of the peers' load).
 fn interaction(kind: u8, data: Option<Value>, roles: &[u64]) -> Value {
     let mut body = json!({
@@ -75,7 +81,7 @@ fn interaction(kind: u8, data: Option<Value>, roles: &[u64]) -> Value {
         "entitlements": [],
         "guild_id": "1100000000000000002",
         "guild_locale": "en-US",
-        "id": "1200000000000000000",
+        "id": interaction_id(),
         "locale": "en-US",
         "member": {
             "avatar": null, "deaf": false, "flags": 0, "joined_at": "2024-05-01T10:00:00.000000+00:00",
@@ -186,6 +192,45 @@ async fn ping_commands_autocomplete_and_buttons() {
     assert!(events.iter().all(|e| e.platform == "discord"
         && e.workspace == "1100000000000000002"
         && e.channel == "1100000000000000003"));
+}
+
+/// Issue 18, item 10: what a user typed is echoed with its Markdown
+/// escaped, so that no question can make the bot show a disguised link.
+#[tokio::test]
+async fn echoed_text_cannot_disguise_a_link() {
+    let bot = bot().await;
+    let shown = |reply: &Value| {
+        let embed = &reply["data"]["embeds"][0];
+        format!("{} | {}", embed["title"].as_str().unwrap_or(""), embed["description"].as_str().unwrap_or(""))
+    };
+    let query = "[free tickets](https://evil.example) **now**";
+    let talks = command("talks", json!([{ "name": "query", "type": 3, "value": query }]));
+    let found = shown(&ask(&bot, interaction(2, Some(talks), &[])).await);
+    assert!(found.contains(r"“\[free tickets\](https://evil.example) \*\*now\*\*”"), "{found}");
+    let talks = command("talks", json!([{ "name": "query", "type": 3, "value": "zzqxv [zzqxw](<zzqxy>)" }]));
+    let none = shown(&ask(&bot, interaction(2, Some(talks), &[])).await);
+    assert!(none.contains(r"“zzqxv \[zzqxw\](\<zzqxy\>)”. Try `/talks today`"), "bot's hints stay code: {none}");
+}
+
+/// Issue 18, item 9: a copy of a signed interaction (same id, still fresh)
+/// gets 401 and is neither answered nor logged again.
+#[tokio::test]
+async fn a_replayed_interaction_is_answered_once() {
+    let bot = bot().await;
+    let body = interaction(2, Some(command("quote", json!([{ "name": "topic", "type": 3, "value": "wasm" }]))), &[])
+        .to_string();
+    let timestamp = now();
+    let (status, first) = send(&bot.router, signed(&body, timestamp, &key())).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    assert_eq!(send(&bot.router, signed(&body, timestamp, &key())).await, (StatusCode::UNAUTHORIZED, String::new()));
+    assert_eq!(send(&bot.router, signed(&body, now() + 1, &key())).await.0, StatusCode::UNAUTHORIZED);
+    // PINGs do nothing, and may come again.
+    let ping = interaction(1, None, &[]).to_string();
+    for _ in 0..2 {
+        assert_eq!(send(&bot.router, signed(&ping, now(), &key())).await.0, StatusCode::OK);
+    }
+    let events = events(bot).await;
+    assert_eq!(events.len(), 1, "{events:?}");
 }
 
 #[tokio::test]

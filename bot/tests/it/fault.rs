@@ -101,6 +101,7 @@ async fn replies_keep_flowing_and_no_event_is_lost_or_doubled() {
         probe_every: Duration::from_millis(100),
         probe_max: Duration::from_millis(300),
         shutdown_timeout: Duration::from_secs(8),
+        ..writer::Options::default()
     };
     let (log, task) = writer::start(store, Spill::new(state.path().join(SPILL_FILE)), options);
     let counters = log.counters().clone();

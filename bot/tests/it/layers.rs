@@ -6,7 +6,7 @@
 //! ```
 //!
 //! with the leaves (config, clock, hex, metrics, shutdown, knowledge,
-//! report) open to all, using only each other. This test reads
+//! report, replays) open to all, using only each other. This test reads
 //! every `crate::…` path in `bot/src` and fails on one that points up or
 //! sideways.
 
@@ -32,6 +32,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("shutdown", LEAF),
     ("knowledge", LEAF),
     ("report", LEAF),
+    ("replays", LEAF),
 ];
 
 /// Modules any other may use, which use none of the others.

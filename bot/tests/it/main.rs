@@ -17,5 +17,6 @@ mod replies;
 mod schedule;
 mod serve;
 mod slack;
+mod slow_clients;
 mod support;
 mod usage;

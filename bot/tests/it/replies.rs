@@ -117,6 +117,9 @@ fn nasty() -> impl Strategy<Value = String> {
         Just("<@&123>".to_string()),
         Just("&amp;".to_string()),
         Just("<t:1:R>".to_string()),
+        Just("[free tickets](https://evil.example)".to_string()),
+        Just("**||# ".to_string()),
+        Just("`".to_string()),
         Just("\n".to_string()),
         Just("*".to_string()),
         Just("é".to_string()),
@@ -262,12 +265,31 @@ fn check_discord(reply: &Reply) -> Result<(), TestCaseError> {
         total += chars(&e["title"]) + chars(&e["description"]) + chars(&e["footer"]["text"]);
     }
     prop_assert!(total <= embed::EMBED_TOTAL_MAX, "{total} characters across embeds");
+    // Nothing the bot did not write is read as Markdown: no masked link, no
+    // mention-like pill. (The bot's own text here has no brackets or `<`
+    // but its timestamps.)
+    for e in embeds {
+        let fields = e["fields"].as_array().cloned().unwrap_or_default();
+        let texts =
+            [&e["title"], &e["description"]].into_iter().chain(fields.iter().flat_map(|f| [&f["name"], &f["value"]]));
+        for text in texts.filter_map(Value::as_str) {
+            let bare = text.match_indices(['[', ']', '<']).filter(|(at, _)| !escaped(text, *at));
+            for (at, _) in bare {
+                prop_assert!(text[at..].starts_with("<t:"), "Markdown left unescaped at {at}: {text}");
+            }
+        }
+    }
     for row in message["components"].as_array().into_iter().flatten() {
         for button in row["components"].as_array().into_iter().flatten() {
             prop_assert!(chars(&button["custom_id"]) <= embed::CUSTOM_ID_MAX);
         }
     }
     Ok(())
+}
+
+/// Whether the character at byte `at` follows an odd run of backslashes.
+fn escaped(text: &str, at: usize) -> bool {
+    text[..at].bytes().rev().take_while(|&b| b == b'\\').count() % 2 == 1
 }
 
 proptest! {

@@ -151,6 +151,20 @@ async fn organisers_add_and_cancel_sessions_and_others_may_not() {
         assert!(stored.sessions.iter().any(|s| s.title == "Lightning talks"), "{}", db.backend);
         let bad = dispatcher.answer(&origin(true), "/schedule add title=X start=soon duration=00:30 room=A").await;
         assert_eq!(bad.status.as_str(), "invalid", "{}", db.backend);
+        // What the database cannot store is refused as bad input, not as a database failure.
+        let nul = dispatcher
+            .answer(&origin(true), "/schedule add title=X\0Y start=2019-08-21T12:00 duration=00:30 room=A")
+            .await;
+        assert_eq!(
+            (nul.status.as_str(), nul.body.contains("title: holds a NUL")),
+            ("invalid", true),
+            "{}: {nul:?}",
+            db.backend
+        );
+        let backwards = dispatcher
+            .answer(&origin(true), "/schedule add title=X start=2019-08-21T12:00 duration=-00:30 room=A")
+            .await;
+        assert_eq!(backwards.status.as_str(), "invalid", "{}: {backwards:?}", db.backend);
         assert_eq!(
             store.load_schedule().await.unwrap().unwrap().1,
             4,

@@ -14,19 +14,42 @@ use std::time::{Duration, Instant};
 
 use emcee::store::Store;
 
-const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
+pub(crate) const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 
-/// A running `emcee serve`, stopped with SIGTERM when dropped.
-struct Server {
+/// A running `emcee serve`, killed when dropped.
+pub(crate) struct Server {
     child: Child,
-    url: String,
-    _state: tempfile::TempDir,
+    pub(crate) url: String,
+    _state: Arc<tempfile::TempDir>,
 }
 
 impl Server {
-    fn start(database_url: &str) -> Server {
-        let state = tempfile::tempdir().unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_emcee"))
+    pub(crate) fn start(database_url: &str) -> Server {
+        Server::start_with(database_url, Arc::new(tempfile::tempdir().unwrap()), &[])
+    }
+
+    /// `emcee serve` keeping its state in `state`, with more settings.
+    pub(crate) fn start_with(database_url: &str, state: Arc<tempfile::TempDir>, settings: &[(&str, &str)]) -> Server {
+        Server::launch(database_url, state, settings, None)
+    }
+
+    /// The same, with at most `open_files` descriptors (`ulimit -n`), when given.
+    pub(crate) fn launch(
+        database_url: &str,
+        state: Arc<tempfile::TempDir>,
+        settings: &[(&str, &str)],
+        open_files: Option<u32>,
+    ) -> Server {
+        let binary = env!("CARGO_BIN_EXE_emcee");
+        let mut command = match open_files {
+            None => Command::new(binary),
+            Some(limit) => {
+                let mut shell = Command::new("sh");
+                shell.args(["-c", &format!("ulimit -n {limit} && exec \"$0\" \"$@\""), binary]);
+                shell
+            }
+        };
+        let mut child = command
             .arg("serve")
             // No emcee.toml or .env of the developer's is read.
             .current_dir(state.path())
@@ -41,6 +64,7 @@ impl Server {
             .env("DATABASE_URL", database_url)
             .env("SLACK_SIGNING_SECRET", SECRET)
             .env("RUST_LOG", "warn")
+            .envs(settings.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -60,13 +84,22 @@ impl Server {
         Server { child, url, _state: state }
     }
 
-    fn terminate(&self) {
-        let status = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status().unwrap();
+    pub(crate) fn terminate(&self) {
+        self.signal("-TERM");
+    }
+
+    pub(crate) fn signal(&self, signal: &str) {
+        let status = Command::new("kill").arg(signal).arg(self.child.id().to_string()).status().unwrap();
         assert!(status.success());
     }
 
+    /// Whether the process is still running.
+    pub(crate) fn alive(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+
     /// Waits for the process to end, up to `limit`; its status and how long it took.
-    fn wait(&mut self, limit: Duration) -> (std::process::ExitStatus, Duration) {
+    pub(crate) fn wait(&mut self, limit: Duration) -> (std::process::ExitStatus, Duration) {
         let started = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
@@ -87,12 +120,19 @@ impl Drop for Server {
     }
 }
 
+/// A trigger id of its own, as Slack gives every invocation.
+pub(crate) fn trigger_id() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    format!("13345224609.738474920.{}", NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
 /// A signed `/quote` request for `text`.
-fn quote(client: &reqwest::Client, server: &str, text: &str, signed: bool) -> reqwest::RequestBuilder {
+pub(crate) fn quote(client: &reqwest::Client, server: &str, text: &str, signed: bool) -> reqwest::RequestBuilder {
     let body = format!(
         "team_id=T0001&team_domain=conf&channel_id=C0001&channel_name=general&user_id=U0001&user_name=ada\
          &command=%2Fquote&text={text}&api_app_id=A0001&response_url=https%3A%2F%2Fhooks.slack.com%2Fx\
-         &trigger_id=1.2.3"
+         &trigger_id={}",
+        trigger_id()
     );
     let timestamp = jiff::Timestamp::now().as_second();
     let mut signature = support::slack_signature(SECRET, timestamp, &body);
@@ -110,7 +150,7 @@ fn quote(client: &reqwest::Client, server: &str, text: &str, signed: bool) -> re
 }
 
 /// The sum of the samples of `name` carrying every one of `labels`.
-fn sample(text: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
+pub(crate) fn sample(text: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
     text.lines()
         .filter(|line| !line.starts_with('#'))
         .filter_map(|line| {
@@ -123,7 +163,7 @@ fn sample(text: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
         .sum()
 }
 
-async fn scrape(client: &reqwest::Client, server: &str) -> String {
+pub(crate) async fn scrape(client: &reqwest::Client, server: &str) -> String {
     let response = client.get(format!("{server}/metrics")).send().await.unwrap();
     assert_eq!(response.status(), 200);
     response.text().await.unwrap()
@@ -227,6 +267,74 @@ async fn sigterm_under_load_loses_no_usage_event() {
         let spill = server._state.path().join("usage-spill.jsonl");
         assert!(!spill.exists() || std::fs::read_to_string(&spill).unwrap().trim().is_empty());
         drop(server);
+        db.remove().await;
+    }
+}
+
+/// Signed `/quote` commands from 16 clients until `stop`: how many were
+/// sent, and how many were answered in full.
+fn load(url: &str, stop: &Arc<AtomicBool>) -> (Vec<tokio::task::JoinHandle<()>>, Arc<AtomicU64>, Arc<AtomicU64>) {
+    let answered = Arc::new(AtomicU64::new(0));
+    let sent = Arc::new(AtomicU64::new(0));
+    let mut clients = Vec::new();
+    for _ in 0..16 {
+        let (url, answered, sent, stop) = (url.to_string(), answered.clone(), sent.clone(), stop.clone());
+        clients.push(tokio::spawn(async move {
+            let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
+            while !stop.load(Ordering::Relaxed) {
+                sent.fetch_add(1, Ordering::Relaxed);
+                match quote(&client, &url, "kubernetes", true).send().await {
+                    Ok(response) if response.status() == 200 => {
+                        if response.bytes().await.is_ok() {
+                            answered.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                    Ok(response) => panic!("a signed command got {}", response.status()),
+                    Err(_) => break,
+                }
+            }
+        }));
+    }
+    (clients, sent, answered)
+}
+
+/// Issue 18, item 11: with `EMCEE_USAGE_DURABILITY=crash`, `kill -9` in the
+/// middle of a stream of commands loses no answered command's event: each
+/// was on disk before its reply, and the next start stores it. (With the
+/// default, the events still queued in memory are lost.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_loses_no_answered_event_with_crash_durability() {
+    for db in support::backends().await {
+        let state = Arc::new(tempfile::tempdir().unwrap());
+        let crash = [("EMCEE_USAGE_DURABILITY", "crash")];
+        let mut server = Server::start_with(&db.url, state.clone(), &crash);
+        let stop = Arc::new(AtomicBool::new(false));
+        let (clients, sent, answered) = load(&server.url, &stop);
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        assert!(answered.load(Ordering::Relaxed) > 50, "{}: too few answers before the kill", db.backend);
+        server.signal("-KILL");
+        let (status, _) = tokio::task::block_in_place(|| server.wait(Duration::from_secs(5)));
+        assert!(!status.success(), "{}: {status}", db.backend);
+        stop.store(true, Ordering::Relaxed);
+        for client in clients {
+            client.await.unwrap();
+        }
+        let (sent, answered) = (sent.load(Ordering::Relaxed), answered.load(Ordering::Relaxed));
+
+        // The next start stores what the killed one had put on disk; SIGTERM flushes it.
+        let restarted = Server::start_with(&db.url, state.clone(), &crash);
+        restarted.terminate();
+        let mut restarted = restarted;
+        let (status, _) = tokio::task::block_in_place(|| restarted.wait(Duration::from_secs(10)));
+        assert!(status.success(), "{}: {status}", db.backend);
+        let store = Store::open(&db.url).unwrap();
+        let stored = store.events().await.unwrap().len() as u64;
+        store.close().await;
+        assert!(
+            stored >= answered && stored <= sent,
+            "{}: {stored} events stored for {answered} answered of {sent} sent",
+            db.backend
+        );
         db.remove().await;
     }
 }

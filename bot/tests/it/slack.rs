@@ -108,6 +108,12 @@ fn now() -> i64 {
     jiff::Timestamp::now().as_second()
 }
 
+/// A trigger id of its own, as Slack gives every invocation.
+fn trigger_id() -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    format!("13345224609.738474920.{}", NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+}
+
 fn command_body(command: &str, text: &str, user: &str, response_url: &str) -> String {
     serde_urlencoded::to_string([
         ("token", "legacy"),
@@ -122,7 +128,7 @@ fn command_body(command: &str, text: &str, user: &str, response_url: &str) -> St
         ("api_app_id", "A0123"),
         ("is_enterprise_install", "false"),
         ("response_url", response_url),
-        ("trigger_id", "1.2.3"),
+        ("trigger_id", &trigger_id()),
     ])
     .unwrap()
 }
@@ -207,8 +213,14 @@ async fn signed_requests_are_answered_and_everything_else_refused() {
     retry.headers_mut().insert("x-slack-retry-num", "1".parse().unwrap());
     assert_eq!(send(&bot.router, retry).await, (StatusCode::OK, String::new()));
 
+    // A NUL (`text=nul%00here`) is answered and logged, storable on every backend.
+    let nul = command_body("/bio", "nul\0here", "U0ATTENDEE", "https://hooks.slack.com/commands/1");
+    assert!(nul.contains("nul%00here"), "{nul}");
+    assert_eq!(send(&bot.router, signed("/slack/commands", nul)).await.0, StatusCode::OK);
+
     let events = events(bot).await;
-    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert_eq!(events[1].query.as_deref(), Some("/bio nul\u{fffd}here"));
     assert_eq!(
         (events[0].platform.as_str(), events[0].workspace.as_str(), events[0].channel.as_str()),
         ("slack", "T0001", "C0GENERAL")
@@ -268,7 +280,7 @@ async fn buttons_answer_through_the_response_url() {
         let payload = serde_json::json!({
             "type": "block_actions", "team": { "id": "T0001" }, "user": { "id": "U0ATTENDEE" }, "api_app_id": "A0123",
             "container": { "type": "message", "message_ts": "1.2", "channel_id": "C0GENERAL", "is_ephemeral": true },
-            "trigger_id": "1.2.3", "channel": { "id": "C0GENERAL" }, "response_url": response_url,
+            "trigger_id": trigger_id(), "channel": { "id": "C0GENERAL" }, "response_url": response_url,
             "actions": [{ "type": "button", "action_id": action["action_id"], "block_id": "b", "value": action["value"], "action_ts": "1.3" }]
         });
         serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap()
@@ -338,4 +350,46 @@ async fn organisers_come_from_the_user_group_and_announcements_wait_out_rate_lim
     let json = posted.to_string();
     assert!(json.contains("<!date^1667293200^") && !json.contains("<!channel>"), "{json}");
     events(bot).await;
+}
+
+/// Issue 18, item 9: a copy of a signed command or button (same
+/// trigger_id, still fresh) gets 401 and is neither answered nor logged
+/// again; a copy of an event is acknowledged and not done again.
+#[tokio::test]
+async fn a_replayed_request_is_answered_once() {
+    let (api, sent) = fake_slack().await;
+    let bot = bot(&api).await;
+    let body = command_body("/quote", "wasm", "U0ATTENDEE", "https://hooks.slack.com/commands/1");
+    let (timestamp, signature) = (now(), sign(&body, now()));
+    let copy = || request("/slack/commands", body.clone(), Some(signature.clone()), timestamp);
+    assert_eq!(send(&bot.router, copy()).await.0, StatusCode::OK);
+    assert_eq!(send(&bot.router, copy()).await, (StatusCode::UNAUTHORIZED, String::new()));
+    // Signed again by Slack with the same trigger id: still the same invocation.
+    assert_eq!(send(&bot.router, signed("/slack/commands", body.clone())).await.0, StatusCode::UNAUTHORIZED);
+
+    let payload = serde_json::json!({
+        "type": "block_actions", "team": { "id": "T0001" }, "user": { "id": "U0ATTENDEE" }, "api_app_id": "A0123",
+        "container": { "type": "message", "message_ts": "1.2", "channel_id": "C0GENERAL", "is_ephemeral": true },
+        "trigger_id": trigger_id(), "channel": { "id": "C0GENERAL" }, "response_url": format!("{api}/response/9"),
+        "actions": [{ "type": "button", "action_id": "another_quote", "block_id": "b",
+                      "value": r#"{"l":"/quote wasm","n":0,"s":1}"#, "action_ts": "1.3" }]
+    });
+    let click = serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap();
+    assert_eq!(send(&bot.router, signed("/slack/interactivity", click.clone())).await.0, StatusCode::OK);
+    assert_eq!(send(&bot.router, signed("/slack/interactivity", click)).await.0, StatusCode::UNAUTHORIZED);
+    wait_for(&sent, "/response/9").await;
+
+    let mention = serde_json::json!({
+        "type": "event_callback", "team_id": "T0001", "api_app_id": "A0123", "event_id": "Ev9", "event_time": 1700000000,
+        "event": { "type": "app_mention", "user": "U0ATTENDEE", "channel": "C0GENERAL", "ts": "1700000000.000900",
+                   "text": "<@U0BOT> when was Kelsey born?" }
+    })
+    .to_string();
+    assert_eq!(send(&bot.router, signed("/slack/events", mention.clone())).await.0, StatusCode::OK);
+    assert_eq!(send(&bot.router, signed("/slack/events", mention)).await, (StatusCode::OK, String::new()));
+    wait_for(&sent, "chat.postMessage").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let events = events(bot).await;
+    let commands: Vec<&str> = events.iter().map(|e| e.command.as_str()).collect();
+    assert_eq!(commands, ["quote", "quote", "ask"], "each request once: {events:?}");
 }

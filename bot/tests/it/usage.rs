@@ -20,6 +20,7 @@ fn fast() -> writer::Options {
         probe_every: Duration::from_millis(50),
         probe_max: Duration::from_millis(200),
         shutdown_timeout: Duration::from_secs(5),
+        ..writer::Options::default()
     }
 }
 
@@ -275,4 +276,121 @@ async fn a_large_backlog_is_replayed_in_chunks_without_holding_up_shutdown() {
         store.close().await;
         db.remove().await;
     }
+}
+
+/// Issue 18, item 1: `printf '/bio term\0nul\n/bio termok1\n' | emcee ask`
+/// on PostgreSQL lost every later event. Events are made storable where
+/// they are made: the NUL becomes U+FFFD, on both backends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_nul_in_what_was_asked_is_stored_without_it() {
+    for db in support::backends().await {
+        let store = Store::open(&db.url).unwrap();
+        let state = tempfile::tempdir().unwrap();
+        let (log, task) = writer::start(store.clone(), Spill::new(state.path().join(SPILL_FILE)), fast());
+        let usage = Usage { log, keyer: UserKeyer::new(b"k"), store: store.clone(), store_queries: true };
+        let dispatcher = Dispatcher::new(support::seed_engine(), Clock::System, Some(usage));
+        for line in ["/bio term\0nul", "/bio termok1", "/talks now\0"] {
+            dispatcher.answer(&origin(), line).await;
+        }
+        drop(dispatcher);
+        task.wait().await;
+        let queries: Vec<Option<String>> = store.events().await.unwrap().into_iter().map(|e| e.query).collect();
+        assert_eq!(queries.len(), 3, "{}: {queries:?}", db.backend);
+        assert!(queries.contains(&Some("/bio term\u{fffd}nul".into())), "{}: {queries:?}", db.backend);
+        assert!(!Spill::new(state.path().join(SPILL_FILE)).has_pending(), "{}", db.backend);
+        store.close().await;
+        db.remove().await;
+    }
+}
+
+fn poisoned(id: &str) -> UsageEvent {
+    event(id, 1_700_000_000, "u", "bio", "term\0nul", "ok", 1)
+}
+
+/// Issue 18, item 1: a batch PostgreSQL refuses for what it holds is split
+/// to find the refused events, which go to the dead-letter file with the
+/// reason and are counted; everything else is stored, nothing is spilled,
+/// and `/readyz` and `/metrics` say so rather than calling it an outage.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_event_is_set_aside_and_the_rest_stored() {
+    use emcee::server::{Endpoints, Platforms};
+    use tower::ServiceExt;
+
+    let Some(admin) = support::postgres_admin_url() else { return };
+    let db = support::postgres(&admin).await;
+    let store = Store::open(&db.url).unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let (log, task) = writer::start(store.clone(), Spill::new(state.path().join(SPILL_FILE)), fast());
+    // Straight onto the queue, as an event made before the fix would come.
+    for i in 0..300 {
+        match i {
+            17 | 18 | 250 => log.record(poisoned(&format!("bad-{i:03}"))),
+            _ => log.record(event(&format!("ok-{i:03}"), 1_700_000_000 + i, "u", "bio", "/bio kelsey", "ok", 1)),
+        }
+    }
+    let usage = Usage { log: log.clone(), keyer: UserKeyer::new(b"k"), store: store.clone(), store_queries: true };
+    let dispatcher = std::sync::Arc::new(Dispatcher::new(support::seed_engine(), Clock::System, Some(usage)));
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while log.counters().rejected.load(std::sync::atomic::Ordering::Relaxed) < 3 {
+        assert!(std::time::Instant::now() < deadline, "the refused events were never set aside");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let app = emcee::server::app(&Platforms::default(), dispatcher.clone(), &Endpoints::default()).unwrap();
+    let get = |path: &'static str| {
+        let router = app.router.clone();
+        async move {
+            let request = axum::http::Request::get(path).body(axum::body::Body::empty()).unwrap();
+            let response = router.oneshot(request).await.unwrap();
+            let status = response.status();
+            let body = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+            (status, String::from_utf8(body.to_vec()).unwrap())
+        }
+    };
+    let (status, ready) = get("/readyz").await;
+    assert_eq!(status, 200, "{ready}");
+    assert!(ready.starts_with("ready\n") && ready.contains("refused 3 events"), "{ready}");
+    assert!(ready.contains("invalid byte sequence") && ready.contains("usage-rejected.jsonl"), "{ready}");
+    let (_, metrics) = get("/metrics").await;
+    assert!(metrics.contains("emcee_usage_events_rejected_total 3"), "{metrics}");
+    drop((app, dispatcher, log));
+    task.wait().await;
+
+    let stored = store.events().await.unwrap();
+    assert_eq!(stored.len(), 297);
+    assert!(stored.iter().all(|e| e.event_id.starts_with("ok-")));
+    let rejected = std::fs::read_to_string(state.path().join("usage-rejected.jsonl")).unwrap();
+    let lines: Vec<serde_json::Value> = rejected.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let ids: Vec<&str> = lines.iter().map(|l| l["event"]["event_id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["bad-017", "bad-018", "bad-250"]);
+    assert!(lines.iter().all(|l| l["reason"].as_str().unwrap().contains("22021")), "{rejected}");
+    assert!(!Spill::new(state.path().join(SPILL_FILE)).has_pending(), "nothing waits as if the database were down");
+    store.close().await;
+    db.remove().await;
+}
+
+/// Issue 18, item 1: a spill file that starts with a refused event (as the
+/// bug left them) is replayed to its end, once, and then removed: a
+/// poisoned chunk never stops the replay, and a restart is not needed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_poisoned_spill_file_is_replayed_to_its_end() {
+    let Some(admin) = support::postgres_admin_url() else { return };
+    let db = support::postgres(&admin).await;
+    let store = Store::open(&db.url).unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let spill_path = state.path().join(SPILL_FILE);
+    let mut backlog = vec![poisoned("bad-first")];
+    backlog.extend((0..2_500).map(|i| event(&format!("old-{i:05}"), 1_700_000_000 + i, "u", "bio", "/bio", "ok", 1)));
+    backlog.insert(1_700, poisoned("bad-middle"));
+    Spill::new(spill_path.clone()).append(&backlog).unwrap();
+    let (log, task) = writer::start(store.clone(), Spill::new(spill_path.clone()), fast());
+    log.record(event("new", 1_800_000_000, "u", "ask", "now", "ok", 1));
+    let counters = log.counters().clone();
+    drop(log);
+    task.wait().await;
+    assert_eq!(store.events().await.unwrap().len(), 2_501);
+    let (_, _, _, replayed, dropped) = counters.snapshot();
+    assert_eq!((replayed, dropped, counters.rejected.load(std::sync::atomic::Ordering::Relaxed)), (2_500, 0, 2));
+    assert!(!Spill::new(spill_path).has_pending());
+    store.close().await;
+    db.remove().await;
 }

@@ -21,6 +21,9 @@ pub(super) fn post(engine: &Engine, day: Option<&str>, ctx: &Context) -> Reply {
     let zone = &schedule.conference.time_zone;
     let day_of = |s: &Session| s.start.to_zoned(zone.clone()).date();
     let today = ctx.now.to_zoned(zone.clone()).date();
+    if let Some(refused) = day.and_then(super::talks::backwards_day) {
+        return Reply::message(CommandKind::Schedule, Status::Invalid, refused);
+    }
     let date = match day.map(str::trim).filter(|d| !d.is_empty()) {
         None => {
             let mut days: Vec<Date> = schedule.sessions.iter().map(day_of).filter(|d| *d >= today).collect();
@@ -257,6 +260,10 @@ mod tests {
             [invalid]
             “someday” is not a day. Use today, tomorrow, a date such as 2022-11-01, a weekday or day 2."#]]
         .assert_eq(&show(&engine, "/schedule post someday", &keynote_morning()));
+        expect![[r#"
+            [invalid]
+            “day -2” is not a day: days are counted from 1, and `day 1` is the first."#]]
+        .assert_eq(&show(&engine, "/schedule post day -2", &keynote_morning()));
     }
 
     fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {

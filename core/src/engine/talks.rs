@@ -22,6 +22,9 @@ pub(super) fn answer(engine: &Engine, index: &KnowledgeIndex, query: Option<&str
         return Reply::message(CommandKind::Talks, Status::NotFound, "There is no programme yet.");
     }
     let raw = query.unwrap_or("").trim();
+    if let Some(refused) = backwards_day(raw) {
+        return Reply::message(CommandKind::Talks, Status::Invalid, refused);
+    }
     let q = text::fold(raw);
     let zone = &schedule.conference.time_zone;
     let today = ctx.now.to_zoned(zone.clone()).date();
@@ -99,6 +102,17 @@ fn next_per_room(sessions: &[Session], now: Timestamp) -> Vec<&Session> {
 
 fn on_day<'a>(sessions: &'a [Session], date: Date, zone: &jiff::tz::TimeZone) -> Vec<&'a Session> {
     sessions.iter().filter(|s| s.start.to_zoned(zone.clone()).date() == date).collect()
+}
+
+/// Why `day -2` (or `day −2`) names no day: days count from 1. Folding drops
+/// the sign, so this looks at the text as typed, before `day -2` could be
+/// read as `day 2`.
+pub(super) fn backwards_day(raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    let rest = raw.get(..3).filter(|word| word.eq_ignore_ascii_case("day")).and(raw.get(3..))?.trim_start();
+    let number = rest.strip_prefix('-').or_else(|| rest.strip_prefix('\u{2212}'))?.trim();
+    (!number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| format!("“{raw}” is not a day: days are counted from 1, and `day 1` is the first."))
 }
 
 /// The day a query names: `today`, `tomorrow`, `yesterday`, `2022-11-01`,
@@ -295,6 +309,19 @@ mod tests {
             Tue 1 Nov 11:00–11:30 CET · Room 2 · Sample: WebAssembly at the edge — Sample Speaker C
             Tue 1 Nov 14:00–14:45 CET · Main Stage · Sample: Observability for small teams — Sample Speaker B
             Tue 1 Nov 14:00–15:30 CET · Room 2 · Sample: Hands-on workshop: signing container images — Sample Speaker D"#]],
+        );
+        // Folding drops the sign: `day -1` must not be read as `day 1`.
+        check(
+            "/talks day -1",
+            expect![[r#"
+            [invalid]
+            “day -1” is not a day: days are counted from 1, and `day 1` is the first."#]],
+        );
+        check(
+            "/talks Day \u{2212}2",
+            expect![[r#"
+            [invalid]
+            “Day −2” is not a day: days are counted from 1, and `day 1` is the first."#]],
         );
     }
 

@@ -134,7 +134,79 @@ pub fn import(input: &[u8], options: &ImportOptions) -> Result<Imported, ImportE
             format!("used by two sessions (“{}” and “{}”); ids must be unique", pair[0].1, pair[1].1),
         ));
     }
+    check_storable(&schedule, input)?;
     Ok(Imported { format, schedule, warnings })
+}
+
+/// Refuses a programme holding text no database can keep: a NUL character,
+/// which PostgreSQL's text cannot hold. Checked here, where every import
+/// passes, so that a dry run refuses exactly what storing would. The error
+/// names the session and field, and the line of `input` the character is on
+/// (empty `input`: a programme not read from a file).
+pub fn check_storable(schedule: &Schedule, input: &[u8]) -> Result<(), ImportError> {
+    let refuse = |what: String, text: &str| {
+        let field = match nul_line(input, text) {
+            Some(line) => format!("line {line}, {what}"),
+            None => what,
+        };
+        Err(ImportError::field(field, "holds a NUL character, which cannot be stored; remove it"))
+    };
+    let conference = &schedule.conference;
+    for text in [Some(conference.title.as_str()), conference.acronym.as_deref()].into_iter().flatten() {
+        if text.contains('\0') {
+            return refuse(String::from("the conference's title"), text);
+        }
+    }
+    for s in &schedule.sessions {
+        let texts = [
+            ("id", Some(s.id.as_str())),
+            ("title", Some(&s.title)),
+            ("subtitle", Some(&s.subtitle)),
+            ("abstract", Some(&s.abstract_text)),
+            ("room", Some(&s.room)),
+            ("track", s.track.as_deref()),
+            ("type", s.kind.as_deref()),
+            ("language", s.language.as_deref()),
+            ("url", s.url.as_deref()),
+            ("recording", s.recording.as_deref()),
+        ];
+        let speakers = s.speakers.iter().map(|name| ("speakers", Some(name.as_str())));
+        for (field, text) in texts.into_iter().chain(speakers) {
+            if let Some(text) = text.filter(|t| t.contains('\0')) {
+                return refuse(format!("session `{}`, {field}", s.id.escape_debug()), text);
+            }
+        }
+    }
+    for p in &schedule.speakers {
+        let texts = [("name", Some(p.name.as_str())), ("id", p.id.as_deref()), ("biography", Some(&p.biography))]
+            .into_iter()
+            .chain([("tag line", p.tagline.as_deref()), ("company", p.company.as_deref())])
+            .chain([("avatar", p.avatar.as_deref())])
+            .chain(p.aliases.iter().map(|a| ("aliases", Some(a.as_str()))))
+            .chain(p.links.iter().flat_map(|l| [("links", Some(l.title.as_str())), ("links", Some(&l.url))]))
+            .chain(p.answers.iter().flat_map(|(q, a)| [("answers", Some(q.as_str())), ("answers", Some(a.as_str()))]));
+        for (field, text) in texts {
+            if let Some(text) = text.filter(|t| t.contains('\0')) {
+                return refuse(format!("speaker `{}`, {field}", p.name.escape_debug()), text);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The line of `input` holding the NUL of `text`: where the text up to its
+/// NUL is found raw, or with JSON's `\u0000`; else the first NUL of either kind.
+fn nul_line(input: &[u8], text: &str) -> Option<usize> {
+    let find = |needle: &[u8]| input.windows(needle.len()).position(|w| w == needle);
+    // The few bytes before the NUL are enough to tell where it is, and keep the search short.
+    let before = text.split('\0').next().unwrap_or_default().as_bytes();
+    let before = &before[before.len().saturating_sub(24)..];
+    let at = find(&[before, b"\0"].concat())
+        .or_else(|| find(&[before, b"\\u0000"].concat()))
+        .map(|at| at + before.len())
+        .or_else(|| find(b"\0"))
+        .or_else(|| find(b"\\u0000"))?;
+    Some(input[..at].iter().filter(|&&b| b == b'\n').count() + 1)
 }
 
 /// A conference and where its clock is.
@@ -286,9 +358,12 @@ pub(crate) fn event_times(date: &str, duration: &str) -> Result<(Timestamp, Time
 /// The longest session an importer accepts, in hours.
 pub const MAX_SESSION_HOURS: i64 = 14 * 24;
 
-/// `HH:MM` or `HH:MM:SS`, at most [`MAX_SESSION_HOURS`].
+/// `HH:MM` or `HH:MM:SS`, at most [`MAX_SESSION_HOURS`]. Digits only: a
+/// sign is refused, or `-00:45` would read as 45 minutes (`-00` parses as 0).
 pub(crate) fn parse_hhmm(text: &str) -> Option<SignedDuration> {
-    let parts: Vec<i64> = text.trim().split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    let parts: Vec<i64> =
+        text.trim().split(':').map(|p| digits(p).then(|| p.parse().ok()).flatten()).collect::<Option<_>>()?;
     let (h, m, s) = match parts[..] {
         [h, m] => (h, m, 0),
         [h, m, s] => (h, m, s),

@@ -291,3 +291,25 @@ fn keeps_time_right_across_a_change_of_daylight_saving_time() {
     let morning = emcee_core::render::time_span(s.sessions[1].start, s.sessions[1].end, &s.conference.time_zone);
     assert_eq!(morning, "Sun 30 Mar 09:00–09:30 CEST");
 }
+/// What the adversarial run of issue 18 found the importers taking.
+#[test]
+fn refuses_negative_durations_empty_events_and_unstorable_text_saying_where() {
+    let csv = b"id,title,start,duration,room\nk1,T,2022-11-01 09:15,-00:45,A\n";
+    assert_eq!(error(csv), "line 2, column `duration`: `-00:45` is not a duration like 00:45");
+    let frab = br#"{"schedule":{"conference":{"title":"T","days":[{"rooms":{"A":[{"id":1,"date":"2022-11-01T10:00:00+01:00","duration":"-00:45","title":"t"}]}}]}}}"#;
+    assert!(error(frab).ends_with(".duration: `-00:45` is not a duration like 00:45"), "{}", error(frab));
+
+    let empty_event = b"BEGIN:VCALENDAR\nX-WR-CALNAME:C\nBEGIN:VEVENT\nEND:VEVENT\nEND:VCALENDAR\n";
+    assert_eq!(error(empty_event), "line 3: VEVENT: DTSTART is missing");
+
+    // PostgreSQL cannot store a NUL: every import refuses it, so that a dry run agrees with storing.
+    let nul =
+        b"id,title,start,duration,room\nk0,Fine,2022-11-01 09:00,00:15,A\nk1,Bad\0title,2022-11-01 09:15,00:45,A\n";
+    assert_eq!(error(nul), "line 3, session `k1`, title: holds a NUL character, which cannot be stored; remove it");
+    let escaped = br#"{"schedule":{"conference":{"title":"T","days":[{"rooms":{"A":[
+{"id":1,"date":"2022-11-01T10:00:00+01:00","duration":"00:45","title":"t","persons":[{"public_name":"A\u0000B"}]}]}}]}}}"#;
+    assert_eq!(
+        error(escaped),
+        "line 2, session `1`, speakers: holds a NUL character, which cannot be stored; remove it"
+    );
+}

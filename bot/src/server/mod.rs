@@ -3,11 +3,17 @@
 //! connections are configured (Slack Socket Mode, the Discord gateway), the
 //! announcer and the programme's sync, all on one dispatcher.
 //!
+//! The HTTP server itself, with its deadlines for slow clients and its cap
+//! on connections, is [`connections`].
+//!
 //! Shutdown on SIGTERM or SIGINT: stop accepting, let requests in flight
 //! finish, close the platform connections, flush the usage log — within
 //! [`SHUTDOWN_BUDGET`].
 
-use std::future::IntoFuture;
+mod arrival;
+pub mod connections;
+mod deadlines;
+
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -59,12 +65,16 @@ pub struct Endpoints {
 pub struct Platforms {
     pub slack: SlackSettings,
     pub discord: DiscordSettings,
+    /// Answer copies of signed requests already answered (load generators only).
+    pub accept_replays: bool,
 }
 
 /// Builds the router and adapters for `platforms` over `dispatcher`.
 pub fn app(platforms: &Platforms, dispatcher: Arc<Dispatcher>, endpoints: &Endpoints) -> anyhow::Result<App> {
     let (slack_settings, discord_settings) = (&platforms.slack, &platforms.discord);
     crate::metrics::install();
+    // One memory of answered requests for both platforms; their ids never meet.
+    let replays = (!platforms.accept_replays).then(|| Arc::new(crate::replays::Replays::default()));
     let mut router = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -77,7 +87,7 @@ pub fn app(platforms: &Platforms, dispatcher: Arc<Dispatcher>, endpoints: &Endpo
         None
     };
     if let (Some(slack), Some(secret)) = (&slack, &slack_settings.signing_secret) {
-        router = router.merge(crate::slack::http::routes(slack.clone(), secret));
+        router = router.merge(crate::slack::http::routes(slack.clone(), secret, replays.clone()));
     }
     let discord = if discord_settings.public_key.is_some() || discord_settings.token.is_some() {
         Some(Arc::new(crate::discord::Discord::new(
@@ -90,7 +100,7 @@ pub fn app(platforms: &Platforms, dispatcher: Arc<Dispatcher>, endpoints: &Endpo
         None
     };
     if let (Some(discord), Some(key)) = (&discord, &discord_settings.public_key) {
-        router = router.merge(crate::discord::http::routes(discord.clone(), key)?);
+        router = router.merge(crate::discord::http::routes(discord.clone(), key, replays)?);
     }
     let router = router.layer(axum::middleware::from_fn(track));
     Ok(App { router, dispatcher, slack, discord })
@@ -124,7 +134,9 @@ async fn healthz() -> &'static str {
 }
 
 /// Ready when the index is built and usage events have somewhere to go:
-/// the database, or the spill file while the database is away.
+/// the database, or the spill file while the database is away. The text
+/// tells an outage (events wait on disk) from a refusal (some events were
+/// set aside; the rest are stored): neither makes the server unready.
 async fn readyz(State(state): State<AppState>) -> Response {
     let engine = state.dispatcher.engine();
     // Built once per programme; a new programme's index is built here if no search has yet.
@@ -134,19 +146,35 @@ async fn readyz(State(state): State<AppState>) -> Response {
         return (StatusCode::SERVICE_UNAVAILABLE, format!("index: {error}\n")).into_response();
     }
     let Some(usage) = state.dispatcher.usage() else { return "ready\n".into_response() };
-    match tokio::time::timeout(READY_DB_TIMEOUT, usage.store.ping()).await {
-        Ok(Ok(())) => "ready\n".into_response(),
-        _ if usage.log.spill_writable() => {
-            "ready: the database is not answering; usage events are spilling to disk\n".into_response()
+    let answers = matches!(tokio::time::timeout(READY_DB_TIMEOUT, usage.store.ping()).await, Ok(Ok(())));
+    let refused = usage.log.counters().rejected.load(std::sync::atomic::Ordering::Relaxed);
+    let mut text = match (answers && !usage.log.health().down(), usage.log.spill_writable()) {
+        (true, _) => String::from("ready\n"),
+        (false, true) => String::from("ready: the database is not answering; usage events are spilling to disk\n"),
+        (false, false) => {
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "usage: neither the database nor the spill file can be written\n",
+            )
+                .into_response();
         }
-        _ => (StatusCode::SERVICE_UNAVAILABLE, "usage: neither the database nor the spill file can be written\n")
-            .into_response(),
+    };
+    if refused > 0 {
+        text.push_str(&format!(
+            "usage: the database refused {refused} events for what they hold (last: {}); they are set aside in {}, \
+             and the others are stored\n",
+            usage.log.health().last_refusal().unwrap_or_default(),
+            usage.log.rejected_path().display()
+        ));
     }
+    text.into_response()
 }
 
 async fn metrics(State(state): State<AppState>) -> Response {
     if let Some(usage) = state.dispatcher.usage() {
-        crate::metrics::usage(usage.log.queue_depth(), &usage.log.counters().outcomes());
+        let counters = usage.log.counters();
+        let rejected = counters.rejected.load(std::sync::atomic::Ordering::Relaxed);
+        crate::metrics::usage(usage.log.queue_depth(), &counters.outcomes(), rejected);
     }
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], crate::metrics::render()).into_response()
 }
@@ -154,6 +182,8 @@ async fn metrics(State(state): State<AppState>) -> Response {
 /// `emcee serve`.
 pub async fn run(settings: &Settings) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
+    // From here on a SIGTERM stops the server cleanly, however early it comes.
+    let stop_signal = crate::shutdown::signal();
     let (dispatcher, writer) = crate::startup::dispatcher(settings).await?;
     let dispatcher = Arc::new(dispatcher);
     // Ready means indexed: the first search must not wait for it.
@@ -162,7 +192,11 @@ pub async fn run(settings: &Settings) -> anyhow::Result<ExitCode> {
         .await
         .context("building the search index")?
         .context("building the search index")?;
-    let platforms = Platforms { slack: settings.slack.clone(), discord: settings.discord.clone() };
+    let platforms = Platforms {
+        slack: settings.slack.clone(),
+        discord: settings.discord.clone(),
+        accept_replays: settings.accept_replays,
+    };
     let app = app(&platforms, dispatcher.clone(), &Endpoints::default())?;
     let listener = tokio::net::TcpListener::bind(settings.http_addr)
         .await
@@ -223,10 +257,9 @@ pub async fn run(settings: &Settings) -> anyhow::Result<ExitCode> {
         });
     }
 
-    let mut server =
-        tokio::spawn(axum::serve(listener, app.router).with_graceful_shutdown(stopped(stop_rx.clone())).into_future());
+    let mut server = tokio::spawn(connections::serve(listener, app.router, settings.http, stop_rx.clone()));
     let failed = tokio::select! {
-        () = crate::shutdown::signal() => None,
+        () = stop_signal => None,
         ended = &mut server => Some(ended),
     };
     let stopping = Instant::now();
@@ -236,8 +269,7 @@ pub async fn run(settings: &Settings) -> anyhow::Result<ExitCode> {
     match failed {
         Some(ended) => {
             result = match ended {
-                Ok(Ok(())) => Err(anyhow::anyhow!("the HTTP server stopped on its own")),
-                Ok(Err(error)) => Err(anyhow::Error::new(error).context("the HTTP server failed")),
+                Ok(()) => Err(anyhow::anyhow!("the HTTP server stopped on its own")),
                 Err(error) => Err(anyhow::Error::new(error).context("the HTTP server failed")),
             };
         }
