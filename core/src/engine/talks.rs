@@ -127,13 +127,19 @@ pub(super) fn day_of(q: &str, today: Date, sessions: &[Session], zone: &jiff::tz
     if let Ok(date) = q.replace(' ', "-").parse::<Date>() {
         return Some(date);
     }
+    let nth = q.strip_prefix("day ").and_then(|n| n.parse::<usize>().ok());
+    // Only a day's number or name needs the conference's days.
+    let weekday = match nth {
+        Some(_) => None,
+        None => Some(weekday(q)?),
+    };
     let mut days: Vec<Date> = sessions.iter().map(|s| s.start.to_zoned(zone.clone()).date()).collect();
     days.dedup();
-    if let Some(n) = q.strip_prefix("day ").and_then(|n| n.parse::<usize>().ok()) {
-        return n.checked_sub(1).and_then(|i| days.get(i).copied());
+    match (nth, weekday) {
+        (Some(n), _) => n.checked_sub(1).and_then(|i| days.get(i).copied()),
+        (None, Some(weekday)) => days.into_iter().find(|d| d.weekday() == weekday),
+        (None, None) => None,
     }
-    let weekday = weekday(q)?;
-    days.into_iter().find(|d| d.weekday() == weekday)
 }
 
 /// Whether `q` is the day's whole name, or its usual three-letter short form.

@@ -20,8 +20,9 @@ mod meaning;
 pub mod typos;
 mod vocabulary;
 
+use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, TermQuery};
@@ -113,7 +114,19 @@ pub struct KnowledgeIndex {
     typos: OnceLock<TypoIndex>,
     /// The texts' words by meaning, built on the first word looked up in it.
     vocabulary: OnceLock<Vocabulary>,
+    /// Each word's [`alternatives`](Self::alternatives) once looked up:
+    /// they depend on nothing but the word and this index, and an
+    /// audience's questions share most of their words.
+    alternatives: Mutex<KeptWords>,
+    /// How many words' alternatives are kept; none when 0.
+    keep_alternatives: usize,
 }
+
+/// A word and the least meaning asked of its alternatives → those alternatives.
+type KeptWords = HashMap<(String, u32), Vec<(String, f32)>>;
+
+/// Words whose alternatives an index keeps. When full, it starts again empty.
+pub const KEPT_WORDS: usize = 16_384;
 
 impl std::fmt::Debug for KnowledgeIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -159,17 +172,33 @@ impl KnowledgeIndex {
             parts: Default::default(),
             typos: OnceLock::new(),
             vocabulary: OnceLock::new(),
+            alternatives: Mutex::new(HashMap::new()),
+            keep_alternatives: KEPT_WORDS,
         }
+    }
+
+    /// This index keeping no word's alternatives: each is worked out anew,
+    /// which is what the engine benchmark measures them by.
+    pub fn keeping_no_words(self) -> KnowledgeIndex {
+        KnowledgeIndex { keep_alternatives: 0, ..self }
+    }
+
+    /// Whether this index keeps words' alternatives once looked up.
+    pub fn keeps_words(&self) -> bool {
+        self.keep_alternatives > 0
     }
 
     /// Builds every kind's index, the typo index and the vocabulary, now.
     pub fn warm(&self) -> Result<(), IndexError> {
-        for kind in DocKind::ALL {
-            self.part(kind)?;
-        }
-        self.typos();
-        self.vocabulary();
-        Ok(())
+        // The words by meaning need no index: built beside it, on another core.
+        std::thread::scope(|scope| {
+            scope.spawn(|| self.vocabulary());
+            for kind in DocKind::ALL {
+                self.part(kind)?;
+            }
+            self.typos();
+            Ok(())
+        })
     }
 
     /// The index of one kind of document, built on first use.
@@ -356,6 +385,28 @@ impl KnowledgeIndex {
     /// one or two typos away; the words it abbreviates or that abbreviate
     /// it; the words nearest in meaning with a cosine of at least `min_meaning`.
     pub fn alternatives(&self, word: &str, min_meaning: f32) -> Vec<(String, f32)> {
+        if self.keep_alternatives == 0 {
+            return self.look_up_alternatives(word, min_meaning);
+        }
+        let key = (word.to_string(), min_meaning.to_bits());
+        if let Some(found) = self.kept_alternatives().get(&key) {
+            return found.clone();
+        }
+        // Looked up outside the lock: one slow word never holds up the others.
+        let found = self.look_up_alternatives(word, min_meaning);
+        let mut all = self.kept_alternatives();
+        if all.len() >= self.keep_alternatives {
+            all.clear();
+        }
+        all.insert(key, found.clone());
+        found
+    }
+
+    fn kept_alternatives(&self) -> std::sync::MutexGuard<'_, KeptWords> {
+        self.alternatives.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn look_up_alternatives(&self, word: &str, min_meaning: f32) -> Vec<(String, f32)> {
         let held = stems(word).iter().all(|term| self.holds(term));
         const TYPO: f32 = 0.8;
         const ABBREVIATION: f32 = 0.8;

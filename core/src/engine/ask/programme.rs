@@ -254,9 +254,9 @@ impl Asks<'_> {
         let zone = self.zone().clone();
         let now = self.ctx.now;
         let today = now.to_zoned(zone.clone()).date();
-        let days = timing::days(sessions, &zone);
-        let day = timing.day.and_then(|d| timing::resolve_day(d, today, &days));
-        let on_day = |d: Date, i: &usize| sessions[*i].start.to_zoned(zone.clone()).date() == d;
+        let days = &self.titles.days;
+        let day = timing.day.and_then(|d| timing::resolve_day(d, today, days));
+        let on_day = |d: Date, i: &usize| self.titles.dates[*i] == d;
         // Words besides the time must name sessions: `what did he do before
         // ssh` is not about the programme.
         if !terms.is_empty() && self.named_by(terms).is_empty() {
@@ -285,9 +285,7 @@ impl Asks<'_> {
             }
             Some(Relation::Next) => {
                 let from = match (timing.at, day) {
-                    (Some(at), d) => {
-                        timing::instant(d.unwrap_or_else(|| timing::default_day(today, &days)), at, &zone)?
-                    }
+                    (Some(at), d) => timing::instant(d.unwrap_or_else(|| timing::default_day(today, days)), at, &zone)?,
                     (None, Some(d)) if d != today => timing::instant(d, jiff::civil::Time::midnight(), &zone)?,
                     _ => now,
                 };
@@ -302,10 +300,10 @@ impl Asks<'_> {
                 let (at, what) = match relation {
                     Relation::After(r) | Relation::Before(r) if !r.is_empty() => {
                         // What the programme does not hold is not a time in it.
-                        self.anchor(q, r.clone(), day, &days)?
+                        self.anchor(q, r.clone(), day, days)?
                     }
                     _ => {
-                        let d = day.unwrap_or_else(|| timing::default_day(today, &days));
+                        let d = day.unwrap_or_else(|| timing::default_day(today, days));
                         let at = timing.at?;
                         (timing::instant(d, at, &zone)?, at.strftime("%H:%M").to_string())
                     }
@@ -327,7 +325,7 @@ impl Asks<'_> {
             }
             None => match timing.at {
                 Some(at) => {
-                    let d = day.unwrap_or_else(|| timing::default_day(today, &days));
+                    let d = day.unwrap_or_else(|| timing::default_day(today, days));
                     let t = timing::instant(d, at, &zone)?;
                     let running: Vec<usize> = pool
                         .iter()
@@ -338,7 +336,7 @@ impl Asks<'_> {
                 }
                 None => match (day, timing.part) {
                     (d, Some((from, to))) => {
-                        let d = d.unwrap_or_else(|| timing::default_day(today, &days));
+                        let d = d.unwrap_or_else(|| timing::default_day(today, days));
                         let (from, to) = (timing::instant(d, from, &zone)?, timing::instant(d, to, &zone)?);
                         let within: Vec<usize> = pool
                             .iter()
@@ -396,8 +394,7 @@ impl Asks<'_> {
             }
         };
         if let Some(d) = day {
-            let on: Vec<usize> =
-                candidates.iter().copied().filter(|&i| sessions[i].start.to_zoned(zone.clone()).date() == d).collect();
+            let on: Vec<usize> = candidates.iter().copied().filter(|&i| self.titles.dates[i] == d).collect();
             if !on.is_empty() {
                 candidates = on;
             }

@@ -21,6 +21,10 @@ use crate::schedule::Schedule;
 /// The programme's title words, rooms and tracks.
 #[derive(Debug, Default)]
 pub(crate) struct Titles {
+    /// Session → the day it starts on, in the conference's zone.
+    pub(crate) dates: Vec<jiff::civil::Date>,
+    /// The conference's days, in order.
+    pub(crate) days: Vec<jiff::civil::Date>,
     ids: HashMap<String, u32>,
     /// Term id → the stem.
     words: Vec<String>,
@@ -81,6 +85,9 @@ const PREFIX_REST: usize = 4;
 impl Titles {
     pub(crate) fn build(schedule: &Schedule) -> Titles {
         let mut titles = Titles::default();
+        let zone = &schedule.conference.time_zone;
+        titles.dates = schedule.sessions.iter().map(|s| s.start.to_zoned(zone.clone()).date()).collect();
+        titles.days = super::timing::days(&schedule.sessions, zone);
         let mut terms_of: Vec<Vec<u32>> = Vec::with_capacity(schedule.sessions.len());
         for session in &schedule.sessions {
             let mut terms: Vec<u32> = Vec::new();
@@ -154,8 +161,15 @@ impl Titles {
 
     /// The sessions `terms` name, best first, at most `limit`.
     pub(crate) fn link(&self, terms: &[String], limit: usize) -> Vec<Link> {
+        // Dense per session (a programme has at most a few thousand), with
+        // the sessions touched listed: no hashing in the loop over postings.
+        let sessions = self.weight.len();
         let mut total = 0.0;
-        let mut credit: HashMap<u32, (f32, f32)> = HashMap::new();
+        let mut credit: Vec<(f32, f32)> = vec![(0.0, 0.0); sessions];
+        let mut credited: Vec<u32> = Vec::new();
+        let mut is_credited = vec![false; sessions];
+        let mut best: Vec<Option<(f32, f32)>> = vec![None; sessions];
+        let mut touched: Vec<u32> = Vec::new();
         for term in terms {
             let matches = self.matches(term);
             let weight = matches.iter().map(|&(id, _)| self.idf[id as usize]).fold(0.0, f32::max);
@@ -164,17 +178,24 @@ impl Titles {
                 continue;
             }
             total += weight;
-            let mut best: HashMap<u32, (f32, f32)> = HashMap::new();
             for &(id, sure) in &matches {
                 for &session in &self.postings[id as usize] {
-                    let entry = best.entry(session).or_default();
+                    let entry = best[session as usize].get_or_insert_with(|| {
+                        touched.push(session);
+                        (0.0, 0.0)
+                    });
                     if sure * weight > entry.0 {
                         *entry = (sure * weight, self.idf[id as usize]);
                     }
                 }
             }
-            for (session, (asked, named)) in best {
-                let entry = credit.entry(session).or_default();
+            for session in touched.drain(..) {
+                let Some((asked, named)) = best[session as usize].take() else { continue };
+                let entry = &mut credit[session as usize];
+                if !is_credited[session as usize] {
+                    is_credited[session as usize] = true;
+                    credited.push(session);
+                }
                 entry.0 += asked;
                 entry.1 += named;
             }
@@ -182,12 +203,15 @@ impl Titles {
         if total <= 0.0 {
             return Vec::new();
         }
-        let mut links: Vec<Link> = credit
+        let mut links: Vec<Link> = credited
             .into_iter()
-            .map(|(session, (asked, named))| Link {
-                session: session as usize,
-                question: asked / total,
-                title: (named / self.weight[session as usize].max(f32::EPSILON)).min(1.0),
+            .map(|session| {
+                let (asked, named) = credit[session as usize];
+                Link {
+                    session: session as usize,
+                    question: asked / total,
+                    title: (named / self.weight[session as usize].max(f32::EPSILON)).min(1.0),
+                }
             })
             .collect();
         links.sort_by(|a, b| b.score().total_cmp(&a.score()).then(a.session.cmp(&b.session)));
