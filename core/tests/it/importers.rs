@@ -313,3 +313,28 @@ fn refuses_negative_durations_empty_events_and_unstorable_text_saying_where() {
         "line 2, session `1`, speakers: holds a NUL character, which cannot be stored; remove it"
     );
 }
+
+/// A title held every day (35C3's A/V Angel Meeting: the 26th, then at
+/// 17:00 on the 27th, 28th and 29th) is answered with its next time, or
+/// the one under way, never one already past.
+#[test]
+fn a_recurring_session_is_given_at_its_next_time() {
+    let workshops = include_bytes!("../data/schedules/35c3-workshops.schedule.json");
+    let imported = schedule::import(workshops, &ImportOptions::default()).unwrap();
+    let engine = Engine::new(KnowledgeBase::default(), imported.schedule);
+    let ask = |now: &str, line: &str| {
+        let reply = engine.answer_line(line, &Context { now: now.parse().unwrap(), seed: 0 });
+        emcee_core::render::plain_text(&reply, emcee_core::render::Marks::NONE)
+    };
+    for (now, day) in [
+        ("2018-12-28T12:00:00+01:00", "Fri 28 Dec"),
+        ("2018-12-28T17:30:00+01:00", "Fri 28 Dec"),
+        ("2018-12-28T19:00:00+01:00", "Sat 29 Dec"),
+    ] {
+        for line in ["/ask where is the A/V Angel Meeting?", "/ask when is the a/v angel meeting"] {
+            let answer = ask(now, line);
+            let sentence = answer.lines().next().unwrap();
+            assert!(sentence.contains(day), "at {now}, {line}: {answer}");
+        }
+    }
+}

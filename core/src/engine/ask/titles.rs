@@ -289,7 +289,22 @@ pub(crate) fn title_stems(text: &str) -> Vec<String> {
             }
         }
     }
+    // `A/V`, `Q&A`, `I/O`, `CI/CD` are also typed as one word: `av`, `qa`, `cicd`.
+    for joined in text.split_whitespace().filter_map(joined_letters) {
+        if !out.contains(&joined) {
+            out.push(joined);
+        }
+    }
     out
+}
+
+/// A word of one- or two-letter parts joined by `/`, `&` or `.`, as one
+/// lower-case word.
+fn joined_letters(word: &str) -> Option<String> {
+    let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+    let parts: Vec<&str> = word.split(['/', '&', '.']).collect();
+    let short = |p: &&str| (1..=2).contains(&p.chars().count()) && p.chars().all(char::is_alphabetic);
+    (parts.len() >= 2 && parts.iter().all(short)).then(|| parts.concat().to_lowercase())
 }
 
 fn idf(n: f32, df: f32) -> f32 {
