@@ -91,8 +91,12 @@ macro_rules! in_transaction {
                 $tx.commit().await?;
                 result
             }
+            // Writing from the start: a transaction that reads first and then
+            // writes fails at once ("database is locked") when another
+            // connection (the usage writer) committed in between, where one
+            // that begins IMMEDIATE waits its turn for the busy timeout.
             Store::Sqlite(pool) => {
-                let mut $tx = pool.begin().await?;
+                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 let result = $body;
                 $tx.commit().await?;
                 result
