@@ -223,6 +223,11 @@ impl Discord {
             let reply = self.dispatcher.answer_seeded(&origin, line, 0, seed).await;
             return Handled::now(CreateInteractionResponse::UpdateMessage(embed::message(&reply, line, 0, seed)));
         }
+        // "Add" or "Remove" beside a session: the answer goes to the one who clicked.
+        if let Some(line) = agenda_line(id) {
+            let reply = self.dispatcher.answer(&origin, &line).await;
+            return Handled::now(CreateInteractionResponse::Message(embed::message(&reply, &line, 0, 0)));
+        }
         let Some((shown, seed, line)) = parse_another(id) else {
             return Handled::now(CreateInteractionResponse::Acknowledge);
         };
@@ -241,6 +246,13 @@ fn parse_another(id: &str) -> Option<(usize, u64, &str)> {
     let (seed, line) = rest.split_once(':')?;
     line.starts_with("/quote").then_some(())?;
     Some((shown.parse().ok()?, u64::from_str_radix(seed, 16).ok()?, line))
+}
+
+/// `agenda:VERB:ID` → `/agenda VERB ID`, for the two verbs a button carries.
+fn agenda_line(id: &str) -> Option<String> {
+    let rest = id.strip_prefix(embed::AGENDA)?.strip_prefix(':')?;
+    let (verb, session) = rest.split_once(':')?;
+    (matches!(verb, "add" | "remove") && !session.is_empty()).then(|| format!("/agenda {verb} {session}"))
 }
 
 /// The uploaded file of `/schedule import`: name, address, size.
@@ -301,5 +313,13 @@ mod tests {
         assert_eq!(super::parse_another("quote:2:ff:/quote wasm"), Some((2, 255, "/quote wasm")));
         assert_eq!(super::parse_another("quote:2:ff:/schedule cancel x"), None);
         assert_eq!(super::parse_another("other"), None);
+    }
+
+    #[test]
+    fn reads_the_agenda_buttons() {
+        assert_eq!(super::agenda_line("agenda:add:a-b:c").as_deref(), Some("/agenda add a-b:c"));
+        assert_eq!(super::agenda_line("agenda:remove:x").as_deref(), Some("/agenda remove x"));
+        assert_eq!(super::agenda_line("agenda:forget:x"), None);
+        assert_eq!(super::agenda_line("agenda:add:"), None);
     }
 }

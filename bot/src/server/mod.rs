@@ -13,6 +13,7 @@
 mod arrival;
 pub mod connections;
 mod deadlines;
+mod feeds;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -79,6 +80,7 @@ pub fn app(platforms: &Platforms, dispatcher: Arc<Dispatcher>, endpoints: &Endpo
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
+        .merge(feeds::routes())
         .with_state(AppState { dispatcher: dispatcher.clone() });
     let slack = if slack_settings.signing_secret.is_some() || slack_settings.app_token.is_some() {
         let options = crate::slack::Options { settings: slack_settings.clone(), api_url: endpoints.slack_api.clone() };
@@ -116,7 +118,11 @@ fn route_label(path: &str) -> &'static str {
         "/healthz",
         "/readyz",
         "/metrics",
+        "/programme.ics",
     ];
+    if path.starts_with("/agenda/") {
+        return "/agenda/<token>.ics";
+    }
     ROUTES.iter().find(|r| **r == path).copied().unwrap_or("other")
 }
 

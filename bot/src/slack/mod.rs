@@ -17,7 +17,7 @@ use slack_morphism::prelude::*;
 use crate::announcer::{Announcement, Sink};
 use crate::config::SlackSettings;
 use crate::dispatch::{Dispatcher, Origin, Platform};
-use blocks::{ANOTHER_QUOTE, Again, CHOOSE, SHARE, Shape};
+use blocks::{AGENDA, ANOTHER_QUOTE, Again, CHOOSE, SHARE, Shape};
 
 /// How long the organiser group's members are trusted before they are read again.
 const GROUP_TTL: Duration = Duration::from_secs(300);
@@ -214,7 +214,8 @@ impl Slack {
     }
 
     /// A button: "another quote" replaces the message with the next match;
-    /// "share in channel" posts the asker's private answer for everyone.
+    /// "share in channel" posts the asker's private answer for everyone;
+    /// "Add to my agenda" and "Remove" answer the clicker alone.
     /// Both answer through the interaction's `response_url`.
     pub async fn interaction(&self, event: SlackInteractionEvent) {
         let SlackInteractionEvent::BlockActions(event) = event else { return };
@@ -233,6 +234,12 @@ impl Slack {
                         || event.container_ephemeral().unwrap_or(false);
                     let content = blocks::message(&reply, Shape { ephemeral }, Some(&again));
                     response_body(content, true, None)
+                }
+                // "Add to my agenda" or "Remove" beside a session: the answer goes to the one who clicked.
+                agenda if agenda.starts_with(AGENDA) && again.line.starts_with("/agenda ") => {
+                    let reply = self.dispatcher.answer_seeded(&origin, &again.line, 0, again.seed).await;
+                    let content = blocks::message(&reply, Shape { ephemeral: true }, Some(&again));
+                    response_body(content, false, Some(SlackMessageResponseType::Ephemeral))
                 }
                 ANOTHER_QUOTE => {
                     let reply = self.dispatcher.answer_seeded(&origin, &again.line, again.shown, again.seed).await;

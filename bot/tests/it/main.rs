@@ -7,6 +7,7 @@
     reason = "a test's helpers fail it by panicking, as its #[test] functions do"
 )]
 
+mod agenda;
 mod cli;
 mod conversation;
 mod discord;
