@@ -300,6 +300,19 @@ pub fn announcement(announcement: &crate::announcer::Announcement) -> CreateMess
     CreateMessage::new().content(cut(&text, CONTENT_MAX)).allowed_mentions(CreateAllowedMentions::new())
 }
 
+/// A direct message about a session of the reader's agenda, with its time
+/// in the reader's own zone.
+pub fn personal(message: &crate::announcer::Personal) -> CreateMessage {
+    let text = format!(
+        "{}\n*{}: {} ({})*",
+        escape(&message.text),
+        escape(&message.title),
+        stamp(message.start, 'f'),
+        stamp(message.start, 'R')
+    );
+    CreateMessage::new().content(cut(&text, CONTENT_MAX)).allowed_mentions(CreateAllowedMentions::new())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

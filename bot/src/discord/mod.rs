@@ -23,7 +23,7 @@ use serenity::all::{
     ResolvedOption, ResolvedValue,
 };
 
-use crate::announcer::{Announcement, Sink};
+use crate::announcer::{Announcement, DirectSink, Personal, Sink};
 use crate::config::DiscordSettings;
 use crate::dispatch::{Dispatcher, Origin, Platform};
 
@@ -302,6 +302,40 @@ impl Sink for DiscordSink {
                 }
             }
             if failed.is_empty() { Ok(()) } else { anyhow::bail!("Discord: {}", failed.join("; ")) }
+        })
+    }
+}
+
+/// Direct messages to people on Discord: a DM channel opened with each,
+/// then the message, through serenity's client and its rate limits
+/// (per-route buckets, the global limit, `Retry-After`).
+pub struct DiscordDirect {
+    http: Arc<Http>,
+}
+
+impl DiscordDirect {
+    /// A sink when there is a bot token to send with.
+    pub fn new(discord: &Discord) -> Option<DiscordDirect> {
+        discord.settings.token.as_ref()?;
+        Some(DiscordDirect { http: discord.http.clone() })
+    }
+}
+
+impl DirectSink for DiscordDirect {
+    fn platform(&self) -> &'static str {
+        crate::dispatch::Platform::Discord.as_str()
+    }
+
+    fn send_to<'a>(
+        &'a self,
+        user: &'a str,
+        message: &'a Personal,
+    ) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send + 'a>> {
+        Box::pin(async move {
+            let id: u64 = user.parse().map_err(|_| anyhow::anyhow!("`{user}` is not a Discord user id"))?;
+            let channel = serenity::all::UserId::new(id).create_dm_channel(&self.http).await?;
+            channel.id.send_message(&self.http, embed::personal(message)).await?;
+            Ok(())
         })
     }
 }

@@ -236,12 +236,19 @@ pub async fn run(settings: &Settings) -> anyhow::Result<ExitCode> {
     if let Some(sink) = app.discord.as_deref().and_then(crate::discord::DiscordSink::new) {
         sinks.push(Box::new(sink));
     }
+    let mut direct: Vec<Arc<dyn crate::announcer::DirectSink>> = Vec::new();
+    if let Some(sink) = app.slack.as_deref().and_then(crate::slack::SlackDirect::new) {
+        direct.push(Arc::new(sink));
+    }
+    if let Some(sink) = app.discord.as_deref().and_then(crate::discord::DiscordDirect::new) {
+        direct.push(Arc::new(sink));
+    }
     if let Some(store) = dispatcher.store()
-        && (!sinks.is_empty() || settings.schedule_url.is_some())
+        && (!sinks.is_empty() || !direct.is_empty() || settings.schedule_url.is_some())
     {
         let (settings, stop) = (settings.clone(), stopped(stop_rx.clone()));
         tasks.spawn(async move {
-            if let Err(error) = crate::announcer::run_loop(&settings, store, sinks, false, stop).await {
+            if let Err(error) = crate::announcer::run_loop(&settings, store, sinks, direct, false, stop).await {
                 tracing::error!("announcements stopped: {error:#}");
             }
         });

@@ -315,6 +315,14 @@ pub fn announcement(announcement: &crate::announcer::Announcement) -> SlackMessa
         .with_blocks(vec![section(text)])
 }
 
+/// A direct message about a session of the reader's agenda: the text,
+/// escaped, with the session's time in the reader's own zone.
+pub fn personal(message: &crate::announcer::Personal) -> SlackMessageContent {
+    let when = date(message.start, "{date_short_pretty} {time}", &TimeZone::UTC, "%a %-d %b %H:%M UTC");
+    let text = format!("{}\n_{}: {when}_", escape(&message.text), escape(&message.title));
+    SlackMessageContent::new().with_text(cut(&escape(&message.text), FALLBACK_MAX)).with_blocks(vec![section(text)])
+}
+
 fn zone_name(zone: &TimeZone) -> String {
     escape(zone.iana_name().unwrap_or("UTC"))
 }

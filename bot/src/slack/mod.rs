@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use slack_morphism::prelude::*;
 
-use crate::announcer::{Announcement, Sink};
+use crate::announcer::{Announcement, DirectSink, Personal, Sink};
 use crate::config::SlackSettings;
 use crate::dispatch::{Dispatcher, Origin, Platform};
 use blocks::{AGENDA, ANOTHER_QUOTE, Again, CHOOSE, SHARE, Shape};
@@ -38,8 +38,25 @@ impl Api {
     /// about one message a second per channel, and retries after `Retry-After`.
     pub fn new(token: &str, api_url: Option<&str>) -> anyhow::Result<Api> {
         let rate = SlackApiRateControlConfig::new().with_max_retries(5).with_max_delay_timeout(Duration::from_secs(60));
+        Api::with_rate_control(token, api_url, Some(rate))
+    }
+
+    /// A client for direct messages, without the crate's rate control:
+    /// it holds all of a workspace's `chat.postMessage` calls to one a
+    /// second, where Slack's limit is about one a second per conversation,
+    /// and each person's direct messages are a conversation of their own.
+    /// [`SlackDirect`] waits out Slack's `Retry-After` itself.
+    fn for_direct_messages(token: &str, api_url: Option<&str>) -> anyhow::Result<Api> {
+        Api::with_rate_control(token, api_url, None)
+    }
+
+    fn with_rate_control(
+        token: &str,
+        api_url: Option<&str>,
+        rate: Option<SlackApiRateControlConfig>,
+    ) -> anyhow::Result<Api> {
         let connector = match api_url {
-            None => SlackClientHyperConnector::new()?.with_rate_control(rate),
+            None => SlackClientHyperConnector::new()?,
             // Another address (a test's fake Slack) may be plain HTTP.
             Some(url) => {
                 let https_or_http = hyper_rustls::HttpsConnectorBuilder::new()
@@ -47,8 +64,12 @@ impl Api {
                     .https_or_http()
                     .enable_http1()
                     .build();
-                SlackClientHyperConnector::with_connector(https_or_http).with_rate_control(rate).with_slack_api_url(url)
+                SlackClientHyperConnector::with_connector(https_or_http).with_slack_api_url(url)
             }
+        };
+        let connector = match rate {
+            Some(rate) => connector.with_rate_control(rate),
+            None => connector,
         };
         Ok(Api {
             client: Arc::new(SlackClient::new(connector)),
@@ -137,6 +158,8 @@ struct Organisers {
 pub struct Slack {
     dispatcher: Arc<Dispatcher>,
     api: Option<Api>,
+    /// The same token's client for direct messages.
+    direct: Option<Api>,
     organisers: Organisers,
     channels: Vec<String>,
     answers_in_channel: bool,
@@ -146,13 +169,17 @@ pub struct Slack {
 impl Slack {
     pub fn new(dispatcher: Arc<Dispatcher>, options: Options) -> anyhow::Result<Slack> {
         let settings = options.settings;
-        let api = match &settings.bot_token {
-            Some(token) => Some(Api::new(token, options.api_url.as_deref())?),
-            None => None,
+        let (api, direct) = match &settings.bot_token {
+            Some(token) => (
+                Some(Api::new(token, options.api_url.as_deref())?),
+                Some(Api::for_direct_messages(token, options.api_url.as_deref())?),
+            ),
+            None => (None, None),
         };
         Ok(Slack {
             dispatcher,
             api,
+            direct,
             organisers: Organisers {
                 ids: settings.organisers.into_iter().collect(),
                 group: settings.organiser_group,
@@ -371,6 +398,72 @@ impl Sink for SlackSink {
             }
             if failed.is_empty() { Ok(()) } else { anyhow::bail!("Slack: {}", failed.join("; ")) }
         })
+    }
+}
+
+/// Direct messages to people on Slack: `chat.postMessage` with the user id
+/// as the channel, which Slack delivers in the app's conversation with
+/// them. A 429 from Slack holds every message of this sink until its
+/// `Retry-After` has passed, then the refused one is sent again.
+pub struct SlackDirect {
+    api: Api,
+    /// Until when Slack asked to be left alone.
+    paused: tokio::sync::Mutex<Option<tokio::time::Instant>>,
+}
+
+/// How many times one message is tried again after a 429.
+const DIRECT_RETRIES: usize = 8;
+/// The wait when a 429 names none.
+const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
+
+impl SlackDirect {
+    /// A sink when there is a bot token to post with.
+    pub fn new(slack: &Slack) -> Option<SlackDirect> {
+        Some(SlackDirect { api: slack.direct.clone()?, paused: tokio::sync::Mutex::new(None) })
+    }
+
+    async fn wait_if_paused(&self) {
+        let until = *self.paused.lock().await;
+        if let Some(until) = until {
+            tokio::time::sleep_until(until).await;
+        }
+    }
+
+    async fn pause_for(&self, wait: Duration) {
+        let until = tokio::time::Instant::now() + wait;
+        let mut paused = self.paused.lock().await;
+        if paused.is_none_or(|current| current < until) {
+            *paused = Some(until);
+        }
+    }
+
+    async fn post(&self, user: &str, content: SlackMessageContent) -> anyhow::Result<()> {
+        let request = SlackApiChatPostMessageRequest::new(user.into(), content).with_unfurl_links(false);
+        for _ in 0..=DIRECT_RETRIES {
+            self.wait_if_paused().await;
+            match self.api.client.open_session(&self.api.token).chat_post_message(&request).await {
+                Ok(_) => return Ok(()),
+                Err(slack_morphism::errors::SlackClientError::RateLimitError(limited)) => {
+                    self.pause_for(limited.retry_after.unwrap_or(DEFAULT_RETRY_AFTER)).await;
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+        anyhow::bail!("Slack still answered 429 (rate limited) after {DIRECT_RETRIES} waits")
+    }
+}
+
+impl DirectSink for SlackDirect {
+    fn platform(&self) -> &'static str {
+        crate::dispatch::Platform::Slack.as_str()
+    }
+
+    fn send_to<'a>(
+        &'a self,
+        user: &'a str,
+        message: &'a Personal,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = anyhow::Result<()>> + Send + 'a>> {
+        Box::pin(async move { self.post(user, blocks::personal(message)).await })
     }
 }
 

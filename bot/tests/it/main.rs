@@ -14,6 +14,7 @@ mod discord;
 mod fault;
 mod knowledge;
 mod layers;
+mod reminders;
 mod replies;
 mod schedule;
 mod serve;
