@@ -296,6 +296,12 @@ pub fn message(reply: &Reply, shape: Shape, again: Option<&Again>) -> SlackMessa
     SlackMessageContent::new().with_text(text).with_blocks(blocks)
 }
 
+/// The App Home tab for `reply` (the person's agenda): the message's blocks,
+/// with its buttons, under Slack's 100 blocks of a Home view.
+pub fn home(reply: &Reply, again: &Again) -> Vec<SlackBlock> {
+    message(reply, Shape { ephemeral: true }, Some(again)).blocks.unwrap_or_default()
+}
+
 /// An announcement: the kind in bold, the session's time in each reader's zone.
 pub fn announcement(announcement: &crate::announcer::Announcement) -> SlackMessageContent {
     use crate::announcer::Kind;

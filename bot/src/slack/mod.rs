@@ -19,6 +19,8 @@ use crate::config::SlackSettings;
 use crate::dispatch::{Dispatcher, Origin, Platform};
 use blocks::{AGENDA, ANOTHER_QUOTE, Again, CHOOSE, SHARE, Shape};
 
+/// The channel usage events of the App Home tab are logged with.
+const HOME: &str = "app_home";
 /// How long the organiser group's members are trusted before they are read again.
 const GROUP_TTL: Duration = Duration::from_secs(300);
 /// Longest a post to a `response_url` may take.
@@ -85,6 +87,14 @@ impl Api {
         let mut request = SlackApiChatPostMessageRequest::new(channel.into(), content).with_unfurl_links(false);
         request.thread_ts = thread;
         self.client.open_session(&self.token).chat_post_message(&request).await?;
+        Ok(())
+    }
+
+    /// Shows `blocks` on the person's App Home tab.
+    async fn publish_home(&self, user: &str, blocks: Vec<SlackBlock>) -> anyhow::Result<()> {
+        let view = SlackView::Home(SlackHomeView::new(blocks));
+        let request = SlackApiViewsPublishRequest::new(user.into(), view);
+        self.client.open_session(&self.token).views_publish(&request).await?;
         Ok(())
     }
 
@@ -246,6 +256,9 @@ impl Slack {
     /// Both answer through the interaction's `response_url`.
     pub async fn interaction(&self, event: SlackInteractionEvent) {
         let SlackInteractionEvent::BlockActions(event) = event else { return };
+        if let (SlackInteractionActionContainer::View(_), Some(user)) = (&event.container, &event.user) {
+            return self.home_action(&event, &user.id.0).await;
+        }
         let (Some(response_url), Some(user)) = (&event.response_url, &event.user) else { return };
         let channel = event.channel.as_ref().map(|c| c.id.0.clone()).unwrap_or_default();
         for action in event.actions.iter().flatten() {
@@ -297,9 +310,46 @@ impl Slack {
         }
     }
 
-    /// An event: a mention of the bot is a question, answered in a thread.
+    /// A button on the App Home tab, which has no response_url: "Remove"
+    /// (or "Add") is answered by the tab shown again, changed.
+    async fn home_action(&self, event: &SlackInteractionBlockActionsEvent, user: &str) {
+        for action in event.actions.iter().flatten() {
+            let Some(again) = action.value.as_deref().and_then(|v| serde_json::from_str::<Again>(v).ok()) else {
+                continue;
+            };
+            if action.action_id.0.starts_with(AGENDA) && again.line.starts_with("/agenda ") {
+                let origin = self.origin(&event.team.id.0, HOME, user, &again.line).await;
+                self.dispatcher.answer_seeded(&origin, &again.line, 0, again.seed).await;
+            }
+        }
+        self.home(&event.team.id.0, user).await;
+    }
+
+    /// The App Home tab: the person's agenda, the next session first,
+    /// published whenever they open it.
+    async fn home(&self, team: &str, user: &str) {
+        let Some(api) = &self.api else {
+            tracing::warn!("the App Home tab was opened but cannot be shown: SLACK_BOT_TOKEN is not set");
+            return;
+        };
+        let again = Again { line: String::from("/agenda"), shown: 0, seed: crate::clock::seed() };
+        let origin = self.origin(team, HOME, user, &again.line).await;
+        let reply = self.dispatcher.answer_seeded(&origin, &again.line, 0, again.seed).await;
+        if let Err(error) = api.publish_home(user, blocks::home(&reply, &again)).await {
+            tracing::warn!("publishing the App Home tab failed: {error:#}");
+        }
+    }
+
+    /// An event: a mention of the bot is a question, answered in a thread;
+    /// the App Home tab opened is shown the person's agenda.
     pub async fn push(&self, event: SlackPushEventCallback) {
-        let SlackEventCallbackBody::AppMention(mention) = event.event else { return };
+        let mention = match event.event {
+            SlackEventCallbackBody::AppMention(mention) => mention,
+            SlackEventCallbackBody::AppHomeOpened(opened) if opened.tab.as_deref().is_none_or(|t| t == "home") => {
+                return self.home(&event.team_id.0, &opened.user.0).await;
+            }
+            _ => return,
+        };
         let text = mention.content.text.as_deref().unwrap_or("");
         let question = without_mentions(text);
         let line = if question.is_empty() { String::from("/help") } else { question };

@@ -259,13 +259,16 @@ fn slack_click(button: &Value, response_url: &str) -> Request<Body> {
 async fn answered(sent: &Sent, path: &str, count: usize) -> Value {
     for _ in 0..100 {
         let bodies: Vec<Value> =
-            sent.lock().unwrap().iter().filter(|(p, _)| p == path).map(|(_, b)| b.clone()).collect();
+            sent.lock().unwrap().iter().filter(|(p, _)| p.ends_with(path)).map(|(_, b)| b.clone()).collect();
         if bodies.len() >= count {
             return bodies[count - 1].clone();
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("no answer {count} at {path}");
+    panic!(
+        "no answer {count} at {path}; sent: {:?}",
+        sent.lock().unwrap().iter().map(|(p, _)| p.clone()).collect::<Vec<_>>()
+    );
 }
 
 /// The accessory buttons of a Slack message's sessions.
@@ -300,6 +303,42 @@ async fn slack_buttons_add_and_remove() {
     send(&bot.router, slack_click(&remove, &response_url)).await;
     let removed = answered(&sent, "/response/1", 2).await;
     assert!(removed["text"].as_str().unwrap().contains("Removed"), "{removed}");
+    assert!(bot.store.favourites(&person(Platform::Slack, "U0ANA")).await.unwrap().is_empty());
+}
+
+/// The App Home tab: published with the person's agenda when they open it,
+/// and published again, changed, when they click "Remove" on it.
+#[tokio::test]
+async fn the_slack_home_tab_shows_one_s_agenda() {
+    let (api, sent) = fake_slack().await;
+    let db = support::sqlite();
+    let bot = bot(&db, &api).await;
+    let keynote = keynote_id(&bot);
+    let ana = origin(Platform::Slack, "U0ANA");
+    bot.dispatcher.answer(&ana, &format!("/agenda add {keynote}")).await;
+    let opened = json!({
+        "type": "event_callback", "team_id": "T0001", "api_app_id": "A0123", "event_id": "Ev1", "event_time": 1700000000,
+        "event": { "type": "app_home_opened", "user": "U0ANA", "channel": "D0ANA", "tab": "home" }
+    });
+    let (status, _, _) = send(&bot.router, slack_signed("/slack/events", opened.to_string())).await;
+    assert_eq!(status, StatusCode::OK);
+    let published = answered(&sent, "/views.publish", 1).await;
+    assert_eq!((published["user_id"].as_str(), published["view"]["type"].as_str()), (Some("U0ANA"), Some("home")));
+    let view = published["view"].to_string();
+    assert!(view.contains(KEYNOTE) && view.contains("Your agenda"), "{view}");
+    let remove =
+        session_buttons(&published["view"]).into_iter().find(|b| b["text"]["text"] == "Remove").expect("remove");
+
+    let payload = json!({
+        "type": "block_actions", "team": { "id": "T0001" }, "user": { "id": "U0ANA" }, "api_app_id": "A0123",
+        "container": { "type": "view", "view_id": "V0HOME" }, "trigger_id": "1.2",
+        "view": { "id": "V0HOME", "type": "home", "blocks": [] },
+        "actions": [{ "type": "button", "action_id": remove["action_id"], "block_id": "b", "value": remove["value"], "action_ts": "1.3" }]
+    });
+    let click = serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap();
+    assert_eq!(send(&bot.router, slack_signed("/slack/interactivity", click)).await.0, StatusCode::OK);
+    let republished = answered(&sent, "/views.publish", 2).await;
+    assert!(republished["view"].to_string().contains("Your agenda is empty"), "{republished}");
     assert!(bot.store.favourites(&person(Platform::Slack, "U0ANA")).await.unwrap().is_empty());
 }
 
