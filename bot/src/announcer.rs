@@ -188,7 +188,7 @@ impl Announcer {
             let Some(message) = personal_notice(&change, zone) else { continue };
             let people = self
                 .store
-                .claim_notices(&change.session_id, message.kind.as_str(), change.version, &self.replica, now)
+                .claim_notices(&change.session_id, message.kind.as_str(), change.version, change.at, &self.replica, now)
                 .await?;
             if !people.is_empty() {
                 sent += self.deliver(people, message).await;

@@ -43,6 +43,8 @@ pub struct RecordedChange {
     pub speakers: Vec<String>,
     /// For `changed`: what it was before.
     pub before: Option<(String, Timestamp, Timestamp, String, Vec<String>)>,
+    /// When it was recorded.
+    pub at: Timestamp,
 }
 
 type ChangeRow = (
@@ -60,6 +62,7 @@ type ChangeRow = (
     Option<String>,
     Option<String>,
     Option<String>,
+    i64,
 );
 
 fn instant(seconds: i64) -> Timestamp {
@@ -71,8 +74,23 @@ fn names(json: Option<&str>) -> Vec<String> {
 }
 
 fn change_from(row: ChangeRow) -> RecordedChange {
-    let (version, session_id, change, parts, title, start, end, room, speakers, b_start, b_end, b_title, b_room, b_who) =
-        row;
+    let (
+        version,
+        session_id,
+        change,
+        parts,
+        title,
+        start,
+        end,
+        room,
+        speakers,
+        b_start,
+        b_end,
+        b_title,
+        b_room,
+        b_who,
+        at,
+    ) = row;
     let before = match (b_start, b_end, b_title, b_room) {
         (Some(s), Some(e), Some(t), Some(r)) => Some((t, instant(s), instant(e), r, names(b_who.as_deref()))),
         _ => None,
@@ -89,6 +107,7 @@ fn change_from(row: ChangeRow) -> RecordedChange {
         room,
         speakers: names(speakers.as_deref()),
         before,
+        at: instant(at),
     }
 }
 
@@ -269,22 +288,25 @@ impl Store {
         Ok(rows.into_iter().map(|(platform, user)| Person { platform, user }).collect())
     }
 
-    /// Claims a change notice about `session_id` (schedule `version`) to
-    /// everyone who chose it. Returns the people this caller claimed.
+    /// Claims a change notice about `session_id` (schedule `version`,
+    /// recorded at `changed`) to everyone who had chosen it by then: who
+    /// chose it later saw it as it is. Returns the people this caller claimed.
     pub async fn claim_notices(
         &self,
         session_id: &str,
         kind: &str,
         version: i64,
+        changed: Timestamp,
         by: &str,
         now: Timestamp,
     ) -> anyhow::Result<Vec<Person>> {
         let rows: Vec<(String, String)> = super::on_pool!(self, pool => sqlx::query_as(
             "INSERT INTO personal_notices (platform, user_id, session_id, kind, version, claimed_at, claimed_by) \
-             SELECT platform, user_id, session_id, $2, $3, $4, $5 FROM favourites WHERE session_id = $1 \
+             SELECT platform, user_id, session_id, $2, $3, $4, $5 FROM favourites WHERE session_id = $1 AND added_at <= $6 \
              ON CONFLICT (platform, user_id, session_id, kind, version) DO NOTHING \
              RETURNING platform, user_id"
-        ).bind(session_id).bind(kind).bind(version).bind(now.as_second()).bind(by).fetch_all(pool).await)?;
+        ).bind(session_id).bind(kind).bind(version).bind(now.as_second()).bind(by).bind(changed.as_second())
+         .fetch_all(pool).await)?;
         Ok(rows.into_iter().map(|(platform, user)| Person { platform, user }).collect())
     }
 }
@@ -299,11 +321,11 @@ pub struct FeedHistory {
 }
 
 const CHANGES_SINCE: &str = "SELECT version, session_id, change, parts, title, start_at, end_at, room, speakers, \
-     before_start_at, before_end_at, before_title, before_room, before_speakers \
+     before_start_at, before_end_at, before_title, before_room, before_speakers, at \
      FROM schedule_changes WHERE version > $1 AND announce = 1 ORDER BY version, start_at, session_id";
 
 /// The latest removal of each session not in the programme now, last wins.
 const REMOVED: &str = "SELECT version, session_id, change, parts, title, start_at, end_at, room, speakers, \
-     before_start_at, before_end_at, before_title, before_room, before_speakers \
+     before_start_at, before_end_at, before_title, before_room, before_speakers, at \
      FROM schedule_changes c WHERE change = 'removed' \
      AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.id = c.session_id) ORDER BY version";
