@@ -57,7 +57,11 @@ pub async fn dispatcher(settings: &Settings) -> anyhow::Result<(Dispatcher, writ
     let usage = Usage { log, keyer, store, store_queries: settings.usage_store_queries };
     let dispatcher = Dispatcher::new(engine, settings.clock(), Some(usage))
         .with_time_zone(settings.time_zone.clone())
-        .with_documents(loaded.documents, revision);
+        .with_documents(loaded.documents, revision)
+        .with_agenda(crate::dispatch::AgendaSettings {
+            public_url: settings.public_url.clone(),
+            remind_minutes: u32::try_from(settings.reminder_lead.as_secs() / 60).unwrap_or(u32::MAX),
+        });
     Ok((dispatcher, writer))
 }
 

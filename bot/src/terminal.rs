@@ -17,7 +17,7 @@ use emcee_core::reply::{SessionItem, Source};
 use emcee_core::{Reply, Status};
 use serde::Serialize;
 
-use crate::announcer::{Announcement, Sink};
+use crate::announcer::{Announcement, DirectSink, Personal, Sink};
 use crate::config::Settings;
 use crate::dispatch::{Dispatcher, Origin, Platform};
 
@@ -254,6 +254,30 @@ impl Sink for TerminalSink {
         announcement: &'a Announcement,
     ) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send + 'a>> {
         Box::pin(async move { print_text(&format!("[{}] {}\n", announcement.kind.as_str(), announcement.text)) })
+    }
+}
+
+/// The operator's own agenda's messages, printed; nobody else is in the terminal.
+pub struct TerminalDirect {
+    pub operator: String,
+}
+
+impl DirectSink for TerminalDirect {
+    fn platform(&self) -> &'static str {
+        Platform::Terminal.as_str()
+    }
+
+    fn send_to<'a>(
+        &'a self,
+        user: &'a str,
+        message: &'a Personal,
+    ) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send + 'a>> {
+        Box::pin(async move {
+            if user != self.operator {
+                anyhow::bail!("the terminal reaches only its operator, not {user}");
+            }
+            print_text(&format!("[your agenda: {}] {}\n", message.kind.as_str(), message.text))
+        })
     }
 }
 

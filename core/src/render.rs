@@ -145,6 +145,9 @@ pub fn session_line(session: &SessionItem, zone: &TimeZone) -> String {
     if let Some(recording) = &session.recording {
         line.push_str(&format!(" (recording: <{recording}>)"));
     }
+    if let Some(note) = &session.note {
+        line.push_str(&format!(" [{note}]"));
+    }
     line
 }
 

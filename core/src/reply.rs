@@ -70,6 +70,9 @@ pub struct SessionItem {
     /// Where its recording is, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recording: Option<String>,
+    /// Something the reader should know about it in this reply (a clash).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// What a source is.

@@ -5,7 +5,7 @@
 use std::process::ExitCode;
 
 use crate::config::Settings;
-use crate::terminal::TerminalSink;
+use crate::terminal::{TerminalDirect, TerminalSink};
 
 #[derive(Debug, clap::Args)]
 pub struct AnnounceArgs {
@@ -16,7 +16,9 @@ pub struct AnnounceArgs {
 
 pub async fn run(args: AnnounceArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
     let store = crate::startup::open_store(settings).await?;
-    crate::announcer::run_loop(settings, store, vec![Box::new(TerminalSink)], args.once, crate::shutdown::signal())
-        .await?;
+    let direct: Vec<std::sync::Arc<dyn crate::announcer::DirectSink>> =
+        vec![std::sync::Arc::new(TerminalDirect { operator: settings.operator.clone() })];
+    let sinks: Vec<Box<dyn crate::announcer::Sink>> = vec![Box::new(TerminalSink)];
+    crate::announcer::run_loop(settings, store, sinks, direct, args.once, crate::shutdown::signal()).await?;
     Ok(ExitCode::SUCCESS)
 }

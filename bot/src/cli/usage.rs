@@ -17,7 +17,8 @@ pub enum UsageCommand {
         #[arg(long, value_name = "WINDOW")]
         older_than: String,
     },
-    /// Delete every usage event of one person, found by recomputing their key.
+    /// Delete every usage event of one person, found by recomputing their key,
+    /// and their agenda: favourites, reminder setting and calendar feed.
     Forget {
         #[arg(long, value_enum)]
         platform: Platform,
@@ -49,6 +50,9 @@ pub async fn run(command: UsageCommand, settings: &Settings) -> anyhow::Result<E
             let deleted =
                 store.forget(&keyer.key(platform, &user)).await.context("deleting the person's usage events")?;
             println!("deleted {deleted} usage events of that {platform} user");
+            let person = crate::store::Person { platform: platform.to_string(), user };
+            let favourites = store.forget_agenda(&person).await.context("deleting the person's agenda")?;
+            println!("deleted their agenda: {favourites} favourites, their reminder setting and calendar feed");
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -33,6 +33,7 @@ struct Raw {
     usage_store_queries: bool,
     usage_durability: String,
     reminder_minutes: u64,
+    public_url: Option<String>,
     time_zone: Option<String>,
     schedule_url: Option<String>,
     schedule_sync_seconds: u64,
@@ -116,6 +117,9 @@ pub struct Settings {
     pub usage_durability: Durability,
     /// How long before a session its reminder goes out.
     pub reminder_lead: std::time::Duration,
+    /// `EMCEE_PUBLIC_URL`: where `emcee serve` is reached from outside,
+    /// for each person's calendar feed address.
+    pub public_url: Option<String>,
     /// `EMCEE_TIME_ZONE`: the conference's zone, for exports with local times and none of their own.
     pub time_zone: Option<jiff::tz::TimeZone>,
     /// A published programme (a pretalx export) to keep in sync with.
@@ -256,6 +260,18 @@ impl Settings {
         let http_addr = raw.http_addr.trim().parse().with_context(|| {
             format!("EMCEE_HTTP_ADDR is `{}`, which is not an address and port such as 127.0.0.1:8080", raw.http_addr)
         })?;
+        let public_url = match raw.public_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+            None => None,
+            Some(url)
+                if (url.starts_with("https://") || url.starts_with("http://"))
+                    && !url.contains(char::is_whitespace) =>
+            {
+                Some(url.trim_end_matches('/').to_string())
+            }
+            Some(url) => bail!(
+                "EMCEE_PUBLIC_URL is `{url}`; give the address people reach emcee serve at, such as https://emcee.example.org"
+            ),
+        };
         let operator = host.user.clone().unwrap_or_else(|| String::from("operator"));
         let host = host.hostname.clone().unwrap_or_else(|| operator.clone());
         Ok(Settings {
@@ -272,6 +288,7 @@ impl Settings {
             usage_store_queries: raw.usage_store_queries,
             usage_durability,
             reminder_lead: std::time::Duration::from_secs(raw.reminder_minutes * 60),
+            public_url,
             time_zone,
             schedule_url: raw.schedule_url.filter(|u| !u.trim().is_empty()),
             schedule_sync: std::time::Duration::from_secs(raw.schedule_sync_seconds.max(10)),

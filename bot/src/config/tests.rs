@@ -20,6 +20,7 @@ fn raw(now: Option<&str>, log_format: &str) -> Raw {
         usage_store_queries: true,
         usage_durability: "shutdown".into(),
         reminder_minutes: 10,
+        public_url: None,
         time_zone: None,
         schedule_url: None,
         schedule_sync_seconds: 300,
@@ -45,6 +46,16 @@ fn raw(now: Option<&str>, log_format: &str) -> Raw {
         discord_replicas: 1,
         replica_ordinal: None,
     }
+}
+
+#[test]
+fn the_public_address_is_a_web_address() {
+    let mut settings = raw(None, "text");
+    settings.public_url = Some("https://emcee.example.org/ ".into());
+    assert_eq!(validate(settings.clone()).unwrap().public_url.as_deref(), Some("https://emcee.example.org"));
+    settings.public_url = Some("emcee.example.org".into());
+    let error = validate(settings).unwrap_err();
+    assert!(error.to_string().contains("EMCEE_PUBLIC_URL is `emcee.example.org`"), "{error}");
 }
 
 #[test]

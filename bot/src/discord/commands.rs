@@ -131,6 +131,7 @@ pub fn suggestions(engine: &Engine, command: &str, option: &str, typed: &str) ->
             }
             Suggest::Room => candidates.extend(sessions.iter().map(|s| s.room.clone())),
             Suggest::Track => candidates.extend(sessions.iter().filter_map(|s| s.track.clone())),
+            Suggest::Session => candidates.extend(sessions.iter().map(|s| s.title.clone())),
         }
     }
     let typed = typed.trim().to_lowercase();

@@ -29,6 +29,8 @@ const COLOUR_PROBLEM: u32 = 0xED4245;
 pub const ANOTHER_QUOTE: &str = "quote";
 /// The custom id of a person picked from an ambiguous name: `choose:LINE`.
 pub const CHOOSE: &str = "choose";
+/// The custom id of a session's agenda button: `agenda:add:ID` or `agenda:remove:ID`.
+pub const AGENDA: &str = "agenda";
 /// Buttons in one action row, rows in one message, and characters of a button's label.
 const BUTTONS_PER_ROW: usize = 5;
 const ROWS_MAX: usize = 5;
@@ -69,6 +71,9 @@ fn session_value(session: &SessionItem) -> String {
     }
     if let Some(recording) = &session.recording {
         value.push_str(&format!("\nRecording: {}", escape(recording)));
+    }
+    if let Some(note) = &session.note {
+        value.push_str(&format!("\n⚠ {}", escape(note)));
     }
     value
 }
@@ -212,16 +217,18 @@ pub fn embed_for(reply: &Reply) -> CreateEmbed {
     embed(&parts(reply))
 }
 
-/// Whether only the asker sees the reply: errors, refusals and organiser results.
+/// Whether only the asker sees the reply: errors, refusals, organiser
+/// results and the asker's own agenda.
 pub fn ephemeral(reply: &Reply) -> bool {
-    matches!(reply.command, CommandKind::Schedule | CommandKind::Stats)
+    matches!(reply.command, CommandKind::Schedule | CommandKind::Stats | CommandKind::Agenda)
         || matches!(reply.status, Status::Invalid | Status::Error | Status::Denied)
 }
 
 /// The buttons under a reply: each person an ambiguous or unknown name
-/// could be, to pick (`choose:LINE`); and "another quote" for a quote
+/// could be, to pick (`choose:LINE`); or "another quote" for a quote
 /// answered `shown` times with `seed`, whose next answer is the next best,
-/// or for a random quote the pick of the next seed.
+/// or for a random quote the pick of the next seed; and an "Add" (in the
+/// reader's agenda, "Remove") for each session shown, as many as fit.
 fn buttons(reply: &Reply, line: &str, shown: usize, seed: u64) -> Vec<CreateActionRow> {
     let choices: Vec<CreateButton> = reply
         .suggestions
@@ -235,14 +242,29 @@ fn buttons(reply: &Reply, line: &str, shown: usize, seed: u64) -> Vec<CreateActi
     if !choices.is_empty() {
         return choices.chunks(BUTTONS_PER_ROW).map(|row| CreateActionRow::Buttons(row.to_vec())).collect();
     }
-    if reply.command != CommandKind::Quote || reply.status != Status::Ok {
-        return Vec::new();
-    }
+    let mut rows = Vec::new();
     let id = format!("{ANOTHER_QUOTE}:{}:{:x}:{line}", shown + 1, seed.wrapping_add(1));
-    if id.chars().count() > CUSTOM_ID_MAX {
-        return Vec::new();
+    if reply.command == CommandKind::Quote && reply.status == Status::Ok && id.chars().count() <= CUSTOM_ID_MAX {
+        rows.push(CreateActionRow::Buttons(vec![
+            CreateButton::new(id).label("Another quote").style(ButtonStyle::Secondary),
+        ]));
     }
-    vec![CreateActionRow::Buttons(vec![CreateButton::new(id).label("Another quote").style(ButtonStyle::Secondary)])]
+    // An agenda button for each session shown, in the rows left.
+    let (label, verb) = if reply.command == CommandKind::Agenda { ("Remove", "remove") } else { ("Add", "add") };
+    let agenda: Vec<CreateButton> = reply
+        .sessions
+        .iter()
+        .map(|s| (s, format!("{AGENDA}:{verb}:{}", s.id)))
+        .filter(|(_, id)| id.chars().count() <= CUSTOM_ID_MAX)
+        .take(BUTTONS_PER_ROW * (ROWS_MAX - rows.len()))
+        .map(|(s, id)| {
+            let title = if s.title.trim().is_empty() { "session" } else { s.title.as_str() };
+            let label = cut(&format!("{label}: {title}"), BUTTON_LABEL_MAX);
+            CreateButton::new(id).label(label).style(ButtonStyle::Secondary)
+        })
+        .collect();
+    rows.extend(agenda.chunks(BUTTONS_PER_ROW).map(|row| CreateActionRow::Buttons(row.to_vec())));
+    rows
 }
 
 /// The interaction response message for `reply` to `line`, answered
@@ -275,6 +297,19 @@ pub fn announcement(announcement: &crate::announcer::Announcement) -> CreateMess
         Kind::Moved => format!("🔁 **Moved**: **{title}** is now {when}, {room}"),
         Kind::Cancelled => format!("❌ **Cancelled**: ~~{title}~~ ({when}, {room})"),
     };
+    CreateMessage::new().content(cut(&text, CONTENT_MAX)).allowed_mentions(CreateAllowedMentions::new())
+}
+
+/// A direct message about a session of the reader's agenda, with its time
+/// in the reader's own zone.
+pub fn personal(message: &crate::announcer::Personal) -> CreateMessage {
+    let text = format!(
+        "{}\n*{}: {} ({})*",
+        escape(&message.text),
+        escape(&message.title),
+        stamp(message.start, 'f'),
+        stamp(message.start, 'R')
+    );
     CreateMessage::new().content(cut(&text, CONTENT_MAX)).allowed_mentions(CreateAllowedMentions::new())
 }
 

@@ -23,7 +23,7 @@ use serenity::all::{
     ResolvedOption, ResolvedValue,
 };
 
-use crate::announcer::{Announcement, Sink};
+use crate::announcer::{Announcement, DirectSink, Personal, Sink};
 use crate::config::DiscordSettings;
 use crate::dispatch::{Dispatcher, Origin, Platform};
 
@@ -223,6 +223,11 @@ impl Discord {
             let reply = self.dispatcher.answer_seeded(&origin, line, 0, seed).await;
             return Handled::now(CreateInteractionResponse::UpdateMessage(embed::message(&reply, line, 0, seed)));
         }
+        // "Add" or "Remove" beside a session: the answer goes to the one who clicked.
+        if let Some(line) = agenda_line(id) {
+            let reply = self.dispatcher.answer(&origin, &line).await;
+            return Handled::now(CreateInteractionResponse::Message(embed::message(&reply, &line, 0, 0)));
+        }
         let Some((shown, seed, line)) = parse_another(id) else {
             return Handled::now(CreateInteractionResponse::Acknowledge);
         };
@@ -241,6 +246,13 @@ fn parse_another(id: &str) -> Option<(usize, u64, &str)> {
     let (seed, line) = rest.split_once(':')?;
     line.starts_with("/quote").then_some(())?;
     Some((shown.parse().ok()?, u64::from_str_radix(seed, 16).ok()?, line))
+}
+
+/// `agenda:VERB:ID` → `/agenda VERB ID`, for the two verbs a button carries.
+fn agenda_line(id: &str) -> Option<String> {
+    let rest = id.strip_prefix(embed::AGENDA)?.strip_prefix(':')?;
+    let (verb, session) = rest.split_once(':')?;
+    (matches!(verb, "add" | "remove") && !session.is_empty()).then(|| format!("/agenda {verb} {session}"))
 }
 
 /// The uploaded file of `/schedule import`: name, address, size.
@@ -294,6 +306,40 @@ impl Sink for DiscordSink {
     }
 }
 
+/// Direct messages to people on Discord: a DM channel opened with each,
+/// then the message, through serenity's client and its rate limits
+/// (per-route buckets, the global limit, `Retry-After`).
+pub struct DiscordDirect {
+    http: Arc<Http>,
+}
+
+impl DiscordDirect {
+    /// A sink when there is a bot token to send with.
+    pub fn new(discord: &Discord) -> Option<DiscordDirect> {
+        discord.settings.token.as_ref()?;
+        Some(DiscordDirect { http: discord.http.clone() })
+    }
+}
+
+impl DirectSink for DiscordDirect {
+    fn platform(&self) -> &'static str {
+        crate::dispatch::Platform::Discord.as_str()
+    }
+
+    fn send_to<'a>(
+        &'a self,
+        user: &'a str,
+        message: &'a Personal,
+    ) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send + 'a>> {
+        Box::pin(async move {
+            let id: u64 = user.parse().map_err(|_| anyhow::anyhow!("`{user}` is not a Discord user id"))?;
+            let channel = serenity::all::UserId::new(id).create_dm_channel(&self.http).await?;
+            channel.id.send_message(&self.http, embed::personal(message)).await?;
+            Ok(())
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -301,5 +347,13 @@ mod tests {
         assert_eq!(super::parse_another("quote:2:ff:/quote wasm"), Some((2, 255, "/quote wasm")));
         assert_eq!(super::parse_another("quote:2:ff:/schedule cancel x"), None);
         assert_eq!(super::parse_another("other"), None);
+    }
+
+    #[test]
+    fn reads_the_agenda_buttons() {
+        assert_eq!(super::agenda_line("agenda:add:a-b:c").as_deref(), Some("/agenda add a-b:c"));
+        assert_eq!(super::agenda_line("agenda:remove:x").as_deref(), Some("/agenda remove x"));
+        assert_eq!(super::agenda_line("agenda:forget:x"), None);
+        assert_eq!(super::agenda_line("agenda:add:"), None);
     }
 }

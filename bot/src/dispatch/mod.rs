@@ -3,10 +3,12 @@
 //! organisers' changes in [`schedule`] and [`transcript`]), and log usage —
 //! without ever waiting on the database for the log.
 
+mod agenda;
 mod conversation;
 mod schedule;
 mod transcript;
 
+pub use agenda::{AgendaSettings, Feed, person};
 pub use transcript::{Added, Refused, knowledge_with, store as store_transcript};
 
 use std::sync::{Arc, RwLock};
@@ -29,7 +31,9 @@ pub struct Origin {
     /// Discord guild or Slack team; empty in the terminal.
     pub workspace: String,
     pub channel: String,
-    /// The platform's user id (the OS user in the terminal). Never stored.
+    /// The platform's user id (the OS user in the terminal). Stored only
+    /// with the sessions the person chose for their agenda, which a direct
+    /// message needs; never in the usage log.
     pub user: String,
     /// Whether the adapter found this user to be an organiser.
     pub organiser: bool,
@@ -78,6 +82,9 @@ pub struct Dispatcher {
     transcripts_revision: i64,
     /// Who each asker's last `/ask` was about, for "he", "she" or "they" in the next.
     conversations: conversation::Conversations,
+    agenda: AgendaSettings,
+    /// Set once the database's schema is known to be current.
+    migrated: tokio::sync::OnceCell<()>,
 }
 
 impl Dispatcher {
@@ -90,7 +97,14 @@ impl Dispatcher {
             documents: None,
             transcripts_revision: 0,
             conversations: conversation::Conversations::default(),
+            agenda: AgendaSettings::default(),
+            migrated: tokio::sync::OnceCell::new(),
         }
+    }
+
+    /// Where feeds are reached from, and the default reminder lead, for `/agenda`.
+    pub fn with_agenda(self, agenda: AgendaSettings) -> Dispatcher {
+        Dispatcher { agenda, ..self }
     }
 
     /// The documents of `data/`, which a stored transcript is added to,
@@ -159,6 +173,7 @@ impl Dispatcher {
             Ok(Command::Stats { since }) => self.stats(origin, since.as_deref()).await,
             Ok(Command::Schedule(change)) => self.change_schedule(origin, change).await,
             Ok(Command::Transcript(command)) => self.change_transcripts(origin, command).await,
+            Ok(Command::Agenda(command)) => self.agenda(origin, command).await,
             Ok(cmd) if shown > 0 => engine.another(&cmd, shown, &ctx),
             Ok(Command::Ask { question }) => {
                 let previous = self.conversations.recall(origin, started);

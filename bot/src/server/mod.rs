@@ -13,6 +13,7 @@
 mod arrival;
 pub mod connections;
 mod deadlines;
+mod feeds;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -79,6 +80,7 @@ pub fn app(platforms: &Platforms, dispatcher: Arc<Dispatcher>, endpoints: &Endpo
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
+        .merge(feeds::routes())
         .with_state(AppState { dispatcher: dispatcher.clone() });
     let slack = if slack_settings.signing_secret.is_some() || slack_settings.app_token.is_some() {
         let options = crate::slack::Options { settings: slack_settings.clone(), api_url: endpoints.slack_api.clone() };
@@ -116,7 +118,11 @@ fn route_label(path: &str) -> &'static str {
         "/healthz",
         "/readyz",
         "/metrics",
+        "/programme.ics",
     ];
+    if path.starts_with("/agenda/") {
+        return "/agenda/<token>.ics";
+    }
     ROUTES.iter().find(|r| **r == path).copied().unwrap_or("other")
 }
 
@@ -230,12 +236,19 @@ pub async fn run(settings: &Settings) -> anyhow::Result<ExitCode> {
     if let Some(sink) = app.discord.as_deref().and_then(crate::discord::DiscordSink::new) {
         sinks.push(Box::new(sink));
     }
+    let mut direct: Vec<Arc<dyn crate::announcer::DirectSink>> = Vec::new();
+    if let Some(sink) = app.slack.as_deref().and_then(crate::slack::SlackDirect::new) {
+        direct.push(Arc::new(sink));
+    }
+    if let Some(sink) = app.discord.as_deref().and_then(crate::discord::DiscordDirect::new) {
+        direct.push(Arc::new(sink));
+    }
     if let Some(store) = dispatcher.store()
-        && (!sinks.is_empty() || settings.schedule_url.is_some())
+        && (!sinks.is_empty() || !direct.is_empty() || settings.schedule_url.is_some())
     {
         let (settings, stop) = (settings.clone(), stopped(stop_rx.clone()));
         tasks.spawn(async move {
-            if let Err(error) = crate::announcer::run_loop(&settings, store, sinks, false, stop).await {
+            if let Err(error) = crate::announcer::run_loop(&settings, store, sinks, direct, false, stop).await {
                 tracing::error!("announcements stopped: {error:#}");
             }
         });

@@ -40,6 +40,9 @@ pub const SHARE: &str = "share";
 /// The start of the action id of each person offered for an ambiguous
 /// name (`choose-0`, `choose-1`, …: ids are unique within a block).
 pub const CHOOSE: &str = "choose";
+/// The start of the action id of a session's "Add to my agenda" or
+/// "Remove" button (`agenda-0`, …); its value is the `/agenda` line.
+pub const AGENDA: &str = "agenda";
 /// The most choices offered as buttons.
 const CHOICES_MAX: usize = 5;
 /// Slack shows at most this much of a button's label.
@@ -151,7 +154,9 @@ fn quote_context(quote: &QuoteBlock) -> Vec<String> {
     vec![parts.join(" · ")]
 }
 
-fn session_block(session: &SessionItem, zone: &TimeZone) -> SlackBlock {
+/// A session; with `agenda`, the button that adds it to the reader's
+/// agenda or removes it from it.
+fn session_block(session: &SessionItem, zone: &TimeZone, agenda: Option<SlackSectionBlockElement>) -> SlackBlock {
     let title = match &session.url {
         Some(url) => format!("*{}*", link(url, &session.title)),
         None => format!("*{}*", escape(&session.title)),
@@ -169,7 +174,28 @@ fn session_block(session: &SessionItem, zone: &TimeZone) -> SlackBlock {
     if let Some(recording) = &session.recording {
         fields.push(mrkdwn(cut(&format!("*Recording*\n{}", link(recording, "watch")), FIELD_MAX)));
     }
-    SlackSectionBlock::new().with_text(mrkdwn(cut(&title, SECTION_MAX))).with_fields(fields).into()
+    if let Some(note) = &session.note {
+        fields.push(mrkdwn(cut(&format!("*Note*\n{}", escape(note)), FIELD_MAX)));
+    }
+    let block = SlackSectionBlock::new().with_text(mrkdwn(cut(&title, SECTION_MAX))).with_fields(fields);
+    match agenda {
+        Some(button) => block.with_accessory(button).into(),
+        None => block.into(),
+    }
+}
+
+/// The button beside a session in a reply to a command: "Remove" in the
+/// reader's agenda, "Add to my agenda" anywhere else.
+fn agenda_button(reply: &Reply, session: &SessionItem, index: usize, seed: u64) -> Option<SlackSectionBlockElement> {
+    let (label, verb) =
+        if reply.command == CommandKind::Agenda { ("Remove", "remove") } else { ("Add to my agenda", "add") };
+    let again = Again { line: format!("/agenda {verb} {}", session.id), shown: 0, seed };
+    let value = serde_json::to_string(&again).ok().filter(|v| v.len() <= BUTTON_VALUE_MAX)?;
+    Some(SlackSectionBlockElement::Button(
+        SlackBlockButtonElement::new(SlackBlockPlainTextOnly::from(SlackBlockPlainText::from(label)))
+            .with_action_id(format!("{AGENDA}-{index}").into())
+            .with_value(value),
+    ))
 }
 
 /// How a reply is shown: who sees it, and which buttons it carries.
@@ -179,10 +205,10 @@ pub struct Shape {
     pub ephemeral: bool,
 }
 
-/// Whether a reply goes only to the asker: errors, refusals and organiser
-/// results always; answers as the workspace chose.
+/// Whether a reply goes only to the asker: errors, refusals, organiser
+/// results and the asker's own agenda always; answers as the workspace chose.
 pub fn ephemeral(reply: &Reply, answers_in_channel: bool) -> bool {
-    let organiser = matches!(reply.command, CommandKind::Schedule | CommandKind::Stats);
+    let organiser = matches!(reply.command, CommandKind::Schedule | CommandKind::Stats | CommandKind::Agenda);
     let failed = matches!(reply.status, Status::Invalid | Status::Error | Status::Denied);
     organiser || failed || !answers_in_channel
 }
@@ -252,7 +278,10 @@ pub fn message(reply: &Reply, shape: Shape, again: Option<&Again>) -> SlackMessa
     let sessions = reply.sessions.len();
     if sessions > 0 {
         let shown = if sessions > room { room.saturating_sub(1) } else { sessions };
-        blocks.extend(reply.sessions.iter().take(shown).map(|s| session_block(s, &zone)));
+        blocks.extend(reply.sessions.iter().take(shown).enumerate().map(|(i, s)| {
+            let button = again.and_then(|again| agenda_button(reply, s, i, again.seed));
+            session_block(s, &zone, button)
+        }));
         if shown < sessions {
             blocks.push(context(vec![format!(
                 "… and {} more sessions that do not fit in one message; ask for fewer, e.g. `/talks today` or a room.",
@@ -265,6 +294,12 @@ pub fn message(reply: &Reply, shape: Shape, again: Option<&Again>) -> SlackMessa
     blocks.truncate(BLOCKS_MAX);
     let text = cut(&escape(&emcee_core::render::plain_text(reply, emcee_core::render::Marks::NONE)), FALLBACK_MAX);
     SlackMessageContent::new().with_text(text).with_blocks(blocks)
+}
+
+/// The App Home tab for `reply` (the person's agenda): the message's blocks,
+/// with its buttons, under Slack's 100 blocks of a Home view.
+pub fn home(reply: &Reply, again: &Again) -> Vec<SlackBlock> {
+    message(reply, Shape { ephemeral: true }, Some(again)).blocks.unwrap_or_default()
 }
 
 /// An announcement: the kind in bold, the session's time in each reader's zone.
@@ -286,6 +321,14 @@ pub fn announcement(announcement: &crate::announcer::Announcement) -> SlackMessa
         .with_blocks(vec![section(text)])
 }
 
+/// A direct message about a session of the reader's agenda: the text,
+/// escaped, with the session's time in the reader's own zone.
+pub fn personal(message: &crate::announcer::Personal) -> SlackMessageContent {
+    let when = date(message.start, "{date_short_pretty} {time}", &TimeZone::UTC, "%a %-d %b %H:%M UTC");
+    let text = format!("{}\n_{}: {when}_", escape(&message.text), escape(&message.title));
+    SlackMessageContent::new().with_text(cut(&escape(&message.text), FALLBACK_MAX)).with_blocks(vec![section(text)])
+}
+
 fn zone_name(zone: &TimeZone) -> String {
     escape(zone.iana_name().unwrap_or("UTC"))
 }
@@ -305,7 +348,10 @@ fn buttons(reply: &Reply, shape: Shape, again: Option<&Again>) -> Option<SlackBl
         elements.push(button("Another quote", ANOTHER_QUOTE, &next)?);
     }
     let shareable = matches!(reply.status, Status::Ok)
-        && !matches!(reply.command, CommandKind::Schedule | CommandKind::Stats | CommandKind::Help);
+        && !matches!(
+            reply.command,
+            CommandKind::Schedule | CommandKind::Stats | CommandKind::Help | CommandKind::Agenda
+        );
     if shape.ephemeral && shareable {
         elements.push(button("Share in channel", SHARE, again)?);
     }

@@ -28,7 +28,8 @@ pub fn manifest(base_url: &str, socket_mode: bool) -> anyhow::Result<Value> {
         })
         .collect();
     let mut interactivity = json!({ "is_enabled": true });
-    let mut events = json!({ "bot_events": ["app_mention"] });
+    // The App Home tab shows each person's agenda, published when they open it.
+    let mut events = json!({ "bot_events": ["app_mention", "app_home_opened"] });
     if !socket_mode {
         interactivity["request_url"] = json!(url("/slack/interactivity"));
         events["request_url"] = json!(url("/slack/events"));
@@ -41,6 +42,8 @@ pub fn manifest(base_url: &str, socket_mode: bool) -> anyhow::Result<Value> {
         },
         "features": {
             "bot_user": { "display_name": "emcee", "always_online": true },
+            // Home: the agenda; Messages: reminders and change notices, sent as direct messages.
+            "app_home": { "home_tab_enabled": true, "messages_tab_enabled": true, "messages_tab_read_only_enabled": true },
             "slash_commands": commands,
         },
         "oauth_config": {
@@ -71,6 +74,11 @@ mod tests {
         assert_eq!(manifest["settings"]["interactivity"]["request_url"], "https://bot.example.org/slack/interactivity");
         assert_eq!(manifest["settings"]["event_subscriptions"]["request_url"], "https://bot.example.org/slack/events");
         assert!(manifest["features"]["slash_commands"][0]["description"].as_str().unwrap().len() <= 100);
+        assert_eq!(
+            manifest["settings"]["event_subscriptions"]["bot_events"],
+            json!(["app_mention", "app_home_opened"])
+        );
+        assert_eq!(manifest["features"]["app_home"]["home_tab_enabled"], true);
     }
 
     #[test]

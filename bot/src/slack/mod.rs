@@ -14,11 +14,13 @@ use std::time::{Duration, Instant};
 
 use slack_morphism::prelude::*;
 
-use crate::announcer::{Announcement, Sink};
+use crate::announcer::{Announcement, DirectSink, Personal, Sink};
 use crate::config::SlackSettings;
 use crate::dispatch::{Dispatcher, Origin, Platform};
-use blocks::{ANOTHER_QUOTE, Again, CHOOSE, SHARE, Shape};
+use blocks::{AGENDA, ANOTHER_QUOTE, Again, CHOOSE, SHARE, Shape};
 
+/// The channel usage events of the App Home tab are logged with.
+const HOME: &str = "app_home";
 /// How long the organiser group's members are trusted before they are read again.
 const GROUP_TTL: Duration = Duration::from_secs(300);
 /// Longest a post to a `response_url` may take.
@@ -38,8 +40,25 @@ impl Api {
     /// about one message a second per channel, and retries after `Retry-After`.
     pub fn new(token: &str, api_url: Option<&str>) -> anyhow::Result<Api> {
         let rate = SlackApiRateControlConfig::new().with_max_retries(5).with_max_delay_timeout(Duration::from_secs(60));
+        Api::with_rate_control(token, api_url, Some(rate))
+    }
+
+    /// A client for direct messages, without the crate's rate control:
+    /// it holds all of a workspace's `chat.postMessage` calls to one a
+    /// second, where Slack's limit is about one a second per conversation,
+    /// and each person's direct messages are a conversation of their own.
+    /// [`SlackDirect`] waits out Slack's `Retry-After` itself.
+    fn for_direct_messages(token: &str, api_url: Option<&str>) -> anyhow::Result<Api> {
+        Api::with_rate_control(token, api_url, None)
+    }
+
+    fn with_rate_control(
+        token: &str,
+        api_url: Option<&str>,
+        rate: Option<SlackApiRateControlConfig>,
+    ) -> anyhow::Result<Api> {
         let connector = match api_url {
-            None => SlackClientHyperConnector::new()?.with_rate_control(rate),
+            None => SlackClientHyperConnector::new()?,
             // Another address (a test's fake Slack) may be plain HTTP.
             Some(url) => {
                 let https_or_http = hyper_rustls::HttpsConnectorBuilder::new()
@@ -47,8 +66,12 @@ impl Api {
                     .https_or_http()
                     .enable_http1()
                     .build();
-                SlackClientHyperConnector::with_connector(https_or_http).with_rate_control(rate).with_slack_api_url(url)
+                SlackClientHyperConnector::with_connector(https_or_http).with_slack_api_url(url)
             }
+        };
+        let connector = match rate {
+            Some(rate) => connector.with_rate_control(rate),
+            None => connector,
         };
         Ok(Api {
             client: Arc::new(SlackClient::new(connector)),
@@ -64,6 +87,14 @@ impl Api {
         let mut request = SlackApiChatPostMessageRequest::new(channel.into(), content).with_unfurl_links(false);
         request.thread_ts = thread;
         self.client.open_session(&self.token).chat_post_message(&request).await?;
+        Ok(())
+    }
+
+    /// Shows `blocks` on the person's App Home tab.
+    async fn publish_home(&self, user: &str, blocks: Vec<SlackBlock>) -> anyhow::Result<()> {
+        let view = SlackView::Home(SlackHomeView::new(blocks));
+        let request = SlackApiViewsPublishRequest::new(user.into(), view);
+        self.client.open_session(&self.token).views_publish(&request).await?;
         Ok(())
     }
 
@@ -137,6 +168,8 @@ struct Organisers {
 pub struct Slack {
     dispatcher: Arc<Dispatcher>,
     api: Option<Api>,
+    /// The same token's client for direct messages.
+    direct: Option<Api>,
     organisers: Organisers,
     channels: Vec<String>,
     answers_in_channel: bool,
@@ -146,13 +179,17 @@ pub struct Slack {
 impl Slack {
     pub fn new(dispatcher: Arc<Dispatcher>, options: Options) -> anyhow::Result<Slack> {
         let settings = options.settings;
-        let api = match &settings.bot_token {
-            Some(token) => Some(Api::new(token, options.api_url.as_deref())?),
-            None => None,
+        let (api, direct) = match &settings.bot_token {
+            Some(token) => (
+                Some(Api::new(token, options.api_url.as_deref())?),
+                Some(Api::for_direct_messages(token, options.api_url.as_deref())?),
+            ),
+            None => (None, None),
         };
         Ok(Slack {
             dispatcher,
             api,
+            direct,
             organisers: Organisers {
                 ids: settings.organisers.into_iter().collect(),
                 group: settings.organiser_group,
@@ -214,10 +251,14 @@ impl Slack {
     }
 
     /// A button: "another quote" replaces the message with the next match;
-    /// "share in channel" posts the asker's private answer for everyone.
+    /// "share in channel" posts the asker's private answer for everyone;
+    /// "Add to my agenda" and "Remove" answer the clicker alone.
     /// Both answer through the interaction's `response_url`.
     pub async fn interaction(&self, event: SlackInteractionEvent) {
         let SlackInteractionEvent::BlockActions(event) = event else { return };
+        if let (SlackInteractionActionContainer::View(_), Some(user)) = (&event.container, &event.user) {
+            return self.home_action(&event, &user.id.0).await;
+        }
         let (Some(response_url), Some(user)) = (&event.response_url, &event.user) else { return };
         let channel = event.channel.as_ref().map(|c| c.id.0.clone()).unwrap_or_default();
         for action in event.actions.iter().flatten() {
@@ -233,6 +274,12 @@ impl Slack {
                         || event.container_ephemeral().unwrap_or(false);
                     let content = blocks::message(&reply, Shape { ephemeral }, Some(&again));
                     response_body(content, true, None)
+                }
+                // "Add to my agenda" or "Remove" beside a session: the answer goes to the one who clicked.
+                agenda if agenda.starts_with(AGENDA) && again.line.starts_with("/agenda ") => {
+                    let reply = self.dispatcher.answer_seeded(&origin, &again.line, 0, again.seed).await;
+                    let content = blocks::message(&reply, Shape { ephemeral: true }, Some(&again));
+                    response_body(content, false, Some(SlackMessageResponseType::Ephemeral))
                 }
                 ANOTHER_QUOTE => {
                     let reply = self.dispatcher.answer_seeded(&origin, &again.line, again.shown, again.seed).await;
@@ -263,9 +310,46 @@ impl Slack {
         }
     }
 
-    /// An event: a mention of the bot is a question, answered in a thread.
+    /// A button on the App Home tab, which has no response_url: "Remove"
+    /// (or "Add") is answered by the tab shown again, changed.
+    async fn home_action(&self, event: &SlackInteractionBlockActionsEvent, user: &str) {
+        for action in event.actions.iter().flatten() {
+            let Some(again) = action.value.as_deref().and_then(|v| serde_json::from_str::<Again>(v).ok()) else {
+                continue;
+            };
+            if action.action_id.0.starts_with(AGENDA) && again.line.starts_with("/agenda ") {
+                let origin = self.origin(&event.team.id.0, HOME, user, &again.line).await;
+                self.dispatcher.answer_seeded(&origin, &again.line, 0, again.seed).await;
+            }
+        }
+        self.home(&event.team.id.0, user).await;
+    }
+
+    /// The App Home tab: the person's agenda, the next session first,
+    /// published whenever they open it.
+    async fn home(&self, team: &str, user: &str) {
+        let Some(api) = &self.api else {
+            tracing::warn!("the App Home tab was opened but cannot be shown: SLACK_BOT_TOKEN is not set");
+            return;
+        };
+        let again = Again { line: String::from("/agenda"), shown: 0, seed: crate::clock::seed() };
+        let origin = self.origin(team, HOME, user, &again.line).await;
+        let reply = self.dispatcher.answer_seeded(&origin, &again.line, 0, again.seed).await;
+        if let Err(error) = api.publish_home(user, blocks::home(&reply, &again)).await {
+            tracing::warn!("publishing the App Home tab failed: {error:#}");
+        }
+    }
+
+    /// An event: a mention of the bot is a question, answered in a thread;
+    /// the App Home tab opened is shown the person's agenda.
     pub async fn push(&self, event: SlackPushEventCallback) {
-        let SlackEventCallbackBody::AppMention(mention) = event.event else { return };
+        let mention = match event.event {
+            SlackEventCallbackBody::AppMention(mention) => mention,
+            SlackEventCallbackBody::AppHomeOpened(opened) if opened.tab.as_deref().is_none_or(|t| t == "home") => {
+                return self.home(&event.team_id.0, &opened.user.0).await;
+            }
+            _ => return,
+        };
         let text = mention.content.text.as_deref().unwrap_or("");
         let question = without_mentions(text);
         let line = if question.is_empty() { String::from("/help") } else { question };
@@ -364,6 +448,72 @@ impl Sink for SlackSink {
             }
             if failed.is_empty() { Ok(()) } else { anyhow::bail!("Slack: {}", failed.join("; ")) }
         })
+    }
+}
+
+/// Direct messages to people on Slack: `chat.postMessage` with the user id
+/// as the channel, which Slack delivers in the app's conversation with
+/// them. A 429 from Slack holds every message of this sink until its
+/// `Retry-After` has passed, then the refused one is sent again.
+pub struct SlackDirect {
+    api: Api,
+    /// Until when Slack asked to be left alone.
+    paused: tokio::sync::Mutex<Option<tokio::time::Instant>>,
+}
+
+/// How many times one message is tried again after a 429.
+const DIRECT_RETRIES: usize = 8;
+/// The wait when a 429 names none.
+const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
+
+impl SlackDirect {
+    /// A sink when there is a bot token to post with.
+    pub fn new(slack: &Slack) -> Option<SlackDirect> {
+        Some(SlackDirect { api: slack.direct.clone()?, paused: tokio::sync::Mutex::new(None) })
+    }
+
+    async fn wait_if_paused(&self) {
+        let until = *self.paused.lock().await;
+        if let Some(until) = until {
+            tokio::time::sleep_until(until).await;
+        }
+    }
+
+    async fn pause_for(&self, wait: Duration) {
+        let until = tokio::time::Instant::now() + wait;
+        let mut paused = self.paused.lock().await;
+        if paused.is_none_or(|current| current < until) {
+            *paused = Some(until);
+        }
+    }
+
+    async fn post(&self, user: &str, content: SlackMessageContent) -> anyhow::Result<()> {
+        let request = SlackApiChatPostMessageRequest::new(user.into(), content).with_unfurl_links(false);
+        for _ in 0..=DIRECT_RETRIES {
+            self.wait_if_paused().await;
+            match self.api.client.open_session(&self.api.token).chat_post_message(&request).await {
+                Ok(_) => return Ok(()),
+                Err(slack_morphism::errors::SlackClientError::RateLimitError(limited)) => {
+                    self.pause_for(limited.retry_after.unwrap_or(DEFAULT_RETRY_AFTER)).await;
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+        anyhow::bail!("Slack still answered 429 (rate limited) after {DIRECT_RETRIES} waits")
+    }
+}
+
+impl DirectSink for SlackDirect {
+    fn platform(&self) -> &'static str {
+        crate::dispatch::Platform::Slack.as_str()
+    }
+
+    fn send_to<'a>(
+        &'a self,
+        user: &'a str,
+        message: &'a Personal,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = anyhow::Result<()>> + Send + 'a>> {
+        Box::pin(async move { self.post(user, blocks::personal(message)).await })
     }
 }
 

@@ -15,10 +15,12 @@ use anyhow::Context as _;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
+mod agenda;
 mod schedule;
 mod transcripts;
 mod usage;
 
+pub use agenda::{FeedHistory, Person, Preferences, RecordedChange};
 pub use schedule::Applied;
 pub use transcripts::StoredTranscript;
 pub use usage::UsageEvent;

@@ -91,8 +91,12 @@ macro_rules! in_transaction {
                 $tx.commit().await?;
                 result
             }
+            // Writing from the start: a transaction that reads first and then
+            // writes fails at once ("database is locked") when another
+            // connection (the usage writer) committed in between, where one
+            // that begins IMMEDIATE waits its turn for the busy timeout.
             Store::Sqlite(pool) => {
-                let mut $tx = pool.begin().await?;
+                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 let result = $body;
                 $tx.commit().await?;
                 result
@@ -221,9 +225,14 @@ impl Store {
                         Change::Changed { parts, .. } => parts.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(","),
                         _ => String::new(),
                     };
+                    let before = match change {
+                        Change::Changed { before, .. } => Some(before.as_ref()),
+                        _ => None,
+                    };
                     sqlx::query(
-                        "INSERT INTO schedule_changes (version, session_id, change, parts, title, start_at, room, at, announce) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                        "INSERT INTO schedule_changes (version, session_id, change, parts, title, start_at, room, at, announce, \
+                         end_at, speakers, before_start_at, before_end_at, before_title, before_room, before_speakers) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
                     )
                     .bind(version)
                     .bind(&s.id)
@@ -234,6 +243,13 @@ impl Store {
                     .bind(&s.room)
                     .bind(now.as_second())
                     .bind(i32::from(!new_programme))
+                    .bind(s.end.as_second())
+                    .bind(serde_json::to_string(&s.speakers)?)
+                    .bind(before.map(|b| b.start.as_second()))
+                    .bind(before.map(|b| b.end.as_second()))
+                    .bind(before.map(|b| b.title.clone()))
+                    .bind(before.map(|b| b.room.clone()))
+                    .bind(before.map(|b| serde_json::to_string(&b.speakers)).transpose()?)
                     .execute(&mut *tx)
                     .await?;
                 }

@@ -90,6 +90,30 @@ impl UserKeyer {
         mac.update(user.as_bytes());
         crate::hex::encode(&mac.finalize().into_bytes())
     }
+
+    /// The token of a person's calendar feed: 160 bits of an HMAC of the
+    /// platform, the user id and the feed's nonce under the same secret,
+    /// so that the database holds only the nonce and the token's hash, and
+    /// a new nonce revokes the old address.
+    pub fn feed_token(&self, platform: &str, user: &str, nonce: &str) -> String {
+        let mut mac = self.mac.clone();
+        mac.update(b"agenda-feed\0");
+        mac.update(platform.as_bytes());
+        mac.update(&[0]);
+        mac.update(user.as_bytes());
+        mac.update(&[0]);
+        mac.update(nonce.as_bytes());
+        crate::hex::encode(&mac.finalize().into_bytes()[..FEED_TOKEN_BYTES])
+    }
+}
+
+/// Bytes of a feed's token: 160 bits, more than the 128 that make it unguessable.
+pub const FEED_TOKEN_BYTES: usize = 20;
+
+/// What the database keeps of a feed's token: its SHA-256, in hex.
+pub fn feed_hash(token: &str) -> String {
+    use sha2::Digest;
+    crate::hex::encode(&Sha256::digest(token.as_bytes()))
 }
 
 #[cfg(unix)]

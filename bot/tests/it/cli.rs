@@ -232,17 +232,31 @@ fn usage_is_logged_and_reported_then_pruned_and_forgotten() {
 
     let pruned = stdout(&run(emcee_in(&data_dir(), home.path()).args(["usage", "prune", "--older-than", "1d"]), ""));
     assert!(pruned.starts_with("deleted 0 usage events"), "events of the pinned morning are not a day old: {pruned}");
+    // The operator's own agenda, kept in the same database.
+    let added = stdout(&run(emcee_in(&data_dir(), home.path()).args(["ask", "/agenda add supply chain"]), ""));
+    assert!(added.starts_with("Added “Keynote: Software supply chain security”"), "{added}");
+    let agenda: serde_json::Value =
+        serde_json::from_str(&stdout(&run(emcee_in(&data_dir(), home.path()).args(["ask", "--json", "/agenda"]), "")))
+            .unwrap();
+    assert_eq!((agenda["command"].as_str(), agenda["status"].as_str()), (Some("agenda"), Some("ok")));
+    assert!(agenda["text"].as_str().unwrap().contains("Keynote: Software supply chain security"), "{agenda}");
     let forgot = stdout(&run(
         emcee_in(&data_dir(), home.path()).args(["usage", "forget", "--platform", "terminal", "--user", "operator-jo"]),
         "",
     ));
-    assert_eq!(forgot, "deleted 4 usage events of that terminal user\n");
+    assert_eq!(
+        forgot,
+        "deleted 6 usage events of that terminal user\n\
+         deleted their agenda: 1 favourites, their reminder setting and calendar feed\n"
+    );
+    let agenda = stdout(&run(emcee_in(&data_dir(), home.path()).args(["ask", "/agenda"]), ""));
+    assert!(agenda.contains("Your agenda is empty"), "{agenda}");
     let json: serde_json::Value = serde_json::from_str(&stdout(&run(
         emcee_in(&data_dir(), home.path()).args(["stats", "--since", "all", "--json"]),
         "",
     )))
     .unwrap();
-    assert_eq!(json["total"], 0);
+    assert_eq!(json["total"], 1, "only the /agenda asked after forgetting");
 }
 
 #[test]

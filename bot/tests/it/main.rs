@@ -7,12 +7,14 @@
     reason = "a test's helpers fail it by panicking, as its #[test] functions do"
 )]
 
+mod agenda;
 mod cli;
 mod conversation;
 mod discord;
 mod fault;
 mod knowledge;
 mod layers;
+mod reminders;
 mod replies;
 mod schedule;
 mod serve;

@@ -130,8 +130,9 @@ fn nasty() -> impl Strategy<Value = String> {
 }
 
 fn session() -> impl Strategy<Value = SessionItem> {
-    (nasty(), nasty(), proptest::collection::vec(nasty(), 0..3), proptest::option::of(nasty()), 0i64..100_000).prop_map(
-        |(title, room, speakers, track, offset)| {
+    let note = proptest::option::of(nasty());
+    (nasty(), nasty(), proptest::collection::vec(nasty(), 0..3), proptest::option::of(nasty()), 0i64..100_000, note)
+        .prop_map(|(title, room, speakers, track, offset, note)| {
             let start = jiff::Timestamp::from_second(1_667_290_000 + offset).unwrap();
             SessionItem {
                 id: "s".into(),
@@ -143,16 +144,16 @@ fn session() -> impl Strategy<Value = SessionItem> {
                 track,
                 url: Some("https://example.org/<!channel>".into()),
                 recording: Some("https://media.example.org/v/<@here>#t=1".into()),
+                note,
             }
-        },
-    )
+        })
 }
 
 fn reply() -> impl Strategy<Value = Reply> {
     (
         (nasty(), proptest::option::of(nasty()), proptest::collection::vec((nasty(), nasty()), 0..30)),
         (proptest::option::of((nasty(), nasty())), proptest::collection::vec(session(), 0..60)),
-        (proptest::collection::vec(nasty(), 0..5), proptest::collection::vec(nasty(), 0..4), 0usize..7),
+        (proptest::collection::vec(nasty(), 0..5), proptest::collection::vec(nasty(), 0..4), 0usize..8),
     )
         .prop_map(|((body, title, fields), (quote, sessions), (suggestions, sources, command))| {
             let kinds = [
@@ -163,6 +164,7 @@ fn reply() -> impl Strategy<Value = Reply> {
                 CommandKind::Help,
                 CommandKind::Schedule,
                 CommandKind::Stats,
+                CommandKind::Agenda,
             ];
             let mut reply = Reply::message(kinds[command], Status::Ok, body);
             reply.title = title;
@@ -279,7 +281,10 @@ fn check_discord(reply: &Reply) -> Result<(), TestCaseError> {
             }
         }
     }
-    for row in message["components"].as_array().into_iter().flatten() {
+    let rows = message["components"].as_array().cloned().unwrap_or_default();
+    prop_assert!(rows.len() <= 5, "{} action rows", rows.len());
+    for row in &rows {
+        prop_assert!(row["components"].as_array().is_some_and(|b| (1..=5).contains(&b.len())));
         for button in row["components"].as_array().into_iter().flatten() {
             prop_assert!(chars(&button["custom_id"]) <= embed::CUSTOM_ID_MAX);
         }

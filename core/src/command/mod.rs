@@ -12,6 +12,8 @@
 //! /schedule cancel <id or title>
 //! /schedule post [day]
 //! /transcript import <url> [session=ID] [speakers="A; B"] [title="…"] [recording=URL]   (organisers)
+//! /agenda [show]           my sessions; /agenda add|remove <session>,
+//! /agenda remind <minutes>|off, /agenda feed [reset], /agenda forget
 //! ```
 //!
 //! Every platform hands its input to [`parse`] as one line; Discord's options
@@ -38,7 +40,35 @@ pub enum Command {
     Stats { since: Option<String> },
     Schedule(ScheduleCommand),
     Transcript(TranscriptCommand),
+    Agenda(AgendaCommand),
 }
+
+/// Each person's own `/agenda`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AgendaCommand {
+    /// My sessions in time order, the next first.
+    Show,
+    /// Add a session, by id, title or a fragment of it.
+    Add {
+        session: String,
+    },
+    Remove {
+        session: String,
+    },
+    /// Minutes before each session to be reminded; `None` for no reminders.
+    Remind {
+        minutes: Option<u32>,
+    },
+    /// My private calendar address; `reset` revokes the old one.
+    Feed {
+        reset: bool,
+    },
+    /// Forget my favourites, reminder setting and calendar address.
+    Forget,
+}
+
+/// The longest reminder lead a person may ask for, in minutes (a day).
+pub const MAX_REMIND_MINUTES: u32 = 24 * 60;
 
 /// The organisers' `/transcript` commands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +103,7 @@ pub enum CommandKind {
     Schedule,
     Transcript,
     Stats,
+    Agenda,
 }
 
 impl CommandKind {
@@ -107,6 +138,7 @@ impl Command {
             Command::Stats { .. } => CommandKind::Stats,
             Command::Schedule(_) => CommandKind::Schedule,
             Command::Transcript(_) => CommandKind::Transcript,
+            Command::Agenda(_) => CommandKind::Agenda,
         }
     }
 }
@@ -165,6 +197,7 @@ pub fn parse(input: &str) -> Result<Command, ParseError> {
         CommandKind::Stats => Ok(Command::Stats { since: rest }),
         CommandKind::Schedule => parse_schedule(rest.as_deref().unwrap_or("")),
         CommandKind::Transcript => parse_transcript(rest.as_deref().unwrap_or("")),
+        CommandKind::Agenda => parse_agenda(rest.as_deref().unwrap_or("")),
         CommandKind::Help => Ok(Command::Help { topic: rest.map(|t| t.trim_start_matches('/').to_ascii_lowercase()) }),
     }
 }
@@ -198,6 +231,52 @@ fn parse_schedule(args: &str) -> Result<Command, ParseError> {
         other => return Err(need(&format!("`{other}` is not a schedule command."))),
     };
     Ok(Command::Schedule(command))
+}
+
+/// `/agenda [show|add|remove|remind|feed|forget] …`.
+fn parse_agenda(args: &str) -> Result<Command, ParseError> {
+    let (verb, rest) = args.split_once(char::is_whitespace).map_or((args, ""), |(v, r)| (v, r.trim()));
+    let usages: Vec<String> =
+        CommandKind::Agenda.spec().subcommands.iter().map(|sub| format!("`{}`", sub.usage)).collect();
+    let need = |what: &str| invalid(CommandKind::Agenda, format!("{what} Use {}.", usages.join(", ")));
+    let command = match verb.to_ascii_lowercase().as_str() {
+        "" | "show" if rest.is_empty() => AgendaCommand::Show,
+        "add" if !rest.is_empty() => AgendaCommand::Add { session: rest.to_string() },
+        "remove" if !rest.is_empty() => AgendaCommand::Remove { session: rest.to_string() },
+        "add" | "remove" => return Err(need("Which session? Give its title or a part of it.")),
+        "remind" => match rest.to_ascii_lowercase().as_str() {
+            "off" | "never" | "0" => AgendaCommand::Remind { minutes: None },
+            text => match ["minutes", "minute", "mins", "min", "m"]
+                .iter()
+                .find_map(|unit| text.strip_suffix(unit))
+                .unwrap_or(text)
+                .trim()
+                .parse::<u32>()
+            {
+                Ok(minutes) if (1..=MAX_REMIND_MINUTES).contains(&minutes) => {
+                    AgendaCommand::Remind { minutes: Some(minutes) }
+                }
+                _ => {
+                    return Err(invalid(
+                        CommandKind::Agenda,
+                        format!(
+                            "`{rest}` is not a number of minutes from 1 to {MAX_REMIND_MINUTES}, or `off`. \
+                             Try `/agenda remind 10`."
+                        ),
+                    ));
+                }
+            },
+        },
+        "feed" => match rest.to_ascii_lowercase().as_str() {
+            "" => AgendaCommand::Feed { reset: false },
+            "reset" => AgendaCommand::Feed { reset: true },
+            _ => return Err(need(&format!("`/agenda feed` takes only `reset`, not `{rest}`."))),
+        },
+        "forget" if rest.is_empty() => AgendaCommand::Forget,
+        "show" | "forget" => return Err(need(&format!("`/agenda {verb}` takes nothing after it."))),
+        other => return Err(need(&format!("`{other}` is not an agenda command."))),
+    };
+    Ok(Command::Agenda(command))
 }
 
 /// `/transcript import <url> [key=value …]`.
@@ -389,6 +468,39 @@ mod tests {
         check(
             "//bio kelsey",
             expect![[r#"Err(ParseError { kind: Help, message: "There is no //bio command. Try /help." })"#]],
+        );
+    }
+
+    #[test]
+    fn parses_agenda_commands() {
+        use expect_test::expect;
+        check("/agenda", expect!["Ok(Agenda(Show))"]);
+        check("/agenda show", expect!["Ok(Agenda(Show))"]);
+        check("/agenda add supply chain", expect![[r#"Ok(Agenda(Add { session: "supply chain" }))"#]]);
+        check("/agenda REMOVE Keynote", expect![[r#"Ok(Agenda(Remove { session: "Keynote" }))"#]]);
+        check("/agenda remind 10", expect!["Ok(Agenda(Remind { minutes: Some(10) }))"]);
+        check("/agenda remind 15 min", expect!["Ok(Agenda(Remind { minutes: Some(15) }))"]);
+        check("/agenda remind off", expect!["Ok(Agenda(Remind { minutes: None }))"]);
+        check("/agenda feed", expect!["Ok(Agenda(Feed { reset: false }))"]);
+        check("/agenda feed reset", expect!["Ok(Agenda(Feed { reset: true }))"]);
+        check("/agenda forget", expect!["Ok(Agenda(Forget))"]);
+        check(
+            "/agenda remind 5000",
+            expect![[
+                r#"Err(ParseError { kind: Agenda, message: "`5000` is not a number of minutes from 1 to 1440, or `off`. Try `/agenda remind 10`." })"#
+            ]],
+        );
+        check(
+            "/agenda add",
+            expect![[
+                r#"Err(ParseError { kind: Agenda, message: "Which session? Give its title or a part of it. Use `/agenda show`, `/agenda add <session>`, `/agenda remove <session>`, `/agenda remind 15`, `/agenda feed`, `/agenda forget`." })"#
+            ]],
+        );
+        check(
+            "/agenda dance",
+            expect![[
+                r#"Err(ParseError { kind: Agenda, message: "`dance` is not an agenda command. Use `/agenda show`, `/agenda add <session>`, `/agenda remove <session>`, `/agenda remind 15`, `/agenda feed`, `/agenda forget`." })"#
+            ]],
         );
     }
 }

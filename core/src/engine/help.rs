@@ -78,6 +78,7 @@ mod tests {
                 /quote [topic] [speaker:<name>]: A quote from the talks and podcasts. Try `/quote wasm`.
                 /talks [now|next|today|tomorrow|<date>|<speaker>|<room>|<track>|<words>]: Sessions: now, next, today, a day, a speaker, a room, a track or a topic. Try `/talks now`.
                 /ask <question>: Ask anything about the speakers and the programme. Try `When was Kelsey born?`.
+                /agenda [show|add|remove|remind|feed|forget]: My agenda: my sessions, reminders before them, and a private calendar feed. Try `/agenda`.
                 /help [command]: What emcee can do, with examples. Try `/help quote`.
                 /schedule import|add|cancel|post: Organisers: import, add, cancel or post the programme. Try `/schedule post tomorrow`.
                 /transcript import <url> [session=ID] [speakers="A; B"] [title="…"] [recording=URL]: Organisers: add a recording's transcript, linked to its session. Try `/transcript import https://example.org/talk.srt session=ABC123`.
@@ -145,7 +146,7 @@ mod tests {
                 [not_found]
                 There is no /dance command.
 
-                Did you mean: /bio, /quote, /talks, /ask, /help, /schedule, /transcript, /stats?"#]],
+                Did you mean: /bio, /quote, /talks, /ask, /agenda, /help, /schedule, /transcript, /stats?"#]],
         );
     }
 

@@ -2,6 +2,7 @@
 //! the schedule and the index. Pure: the time and the randomness come in the
 //! [`Context`], nothing is read or sent.
 
+pub mod agenda;
 mod ask;
 
 pub use ask::{CONFIDENT, Considered, is_stop_word};
@@ -251,6 +252,12 @@ impl Engine {
             Command::Schedule(_) => {
                 Reply::message(CommandKind::Schedule, Status::Denied, "The programme cannot be changed here.")
             }
+            // Each person's agenda is kept by the bot; an engine on its own keeps none.
+            Command::Agenda(_) => Reply::message(
+                CommandKind::Agenda,
+                Status::Denied,
+                "Agendas are kept in emcee's database, and there is none here.",
+            ),
             // Transcripts are stored by the bot; an engine on its own cannot keep one.
             Command::Transcript(_) => {
                 Reply::message(CommandKind::Transcript, Status::Denied, "Transcripts cannot be added here.")
@@ -343,6 +350,7 @@ impl Engine {
             track: session.track.clone(),
             url: session.url.clone(),
             recording: self.recording_of(session),
+            note: None,
         }
     }
 

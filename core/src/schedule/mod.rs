@@ -17,7 +17,7 @@ pub use csv::parse_csv;
 pub use frab_json::parse_frab_json;
 pub use frab_xml::parse_frab_xml;
 pub use ical::parse_ical;
-pub use ics::to_ics;
+pub use ics::{Calendar, calendar_ics, to_ics};
 pub use pretalx_api::parse_pretalx_api;
 pub use sessionize::parse_sessionize;
 pub use speakers::{Profile, ProfileLink};

@@ -206,3 +206,63 @@ pub(super) static STATS: CommandSpec = CommandSpec {
     options: &[text("since", "How far back, e.g. 7d or 24h", 20)],
     subcommands: &[],
 };
+
+pub(super) static AGENDA: CommandSpec = CommandSpec {
+    kind: CommandKind::Agenda,
+    name: "agenda",
+    aliases: &["my"],
+    usage: "/agenda [show|add|remove|remind|feed|forget]",
+    summary: "My agenda: my sessions, reminders before them, and a private calendar feed",
+    help: "Your own sessions in time order, the next first, clashes marked. `add` or `remove` a session by its \
+           title or a part of it (or the button under any session); you get a direct message before each one \
+           (`remind 10`, or `remind off`) and when one moves, changes or is cancelled. `feed` gives a private \
+           calendar address only you see (`feed reset` makes a new one and revokes the old); `forget` deletes \
+           everything kept about you.",
+    examples: &["/agenda", "/agenda add supply chain", "/agenda remind 15", "/agenda feed"],
+    organisers_only: false,
+    options: &[],
+    subcommands: &[
+        SubcommandSpec {
+            name: "show",
+            description: "My sessions in time order, the next first",
+            usage: "/agenda show",
+            options: &[],
+        },
+        SubcommandSpec {
+            name: "add",
+            description: "Add a session to my agenda",
+            usage: "/agenda add <session>",
+            options: &[suggesting(
+                required(text("session", "The session's title or a part of it", 200)),
+                &[Suggest::Session],
+            )],
+        },
+        SubcommandSpec {
+            name: "remove",
+            description: "Remove a session from my agenda",
+            usage: "/agenda remove <session>",
+            options: &[suggesting(
+                required(text("session", "The session's title or a part of it", 200)),
+                &[Suggest::Session],
+            )],
+        },
+        SubcommandSpec {
+            name: "remind",
+            description: "How many minutes before each session to remind me, or off",
+            usage: "/agenda remind 15",
+            options: &[required(text("minutes", "Minutes before (1 to 1440), or off", 8))],
+        },
+        SubcommandSpec {
+            name: "feed",
+            description: "My private calendar address; reset makes a new one",
+            usage: "/agenda feed",
+            options: &[text("reset", "Type reset to revoke the old address and get a new one", 5)],
+        },
+        SubcommandSpec {
+            name: "forget",
+            description: "Delete my favourites, reminder setting and calendar address",
+            usage: "/agenda forget",
+            options: &[],
+        },
+    ],
+};

@@ -9,7 +9,7 @@
 
 mod entries;
 
-use entries::{ASK, BIO, HELP, QUOTE, SCHEDULE, STATS, TALKS, TRANSCRIPT};
+use entries::{AGENDA, ASK, BIO, HELP, QUOTE, SCHEDULE, STATS, TALKS, TRANSCRIPT};
 
 use super::CommandKind;
 
@@ -80,13 +80,15 @@ pub enum Suggest {
     Speaker,
     Room,
     Track,
+    /// The programme's session titles.
+    Session,
 }
 
 /// The words `/talks` takes for a time, offered first as one types.
 pub const WHEN_WORDS: &[&str] = &["now", "next", "today", "tomorrow"];
 
 /// Every command, in the order `/help`, the README and the platforms list them.
-pub static CATALOGUE: [&CommandSpec; 8] = [&BIO, &QUOTE, &TALKS, &ASK, &HELP, &SCHEDULE, &TRANSCRIPT, &STATS];
+pub static CATALOGUE: [&CommandSpec; 9] = [&BIO, &QUOTE, &TALKS, &ASK, &AGENDA, &HELP, &SCHEDULE, &TRANSCRIPT, &STATS];
 
 impl CommandKind {
     /// This command's entry in the [`CATALOGUE`].
@@ -100,6 +102,7 @@ impl CommandKind {
             CommandKind::Schedule => &SCHEDULE,
             CommandKind::Transcript => &TRANSCRIPT,
             CommandKind::Stats => &STATS,
+            CommandKind::Agenda => &AGENDA,
         }
     }
 }
@@ -189,8 +192,8 @@ mod tests {
 
     #[test]
     fn every_kind_has_exactly_one_entry() {
-        use CommandKind::{Ask, Bio, Help, Quote, Schedule, Stats, Talks, Transcript};
-        let kinds = [Bio, Quote, Talks, Ask, Help, Schedule, Transcript, Stats];
+        use CommandKind::{Agenda, Ask, Bio, Help, Quote, Schedule, Stats, Talks, Transcript};
+        let kinds = [Bio, Quote, Talks, Ask, Agenda, Help, Schedule, Transcript, Stats];
         assert_eq!(CATALOGUE.len(), kinds.len());
         for kind in kinds {
             let entries: Vec<_> = CATALOGUE.iter().filter(|spec| spec.kind == kind).collect();
@@ -303,6 +306,13 @@ mod tests {
             /quote topic speaker
             /talks query
             /ask question*
+            /agenda
+            /agenda show
+            /agenda add session*
+            /agenda remove session*
+            /agenda remind minutes*
+            /agenda feed reset
+            /agenda forget
             /help command
             /schedule
             /schedule import file url
@@ -323,6 +333,7 @@ mod tests {
             quote: [topic] [speaker:<name>]
             talks: [now|next|today|tomorrow|<date>|<speaker>|<room>|<track>|<words>]
             ask: <question>
+            agenda: [show|add|remove|remind|feed|forget]
             help: [command]
             schedule: import|add|cancel|post
             transcript: import <url> [session=ID] [speakers="A; B"] [title="…"] [recording=URL]

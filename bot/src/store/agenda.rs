@@ -1,0 +1,331 @@
+//! Each person's agenda in the database: the sessions they chose (by
+//! session id), their reminder lead and their calendar feed; the
+//! programme's history that feeds and notices need (cancelled sessions as
+//! they last were, how often each session changed); and the claims that
+//! keep each direct message to one sending.
+
+use std::collections::HashMap;
+
+use emcee_core::schedule::Session;
+use jiff::Timestamp;
+
+use super::Store;
+
+/// A person: the platform and the platform's user id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Person {
+    pub platform: String,
+    pub user: String,
+}
+
+/// What a person set, when they set anything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Preferences {
+    /// `None`: the bot's default; `Some(0)`: no reminders.
+    pub remind_minutes: Option<u32>,
+    pub feed_nonce: Option<String>,
+}
+
+/// A recorded change to a session, with the session before and after it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordedChange {
+    pub version: i64,
+    pub session_id: String,
+    /// `added`, `removed` or `changed`.
+    pub change: String,
+    /// For `changed`: `time`, `room`, `title`, `speakers`, `details`, comma-separated.
+    pub parts: String,
+    /// The session after the change; for `removed`, as it last was.
+    pub title: String,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    pub room: String,
+    pub speakers: Vec<String>,
+    /// For `changed`: what it was before.
+    pub before: Option<(String, Timestamp, Timestamp, String, Vec<String>)>,
+    /// When it was recorded.
+    pub at: Timestamp,
+}
+
+type ChangeRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    Option<i64>,
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    i64,
+);
+
+fn instant(seconds: i64) -> Timestamp {
+    Timestamp::from_second(seconds).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+fn names(json: Option<&str>) -> Vec<String> {
+    json.and_then(|j| serde_json::from_str(j).ok()).unwrap_or_default()
+}
+
+fn change_from(row: ChangeRow) -> RecordedChange {
+    let (
+        version,
+        session_id,
+        change,
+        parts,
+        title,
+        start,
+        end,
+        room,
+        speakers,
+        b_start,
+        b_end,
+        b_title,
+        b_room,
+        b_who,
+        at,
+    ) = row;
+    let before = match (b_start, b_end, b_title, b_room) {
+        (Some(s), Some(e), Some(t), Some(r)) => Some((t, instant(s), instant(e), r, names(b_who.as_deref()))),
+        _ => None,
+    };
+    RecordedChange {
+        version,
+        session_id,
+        change,
+        parts,
+        title,
+        start: instant(start),
+        // Changes recorded before ends were kept: the start stands in.
+        end: instant(end.unwrap_or(start)),
+        room,
+        speakers: names(speakers.as_deref()),
+        before,
+        at: instant(at),
+    }
+}
+
+impl Store {
+    /// Adds a session to a person's agenda; `true` when it was not there.
+    pub async fn add_favourite(&self, person: &Person, session_id: &str, now: Timestamp) -> anyhow::Result<bool> {
+        let added = super::on_pool!(self, pool => sqlx::query(
+            "INSERT INTO favourites (platform, user_id, session_id, added_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (platform, user_id, session_id) DO NOTHING"
+        ).bind(&person.platform).bind(&person.user).bind(session_id).bind(now.as_second()).execute(pool).await.map(|r| r.rows_affected()))?;
+        self.touch(person, now).await?;
+        Ok(added == 1)
+    }
+
+    /// Notes that a person's favourites changed now.
+    async fn touch(&self, person: &Person, now: Timestamp) -> anyhow::Result<()> {
+        super::on_pool!(self, pool => sqlx::query(
+            "INSERT INTO agenda_people (platform, user_id, changed_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (platform, user_id) DO UPDATE SET changed_at = $3"
+        ).bind(&person.platform).bind(&person.user).bind(now.as_second()).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Removes a session from a person's agenda; `true` when it was there.
+    pub async fn remove_favourite(&self, person: &Person, session_id: &str, now: Timestamp) -> anyhow::Result<bool> {
+        let removed = super::on_pool!(self, pool => sqlx::query(
+            "DELETE FROM favourites WHERE platform = $1 AND user_id = $2 AND session_id = $3"
+        ).bind(&person.platform).bind(&person.user).bind(session_id).execute(pool).await.map(|r| r.rows_affected()))?;
+        if removed > 0 {
+            self.touch(person, now).await?;
+        }
+        Ok(removed > 0)
+    }
+
+    /// The ids of the sessions a person chose, in the order they chose them.
+    pub async fn favourites(&self, person: &Person) -> anyhow::Result<Vec<String>> {
+        let rows: Vec<(String,)> = super::on_pool!(self, pool => sqlx::query_as(
+            "SELECT session_id FROM favourites WHERE platform = $1 AND user_id = $2 ORDER BY added_at, session_id"
+        ).bind(&person.platform).bind(&person.user).fetch_all(pool).await)?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
+    /// The sessions someone chose.
+    pub async fn chosen_sessions(&self) -> anyhow::Result<Vec<String>> {
+        let rows: Vec<(String,)> = super::on_pool!(self, pool => sqlx::query_as(
+            "SELECT DISTINCT session_id FROM favourites"
+        ).fetch_all(pool).await)?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
+    /// Everyone who chose a session.
+    pub async fn fans(&self, session_id: &str) -> anyhow::Result<Vec<Person>> {
+        let rows: Vec<(String, String)> = super::on_pool!(self, pool => sqlx::query_as(
+            "SELECT platform, user_id FROM favourites WHERE session_id = $1 ORDER BY platform, user_id"
+        ).bind(session_id).fetch_all(pool).await)?;
+        Ok(rows.into_iter().map(|(platform, user)| Person { platform, user }).collect())
+    }
+
+    /// What a person set; the defaults when they set nothing.
+    pub async fn preferences(&self, person: &Person) -> anyhow::Result<Preferences> {
+        let row: Option<(Option<i32>, Option<String>)> = super::on_pool!(self, pool => sqlx::query_as(
+            "SELECT remind_minutes, feed_nonce FROM agenda_people WHERE platform = $1 AND user_id = $2"
+        ).bind(&person.platform).bind(&person.user).fetch_optional(pool).await)?;
+        let (minutes, feed_nonce) = row.unwrap_or_default();
+        Ok(Preferences { remind_minutes: minutes.and_then(|m| u32::try_from(m).ok()), feed_nonce })
+    }
+
+    /// Sets a person's reminder lead: minutes, or 0 for none.
+    pub async fn set_remind_minutes(&self, person: &Person, minutes: u32) -> anyhow::Result<()> {
+        let minutes = i32::try_from(minutes)?;
+        super::on_pool!(self, pool => sqlx::query(
+            "INSERT INTO agenda_people (platform, user_id, remind_minutes) VALUES ($1, $2, $3) \
+             ON CONFLICT (platform, user_id) DO UPDATE SET remind_minutes = $3"
+        ).bind(&person.platform).bind(&person.user).bind(minutes).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Gives a person a feed: the nonce its token is made with, and the
+    /// token's hash to find them by. Replaces (revokes) any feed before.
+    pub async fn set_feed(&self, person: &Person, nonce: &str, hash: &str) -> anyhow::Result<()> {
+        super::on_pool!(self, pool => sqlx::query(
+            "INSERT INTO agenda_people (platform, user_id, feed_nonce, feed_hash) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (platform, user_id) DO UPDATE SET feed_nonce = $3, feed_hash = $4"
+        ).bind(&person.platform).bind(&person.user).bind(nonce).bind(hash).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Whose feed has the token with this hash, and when their favourites last changed.
+    pub async fn feed_owner(&self, hash: &str) -> anyhow::Result<Option<(Person, Timestamp)>> {
+        let row: Option<(String, String, Option<i64>)> = super::on_pool!(self, pool => sqlx::query_as(
+            "SELECT platform, user_id, changed_at FROM agenda_people WHERE feed_hash = $1"
+        ).bind(hash).fetch_optional(pool).await)?;
+        Ok(row.map(|(platform, user, changed)| (Person { platform, user }, instant(changed.unwrap_or(0)))))
+    }
+
+    /// Deletes everything kept about a person's agenda: their favourites,
+    /// settings, feed and the claims of messages sent to them. Returns how
+    /// many favourites there were.
+    pub async fn forget_agenda(&self, person: &Person) -> anyhow::Result<u64> {
+        let deleted = super::on_pool!(self, pool => async {
+            let mut tx = pool.begin().await?;
+            let favourites = sqlx::query("DELETE FROM favourites WHERE platform = $1 AND user_id = $2")
+                .bind(&person.platform).bind(&person.user).execute(&mut *tx).await?.rows_affected();
+            for table in ["DELETE FROM agenda_people WHERE platform = $1 AND user_id = $2",
+                          "DELETE FROM personal_notices WHERE platform = $1 AND user_id = $2"] {
+                sqlx::query(table).bind(&person.platform).bind(&person.user).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok::<u64, sqlx::Error>(favourites)
+        }.await)?;
+        Ok(deleted)
+    }
+
+    /// The changes worth announcing recorded with schedule versions after
+    /// `after`, oldest first.
+    pub async fn recorded_changes(&self, after: i64) -> anyhow::Result<Vec<RecordedChange>> {
+        let rows: Vec<ChangeRow> =
+            super::on_pool!(self, pool => sqlx::query_as(CHANGES_SINCE).bind(after).fetch_all(pool).await)?;
+        Ok(rows.into_iter().map(change_from).collect())
+    }
+
+    /// What feeds need of the programme's history: the sessions cancelled
+    /// and not back, as they last were; how many times each session changed
+    /// since it was first added; and when the programme last changed.
+    pub async fn feed_history(&self) -> anyhow::Result<FeedHistory> {
+        let counts: Vec<(String, i64)> = super::on_pool!(self, pool => sqlx::query_as(
+            "SELECT session_id, COUNT(*) FROM schedule_changes GROUP BY session_id"
+        ).fetch_all(pool).await)?;
+        let sequences =
+            counts.into_iter().map(|(id, n)| (id, u32::try_from(n.saturating_sub(1)).unwrap_or(u32::MAX))).collect();
+        let rows: Vec<ChangeRow> = super::on_pool!(self, pool => sqlx::query_as(REMOVED).fetch_all(pool).await)?;
+        let mut cancelled: HashMap<String, Session> = HashMap::new();
+        for change in rows.into_iter().map(change_from) {
+            cancelled.insert(
+                change.session_id.clone(),
+                Session {
+                    id: change.session_id,
+                    title: change.title,
+                    room: change.room,
+                    speakers: change.speakers,
+                    start: change.start,
+                    end: change.end,
+                    ..Session::default()
+                },
+            );
+        }
+        let mut cancelled: Vec<Session> = cancelled.into_values().collect();
+        cancelled.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
+        let updated: Option<(i64, i64)> = super::on_pool!(self, pool => sqlx::query_as(
+            "SELECT version, updated_at FROM schedule_conference WHERE id = 1"
+        ).fetch_optional(pool).await)?;
+        let (version, updated_at) = updated.unwrap_or((0, 0));
+        Ok(FeedHistory { sequences, cancelled, version, updated_at: instant(updated_at) })
+    }
+
+    /// Claims a direct message to everyone who chose `session_id` and wants
+    /// one now: for a reminder, those whose lead (theirs, else
+    /// `default_minutes`) reaches from `now` to the session's `start`.
+    /// Returns the people this caller claimed, whom it alone is to message.
+    pub async fn claim_reminders(
+        &self,
+        session_id: &str,
+        start: Timestamp,
+        default_minutes: u32,
+        by: &str,
+        now: Timestamp,
+    ) -> anyhow::Result<Vec<Person>> {
+        let rows: Vec<(String, String)> = super::on_pool!(self, pool => sqlx::query_as(
+            "INSERT INTO personal_notices (platform, user_id, session_id, kind, version, claimed_at, claimed_by) \
+             SELECT f.platform, f.user_id, f.session_id, 'reminder', $2, $3, $4 FROM favourites f \
+             LEFT JOIN agenda_people p ON p.platform = f.platform AND p.user_id = f.user_id \
+             WHERE f.session_id = $1 AND COALESCE(p.remind_minutes, $5) > 0 \
+             AND $2 - 60 * COALESCE(p.remind_minutes, $5) <= $3 AND $3 < $2 \
+             ON CONFLICT (platform, user_id, session_id, kind, version) DO NOTHING \
+             RETURNING platform, user_id"
+        ).bind(session_id).bind(start.as_second()).bind(now.as_second()).bind(by).bind(i32::try_from(default_minutes)?)
+         .fetch_all(pool).await)?;
+        Ok(rows.into_iter().map(|(platform, user)| Person { platform, user }).collect())
+    }
+
+    /// Claims a change notice about `session_id` (schedule `version`,
+    /// recorded at `changed`) to everyone who had chosen it by then: who
+    /// chose it later saw it as it is. Returns the people this caller claimed.
+    pub async fn claim_notices(
+        &self,
+        session_id: &str,
+        kind: &str,
+        version: i64,
+        changed: Timestamp,
+        by: &str,
+        now: Timestamp,
+    ) -> anyhow::Result<Vec<Person>> {
+        let rows: Vec<(String, String)> = super::on_pool!(self, pool => sqlx::query_as(
+            "INSERT INTO personal_notices (platform, user_id, session_id, kind, version, claimed_at, claimed_by) \
+             SELECT platform, user_id, session_id, $2, $3, $4, $5 FROM favourites WHERE session_id = $1 AND added_at <= $6 \
+             ON CONFLICT (platform, user_id, session_id, kind, version) DO NOTHING \
+             RETURNING platform, user_id"
+        ).bind(session_id).bind(kind).bind(version).bind(now.as_second()).bind(by).bind(changed.as_second())
+         .fetch_all(pool).await)?;
+        Ok(rows.into_iter().map(|(platform, user)| Person { platform, user }).collect())
+    }
+}
+
+/// The programme's history as feeds show it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FeedHistory {
+    pub sequences: HashMap<String, u32>,
+    pub cancelled: Vec<Session>,
+    pub version: i64,
+    pub updated_at: Timestamp,
+}
+
+const CHANGES_SINCE: &str = "SELECT version, session_id, change, parts, title, start_at, end_at, room, speakers, \
+     before_start_at, before_end_at, before_title, before_room, before_speakers, at \
+     FROM schedule_changes WHERE version > $1 AND announce = 1 ORDER BY version, start_at, session_id";
+
+/// The latest removal of each session not in the programme now, last wins.
+const REMOVED: &str = "SELECT version, session_id, change, parts, title, start_at, end_at, room, speakers, \
+     before_start_at, before_end_at, before_title, before_room, before_speakers, at \
+     FROM schedule_changes c WHERE change = 'removed' \
+     AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.id = c.session_id) ORDER BY version";
