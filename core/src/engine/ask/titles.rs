@@ -214,8 +214,13 @@ impl Titles {
                 }
             })
             .collect();
-        links.sort_by(|a, b| b.score().total_cmp(&a.score()).then(a.session.cmp(&b.session)));
+        let order = |a: &Link, b: &Link| b.score().total_cmp(&a.score()).then(a.session.cmp(&b.session));
+        // Only the best `limit` are sorted: a common word links hundreds.
+        if links.len() > limit && limit > 0 {
+            links.select_nth_unstable_by(limit - 1, order);
+        }
         links.truncate(limit);
+        links.sort_by(order);
         links
     }
 
