@@ -282,6 +282,19 @@ pub fn file_title(path: &str) -> String {
 }
 
 /// The person a label stands for in the metadata, or the label itself.
+/// A line that starts no turn: more of the last turn's text, or, before
+/// the first turn, of the file's description.
+fn continue_last(turns: &mut [Turn], description: &mut String, line: &str) {
+    let text = match turns.last_mut() {
+        Some(turn) => &mut turn.text,
+        None => description,
+    };
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    text.push_str(line);
+}
+
 fn speaker_of(label: &str, meta: &TranscriptMeta) -> String {
     meta.people.get(label).map_or_else(|| label.to_string(), |p| p.name.clone())
 }

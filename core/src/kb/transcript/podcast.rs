@@ -68,19 +68,7 @@ pub(super) fn parse(
             _ => podcast_head(line),
         };
         let Some((time, name, text)) = head else {
-            match turns.last_mut() {
-                Some(turn) if turn.text.is_empty() => turn.text.push_str(line),
-                Some(turn) => {
-                    turn.text.push('\n');
-                    turn.text.push_str(line);
-                }
-                None => {
-                    if !description.is_empty() {
-                        description.push('\n');
-                    }
-                    description.push_str(line);
-                }
-            }
+            super::continue_last(&mut turns, &mut description, line);
             continue;
         };
         let at = timestamp(time);

@@ -79,18 +79,7 @@ pub(super) fn parse(
                     marks: Vec::new(),
                 });
             }
-            None => match turns.last_mut() {
-                Some(turn) => {
-                    turn.text.push('\n');
-                    turn.text.push_str(line);
-                }
-                None => {
-                    if !description.is_empty() {
-                        description.push('\n');
-                    }
-                    description.push_str(line);
-                }
-            },
+            None => super::continue_last(&mut turns, &mut description, line),
         }
     }
     if turns.is_empty() {
