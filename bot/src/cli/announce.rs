@@ -19,6 +19,7 @@ pub async fn run(args: AnnounceArgs, settings: &Settings) -> anyhow::Result<Exit
     let direct: Vec<std::sync::Arc<dyn crate::announcer::DirectSink>> =
         vec![std::sync::Arc::new(TerminalDirect { operator: settings.operator.clone() })];
     let sinks: Vec<Box<dyn crate::announcer::Sink>> = vec![Box::new(TerminalSink)];
-    crate::announcer::run_loop(settings, store, sinks, direct, args.once, crate::shutdown::signal()).await?;
+    let outlets = crate::announcer::Outlets { sinks, direct, keynotes: None };
+    crate::announcer::run_loop(settings, store, outlets, args.once, crate::shutdown::signal()).await?;
     Ok(ExitCode::SUCCESS)
 }

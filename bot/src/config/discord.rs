@@ -7,7 +7,7 @@ use anyhow::{Context as _, bail};
 use super::{Host, IdList, Raw, secret};
 
 /// The Discord adapter's settings; the secrets keep Discord's own names.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct DiscordSettings {
     /// `DISCORD_TOKEN`: turns the gateway on, and registers commands.
     pub token: Option<String>,
@@ -21,6 +21,32 @@ pub struct DiscordSettings {
     pub channels: Vec<u64>,
     /// The gateway shards this replica runs: first, last (inclusive) and total.
     pub shards: Option<(u32, u32, u32)>,
+    /// `EMCEE_DISCORD_KEYNOTE_GUILD`: the server whose scheduled events show the keynotes.
+    pub keynote_guild: Option<u64>,
+    /// `EMCEE_DISCORD_KEYNOTE_KINDS`: the session types and tracks that are keynotes.
+    pub keynote_kinds: Vec<String>,
+    /// `EMCEE_DISCORD_DM_RATE`: direct-message requests a second, kept
+    /// within Discord's limit on all of a bot's requests.
+    pub dm_rate: f64,
+}
+
+/// Discord's limit on a bot's requests a second, across all routes.
+pub const DEFAULT_DM_RATE: f64 = 50.0;
+
+impl Default for DiscordSettings {
+    fn default() -> DiscordSettings {
+        DiscordSettings {
+            token: None,
+            application_id: None,
+            public_key: None,
+            organiser_roles: Vec::new(),
+            channels: Vec::new(),
+            shards: None,
+            keynote_guild: None,
+            keynote_kinds: vec![String::from("Keynote")],
+            dm_rate: DEFAULT_DM_RATE,
+        }
+    }
 }
 
 impl std::fmt::Debug for DiscordSettings {
@@ -32,6 +58,9 @@ impl std::fmt::Debug for DiscordSettings {
             .field("organiser_roles", &self.organiser_roles)
             .field("channels", &self.channels)
             .field("shards", &self.shards)
+            .field("keynote_guild", &self.keynote_guild)
+            .field("keynote_kinds", &self.keynote_kinds)
+            .field("dm_rate", &self.dm_rate)
             .finish()
     }
 }
@@ -92,7 +121,36 @@ pub(super) fn discord_settings(raw: &Raw, host: &Host) -> anyhow::Result<Discord
             Some(shard_range(ordinal, replicas, total))
         }
     };
-    Ok(DiscordSettings { token, application_id, public_key, organiser_roles, channels, shards })
+    let keynote_guild = match raw.discord_keynote_guild.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
+        None => None,
+        Some(guild) => Some(guild.parse::<u64>().ok().filter(|&g| g != 0).with_context(|| {
+            format!(
+                "EMCEE_DISCORD_KEYNOTE_GUILD is `{guild}`; it is the server's id (Server Settings → Widget → Server ID)"
+            )
+        })?),
+    };
+    if keynote_guild.is_some() && token.is_none() {
+        bail!("EMCEE_DISCORD_KEYNOTE_GUILD is set for keynote events, but making them needs DISCORD_TOKEN");
+    }
+    let mut keynote_kinds = raw.discord_keynote_kinds.clone().into_names();
+    if keynote_kinds.is_empty() {
+        keynote_kinds.push(String::from("Keynote"));
+    }
+    let dm_rate = raw.discord_dm_rate;
+    if !dm_rate.is_finite() || dm_rate <= 0.0 {
+        bail!("EMCEE_DISCORD_DM_RATE is {dm_rate}; it is requests a second, above 0 (Discord allows a bot 50)");
+    }
+    Ok(DiscordSettings {
+        token,
+        application_id,
+        public_key,
+        organiser_roles,
+        channels,
+        shards,
+        keynote_guild,
+        keynote_kinds,
+        dm_rate,
+    })
 }
 
 /// The shards replica `ordinal` of `replicas` runs: a contiguous share of

@@ -61,6 +61,10 @@ struct Raw {
     discord_channels: IdList,
     discord_shard_total: Option<u32>,
     discord_replicas: u32,
+    discord_keynote_guild: Option<String>,
+    #[serde(default)]
+    discord_keynote_kinds: IdList,
+    discord_dm_rate: f64,
     replica_ordinal: Option<u32>,
 }
 
@@ -83,6 +87,14 @@ impl IdList {
             IdList::Text(text) => text.split([',', ' ', '\n', '\t']).map(str::to_string).collect(),
         };
         items.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+    }
+
+    /// The same for names, which may hold spaces: text is separated by commas only.
+    fn into_names(self) -> Vec<String> {
+        match self {
+            IdList::Text(text) => IdList::List(text.split([',', '\n']).map(str::to_string).collect()).into_vec(),
+            list => list.into_vec(),
+        }
     }
 }
 
@@ -192,7 +204,8 @@ impl Settings {
             .set_default("http_max_connections", http::DEFAULT_MAX_CONNECTIONS)?
             .set_default("accept_replays", false)?
             .set_default("slack_replies", "ephemeral")?
-            .set_default("discord_replicas", 1)?;
+            .set_default("discord_replicas", 1)?
+            .set_default("discord_dm_rate", discord::DEFAULT_DM_RATE)?;
         builder = match &file {
             Some(path) => {
                 if !path.exists() {

@@ -44,6 +44,9 @@ fn raw(now: Option<&str>, log_format: &str) -> Raw {
         discord_channels: IdList::None,
         discord_shard_total: None,
         discord_replicas: 1,
+        discord_keynote_guild: None,
+        discord_keynote_kinds: IdList::None,
+        discord_dm_rate: super::discord::DEFAULT_DM_RATE,
         replica_ordinal: None,
     }
 }
@@ -144,6 +147,33 @@ mod platform {
         let settings = validate(settings).unwrap();
         assert_eq!(settings.slack.organisers, ["U1", "U2", "U3"]);
         assert_eq!(settings.discord.organiser_roles, [42, 7]);
+    }
+
+    #[test]
+    fn reads_the_keynote_events_and_the_direct_message_rate() {
+        let mut settings = raw();
+        settings.discord_token = Some("token".into());
+        settings.discord_keynote_guild = Some("81384788765712384".into());
+        settings.discord_keynote_kinds = IdList::Text("Keynote, Opening plenary".into());
+        let settings = validate(settings).unwrap();
+        assert_eq!(settings.discord.keynote_guild, Some(81_384_788_765_712_384));
+        assert_eq!(settings.discord.keynote_kinds, ["Keynote", "Opening plenary"]);
+        assert_eq!(settings.discord.dm_rate, 50.0);
+
+        let mut settings = raw();
+        settings.discord_keynote_guild = Some("81384788765712384".into());
+        let error = validate(settings).unwrap_err().to_string();
+        assert!(error.contains("needs DISCORD_TOKEN"), "{error}");
+        let mut settings = raw();
+        settings.discord_token = Some("token".into());
+        settings.discord_keynote_guild = Some("my server".into());
+        let error = validate(settings).unwrap_err().to_string();
+        assert!(error.contains("EMCEE_DISCORD_KEYNOTE_GUILD is `my server`"), "{error}");
+        let mut settings = raw();
+        settings.discord_dm_rate = 0.0;
+        let error = validate(settings).unwrap_err().to_string();
+        assert!(error.contains("EMCEE_DISCORD_DM_RATE is 0"), "{error}");
+        assert_eq!(validate(raw()).unwrap().discord.keynote_kinds, ["Keynote"], "the default");
     }
 
     #[test]

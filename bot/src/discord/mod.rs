@@ -2,13 +2,17 @@
 //! or Discord's HTTP interactions endpoint ([`http`]); both hand them to
 //! [`Discord::handle`], which turns each into a command line for the one
 //! dispatch path and the reply into an embed. Announcements go to the
-//! configured channels through serenity's HTTP client, rate limits kept.
+//! configured channels, direct messages to each person's DM channel and
+//! keynotes to the server's scheduled events ([`events`]), through
+//! serenity's HTTP client, rate limits kept.
 
 pub mod commands;
 pub mod embed;
+pub mod events;
 pub mod gateway;
 pub mod http;
 pub mod markdown;
+pub mod pace;
 pub mod verify;
 
 use std::future::Future;
@@ -74,6 +78,27 @@ impl Discord {
         }
         let attachments = attachments.unwrap_or(ATTACHMENTS).to_string();
         Ok(Discord { dispatcher, http: Arc::new(builder.build()), settings, attachments })
+    }
+
+    /// The adapter with `discord.com` found at `address` and trusted when
+    /// its certificate is signed by `authority` (DER): a stand-in for
+    /// Discord that requests reach exactly as they reach Discord, serenity's
+    /// rate limits included (a proxy, as [`new`](Self::new) takes, turns them off).
+    pub fn with_stand_in(
+        dispatcher: Arc<Dispatcher>,
+        settings: DiscordSettings,
+        address: std::net::SocketAddr,
+        authority: &[u8],
+    ) -> anyhow::Result<Discord> {
+        let client = reqwest::Client::builder()
+            .resolve("discord.com", address)
+            .add_root_certificate(reqwest::Certificate::from_der(authority)?)
+            .build()?;
+        let mut builder = HttpBuilder::new(settings.token.clone().unwrap_or_default()).client(client);
+        if let Some(id) = settings.application_id {
+            builder = builder.application_id(id.into());
+        }
+        Ok(Discord { dispatcher, http: Arc::new(builder.build()), settings, attachments: ATTACHMENTS.to_string() })
     }
 
     pub fn http(&self) -> Arc<Http> {
@@ -306,19 +331,29 @@ impl Sink for DiscordSink {
     }
 }
 
-/// Direct messages to people on Discord: a DM channel opened with each,
-/// then the message, through serenity's client and its rate limits
-/// (per-route buckets, the global limit, `Retry-After`).
+/// Direct messages to people on Discord: a DM channel opened with each
+/// (once; the announcer keeps it), then one request a message, through
+/// serenity's client and its rate limits (per-route buckets,
+/// `Retry-After`), spaced to keep within Discord's limit on all of the
+/// bot's requests ([`pace::Pace`]).
 pub struct DiscordDirect {
     http: Arc<Http>,
+    pace: pace::Pace,
+    rate: f64,
 }
 
 impl DiscordDirect {
     /// A sink when there is a bot token to send with.
     pub fn new(discord: &Discord) -> Option<DiscordDirect> {
         discord.settings.token.as_ref()?;
-        Some(DiscordDirect { http: discord.http.clone() })
+        let rate = discord.settings.dm_rate;
+        Some(DiscordDirect { http: discord.http.clone(), pace: pace::Pace::new(rate), rate })
     }
+}
+
+/// A Discord id from its text.
+fn snowflake(id: &str, what: &str) -> anyhow::Result<u64> {
+    id.parse::<u64>().ok().filter(|&id| id != 0).ok_or_else(|| anyhow::anyhow!("`{id}` is not a Discord {what} id"))
 }
 
 impl DirectSink for DiscordDirect {
@@ -326,15 +361,32 @@ impl DirectSink for DiscordDirect {
         crate::dispatch::Platform::Discord.as_str()
     }
 
+    fn rate(&self) -> Option<f64> {
+        Some(self.rate)
+    }
+
+    fn opens_conversations(&self) -> bool {
+        true
+    }
+
+    fn open<'a>(&'a self, user: &'a str) -> Pin<Box<dyn Future<Output = anyhow::Result<String>> + Send + 'a>> {
+        Box::pin(async move {
+            let id = snowflake(user, "user")?;
+            self.pace.wait().await;
+            let channel = serenity::all::UserId::new(id).create_dm_channel(&self.http).await?;
+            Ok(channel.id.to_string())
+        })
+    }
+
     fn send_to<'a>(
         &'a self,
-        user: &'a str,
+        to: &'a str,
         message: &'a Personal,
     ) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send + 'a>> {
         Box::pin(async move {
-            let id: u64 = user.parse().map_err(|_| anyhow::anyhow!("`{user}` is not a Discord user id"))?;
-            let channel = serenity::all::UserId::new(id).create_dm_channel(&self.http).await?;
-            channel.id.send_message(&self.http, embed::personal(message)).await?;
+            let channel = serenity::all::ChannelId::new(snowflake(to, "channel")?);
+            self.pace.wait().await;
+            channel.send_message(&self.http, embed::personal(message)).await?;
             Ok(())
         })
     }

@@ -243,12 +243,18 @@ pub async fn run(settings: &Settings) -> anyhow::Result<ExitCode> {
     if let Some(sink) = app.discord.as_deref().and_then(crate::discord::DiscordDirect::new) {
         direct.push(Arc::new(sink));
     }
+    let keynotes = app
+        .discord
+        .as_deref()
+        .and_then(crate::discord::events::DiscordEvents::new)
+        .map(|events| crate::announcer::keynotes::Keynotes::new(Arc::new(events), &settings.discord.keynote_kinds));
     if let Some(store) = dispatcher.store()
-        && (!sinks.is_empty() || !direct.is_empty() || settings.schedule_url.is_some())
+        && (!sinks.is_empty() || !direct.is_empty() || keynotes.is_some() || settings.schedule_url.is_some())
     {
         let (settings, stop) = (settings.clone(), stopped(stop_rx.clone()));
+        let outlets = crate::announcer::Outlets { sinks, direct, keynotes };
         tasks.spawn(async move {
-            if let Err(error) = crate::announcer::run_loop(&settings, store, sinks, direct, false, stop).await {
+            if let Err(error) = crate::announcer::run_loop(&settings, store, outlets, false, stop).await {
                 tracing::error!("announcements stopped: {error:#}");
             }
         });

@@ -150,14 +150,6 @@ impl Store {
         Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 
-    /// The sessions someone chose.
-    pub async fn chosen_sessions(&self) -> anyhow::Result<Vec<String>> {
-        let rows: Vec<(String,)> = super::on_pool!(self, pool => sqlx::query_as(
-            "SELECT DISTINCT session_id FROM favourites"
-        ).fetch_all(pool).await)?;
-        Ok(rows.into_iter().map(|(id,)| id).collect())
-    }
-
     /// Everyone who chose a session.
     pub async fn fans(&self, session_id: &str) -> anyhow::Result<Vec<Person>> {
         let rows: Vec<(String, String)> = super::on_pool!(self, pool => sqlx::query_as(
@@ -204,7 +196,8 @@ impl Store {
     }
 
     /// Deletes everything kept about a person's agenda: their favourites,
-    /// settings, feed and the claims of messages sent to them. Returns how
+    /// settings, feed, the claims of messages sent to them and the
+    /// conversation opened for those messages. Returns how
     /// many favourites there were.
     pub async fn forget_agenda(&self, person: &Person) -> anyhow::Result<u64> {
         let deleted = super::on_pool!(self, pool => async {
@@ -212,7 +205,8 @@ impl Store {
             let favourites = sqlx::query("DELETE FROM favourites WHERE platform = $1 AND user_id = $2")
                 .bind(&person.platform).bind(&person.user).execute(&mut *tx).await?.rows_affected();
             for table in ["DELETE FROM agenda_people WHERE platform = $1 AND user_id = $2",
-                          "DELETE FROM personal_notices WHERE platform = $1 AND user_id = $2"] {
+                          "DELETE FROM personal_notices WHERE platform = $1 AND user_id = $2",
+                          "DELETE FROM direct_channels WHERE platform = $1 AND user_id = $2"] {
                 sqlx::query(table).bind(&person.platform).bind(&person.user).execute(&mut *tx).await?;
             }
             tx.commit().await?;
@@ -263,52 +257,68 @@ impl Store {
         Ok(FeedHistory { sequences, cancelled, version, updated_at: instant(updated_at) })
     }
 
-    /// Claims a direct message to everyone who chose `session_id` and wants
-    /// one now: for a reminder, those whose lead (theirs, else
-    /// `default_minutes`) reaches from `now` to the session's `start`.
-    /// Returns the people this caller claimed, whom it alone is to message.
+    /// Claims a reminder to everyone on the claimant's platform who chose
+    /// `session_id` and whose reminder is due by `due_by`: whose lead
+    /// (theirs, else `default_minutes`) reaches from `due_by` to the
+    /// session's `start`. Returns the people this caller claimed, whom it
+    /// alone is to message.
     pub async fn claim_reminders(
         &self,
         session_id: &str,
         start: Timestamp,
         default_minutes: u32,
-        by: &str,
-        now: Timestamp,
+        due_by: Timestamp,
+        claimant: &Claimant<'_>,
     ) -> anyhow::Result<Vec<Person>> {
+        let Claimant { by, now, platform } = *claimant;
         let rows: Vec<(String, String)> = super::on_pool!(self, pool => sqlx::query_as(
             "INSERT INTO personal_notices (platform, user_id, session_id, kind, version, claimed_at, claimed_by) \
              SELECT f.platform, f.user_id, f.session_id, 'reminder', $2, $3, $4 FROM favourites f \
              LEFT JOIN agenda_people p ON p.platform = f.platform AND p.user_id = f.user_id \
-             WHERE f.session_id = $1 AND COALESCE(p.remind_minutes, $5) > 0 \
-             AND $2 - 60 * COALESCE(p.remind_minutes, $5) <= $3 AND $3 < $2 \
+             WHERE f.session_id = $1 AND f.platform = $7 AND COALESCE(p.remind_minutes, $5) > 0 \
+             AND $2 - 60 * COALESCE(p.remind_minutes, $5) <= $6 AND $3 < $2 \
              ON CONFLICT (platform, user_id, session_id, kind, version) DO NOTHING \
              RETURNING platform, user_id"
         ).bind(session_id).bind(start.as_second()).bind(now.as_second()).bind(by).bind(i32::try_from(default_minutes)?)
+         .bind(due_by.as_second()).bind(platform)
          .fetch_all(pool).await)?;
         Ok(rows.into_iter().map(|(platform, user)| Person { platform, user }).collect())
     }
 
     /// Claims a change notice about `session_id` (schedule `version`,
-    /// recorded at `changed`) to everyone who had chosen it by then: who
-    /// chose it later saw it as it is. Returns the people this caller claimed.
+    /// recorded at `changed`) to everyone on the claimant's platform who had
+    /// chosen it by then: who chose it later saw it as it is. Returns the
+    /// people this caller claimed.
     pub async fn claim_notices(
         &self,
         session_id: &str,
         kind: &str,
         version: i64,
         changed: Timestamp,
-        by: &str,
-        now: Timestamp,
+        claimant: &Claimant<'_>,
     ) -> anyhow::Result<Vec<Person>> {
+        let Claimant { by, now, platform } = *claimant;
         let rows: Vec<(String, String)> = super::on_pool!(self, pool => sqlx::query_as(
             "INSERT INTO personal_notices (platform, user_id, session_id, kind, version, claimed_at, claimed_by) \
-             SELECT platform, user_id, session_id, $2, $3, $4, $5 FROM favourites WHERE session_id = $1 AND added_at <= $6 \
+             SELECT platform, user_id, session_id, $2, $3, $4, $5 FROM favourites \
+             WHERE session_id = $1 AND added_at <= $6 AND platform = $7 \
              ON CONFLICT (platform, user_id, session_id, kind, version) DO NOTHING \
              RETURNING platform, user_id"
-        ).bind(session_id).bind(kind).bind(version).bind(now.as_second()).bind(by).bind(changed.as_second())
+        ).bind(session_id).bind(kind).bind(version).bind(now.as_second()).bind(by).bind(changed.as_second()).bind(platform)
          .fetch_all(pool).await)?;
         Ok(rows.into_iter().map(|(platform, user)| Person { platform, user }).collect())
     }
+}
+
+/// Who claims direct messages, and for which platform: a replica claims
+/// only for the platforms it can send to, so that none is claimed and then
+/// left unsent.
+#[derive(Debug, Clone, Copy)]
+pub struct Claimant<'a> {
+    /// The replica, for the operator reading the table.
+    pub by: &'a str,
+    pub now: Timestamp,
+    pub platform: &'a str,
 }
 
 /// The programme's history as feeds show it.

@@ -16,11 +16,13 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 mod agenda;
+mod outlets;
 mod schedule;
 mod transcripts;
 mod usage;
 
-pub use agenda::{FeedHistory, Person, Preferences, RecordedChange};
+pub use agenda::{Claimant, FeedHistory, Person, Preferences, RecordedChange};
+pub use outlets::KeynoteEvent;
 pub use schedule::Applied;
 pub use transcripts::StoredTranscript;
 pub use usage::UsageEvent;

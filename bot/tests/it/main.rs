@@ -12,6 +12,7 @@ mod cli;
 mod conversation;
 mod discord;
 mod fault;
+mod keynotes;
 mod knowledge;
 mod layers;
 mod reminders;

@@ -119,6 +119,60 @@ async fn each_fan_is_reminded_once_however_many_announcers_race() {
     }
 }
 
+/// An inbox on another platform.
+struct OnPlatform(Inbox, &'static str);
+
+impl DirectSink for OnPlatform {
+    fn platform(&self) -> &'static str {
+        self.1
+    }
+
+    fn send_to<'a>(
+        &'a self,
+        user: &'a str,
+        message: &'a Personal,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = anyhow::Result<()>> + Send + 'a>> {
+        self.0.send_to(user, message)
+    }
+}
+
+/// Replicas that reach different platforms (Slack's HTTP pods, Discord's
+/// gateway pods) share one database: each claims only the people it can
+/// message, so none is claimed and then dropped.
+#[tokio::test]
+async fn each_announcer_claims_only_the_people_it_can_reach() {
+    for db in support::backends().await {
+        let backend = db.backend;
+        let (store, schedule) = store_with_programme(&db).await;
+        let keynote = schedule.sessions.iter().find(|s| s.title == KEYNOTE).unwrap().clone();
+        let now = Timestamp::now();
+        store.add_favourite(&fan("U1"), &keynote.id, now).await.unwrap();
+        store.add_favourite(&Person { platform: "discord".into(), user: "42".into() }, &keynote.id, now).await.unwrap();
+        let (slack, discord) = (Inbox::default(), Inbox::default());
+        let only_slack = Announcer::new(store.clone(), Vec::new(), Duration::from_secs(600), "http-0".into())
+            .with_direct(vec![Arc::new(OnPlatform(slack.clone(), "slack"))]);
+        let only_discord = Announcer::new(store.clone(), Vec::new(), Duration::from_secs(600), "gateway-0".into())
+            .with_direct(vec![Arc::new(OnPlatform(discord.clone(), "discord"))]);
+        let due = keynote.start - SignedDuration::from_mins(5);
+        assert_eq!(only_slack.remind_fans(&schedule, due).await.unwrap(), 1, "{backend}");
+        assert_eq!(only_discord.remind_fans(&schedule, due).await.unwrap(), 1, "{backend}");
+        assert_eq!((slack.of("U1").len(), discord.of("42").len()), (1, 1), "{backend}");
+        assert_eq!(slack.count() + discord.count(), 2, "{backend}");
+
+        // A move: each hears of it from the replica that reaches them.
+        let mut moved = schedule.clone();
+        let at = moved.sessions.iter().position(|s| s.id == keynote.id).unwrap();
+        moved.sessions[at].room = String::from("Room 2");
+        store.replace_schedule(&moved, "test", Timestamp::now()).await.unwrap();
+        let zone = &schedule.conference.time_zone;
+        assert_eq!(only_slack.notify_fans(1, zone, Timestamp::now()).await.unwrap(), 1, "{backend}");
+        assert_eq!(only_discord.notify_fans(1, zone, Timestamp::now()).await.unwrap(), 1, "{backend}");
+        assert_eq!(discord.of("42").last().unwrap().kind, PersonalKind::Changed, "{backend}");
+        store.close().await;
+        db.remove().await;
+    }
+}
+
 /// Runs the futures together, each result unwrapped.
 async fn futures_join<F>(futures: impl Iterator<Item = F>) -> Vec<usize>
 where
@@ -292,4 +346,206 @@ async fn five_thousand_fans_are_reminded_within_a_minute() {
     assert!(delivered.values().all(|&n| n == 1), "exactly once each, retries included");
     assert!(took < Duration::from_secs(60), "took {took:?}");
     assert_eq!(announcer.remind_fans(&schedule, due).await.unwrap(), 0, "claimed: never again");
+}
+
+/// What a fake Discord saw: when each DM channel's message was accepted,
+/// the channels it opened, and the requests it refused.
+#[derive(Clone, Default)]
+struct DiscordLog {
+    delivered: Arc<Mutex<HashMap<String, Vec<Instant>>>>,
+    opened: Arc<Mutex<Vec<String>>>,
+    /// Refused for going over the limit on all of a bot's requests.
+    over_global: Arc<std::sync::atomic::AtomicUsize>,
+    /// Refused on purpose, `Retry-After: 1`, to be waited out and retried.
+    made_to_wait: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+/// A bucket of `limit` requests refilled at `limit` a second.
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+    limit: f64,
+}
+
+impl Bucket {
+    fn new(limit: f64) -> Bucket {
+        Bucket { tokens: limit, at: Instant::now(), limit }
+    }
+
+    /// Takes a request; else how long until one would be taken.
+    fn take(&mut self) -> Result<(), f64> {
+        let now = Instant::now();
+        self.tokens = (self.tokens + (now - self.at).as_secs_f64() * self.limit).min(self.limit);
+        self.at = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            Ok(())
+        } else {
+            Err((1.0 - self.tokens) / self.limit)
+        }
+    }
+}
+
+fn discord_json(status: u16, headers: &[(&str, String)], body: serde_json::Value) -> axum::response::Response {
+    let mut response = axum::response::Response::builder().status(status).header("content-type", "application/json");
+    for (name, value) in headers {
+        response = response.header(*name, value);
+    }
+    response.body(Body::from(body.to_string())).unwrap()
+}
+
+/// Discord's DM routes on loopback, over TLS as discord.com, keeping
+/// Discord's limits: 50 requests a second across all routes (429 with
+/// `X-RateLimit-Global` beyond it), a bucket per route told in
+/// `X-RateLimit-*` headers, and every 1,000th message refused with
+/// `Retry-After: 1` as Discord may at any time.
+async fn limiting_discord() -> (std::net::SocketAddr, DiscordLog) {
+    let log = DiscordLog::default();
+    let global = Arc::new(Mutex::new(Bucket::new(50.0)));
+    let messages = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let state = log.clone();
+    let app = axum::Router::new().fallback(move |request: Request<Body>| {
+        let (log, global, messages) = (state.clone(), global.clone(), messages.clone());
+        async move {
+            let path = request.uri().path().to_string();
+            let bytes = to_bytes(request.into_body(), 1 << 20).await.unwrap();
+            if let Err(wait) = global.lock().unwrap().take() {
+                log.over_global.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let headers = [
+                    ("x-ratelimit-global", "true".into()),
+                    ("x-ratelimit-scope", "global".into()),
+                    ("retry-after", format!("{wait:.3}")),
+                ];
+                return discord_json(
+                    429,
+                    &headers,
+                    serde_json::json!({"message": "You are being rate limited.", "retry_after": wait, "global": true}),
+                );
+            }
+            // Each route's bucket, as Discord tells it: room for five more, refilled at once.
+            let bucket = [
+                ("x-ratelimit-limit", "5".to_string()),
+                ("x-ratelimit-remaining", "4".to_string()),
+                ("x-ratelimit-reset-after", "0.001".to_string()),
+            ];
+            if path == "/api/v10/users/@me/channels" {
+                let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+                let user = body["recipient_id"]
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| body["recipient_id"].to_string());
+                let channel = format!("9{}", &user[1..]);
+                log.opened.lock().unwrap().push(channel.clone());
+                let made = serde_json::json!({
+                    "id": channel, "type": 1, "last_message_id": null,
+                    "recipients": [{"id": user, "username": "fan", "discriminator": "0", "avatar": null}]
+                });
+                return discord_json(200, &bucket, made);
+            }
+            let channel = path
+                .strip_prefix("/api/v10/channels/")
+                .and_then(|rest| rest.strip_suffix("/messages"))
+                .unwrap_or_else(|| panic!("an unexpected route: {path}"))
+                .to_string();
+            if messages.fetch_add(1, std::sync::atomic::Ordering::SeqCst) % 1000 == 999 {
+                log.made_to_wait.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let headers = [("retry-after", "1".into()), ("x-ratelimit-scope", "shared".into())];
+                return discord_json(
+                    429,
+                    &headers,
+                    serde_json::json!({"message": "You are being rate limited.", "retry_after": 1.0, "global": false}),
+                );
+            }
+            log.delivered.lock().unwrap().entry(channel.clone()).or_default().push(Instant::now());
+            let message = serde_json::json!({
+                "id": "1500000000000000001", "channel_id": channel, "content": "", "embeds": [],
+                "attachments": [], "mentions": [], "mention_roles": [], "pinned": false, "type": 0, "tts": false,
+                "mention_everyone": false, "timestamp": "2024-05-01T10:00:00.000000+00:00", "edited_timestamp": null,
+                "author": {"id": "1100000000000000001", "username": "emcee", "discriminator": "0", "avatar": null}
+            });
+            discord_json(200, &bucket, message)
+        }
+    });
+    (support::serve_as_discord(app).await, log)
+}
+
+/// 5,000 fans of one keynote on Discord, through the Discord adapter's own
+/// client at Discord's 50 requests a second: 100 s of sending, centred on
+/// the due time so that each goes out within 60 s of it, and not one
+/// request over Discord's limit. Most DM channels were opened on earlier
+/// passes; the announcer opens the rest ahead, and a few at sending time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn five_thousand_discord_fans_are_reminded_within_a_minute_of_due() {
+    const FANS: usize = 5_000;
+    const OPENED_BEFORE: usize = 4_900;
+    const OPENED_AHEAD: usize = 90;
+    let (address, log) = limiting_discord().await;
+    let db = support::sqlite();
+    let (store, schedule) = store_with_programme(&db).await;
+    let keynote = schedule.sessions.iter().find(|s| s.title == KEYNOTE).unwrap().clone();
+    let user = |i: usize| format!("{}", 100_000_000_000_000_000 + i);
+    let now = Timestamp::now();
+    let choose = |i: usize| {
+        let store = store.clone();
+        let id = keynote.id.clone();
+        async move { store.add_favourite(&Person { platform: "discord".into(), user: user(i) }, &id, now).await.unwrap() }
+    };
+    for i in 0..OPENED_BEFORE + OPENED_AHEAD {
+        choose(i).await;
+        if i < OPENED_BEFORE {
+            store.save_direct_channel("discord", &user(i), &format!("9{}", &user(i)[1..]), now).await.unwrap();
+        }
+    }
+    let dispatcher =
+        Arc::new(emcee::dispatch::Dispatcher::new(support::seed_engine(), emcee::clock::Clock::System, None));
+    let settings = emcee::config::DiscordSettings { token: Some("token".into()), ..Default::default() };
+    let discord =
+        emcee::discord::Discord::with_stand_in(dispatcher, settings, address, support::TEST_AUTHORITY).unwrap();
+    let direct = emcee::discord::DiscordDirect::new(&discord).unwrap();
+    let announcer = Announcer::new(store.clone(), Vec::new(), Duration::from_secs(600), "replica".into())
+        .with_direct(vec![Arc::new(direct)]);
+
+    // An hour ahead, conversations are opened with those who have none;
+    // then ten more people choose the keynote, whose are opened at sending.
+    let due = keynote.start - SignedDuration::from_mins(10);
+    assert_eq!(announcer.open_ahead(&schedule, due - SignedDuration::from_hours(1)).await.unwrap(), OPENED_AHEAD);
+    let opened_ahead = log.opened.lock().unwrap().len();
+    assert_eq!(opened_ahead, OPENED_AHEAD);
+    for i in OPENED_BEFORE + OPENED_AHEAD..FANS {
+        choose(i).await;
+    }
+
+    // Passes a second apart from a minute before the due time, as the
+    // announcer's ticks, until every fan is reminded.
+    let started = Instant::now();
+    let due_at = started + Duration::from_secs(60);
+    let mut sent = 0;
+    while sent < FANS {
+        let elapsed = SignedDuration::try_from(started.elapsed()).unwrap();
+        sent += announcer.remind_fans(&schedule, due - SignedDuration::from_secs(60) + elapsed).await.unwrap();
+        assert!(started.elapsed() < Duration::from_secs(300), "sent {sent} of {FANS}");
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    assert_eq!(sent, FANS);
+    let delivered = log.delivered.lock().unwrap().clone();
+    assert_eq!(delivered.len(), FANS, "each fan's own DM channel");
+    assert!(delivered.values().all(|times| times.len() == 1), "exactly once each, retries included");
+    let offsets: Vec<f64> = delivered
+        .values()
+        .map(|times| times[0].duration_since(started).as_secs_f64() - due_at.duration_since(started).as_secs_f64())
+        .collect();
+    let first = offsets.iter().copied().fold(f64::MAX, f64::min);
+    let last = offsets.iter().copied().fold(f64::MIN, f64::max);
+    eprintln!(
+        "reminded {FANS} Discord fans in {:.1} s, from {first:+.1} s to {last:+.1} s of the due time; {} opened at sending; {} requests made to wait",
+        last - first,
+        log.opened.lock().unwrap().len() - opened_ahead,
+        log.made_to_wait.load(std::sync::atomic::Ordering::SeqCst),
+    );
+    assert!(first >= -60.0 && last <= 60.0, "from {first:+.1} s to {last:+.1} s of the due time");
+    assert_eq!(log.opened.lock().unwrap().len(), FANS - OPENED_BEFORE, "each DM channel opened once");
+    assert!(log.made_to_wait.load(std::sync::atomic::Ordering::SeqCst) >= 4, "Retry-After waited out");
+    assert_eq!(log.over_global.load(std::sync::atomic::Ordering::SeqCst), 0, "never over Discord's 50 a second");
+    store.close().await;
+    db.remove().await;
 }

@@ -93,3 +93,44 @@ pub fn slack_signature(secret: &str, timestamp: i64, body: &str) -> String {
     mac.update(format!("v0:{timestamp}:{body}").as_bytes());
     format!("v0={}", emcee::hex::encode(&mac.finalize().into_bytes()))
 }
+
+/// Serves `app` over TLS as `discord.com` on loopback, with the test
+/// certificate of `tests/data/tls`; returns its address. A
+/// [`emcee::discord::Discord::with_stand_in`] sends to it exactly as it
+/// would to Discord.
+pub async fn serve_as_discord(app: axum::Router) -> std::net::SocketAddr {
+    use tokio_rustls::rustls;
+    let certificate = rustls::pki_types::CertificateDer::from(DISCORD_CERTIFICATE.to_vec());
+    let key = rustls::pki_types::PrivateKeyDer::try_from(DISCORD_KEY.to_vec()).unwrap();
+    let config =
+        rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(vec![certificate], key)
+            .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else { continue };
+            let (acceptor, app) = (acceptor.clone(), app.clone());
+            tokio::spawn(async move {
+                let Ok(stream) = acceptor.accept(stream).await else { return };
+                let service = hyper::service::service_fn(move |request: axum::http::Request<hyper::body::Incoming>| {
+                    tower::ServiceExt::oneshot(app.clone(), request)
+                });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    address
+}
+
+/// The authority the stand-in's certificate is signed by.
+pub const TEST_AUTHORITY: &[u8] = include_bytes!("../../data/tls/authority.der");
+const DISCORD_CERTIFICATE: &[u8] = include_bytes!("../../data/tls/discord.der");
+const DISCORD_KEY: &[u8] = include_bytes!("../../data/tls/discord.key.der");

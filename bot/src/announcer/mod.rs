@@ -15,9 +15,14 @@
 //! claimed per person in the `personal_notices` table, all of a session's
 //! fans in one statement, so that each goes out once however many
 //! announcers run; the claimed messages are sent many at a time, each
-//! platform's client keeping its rate limits.
+//! platform's client keeping its rate limits. Where a platform needs a
+//! conversation opened first (Discord's DM channel), it is opened ahead of
+//! time and kept, so that a reminder costs one request per person.
+//!
+//! Keynotes also go to a platform's own event surface ([`keynotes`]).
 
-use std::collections::HashSet;
+pub mod keynotes;
+
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -30,7 +35,7 @@ use jiff::tz::TimeZone;
 
 use crate::config::Settings;
 use crate::programme::{self, Validators};
-use crate::store::{Person, RecordedChange, Store};
+use crate::store::{Claimant, Person, RecordedChange, Store};
 
 /// How often due announcements are looked for.
 const TICK: Duration = Duration::from_secs(15);
@@ -114,9 +119,27 @@ pub struct Personal {
 pub trait DirectSink: Send + Sync {
     /// The platform whose people it reaches (`slack`, `discord`, `terminal`).
     fn platform(&self) -> &'static str;
+    /// Requests a second the platform allows across all of the bot's
+    /// conversations, when it sets such a limit: a reminder to many people
+    /// then takes a known time, which the announcer centres on the due time.
+    fn rate(&self) -> Option<f64> {
+        None
+    }
+    /// Whether a conversation must be opened with a person before a direct
+    /// message ([`open`](Self::open)); one opened is kept and reused.
+    fn opens_conversations(&self) -> bool {
+        false
+    }
+    /// Opens the conversation with `user` that direct messages go to, and
+    /// returns its id.
+    fn open<'a>(&'a self, user: &'a str) -> Pin<Box<dyn Future<Output = anyhow::Result<String>> + Send + 'a>> {
+        Box::pin(async move { anyhow::bail!("{} opens no conversation with {user}", self.platform()) })
+    }
+    /// Sends `message` to `to`: the conversation opened with the person, or
+    /// their user id on a platform that opens none.
     fn send_to<'a>(
         &'a self,
-        user: &'a str,
+        to: &'a str,
         message: &'a Personal,
     ) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send + 'a>>;
 }
@@ -126,6 +149,11 @@ pub trait DirectSink: Send + Sync {
 const DIRECT_AT_ONCE: usize = 64;
 /// The longest lead a person may choose: sessions this far ahead are looked at.
 const MAX_LEAD: jiff::SignedDuration = jiff::SignedDuration::from_mins(emcee_core::command::MAX_REMIND_MINUTES as i64);
+/// How long before the longest lead conversations are opened with the
+/// people a direct message will reach, so that none has to be opened when it is due.
+const OPEN_AHEAD: jiff::SignedDuration = jiff::SignedDuration::from_hours(1);
+/// The earliest a reminder to a crowd may start going out, however large it is.
+const MAX_EARLY: f64 = 300.0;
 
 /// Claims and sends announcements.
 pub struct Announcer {
@@ -138,12 +166,40 @@ pub struct Announcer {
     pub lead: Duration,
     /// Who claims, for the operator reading the table.
     pub replica: String,
+    keynotes: Option<keynotes::Keynotes>,
+}
+
+/// Where announcements, direct messages and keynote events go.
+#[derive(Default)]
+pub struct Outlets {
+    pub sinks: Vec<Box<dyn Sink>>,
+    pub direct: Vec<Arc<dyn DirectSink>>,
+    pub keynotes: Option<keynotes::Keynotes>,
+}
+
+impl Outlets {
+    fn any(&self) -> bool {
+        !self.sinks.is_empty() || !self.direct.is_empty() || self.keynotes.is_some()
+    }
 }
 
 impl Announcer {
     pub fn new(store: Store, sinks: Vec<Box<dyn Sink>>, lead: Duration, replica: String) -> Announcer {
         let default_minutes = u32::try_from(lead.as_secs() / 60).unwrap_or(u32::MAX);
-        Announcer { store, sinks, direct: Vec::new(), default_minutes, lead, replica }
+        Announcer { store, sinks, direct: Vec::new(), default_minutes, lead, replica, keynotes: None }
+    }
+
+    /// The same, keeping `keynotes`' events in step with the programme.
+    pub fn with_keynotes(self, keynotes: Option<keynotes::Keynotes>) -> Announcer {
+        Announcer { keynotes, ..self }
+    }
+
+    /// Makes the keynote events say what `schedule` says (nothing without an event surface).
+    pub async fn sync_keynotes(&self, schedule: &Schedule, now: Timestamp) -> anyhow::Result<keynotes::Synced> {
+        match &self.keynotes {
+            Some(keynotes) => keynotes.sync(&self.store, schedule, now, &self.replica).await,
+            None => Ok(keynotes::Synced::default()),
+        }
     }
 
     /// The same, sending each person's direct messages to their platform's sink.
@@ -154,27 +210,91 @@ impl Announcer {
     /// Reminds each person of the sessions of their agenda that start
     /// within their lead from `now`, unless someone has. Returns how many
     /// messages this replica sent.
+    ///
+    /// A crowd on a platform with a rate limit takes a while to reach: at
+    /// Discord's 50 requests a second, 5,000 people take 100 s. Such a
+    /// reminder starts going out early by half of that (and half a tick),
+    /// so that every message goes out within that half of its due time
+    /// rather than all of the delay falling after it.
     pub async fn remind_fans(&self, schedule: &Schedule, now: Timestamp) -> anyhow::Result<usize> {
         if self.direct.is_empty() {
             return Ok(0);
         }
-        let chosen: HashSet<String> = self.store.chosen_sessions().await?.into_iter().collect();
+        let counts = self.store.fan_counts().await?;
         let horizon = now + MAX_LEAD;
         let zone = &schedule.conference.time_zone;
         let mut sent = 0;
         for session in schedule.sessions.iter().filter(|s| s.start > now && s.start <= horizon) {
-            if !chosen.contains(&session.id) {
-                continue;
+            let Some(fans) = counts.get(&session.id) else { continue };
+            let mut people = Vec::new();
+            for sink in &self.direct {
+                let Some(&count) = fans.get(sink.platform()) else { continue };
+                let due_by = now + early(sink.as_ref(), count);
+                let claimant = Claimant { by: &self.replica, now, platform: sink.platform() };
+                let (start, lead) = (session.start, self.default_minutes);
+                people.extend(self.store.claim_reminders(&session.id, start, lead, due_by, &claimant).await?);
             }
-            let people = self
-                .store
-                .claim_reminders(&session.id, session.start, self.default_minutes, &self.replica, now)
-                .await?;
             if !people.is_empty() {
                 sent += self.deliver(people, personal_reminder(session, now, zone)).await;
             }
         }
         Ok(sent)
+    }
+
+    /// Opens conversations ahead with the people whose direct messages
+    /// will need one: those who chose a session starting within the
+    /// longest lead and an hour. At most half a tick's worth of the
+    /// platform's rate is spent on it each pass. Returns how many were opened.
+    pub async fn open_ahead(&self, schedule: &Schedule, now: Timestamp) -> anyhow::Result<usize> {
+        let openers: Vec<_> = self.direct.iter().filter(|sink| sink.opens_conversations()).cloned().collect();
+        if openers.is_empty() {
+            return Ok(0);
+        }
+        let counts = self.store.fan_counts().await?;
+        let horizon = now + MAX_LEAD + OPEN_AHEAD;
+        let mut opened = 0;
+        for sink in openers {
+            let platform = sink.platform();
+            let budget = sink.rate().map_or(DIRECT_AT_ONCE as f64, |rate| rate * TICK.as_secs_f64() / 2.0);
+            let mut left = budget.max(1.0) as u32;
+            let upcoming = schedule.sessions.iter().filter(|s| s.start > now && s.start <= horizon);
+            for session in upcoming.filter(|s| counts.get(&s.id).is_some_and(|c| c.contains_key(platform))) {
+                if left == 0 {
+                    break;
+                }
+                let people = self.store.fans_without_channel(platform, &session.id, left).await?;
+                left = left.saturating_sub(people.len() as u32);
+                opened += self.open_all(&sink, people, now).await;
+            }
+        }
+        Ok(opened)
+    }
+
+    /// Opens a conversation with each of `people` on `sink`'s platform and
+    /// keeps it; returns how many were opened.
+    async fn open_all(&self, sink: &Arc<dyn DirectSink>, people: Vec<String>, now: Timestamp) -> usize {
+        let limit = Arc::new(tokio::sync::Semaphore::new(DIRECT_AT_ONCE));
+        let mut opening = tokio::task::JoinSet::new();
+        for user in people {
+            let Ok(permit) = limit.clone().acquire_owned().await else { break };
+            let (sink, store) = (sink.clone(), self.store.clone());
+            opening.spawn(async move {
+                let opened = open_and_keep(&store, &*sink, &user, now).await;
+                drop(permit);
+                if let Err(error) = &opened {
+                    tracing::warn!(
+                        platform = sink.platform(),
+                        "opening a conversation for direct messages failed: {error:#}"
+                    );
+                }
+                opened.is_ok()
+            });
+        }
+        let mut opened = 0;
+        while let Some(done) = opening.join_next().await {
+            opened += usize::from(done.unwrap_or(false));
+        }
+        opened
     }
 
     /// Tells each person who chose a session changed after schedule
@@ -186,10 +306,12 @@ impl Announcer {
         let mut sent = 0;
         for change in self.store.recorded_changes(after).await? {
             let Some(message) = personal_notice(&change, zone) else { continue };
-            let people = self
-                .store
-                .claim_notices(&change.session_id, message.kind.as_str(), change.version, change.at, &self.replica, now)
-                .await?;
+            let mut people = Vec::new();
+            for sink in &self.direct {
+                let claimant = Claimant { by: &self.replica, now, platform: sink.platform() };
+                let (session, kind, version) = (&change.session_id, message.kind.as_str(), change.version);
+                people.extend(self.store.claim_notices(session, kind, version, change.at, &claimant).await?);
+            }
             if !people.is_empty() {
                 sent += self.deliver(people, message).await;
             }
@@ -198,21 +320,50 @@ impl Announcer {
     }
 
     /// Sends `message` to each of `people` through their platform's sink,
-    /// [`DIRECT_AT_ONCE`] at a time; returns how many went. A failure is
-    /// logged: the message was claimed, so it is not tried again.
+    /// [`DIRECT_AT_ONCE`] at a time on each platform; returns how many went.
+    /// A failure is logged: the message was claimed, so it is not tried again.
     async fn deliver(&self, people: Vec<Person>, message: Personal) -> usize {
         let message = Arc::new(message);
-        let limit = Arc::new(tokio::sync::Semaphore::new(DIRECT_AT_ONCE));
+        let limits: std::collections::HashMap<&str, Arc<tokio::sync::Semaphore>> = self
+            .direct
+            .iter()
+            .map(|sink| (sink.platform(), Arc::new(tokio::sync::Semaphore::new(DIRECT_AT_ONCE))))
+            .collect();
         let mut sending = tokio::task::JoinSet::new();
+        // The conversations already open with these people, on the platforms that need one.
+        let mut channels = std::collections::HashMap::new();
+        for sink in self.direct.iter().filter(|sink| sink.opens_conversations()) {
+            if people.iter().any(|p| p.platform == sink.platform()) {
+                match self.store.direct_channels(sink.platform(), &message.session_id).await {
+                    Ok(open) => {
+                        channels.insert(sink.platform(), open);
+                    }
+                    Err(error) => tracing::warn!(
+                        platform = sink.platform(),
+                        "reading the open conversations failed; each is opened again: {error:#}"
+                    ),
+                }
+            }
+        }
         for person in people {
             let Some(sink) = self.direct.iter().find(|s| s.platform() == person.platform).cloned() else {
                 tracing::warn!(platform = %person.platform, session = %message.session_id, "a direct message has no way to its platform; it is not sent");
                 continue;
             };
-            let Ok(permit) = limit.clone().acquire_owned().await else { break };
-            let message = message.clone();
+            let channel = channels.get(sink.platform()).and_then(|open| open.get(&person.user)).cloned();
+            let Some(limit) = limits.get(sink.platform()).cloned() else { continue };
+            let (message, store) = (message.clone(), self.store.clone());
             sending.spawn(async move {
-                let sent = sink.send_to(&person.user, &message).await;
+                let Ok(permit) = limit.acquire_owned().await else { return false };
+                let to = match channel {
+                    Some(channel) => Ok(channel),
+                    None if sink.opens_conversations() => open_and_keep(&store, &*sink, &person.user, Timestamp::now()).await,
+                    None => Ok(person.user.clone()),
+                };
+                let sent = match to {
+                    Ok(to) => sink.send_to(&to, &message).await,
+                    Err(error) => Err(error),
+                };
                 drop(permit);
                 crate::metrics::announcement(sink.platform(), sent.is_ok());
                 if let Err(error) = &sent {
@@ -295,6 +446,30 @@ impl Announcer {
             }
         }
     }
+}
+
+/// How long before its due time a reminder to `count` people on `sink`'s
+/// platform starts going out: nothing when the platform reaches them all
+/// within a tick, else half the time it needs, plus half a tick.
+fn early(sink: &dyn DirectSink, count: u64) -> jiff::SignedDuration {
+    let Some(rate) = sink.rate() else { return jiff::SignedDuration::ZERO };
+    let needs = count as f64 / rate;
+    if needs < TICK.as_secs_f64() {
+        return jiff::SignedDuration::ZERO;
+    }
+    jiff::SignedDuration::from_secs_f64(((needs + TICK.as_secs_f64()) / 2.0).min(MAX_EARLY))
+}
+
+/// Opens a conversation with `user` on `sink`'s platform and keeps it for the next message.
+async fn open_and_keep(store: &Store, sink: &dyn DirectSink, user: &str, now: Timestamp) -> anyhow::Result<String> {
+    let channel = sink.open(user).await?;
+    if let Err(error) = store.save_direct_channel(sink.platform(), user, &channel, now).await {
+        tracing::warn!(
+            platform = sink.platform(),
+            "keeping an opened conversation failed; it is opened again next time: {error:#}"
+        );
+    }
+    Ok(channel)
 }
 
 fn reminder(session: &Session, now: Timestamp, zone: &TimeZone) -> Announcement {
@@ -382,20 +557,22 @@ fn personal_notice(change: &RecordedChange, zone: &TimeZone) -> Option<Personal>
     })
 }
 
-/// Sends due announcements to `sinks` and each person's direct messages to
-/// `direct` (neither: only the programme is kept in sync) until `stop`
-/// completes, or once.
+/// Sends due announcements to the outlets' sinks, each person's direct
+/// messages to their platform, and keeps keynote events in step (no
+/// outlet: only the programme is kept in sync) until `stop` completes, or once.
 pub async fn run_loop(
     settings: &Settings,
     store: Store,
-    sinks: Vec<Box<dyn Sink>>,
-    direct: Vec<Arc<dyn DirectSink>>,
+    outlets: Outlets,
     once: bool,
     stop: impl std::future::Future<Output = ()>,
 ) -> anyhow::Result<()> {
-    let announcing = !sinks.is_empty() || !direct.is_empty();
+    let announcing = outlets.any();
     let replica = format!("{}@{}", std::process::id(), settings.host);
-    let announcer = Announcer::new(store.clone(), sinks, settings.reminder_lead, replica).with_direct(direct);
+    let Outlets { sinks, direct, keynotes } = outlets;
+    let announcer = Announcer::new(store.clone(), sinks, settings.reminder_lead, replica)
+        .with_direct(direct)
+        .with_keynotes(keynotes);
     let mut schedule = match store.load_schedule().await {
         Ok(Some((schedule, _))) => schedule,
         Ok(None) => crate::knowledge::load(&settings.data_dir, settings.time_zone.as_ref())?.schedule,
@@ -433,7 +610,8 @@ pub async fn run_loop(
     }
 }
 
-/// One pass: notices of recorded changes, then reminders, to channels and to fans.
+/// One pass: notices of recorded changes, then reminders, to channels and
+/// to fans; then conversations opened ahead and keynote events kept in step.
 async fn tick(
     announcer: &Announcer,
     store: &Store,
@@ -451,5 +629,7 @@ async fn tick(
     }
     announcer.remind(schedule, settings.clock().now()).await?;
     announcer.remind_fans(schedule, settings.clock().now()).await?;
+    announcer.open_ahead(schedule, settings.clock().now()).await?;
+    announcer.sync_keynotes(schedule, settings.clock().now()).await?;
     Ok(())
 }

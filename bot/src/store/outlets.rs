@@ -1,0 +1,169 @@
+//! What the bot keeps of its messages' ways out on the platforms: the
+//! conversation opened with each person for direct messages, how many
+//! people chose each session on each platform (which sets how long a
+//! reminder to all of them takes), and the platform events made for
+//! keynotes with the claims that keep them to one per session.
+
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+
+use super::Store;
+
+/// The platform event made for a keynote session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeynoteEvent {
+    pub session_id: String,
+    /// `None` while the replica that claimed it creates it.
+    pub event_id: Option<String>,
+    /// What the event last said.
+    pub fingerprint: String,
+    /// `false` once the event is cancelled.
+    pub scheduled: bool,
+    /// The end the event says.
+    pub ends_at: Timestamp,
+    pub claimed_at: Timestamp,
+}
+
+type EventRow = (String, Option<String>, String, String, i64, i64);
+
+impl Store {
+    /// How many people chose each session, by session and platform.
+    pub async fn fan_counts(&self) -> anyhow::Result<HashMap<String, HashMap<String, u64>>> {
+        let rows: Vec<(String, String, i64)> = super::on_pool!(self, pool => sqlx::query_as(
+            "SELECT session_id, platform, COUNT(*) FROM favourites GROUP BY session_id, platform"
+        ).fetch_all(pool).await)?;
+        let mut counts: HashMap<String, HashMap<String, u64>> = HashMap::new();
+        for (session, platform, count) in rows {
+            counts.entry(session).or_default().insert(platform, u64::try_from(count).unwrap_or(0));
+        }
+        Ok(counts)
+    }
+
+    /// The conversations opened with the people on `platform` who chose `session_id`, by user id.
+    pub async fn direct_channels(&self, platform: &str, session_id: &str) -> anyhow::Result<HashMap<String, String>> {
+        let rows: Vec<(String, String)> = super::on_pool!(self, pool => sqlx::query_as(
+            "SELECT d.user_id, d.channel FROM favourites f JOIN direct_channels d \
+             ON d.platform = f.platform AND d.user_id = f.user_id WHERE f.session_id = $1 AND f.platform = $2"
+        ).bind(session_id).bind(platform).fetch_all(pool).await)?;
+        Ok(rows.into_iter().collect())
+    }
+
+    /// Up to `limit` people on `platform` who chose `session_id` and have no conversation opened yet.
+    pub async fn fans_without_channel(
+        &self,
+        platform: &str,
+        session_id: &str,
+        limit: u32,
+    ) -> anyhow::Result<Vec<String>> {
+        let rows: Vec<(String,)> = super::on_pool!(self, pool => sqlx::query_as(
+            "SELECT f.user_id FROM favourites f LEFT JOIN direct_channels d \
+             ON d.platform = f.platform AND d.user_id = f.user_id \
+             WHERE f.session_id = $1 AND f.platform = $2 AND d.channel IS NULL ORDER BY f.user_id LIMIT $3"
+        ).bind(session_id).bind(platform).bind(i64::from(limit)).fetch_all(pool).await)?;
+        Ok(rows.into_iter().map(|(user,)| user).collect())
+    }
+
+    /// Keeps the conversation a platform opened with a person.
+    pub async fn save_direct_channel(
+        &self,
+        platform: &str,
+        user: &str,
+        channel: &str,
+        now: Timestamp,
+    ) -> anyhow::Result<()> {
+        super::on_pool!(self, pool => sqlx::query(
+            "INSERT INTO direct_channels (platform, user_id, channel, opened_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (platform, user_id) DO UPDATE SET channel = $3, opened_at = $4"
+        ).bind(platform).bind(user).bind(channel).bind(now.as_second()).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Every keynote event made, or being made.
+    pub async fn keynote_events(&self) -> anyhow::Result<Vec<KeynoteEvent>> {
+        let rows: Vec<EventRow> = super::on_pool!(self, pool => sqlx::query_as(
+            "SELECT session_id, event_id, fingerprint, state, ends_at, claimed_at FROM keynote_events ORDER BY session_id"
+        ).fetch_all(pool).await)?;
+        let instant = |s: i64| Timestamp::from_second(s).unwrap_or(Timestamp::UNIX_EPOCH);
+        Ok(rows
+            .into_iter()
+            .map(|(session_id, event_id, fingerprint, state, ends, claimed)| KeynoteEvent {
+                session_id,
+                event_id,
+                fingerprint,
+                scheduled: state == "scheduled",
+                ends_at: instant(ends),
+                claimed_at: instant(claimed),
+            })
+            .collect())
+    }
+
+    /// Claims the making of `session_id`'s event; `true` when this caller
+    /// is to make it. A cancelled event is replaced (a platform does not
+    /// bring one back), and a claim whose maker never finished (older than
+    /// `stale`) is taken over.
+    pub async fn claim_keynote_event(
+        &self,
+        session_id: &str,
+        fingerprint: &str,
+        ends: Timestamp,
+        by: &str,
+        now: Timestamp,
+        stale: Timestamp,
+    ) -> anyhow::Result<bool> {
+        let claimed = super::on_pool!(self, pool => sqlx::query(
+            "INSERT INTO keynote_events (session_id, event_id, fingerprint, state, ends_at, claimed_at, claimed_by) \
+             VALUES ($1, NULL, $2, 'scheduled', $3, $4, $5) \
+             ON CONFLICT (session_id) DO UPDATE SET event_id = NULL, fingerprint = $2, state = 'scheduled', \
+             ends_at = $3, claimed_at = $4, claimed_by = $5 \
+             WHERE keynote_events.state = 'cancelled' \
+             OR (keynote_events.event_id IS NULL AND keynote_events.claimed_at < $6)"
+        ).bind(session_id).bind(fingerprint).bind(ends.as_second()).bind(now.as_second()).bind(by).bind(stale.as_second())
+         .execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(claimed == 1)
+    }
+
+    /// Records the event made for a claimed session.
+    pub async fn set_keynote_event(&self, session_id: &str, event_id: &str) -> anyhow::Result<()> {
+        super::on_pool!(self, pool => sqlx::query(
+            "UPDATE keynote_events SET event_id = $2 WHERE session_id = $1"
+        ).bind(session_id).bind(event_id).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Forgets a session's event (or a claim whose making failed), so that
+    /// a later pass may make it again.
+    pub async fn drop_keynote_event(&self, session_id: &str) -> anyhow::Result<()> {
+        super::on_pool!(self, pool => sqlx::query(
+            "DELETE FROM keynote_events WHERE session_id = $1"
+        ).bind(session_id).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Moves a made event from what it said (`was`) to `now_says`; `true`
+    /// when this caller is the one to send the change.
+    pub async fn swap_keynote_fingerprint(
+        &self,
+        session_id: &str,
+        was: &str,
+        now_says: &str,
+        ends: Timestamp,
+    ) -> anyhow::Result<bool> {
+        let swapped = super::on_pool!(self, pool => sqlx::query(
+            "UPDATE keynote_events SET fingerprint = $3, ends_at = $4 \
+             WHERE session_id = $1 AND fingerprint = $2 AND state = 'scheduled' AND event_id IS NOT NULL"
+        ).bind(session_id).bind(was).bind(now_says).bind(ends.as_second())
+         .execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(swapped == 1)
+    }
+
+    /// Moves a made event from state `from` to `to` (`scheduled`,
+    /// `cancelled`, `removing`); `true` when this caller moved it, and so
+    /// is the one to tell the platform.
+    pub async fn move_keynote_event(&self, session_id: &str, from: &str, to: &str) -> anyhow::Result<bool> {
+        let moved = super::on_pool!(self, pool => sqlx::query(
+            "UPDATE keynote_events SET state = $3 WHERE session_id = $1 AND state = $2 AND event_id IS NOT NULL"
+        ).bind(session_id).bind(from).bind(to).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(moved == 1)
+    }
+}
