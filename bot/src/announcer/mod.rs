@@ -35,7 +35,7 @@ use jiff::tz::TimeZone;
 
 use crate::config::Settings;
 use crate::programme::{self, Validators};
-use crate::store::{Claimant, Person, RecordedChange, Store};
+use crate::store::{Claimant, Fans, Person, RecordedChange, Store};
 
 /// How often due announcements are looked for.
 const TICK: Duration = Duration::from_secs(15);
@@ -220,16 +220,20 @@ impl Announcer {
         if self.direct.is_empty() {
             return Ok(0);
         }
-        let counts = self.store.fan_counts().await?;
+        let fans_by_session = self.store.fans_by_session(self.default_minutes).await?;
         let horizon = now + MAX_LEAD;
         let zone = &schedule.conference.time_zone;
         let mut sent = 0;
         for session in schedule.sessions.iter().filter(|s| s.start > now && s.start <= horizon) {
-            let Some(fans) = counts.get(&session.id) else { continue };
+            let Some(fans) = fans_by_session.get(&session.id) else { continue };
             let mut people = Vec::new();
             for sink in &self.direct {
-                let Some(&count) = fans.get(sink.platform()) else { continue };
+                let Some(&Fans { count, longest_lead }) = fans.get(sink.platform()) else { continue };
                 let due_by = now + early(sink.as_ref(), count);
+                // No one's reminder can be due yet: nothing to claim.
+                if session.start - jiff::SignedDuration::from_mins(i64::from(longest_lead)) > due_by {
+                    continue;
+                }
                 let claimant = Claimant { by: &self.replica, now, platform: sink.platform() };
                 let (start, lead) = (session.start, self.default_minutes);
                 people.extend(self.store.claim_reminders(&session.id, start, lead, due_by, &claimant).await?);
@@ -250,15 +254,15 @@ impl Announcer {
         if openers.is_empty() {
             return Ok(0);
         }
-        let counts = self.store.fan_counts().await?;
         let horizon = now + MAX_LEAD + OPEN_AHEAD;
         let mut opened = 0;
         for sink in openers {
             let platform = sink.platform();
+            let lacking = self.store.sessions_lacking_channels(platform).await?;
             let budget = sink.rate().map_or(DIRECT_AT_ONCE as f64, |rate| rate * TICK.as_secs_f64() / 2.0);
             let mut left = budget.max(1.0) as u32;
             let upcoming = schedule.sessions.iter().filter(|s| s.start > now && s.start <= horizon);
-            for session in upcoming.filter(|s| counts.get(&s.id).is_some_and(|c| c.contains_key(platform))) {
+            for session in upcoming.filter(|s| lacking.contains(&s.id)) {
                 if left == 0 {
                     break;
                 }

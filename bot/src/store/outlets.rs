@@ -27,17 +27,34 @@ pub struct KeynoteEvent {
 
 type EventRow = (String, Option<String>, String, String, i64, i64);
 
+/// The people on one platform who chose one session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fans {
+    pub count: u64,
+    /// The longest reminder lead among them, in minutes.
+    pub longest_lead: u32,
+}
+
 impl Store {
-    /// How many people chose each session, by session and platform.
-    pub async fn fan_counts(&self) -> anyhow::Result<HashMap<String, HashMap<String, u64>>> {
-        let rows: Vec<(String, String, i64)> = super::on_pool!(self, pool => sqlx::query_as(
-            "SELECT session_id, platform, COUNT(*) FROM favourites GROUP BY session_id, platform"
-        ).fetch_all(pool).await)?;
-        let mut counts: HashMap<String, HashMap<String, u64>> = HashMap::new();
-        for (session, platform, count) in rows {
-            counts.entry(session).or_default().insert(platform, u64::try_from(count).unwrap_or(0));
+    /// Who chose each session, by session and platform: how many, and the
+    /// longest reminder lead among them (`default_minutes` for whoever set
+    /// none), so that a session is looked at only once a reminder may be due.
+    pub async fn fans_by_session(
+        &self,
+        default_minutes: u32,
+    ) -> anyhow::Result<HashMap<String, HashMap<String, Fans>>> {
+        let rows: Vec<(String, String, i64, Option<i64>)> = super::on_pool!(self, pool => sqlx::query_as(
+            "SELECT f.session_id, f.platform, COUNT(*), MAX(COALESCE(p.remind_minutes, $1)) FROM favourites f \
+             LEFT JOIN agenda_people p ON p.platform = f.platform AND p.user_id = f.user_id \
+             GROUP BY f.session_id, f.platform"
+        ).bind(i64::from(default_minutes)).fetch_all(pool).await)?;
+        let mut fans: HashMap<String, HashMap<String, Fans>> = HashMap::new();
+        for (session, platform, count, longest) in rows {
+            let count = u64::try_from(count).unwrap_or(0);
+            let longest_lead = u32::try_from(longest.unwrap_or(0)).unwrap_or(0);
+            fans.entry(session).or_default().insert(platform, Fans { count, longest_lead });
         }
-        Ok(counts)
+        Ok(fans)
     }
 
     /// The conversations opened with the people on `platform` who chose `session_id`, by user id.
@@ -47,6 +64,15 @@ impl Store {
              ON d.platform = f.platform AND d.user_id = f.user_id WHERE f.session_id = $1 AND f.platform = $2"
         ).bind(session_id).bind(platform).fetch_all(pool).await)?;
         Ok(rows.into_iter().collect())
+    }
+
+    /// The sessions chosen by someone on `platform` with whom no conversation is open yet.
+    pub async fn sessions_lacking_channels(&self, platform: &str) -> anyhow::Result<std::collections::HashSet<String>> {
+        let rows: Vec<(String,)> = super::on_pool!(self, pool => sqlx::query_as(
+            "SELECT DISTINCT f.session_id FROM favourites f LEFT JOIN direct_channels d \
+             ON d.platform = f.platform AND d.user_id = f.user_id WHERE f.platform = $1 AND d.channel IS NULL"
+        ).bind(platform).fetch_all(pool).await)?;
+        Ok(rows.into_iter().map(|(session,)| session).collect())
     }
 
     /// Up to `limit` people on `platform` who chose `session_id` and have no conversation opened yet.
