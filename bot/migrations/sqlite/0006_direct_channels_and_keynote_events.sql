@@ -19,7 +19,8 @@ CREATE TABLE keynote_events (
     event_id     TEXT,             -- NULL while the claimant creates it
     fingerprint  TEXT NOT NULL,
     state        TEXT NOT NULL,    -- scheduled | cancelled | removing
-    ends_at      BIGINT NOT NULL,  -- the session's end as the event says it
-    claimed_at   BIGINT NOT NULL,
+    starts_at    BIGINT NOT NULL,  -- the session's start and end as the event says them
+    ends_at      BIGINT NOT NULL,
+    claimed_at   BIGINT NOT NULL,  -- when it was claimed, or last moved to another state
     claimed_by   TEXT NOT NULL
 );

@@ -8,10 +8,11 @@
 //! keynote. Discord starts and ends an external event at its times; one
 //! under way is left as it is.
 //!
-//! An event is made once per session however many replicas run: the
-//! session's row in `keynote_events` is claimed before the event is created.
-//! A change or a cancellation may be sent twice by racing replicas, which
-//! leaves the event as it should be.
+//! Replicas sharing the database share the work: an event is made by the
+//! one replica whose claim of the session's row in `keynote_events` lands,
+//! and a change, a cancellation or a removal by the one whose
+//! compare-and-set of that row does. An event someone removed on the
+//! platform is forgotten and, while still wanted, made again.
 
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
@@ -23,7 +24,7 @@ use emcee_core::schedule::Session;
 use jiff::Timestamp;
 use sha2::Digest as _;
 
-use crate::store::{KeynoteEvent, Store};
+use crate::store::{EventState, KeynoteEvent, Store};
 
 /// Discord's limit on a server's scheduled and active events.
 pub const EVENT_LIMIT: usize = 100;
@@ -98,6 +99,20 @@ fn clip(text: &str, chars: usize) -> String {
     cut
 }
 
+/// The error of an [`EventSurface`] asked about an event the platform no
+/// longer has (someone removed it there): its row is forgotten, and a
+/// keynote still wanted gets a new event.
+#[derive(Debug)]
+pub struct Gone;
+
+impl std::fmt::Display for Gone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the event is no longer on the platform")
+    }
+}
+
+impl std::error::Error for Gone {}
+
 /// A platform's event surface.
 pub trait EventSurface: Send + Sync {
     /// Makes an event for `keynote`; returns its id.
@@ -157,88 +172,128 @@ impl Keynotes {
         upcoming.into_iter().take(slots).map(Keynote::of).collect()
     }
 
-    /// One pass: creates, changes, cancels and removes events until they
-    /// say what `schedule` says. A platform's refusal is logged and tried
-    /// again on the next pass; the database's failure ends the pass.
+    /// One pass: removes, cancels, changes and creates events until they
+    /// say what `schedule` says (removals first, to make room within the
+    /// limit). A platform's refusal is logged and tried again on the next
+    /// pass; the database's failure ends the pass.
     pub async fn sync(&self, store: &Store, schedule: &Schedule, now: Timestamp, by: &str) -> anyhow::Result<Synced> {
         let made: HashMap<String, KeynoteEvent> =
             store.keynote_events().await?.into_iter().map(|e| (e.session_id.clone(), e)).collect();
         let sessions: HashMap<&str, &Session> = schedule.sessions.iter().map(|s| (s.id.as_str(), s)).collect();
         // Events under way count towards Discord's limit until they end.
-        let under_way = made
-            .values()
-            .filter(|e| e.scheduled && e.ends_at > now)
-            .filter(|e| sessions.get(e.session_id.as_str()).is_some_and(|s| s.start <= now))
-            .count();
+        let under_way =
+            made.values().filter(|e| e.state == EventState::Scheduled && e.starts_at <= now && e.ends_at > now).count();
         let wanted = self.wanted(schedule, now, self.limit.saturating_sub(under_way));
         let mut synced = Synced::default();
-        for keynote in &wanted {
-            let says = keynote.fingerprint();
-            match made.get(&keynote.session_id) {
-                Some(KeynoteEvent { event_id: Some(id), fingerprint, scheduled: true, .. }) => {
-                    if *fingerprint != says
-                        && store.swap_keynote_fingerprint(&keynote.session_id, fingerprint, &says, keynote.end).await?
-                    {
-                        match self.surface.update(id, keynote).await {
-                            Ok(()) => synced.updated += 1,
-                            Err(error) => {
-                                tracing::warn!(session = %keynote.session_id, "changing a keynote's event failed; trying again next pass: {error:#}");
-                                store
-                                    .swap_keynote_fingerprint(&keynote.session_id, &says, fingerprint, keynote.end)
-                                    .await?;
-                            }
-                        }
-                    }
-                }
-                _ => {
-                    if store
-                        .claim_keynote_event(&keynote.session_id, &says, keynote.end, by, now, now - STALE_CLAIM)
-                        .await?
-                    {
-                        match self.surface.create(keynote).await {
-                            Ok(id) => {
-                                store.set_keynote_event(&keynote.session_id, &id).await?;
-                                synced.created += 1;
-                            }
-                            Err(error) => {
-                                tracing::warn!(session = %keynote.session_id, "making a keynote's event failed; trying again next pass: {error:#}");
-                                store.drop_keynote_event(&keynote.session_id).await?;
-                            }
-                        }
-                    }
-                }
-            }
+        let wanted_ids: HashSet<&str> = wanted.iter().map(|k| k.session_id.as_str()).collect();
+        for event in made.values().filter(|e| e.ends_at > now && !wanted_ids.contains(e.session_id.as_str())) {
+            self.retire(store, event, sessions.get(event.session_id.as_str()).copied(), now, &mut synced).await?;
         }
-        let wanted: HashSet<&str> = wanted.iter().map(|k| k.session_id.as_str()).collect();
-        for event in made.values().filter(|e| e.scheduled && e.ends_at > now && !wanted.contains(e.session_id.as_str()))
-        {
-            let Some(id) = &event.event_id else { continue };
-            let (to, done) = match sessions.get(event.session_id.as_str()) {
-                // Cancelled: the event says so to who was interested.
-                None => ("cancelled", &mut synced.cancelled),
-                // No longer a keynote, or later than the first `limit`: its event goes.
-                Some(session) if session.start > now => ("removing", &mut synced.removed),
-                // Under way: left as it is.
-                Some(_) => continue,
-            };
-            if !store.move_keynote_event(&event.session_id, "scheduled", to).await? {
-                continue;
-            }
-            let told = if to == "cancelled" { self.surface.cancel(id).await } else { self.surface.delete(id).await };
-            match told {
-                Ok(()) => {
-                    if to == "removing" {
-                        store.drop_keynote_event(&event.session_id).await?;
-                    }
-                    *done += 1;
-                }
-                Err(error) => {
-                    tracing::warn!(session = %event.session_id, "telling Discord a keynote's event is {to} failed; trying again next pass: {error:#}");
-                    store.move_keynote_event(&event.session_id, to, "scheduled").await?;
-                }
-            }
+        for keynote in &wanted {
+            self.make(store, keynote, made.get(&keynote.session_id), (by, now), &mut synced).await?;
         }
         Ok(synced)
+    }
+
+    /// Cancels or removes the event of a session that no longer wants one:
+    /// cancelled when the session left the programme, removed when it is
+    /// no longer a keynote or beyond the limit; left as it is once under
+    /// way (Discord cancels no event that has begun; it ends at its time).
+    async fn retire(
+        &self,
+        store: &Store,
+        event: &KeynoteEvent,
+        session: Option<&Session>,
+        now: Timestamp,
+        synced: &mut Synced,
+    ) -> anyhow::Result<()> {
+        let Some(id) = &event.event_id else { return Ok(()) };
+        let (from, to, older_than) = match (event.state, session) {
+            (EventState::Scheduled, None) if event.starts_at > now => {
+                (EventState::Scheduled, EventState::Cancelled, Timestamp::MAX)
+            }
+            (EventState::Scheduled, Some(session)) if session.start > now => {
+                (EventState::Scheduled, EventState::Removing, Timestamp::MAX)
+            }
+            // A removal that never finished (the replica stopped): tried again.
+            (EventState::Removing, _) => (EventState::Removing, EventState::Removing, now - STALE_CLAIM),
+            _ => return Ok(()),
+        };
+        if !store.move_keynote_event(&event.session_id, from, to, now, older_than).await? {
+            return Ok(());
+        }
+        let told =
+            if to == EventState::Cancelled { self.surface.cancel(id).await } else { self.surface.delete(id).await };
+        match told {
+            Ok(()) if to == EventState::Cancelled => synced.cancelled += 1,
+            Ok(()) => {
+                store.drop_keynote_event(&event.session_id, id).await?;
+                synced.removed += 1;
+            }
+            Err(error) if error.is::<Gone>() => store.drop_keynote_event(&event.session_id, id).await?,
+            Err(error) => {
+                tracing::warn!(session = %event.session_id, "telling the platform a keynote's event is {} failed; trying again later: {error:#}", to.as_str());
+                if to == EventState::Cancelled {
+                    store.move_keynote_event(&event.session_id, to, from, now, Timestamp::MAX).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Creates `keynote`'s event, or changes it to say what `keynote` says.
+    async fn make(
+        &self,
+        store: &Store,
+        keynote: &Keynote,
+        made: Option<&KeynoteEvent>,
+        claimant: (&str, Timestamp),
+        synced: &mut Synced,
+    ) -> anyhow::Result<()> {
+        let says = keynote.fingerprint();
+        let span = (keynote.start, keynote.end);
+        if let Some(KeynoteEvent { event_id: Some(id), fingerprint, state: EventState::Scheduled, .. }) = made {
+            if *fingerprint == says
+                || !store.swap_keynote_fingerprint(&keynote.session_id, fingerprint, &says, span).await?
+            {
+                return Ok(());
+            }
+            match self.surface.update(id, keynote).await {
+                Ok(()) => synced.updated += 1,
+                // Removed on the platform: made again on the next pass.
+                Err(error) if error.is::<Gone>() => store.drop_keynote_event(&keynote.session_id, id).await?,
+                Err(error) => {
+                    tracing::warn!(session = %keynote.session_id, "changing a keynote's event failed; trying again next pass: {error:#}");
+                    store.swap_keynote_fingerprint(&keynote.session_id, &says, fingerprint, span).await?;
+                }
+            }
+            return Ok(());
+        }
+        if made.is_some_and(|e| e.state == EventState::Removing) {
+            return Ok(());
+        }
+        let stale = claimant.1 - STALE_CLAIM;
+        if !store.claim_keynote_event(&keynote.session_id, &says, span, claimant, stale).await? {
+            return Ok(());
+        }
+        match self.surface.create(keynote).await {
+            Ok(id) => {
+                if store.set_keynote_event(&keynote.session_id, &id, claimant).await? {
+                    synced.created += 1;
+                } else {
+                    // Another replica took the claim over meanwhile and makes its own.
+                    tracing::warn!(session = %keynote.session_id, "a keynote's claim was taken over while its event was made; removing this one");
+                    if let Err(error) = self.surface.delete(&id).await {
+                        tracing::warn!(session = %keynote.session_id, "removing a keynote's extra event failed: {error:#}");
+                    }
+                }
+            }
+            Err(error) => {
+                tracing::warn!(session = %keynote.session_id, "making a keynote's event failed; trying again next pass: {error:#}");
+                store.release_keynote_claim(&keynote.session_id, claimant).await?;
+            }
+        }
+        Ok(())
     }
 }
 

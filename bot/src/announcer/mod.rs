@@ -119,11 +119,17 @@ pub struct Personal {
 pub trait DirectSink: Send + Sync {
     /// The platform whose people it reaches (`slack`, `discord`, `terminal`).
     fn platform(&self) -> &'static str;
-    /// Requests a second the platform allows across all of the bot's
-    /// conversations, when it sets such a limit: a reminder to many people
-    /// then takes a known time, which the announcer centres on the due time.
-    fn rate(&self) -> Option<f64> {
+    /// The requests a second the platform allows the bot across all of its
+    /// conversations, when it sets such a limit, and this replica's share:
+    /// a reminder to many people then takes a known time, which the
+    /// announcer centres on the due time, claiming a few seconds' worth at a time.
+    fn rate(&self) -> Option<Rate> {
         None
+    }
+    /// This replica's index among the replicas sending for the bot, and how
+    /// many there are: each opens conversations ahead with its own share of people.
+    fn replica(&self) -> (u32, u32) {
+        (0, 1)
     }
     /// Whether a conversation must be opened with a person before a direct
     /// message ([`open`](Self::open)); one opened is kept and reused.
@@ -147,13 +153,27 @@ pub trait DirectSink: Send + Sync {
 /// Direct messages in flight at once, across all of a pass's people: the
 /// platforms' clients queue them further by their rate limits.
 const DIRECT_AT_ONCE: usize = 64;
+/// A platform's limit on a bot's requests, and one replica's share of it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rate {
+    /// Requests a second for the bot, however many replicas send.
+    pub bot: f64,
+    /// Requests a second this replica sends.
+    pub replica: f64,
+}
+
+/// How much sending a replica claims at once on a rate-limited platform:
+/// with the chunk before it still going out, what a shutdown's last
+/// moments can still send.
+const CHUNK: Duration = Duration::from_secs(1);
+
 /// The longest lead a person may choose: sessions this far ahead are looked at.
 const MAX_LEAD: jiff::SignedDuration = jiff::SignedDuration::from_mins(emcee_core::command::MAX_REMIND_MINUTES as i64);
 /// How long before the longest lead conversations are opened with the
 /// people a direct message will reach, so that none has to be opened when it is due.
 const OPEN_AHEAD: jiff::SignedDuration = jiff::SignedDuration::from_hours(1);
 /// The earliest a reminder to a crowd may start going out, however large it is.
-const MAX_EARLY: f64 = 300.0;
+const MAX_EARLY: jiff::SignedDuration = jiff::SignedDuration::from_mins(5);
 
 /// Claims and sends announcements.
 pub struct Announcer {
@@ -167,6 +187,13 @@ pub struct Announcer {
     /// Who claims, for the operator reading the table.
     pub replica: String,
     keynotes: Option<keynotes::Keynotes>,
+    /// Whether the last pass left reminders due that it had no room to claim.
+    backlog: std::sync::atomic::AtomicBool,
+    /// The direct messages going out.
+    sending: tokio::sync::Mutex<tokio::task::JoinSet<bool>>,
+    /// People with whom opening a conversation failed, and when: not tried
+    /// again ahead for [`OPEN_AHEAD`], so that they do not take every pass's budget.
+    failed_opens: std::sync::Mutex<std::collections::HashMap<(String, String), Timestamp>>,
 }
 
 /// Where announcements, direct messages and keynote events go.
@@ -186,7 +213,18 @@ impl Outlets {
 impl Announcer {
     pub fn new(store: Store, sinks: Vec<Box<dyn Sink>>, lead: Duration, replica: String) -> Announcer {
         let default_minutes = u32::try_from(lead.as_secs() / 60).unwrap_or(u32::MAX);
-        Announcer { store, sinks, direct: Vec::new(), default_minutes, lead, replica, keynotes: None }
+        Announcer {
+            store,
+            sinks,
+            direct: Vec::new(),
+            default_minutes,
+            lead,
+            replica,
+            keynotes: None,
+            backlog: std::sync::atomic::AtomicBool::new(false),
+            failed_opens: std::sync::Mutex::default(),
+            sending: tokio::sync::Mutex::default(),
+        }
     }
 
     /// The same, keeping `keynotes`' events in step with the programme.
@@ -212,37 +250,90 @@ impl Announcer {
     /// messages this replica sent.
     ///
     /// A crowd on a platform with a rate limit takes a while to reach: at
-    /// Discord's 50 requests a second, 5,000 people take 100 s. Such a
-    /// reminder starts going out early by half of that (and half a tick),
-    /// so that every message goes out within that half of its due time
-    /// rather than all of the delay falling after it.
+    /// Discord's 50 requests a second, 5,000 people take 100 s. So on such
+    /// a platform the reminders start going out early by half the time
+    /// that everyone due within the next few minutes needs (and half a
+    /// tick), so that each goes out within that half of its due time rather
+    /// than all of the delay falling after it. A pass claims only
+    /// [`CHUNK`]'s worth of this replica's share; [`Announcer::has_backlog`]
+    /// then says to come back at once, and the call returns while that
+    /// chunk is still going out ([`Announcer::finish_sending`] waits for it).
     pub async fn remind_fans(&self, schedule: &Schedule, now: Timestamp) -> anyhow::Result<usize> {
+        self.backlog.store(false, std::sync::atomic::Ordering::Relaxed);
         if self.direct.is_empty() {
             return Ok(0);
         }
         let fans_by_session = self.store.fans_by_session(self.default_minutes).await?;
-        let horizon = now + MAX_LEAD;
         let zone = &schedule.conference.time_zone;
-        let mut sent = 0;
-        for session in schedule.sessions.iter().filter(|s| s.start > now && s.start <= horizon) {
-            let Some(fans) = fans_by_session.get(&session.id) else { continue };
-            let mut people = Vec::new();
-            for sink in &self.direct {
-                let Some(&Fans { count, longest_lead }) = fans.get(sink.platform()) else { continue };
-                let due_by = now + early(sink.as_ref(), count);
+        let upcoming: Vec<(&Session, &std::collections::HashMap<String, Fans>)> = schedule
+            .sessions
+            .iter()
+            .filter(|s| s.start > now && s.start <= now + MAX_LEAD + MAX_EARLY)
+            .filter_map(|s| Some((s, fans_by_session.get(&s.id)?)))
+            .collect();
+        let first_due = |session: &Session, fans: &Fans| {
+            session.start - jiff::SignedDuration::from_mins(i64::from(fans.longest_lead))
+        };
+        let mut batches: Vec<(Personal, Vec<Person>)> = Vec::new();
+        let mut claimed = 0;
+        let mut failure = None;
+        'sinks: for sink in &self.direct {
+            let platform = sink.platform();
+            let (due_by, mut room) = match sink.rate() {
+                None => (now, u64::MAX),
+                Some(rate) => {
+                    let soon: u64 = upcoming
+                        .iter()
+                        .filter_map(|(session, fans)| fans.get(platform).map(|f| (session, f)))
+                        .filter(|(session, f)| first_due(session, f) <= now + MAX_EARLY)
+                        .map(|(_, f)| f.count)
+                        .sum();
+                    (now + early(soon, rate.bot), (rate.replica * CHUNK.as_secs_f64()).max(1.0) as u64)
+                }
+            };
+            for (session, fans) in &upcoming {
+                let Some(these) = fans.get(platform) else { continue };
                 // No one's reminder can be due yet: nothing to claim.
-                if session.start - jiff::SignedDuration::from_mins(i64::from(longest_lead)) > due_by {
+                if first_due(session, these) > due_by {
                     continue;
                 }
-                let claimant = Claimant { by: &self.replica, now, platform: sink.platform() };
+                if room == 0 {
+                    self.backlog.store(true, std::sync::atomic::Ordering::Relaxed);
+                    break;
+                }
+                let claimant = Claimant { by: &self.replica, now, platform };
                 let (start, lead) = (session.start, self.default_minutes);
-                people.extend(self.store.claim_reminders(&session.id, start, lead, due_by, &claimant).await?);
-            }
-            if !people.is_empty() {
-                sent += self.deliver(people, personal_reminder(session, now, zone)).await;
+                match self.store.claim_reminders(&session.id, start, lead, due_by, room, &claimant).await {
+                    Ok(people) => {
+                        room = room.saturating_sub(people.len() as u64);
+                        claimed += people.len();
+                        if room == 0 {
+                            self.backlog.store(true, std::sync::atomic::Ordering::Relaxed);
+                        }
+                        if !people.is_empty() {
+                            batches.push((personal_reminder(session, now, zone), people));
+                        }
+                    }
+                    // What is claimed already still goes out.
+                    Err(error) => {
+                        failure = Some(error);
+                        break 'sinks;
+                    }
+                }
             }
         }
-        Ok(sent)
+        let keep = if self.has_backlog() { claimed } else { 0 };
+        let sent = self.deliver(batches, keep).await;
+        match failure {
+            Some(error) => Err(error),
+            None => Ok(sent),
+        }
+    }
+
+    /// Whether the last [`remind_fans`](Self::remind_fans) left reminders
+    /// due that it had no room to claim.
+    pub fn has_backlog(&self) -> bool {
+        self.backlog.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Opens conversations ahead with the people whose direct messages
@@ -259,14 +350,29 @@ impl Announcer {
         for sink in openers {
             let platform = sink.platform();
             let lacking = self.store.sessions_lacking_channels(platform).await?;
-            let budget = sink.rate().map_or(DIRECT_AT_ONCE as f64, |rate| rate * TICK.as_secs_f64() / 2.0);
+            let budget = sink.rate().map_or(DIRECT_AT_ONCE as f64, |rate| rate.replica * TICK.as_secs_f64() / 2.0);
             let mut left = budget.max(1.0) as u32;
+            let (ordinal, replicas) = sink.replica();
+            let failed: std::collections::HashSet<String> = {
+                let mut failed = self.failed_opens.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                failed.retain(|_, at| *at + OPEN_AHEAD > now);
+                failed.keys().filter(|(p, _)| p == platform).map(|(_, user)| user.clone()).collect()
+            };
             let upcoming = schedule.sessions.iter().filter(|s| s.start > now && s.start <= horizon);
             for session in upcoming.filter(|s| lacking.contains(&s.id)) {
                 if left == 0 {
                     break;
                 }
-                let people = self.store.fans_without_channel(platform, &session.id, left).await?;
+                // This replica's share of the people, leaving out those whose opening failed lately.
+                let fetch = left.saturating_mul(replicas).saturating_add(failed.len() as u32);
+                let people: Vec<String> = self
+                    .store
+                    .fans_without_channel(platform, &session.id, fetch)
+                    .await?
+                    .into_iter()
+                    .filter(|user| share_of(user, replicas) == ordinal && !failed.contains(user))
+                    .take(left as usize)
+                    .collect();
                 left = left.saturating_sub(people.len() as u32);
                 opened += self.open_all(&sink, people, now).await;
             }
@@ -291,12 +397,19 @@ impl Announcer {
                         "opening a conversation for direct messages failed: {error:#}"
                     );
                 }
-                opened.is_ok()
+                (user, opened.is_ok())
             });
         }
         let mut opened = 0;
         while let Some(done) = opening.join_next().await {
-            opened += usize::from(done.unwrap_or(false));
+            match done {
+                Ok((_, true)) => opened += 1,
+                Ok((user, false)) => {
+                    let mut failed = self.failed_opens.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                    failed.insert((sink.platform().to_string(), user), now);
+                }
+                Err(_) => {}
+            }
         }
         opened
     }
@@ -307,80 +420,107 @@ impl Announcer {
         if self.direct.is_empty() {
             return Ok(0);
         }
-        let mut sent = 0;
-        for change in self.store.recorded_changes(after).await? {
+        let mut batches = Vec::new();
+        let mut failure = None;
+        'changes: for change in self.store.recorded_changes(after).await? {
             let Some(message) = personal_notice(&change, zone) else { continue };
             let mut people = Vec::new();
             for sink in &self.direct {
                 let claimant = Claimant { by: &self.replica, now, platform: sink.platform() };
                 let (session, kind, version) = (&change.session_id, message.kind.as_str(), change.version);
-                people.extend(self.store.claim_notices(session, kind, version, change.at, &claimant).await?);
+                match self.store.claim_notices(session, kind, version, change.at, &claimant).await {
+                    Ok(claimed) => people.extend(claimed),
+                    // What is claimed already still goes out.
+                    Err(error) => {
+                        failure = Some(error);
+                        if !people.is_empty() {
+                            batches.push((message, people));
+                        }
+                        break 'changes;
+                    }
+                }
             }
             if !people.is_empty() {
-                sent += self.deliver(people, message).await;
+                batches.push((message, people));
             }
         }
-        Ok(sent)
+        let sent = self.deliver(batches, 0).await;
+        match failure {
+            Some(error) => Err(error),
+            None => Ok(sent),
+        }
     }
 
-    /// Sends `message` to each of `people` through their platform's sink,
-    /// [`DIRECT_AT_ONCE`] at a time on each platform; returns how many went.
-    /// A failure is logged: the message was claimed, so it is not tried again.
-    async fn deliver(&self, people: Vec<Person>, message: Personal) -> usize {
-        let message = Arc::new(message);
+    /// Sends each batch's message to each of its people through their
+    /// platform's sink, [`DIRECT_AT_ONCE`] at a time on each platform, all
+    /// batches together, and waits until no more than `keep` messages are
+    /// still going out (so that a crowd's next chunk is claimed while this
+    /// one is sent); returns how many went meanwhile. A failure is logged:
+    /// the message was claimed, so it is not tried again.
+    async fn deliver(&self, batches: Vec<(Personal, Vec<Person>)>, keep: usize) -> usize {
         let limits: std::collections::HashMap<&str, Arc<tokio::sync::Semaphore>> = self
             .direct
             .iter()
             .map(|sink| (sink.platform(), Arc::new(tokio::sync::Semaphore::new(DIRECT_AT_ONCE))))
             .collect();
-        let mut sending = tokio::task::JoinSet::new();
-        // The conversations already open with these people, on the platforms that need one.
-        let mut channels = std::collections::HashMap::new();
-        for sink in self.direct.iter().filter(|sink| sink.opens_conversations()) {
-            if people.iter().any(|p| p.platform == sink.platform()) {
-                match self.store.direct_channels(sink.platform(), &message.session_id).await {
-                    Ok(open) => {
-                        channels.insert(sink.platform(), open);
+        let mut sending = self.sending.lock().await;
+        for (message, people) in batches {
+            let message = Arc::new(message);
+            // The conversations already open with these people, on the platforms that need one.
+            let mut channels = std::collections::HashMap::new();
+            for sink in self.direct.iter().filter(|sink| sink.opens_conversations()) {
+                if people.iter().any(|p| p.platform == sink.platform()) {
+                    match self.store.direct_channels(sink.platform(), &message.session_id).await {
+                        Ok(open) => {
+                            channels.insert(sink.platform(), open);
+                        }
+                        Err(error) => tracing::warn!(
+                            platform = sink.platform(),
+                            "reading the open conversations failed; each is opened again: {error:#}"
+                        ),
                     }
-                    Err(error) => tracing::warn!(
-                        platform = sink.platform(),
-                        "reading the open conversations failed; each is opened again: {error:#}"
-                    ),
                 }
             }
-        }
-        for person in people {
-            let Some(sink) = self.direct.iter().find(|s| s.platform() == person.platform).cloned() else {
-                tracing::warn!(platform = %person.platform, session = %message.session_id, "a direct message has no way to its platform; it is not sent");
-                continue;
-            };
-            let channel = channels.get(sink.platform()).and_then(|open| open.get(&person.user)).cloned();
-            let Some(limit) = limits.get(sink.platform()).cloned() else { continue };
-            let (message, store) = (message.clone(), self.store.clone());
-            sending.spawn(async move {
-                let Ok(permit) = limit.acquire_owned().await else { return false };
-                let to = match channel {
-                    Some(channel) => Ok(channel),
-                    None if sink.opens_conversations() => open_and_keep(&store, &*sink, &person.user, Timestamp::now()).await,
-                    None => Ok(person.user.clone()),
+            for person in people {
+                let Some(sink) = self.direct.iter().find(|s| s.platform() == person.platform).cloned() else {
+                    tracing::warn!(platform = %person.platform, session = %message.session_id, "a direct message has no way to its platform; it is not sent");
+                    continue;
                 };
-                let sent = match to {
-                    Ok(to) => sink.send_to(&to, &message).await,
-                    Err(error) => Err(error),
-                };
-                drop(permit);
-                crate::metrics::announcement(sink.platform(), sent.is_ok());
-                if let Err(error) = &sent {
-                    tracing::error!(platform = %person.platform, session = %message.session_id, kind = message.kind.as_str(), "a direct message could not be sent: {error:#}");
-                }
-                sent.is_ok()
-            });
+                let channel = channels.get(sink.platform()).and_then(|open| open.get(&person.user)).cloned();
+                let Some(limit) = limits.get(sink.platform()).cloned() else { continue };
+                let (message, store) = (message.clone(), self.store.clone());
+                sending.spawn(async move {
+                    let Ok(_permit) = limit.acquire_owned().await else { return false };
+                    let to = match channel {
+                        Some(channel) => Ok(channel),
+                        None if sink.opens_conversations() => {
+                            open_and_keep(&store, &*sink, &person.user, Timestamp::now()).await
+                        }
+                        None => Ok(person.user.clone()),
+                    };
+                    let sent = match to {
+                        Ok(to) => sink.send_to(&to, &message).await,
+                        Err(error) => Err(error),
+                    };
+                    crate::metrics::announcement(sink.platform(), sent.is_ok());
+                    if let Err(error) = &sent {
+                        tracing::error!(platform = %person.platform, session = %message.session_id, kind = message.kind.as_str(), "a direct message could not be sent: {error:#}");
+                    }
+                    sent.is_ok()
+                });
+            }
         }
         let mut sent = 0;
-        while let Some(done) = sending.join_next().await {
+        while sending.len() > keep {
+            let Some(done) = sending.join_next().await else { break };
             sent += usize::from(done.unwrap_or(false));
         }
         sent
+    }
+
+    /// Waits for every direct message still going out; returns how many went.
+    pub async fn finish_sending(&self) -> usize {
+        self.deliver(Vec::new(), 0).await
     }
 
     /// Reminds of every session starting within the lead time from `now`
@@ -452,16 +592,23 @@ impl Announcer {
     }
 }
 
-/// How long before its due time a reminder to `count` people on `sink`'s
-/// platform starts going out: nothing when the platform reaches them all
-/// within a tick, else half the time it needs, plus half a tick.
-fn early(sink: &dyn DirectSink, count: u64) -> jiff::SignedDuration {
-    let Some(rate) = sink.rate() else { return jiff::SignedDuration::ZERO };
+/// How long before their due time reminders to `count` people on a
+/// platform that allows the bot `rate` requests a second start going out:
+/// nothing when they all fit within a tick, else half the time they need,
+/// plus half a tick; at most [`MAX_EARLY`].
+fn early(count: u64, rate: f64) -> jiff::SignedDuration {
     let needs = count as f64 / rate;
     if needs < TICK.as_secs_f64() {
         return jiff::SignedDuration::ZERO;
     }
-    jiff::SignedDuration::from_secs_f64(((needs + TICK.as_secs_f64()) / 2.0).min(MAX_EARLY))
+    let early = jiff::SignedDuration::from_secs_f64((needs + TICK.as_secs_f64()) / 2.0);
+    early.min(MAX_EARLY)
+}
+
+/// Which of `replicas` replicas opens conversations ahead with `user`.
+fn share_of(user: &str, replicas: u32) -> u32 {
+    let hash = user.bytes().fold(0u32, |hash, b| hash.wrapping_mul(31).wrapping_add(u32::from(b)));
+    hash % replicas.max(1)
 }
 
 /// Opens a conversation with `user` on `sink`'s platform and keeps it for the next message.
@@ -594,6 +741,8 @@ pub async fn run_loop(
     let mut next_sync = tokio::time::Instant::now();
     tokio::pin!(stop);
     loop {
+        // Ticks start TICK apart, however long a pass takes.
+        let next_tick = tokio::time::Instant::now() + TICK;
         if let Some(url) = &settings.schedule_url
             && tokio::time::Instant::now() >= next_sync
         {
@@ -604,11 +753,29 @@ pub async fn run_loop(
         if announcing && let Err(error) = tick(&announcer, &store, &mut schedule, &mut seen, settings).await {
             tracing::warn!("announcements: {error:#}; trying again in {TICK:?}");
         }
+        // A crowd is claimed a chunk at a time: the rest follows at once,
+        // a chunk after another, unless the process is stopping.
+        while announcing && announcer.has_backlog() {
+            let stopping = tokio::select! {
+                biased;
+                () = &mut stop => true,
+                () = std::future::ready(()) => false,
+            };
+            if stopping {
+                announcer.finish_sending().await;
+                return Ok(());
+            }
+            if let Err(error) = announcer.remind_fans(&schedule, settings.clock().now()).await {
+                tracing::warn!("announcements: {error:#}; trying again in {TICK:?}");
+                break;
+            }
+        }
+        announcer.finish_sending().await;
         if once {
             return Ok(());
         }
         tokio::select! {
-            () = tokio::time::sleep(TICK) => {}
+            () = tokio::time::sleep_until(next_tick) => {}
             () = &mut stop => return Ok(()),
         }
     }

@@ -26,8 +26,12 @@ pub struct DiscordSettings {
     /// `EMCEE_DISCORD_KEYNOTE_KINDS`: the session types and tracks that are keynotes.
     pub keynote_kinds: Vec<String>,
     /// `EMCEE_DISCORD_DM_RATE`: direct-message requests a second, kept
-    /// within Discord's limit on all of a bot's requests.
+    /// within Discord's limit on all of a bot's requests, shared among the
+    /// replicas that hold the token.
     pub dm_rate: f64,
+    /// `EMCEE_DISCORD_REPLICAS`: how many replicas hold the token, and this one's index among them.
+    pub replicas: u32,
+    pub ordinal: u32,
 }
 
 /// Discord's limit on a bot's requests a second, across all routes.
@@ -45,6 +49,8 @@ impl Default for DiscordSettings {
             keynote_guild: None,
             keynote_kinds: vec![String::from("Keynote")],
             dm_rate: DEFAULT_DM_RATE,
+            replicas: 1,
+            ordinal: 0,
         }
     }
 }
@@ -61,6 +67,8 @@ impl std::fmt::Debug for DiscordSettings {
             .field("keynote_guild", &self.keynote_guild)
             .field("keynote_kinds", &self.keynote_kinds)
             .field("dm_rate", &self.dm_rate)
+            .field("replicas", &self.replicas)
+            .field("ordinal", &self.ordinal)
             .finish()
     }
 }
@@ -140,7 +148,12 @@ pub(super) fn discord_settings(raw: &Raw, host: &Host) -> anyhow::Result<Discord
     if !dm_rate.is_finite() || dm_rate <= 0.0 {
         bail!("EMCEE_DISCORD_DM_RATE is {dm_rate}; it is requests a second, above 0 (Discord allows a bot 50)");
     }
+    let replicas = raw.discord_replicas.max(1);
+    let ordinal =
+        raw.replica_ordinal.or_else(|| ordinal_from_hostname(host.hostname.as_deref())).unwrap_or(0) % replicas;
     Ok(DiscordSettings {
+        replicas,
+        ordinal,
         token,
         application_id,
         public_key,

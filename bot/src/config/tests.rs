@@ -174,6 +174,12 @@ mod platform {
         let error = validate(settings).unwrap_err().to_string();
         assert!(error.contains("EMCEE_DISCORD_DM_RATE is 0"), "{error}");
         assert_eq!(validate(raw()).unwrap().discord.keynote_kinds, ["Keynote"], "the default");
+        let mut settings = raw();
+        settings.discord_token = Some("token".into());
+        settings.discord_replicas = 2;
+        settings.replica_ordinal = Some(1);
+        let settings = validate(settings).unwrap();
+        assert_eq!((settings.discord.ordinal, settings.discord.replicas), (1, 2), "the replicas share the rate");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use serenity::all::{
 };
 
 use super::{Discord, snowflake};
-use crate::announcer::keynotes::{EventSurface, Keynote};
+use crate::announcer::keynotes::{EventSurface, Gone, Keynote};
 
 /// One server's scheduled events.
 pub struct DiscordEvents {
@@ -37,6 +37,16 @@ fn time(at: jiff::Timestamp) -> anyhow::Result<serenity::model::Timestamp> {
 
 fn event(id: &str) -> anyhow::Result<ScheduledEventId> {
     Ok(ScheduledEventId::new(snowflake(id, "scheduled event")?))
+}
+
+/// Discord's answer as an error, [`Gone`] when the event is not there (404).
+fn refusal(error: serenity::Error) -> anyhow::Error {
+    match &error {
+        serenity::Error::Http(http) if http.status_code() == Some(reqwest::StatusCode::NOT_FOUND) => {
+            anyhow::Error::new(Gone)
+        }
+        _ => error.into(),
+    }
 }
 
 impl EventSurface for DiscordEvents {
@@ -66,7 +76,7 @@ impl EventSurface for DiscordEvents {
                 .start_time(time(keynote.start)?)
                 .end_time(time(keynote.end)?)
                 .location(&keynote.location);
-            self.guild.edit_scheduled_event(&self.http, event(id)?, builder).await?;
+            self.guild.edit_scheduled_event(&self.http, event(id)?, builder).await.map_err(refusal)?;
             Ok(())
         })
     }
@@ -74,14 +84,14 @@ impl EventSurface for DiscordEvents {
     fn cancel<'a>(&'a self, id: &'a str) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send + 'a>> {
         Box::pin(async move {
             let builder = EditScheduledEvent::new().status(ScheduledEventStatus::Canceled);
-            self.guild.edit_scheduled_event(&self.http, event(id)?, builder).await?;
+            self.guild.edit_scheduled_event(&self.http, event(id)?, builder).await.map_err(refusal)?;
             Ok(())
         })
     }
 
     fn delete<'a>(&'a self, id: &'a str) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send + 'a>> {
         Box::pin(async move {
-            self.guild.delete_scheduled_event(&self.http, event(id)?).await?;
+            self.guild.delete_scheduled_event(&self.http, event(id)?).await.map_err(refusal)?;
             Ok(())
         })
     }

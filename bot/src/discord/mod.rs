@@ -27,7 +27,7 @@ use serenity::all::{
     ResolvedOption, ResolvedValue,
 };
 
-use crate::announcer::{Announcement, DirectSink, Personal, Sink};
+use crate::announcer::{Announcement, DirectSink, Personal, Rate, Sink};
 use crate::config::DiscordSettings;
 use crate::dispatch::{Dispatcher, Origin, Platform};
 
@@ -339,15 +339,25 @@ impl Sink for DiscordSink {
 pub struct DiscordDirect {
     http: Arc<Http>,
     pace: pace::Pace,
-    rate: f64,
+    rate: Rate,
+    /// This replica's index among those holding the token, and how many there are.
+    replica: (u32, u32),
 }
 
 impl DiscordDirect {
-    /// A sink when there is a bot token to send with.
+    /// A sink when there is a bot token to send with. Each of the
+    /// `EMCEE_DISCORD_REPLICAS` replicas holding the token sends its share
+    /// of `EMCEE_DISCORD_DM_RATE`.
     pub fn new(discord: &Discord) -> Option<DiscordDirect> {
         discord.settings.token.as_ref()?;
-        let rate = discord.settings.dm_rate;
-        Some(DiscordDirect { http: discord.http.clone(), pace: pace::Pace::new(rate), rate })
+        let settings = &discord.settings;
+        let rate = Rate { bot: settings.dm_rate, replica: settings.dm_rate / f64::from(settings.replicas.max(1)) };
+        Some(DiscordDirect {
+            http: discord.http.clone(),
+            pace: pace::Pace::new(rate.replica),
+            rate,
+            replica: (settings.ordinal, settings.replicas.max(1)),
+        })
     }
 }
 
@@ -361,8 +371,12 @@ impl DirectSink for DiscordDirect {
         crate::dispatch::Platform::Discord.as_str()
     }
 
-    fn rate(&self) -> Option<f64> {
+    fn rate(&self) -> Option<Rate> {
         Some(self.rate)
+    }
+
+    fn replica(&self) -> (u32, u32) {
+        self.replica
     }
 
     fn opens_conversations(&self) -> bool {

@@ -257,17 +257,18 @@ impl Store {
         Ok(FeedHistory { sequences, cancelled, version, updated_at: instant(updated_at) })
     }
 
-    /// Claims a reminder to everyone on the claimant's platform who chose
-    /// `session_id` and whose reminder is due by `due_by`: whose lead
-    /// (theirs, else `default_minutes`) reaches from `due_by` to the
-    /// session's `start`. Returns the people this caller claimed, whom it
-    /// alone is to message.
+    /// Claims a reminder to at most `limit` people on the claimant's
+    /// platform who chose `session_id` and whose reminder is due by
+    /// `due_by`: whose lead (theirs, else `default_minutes`) reaches from
+    /// `due_by` to the session's `start`. Returns the people this caller
+    /// claimed, whom it alone is to message.
     pub async fn claim_reminders(
         &self,
         session_id: &str,
         start: Timestamp,
         default_minutes: u32,
         due_by: Timestamp,
+        limit: u64,
         claimant: &Claimant<'_>,
     ) -> anyhow::Result<Vec<Person>> {
         let Claimant { by, now, platform } = *claimant;
@@ -277,10 +278,13 @@ impl Store {
              LEFT JOIN agenda_people p ON p.platform = f.platform AND p.user_id = f.user_id \
              WHERE f.session_id = $1 AND f.platform = $7 AND COALESCE(p.remind_minutes, $5) > 0 \
              AND $2 - 60 * COALESCE(p.remind_minutes, $5) <= $6 AND $3 < $2 \
+             AND NOT EXISTS (SELECT 1 FROM personal_notices n WHERE n.platform = f.platform \
+                 AND n.user_id = f.user_id AND n.session_id = f.session_id AND n.kind = 'reminder' AND n.version = $2) \
+             ORDER BY f.user_id LIMIT $8 \
              ON CONFLICT (platform, user_id, session_id, kind, version) DO NOTHING \
              RETURNING platform, user_id"
         ).bind(session_id).bind(start.as_second()).bind(now.as_second()).bind(by).bind(i32::try_from(default_minutes)?)
-         .bind(due_by.as_second()).bind(platform)
+         .bind(due_by.as_second()).bind(platform).bind(i64::try_from(limit).unwrap_or(i64::MAX))
          .fetch_all(pool).await)?;
         Ok(rows.into_iter().map(|(platform, user)| Person { platform, user }).collect())
     }

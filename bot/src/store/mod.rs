@@ -22,7 +22,7 @@ mod transcripts;
 mod usage;
 
 pub use agenda::{Claimant, FeedHistory, Person, Preferences, RecordedChange};
-pub use outlets::{Fans, KeynoteEvent};
+pub use outlets::{EventState, Fans, KeynoteEvent};
 pub use schedule::Applied;
 pub use transcripts::StoredTranscript;
 pub use usage::UsageEvent;

@@ -18,14 +18,43 @@ pub struct KeynoteEvent {
     pub event_id: Option<String>,
     /// What the event last said.
     pub fingerprint: String,
-    /// `false` once the event is cancelled.
-    pub scheduled: bool,
-    /// The end the event says.
+    pub state: EventState,
+    /// The start and end the event says.
+    pub starts_at: Timestamp,
     pub ends_at: Timestamp,
+    /// When it was claimed, or last moved to another state.
     pub claimed_at: Timestamp,
+    pub claimed_by: String,
 }
 
-type EventRow = (String, Option<String>, String, String, i64, i64);
+/// Where a keynote's event stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventState {
+    Scheduled,
+    Cancelled,
+    /// Being removed from the platform.
+    Removing,
+}
+
+impl EventState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventState::Scheduled => "scheduled",
+            EventState::Cancelled => "cancelled",
+            EventState::Removing => "removing",
+        }
+    }
+
+    fn parse(text: &str) -> EventState {
+        match text {
+            "cancelled" => EventState::Cancelled,
+            "removing" => EventState::Removing,
+            _ => EventState::Scheduled,
+        }
+    }
+}
+
+type EventRow = (String, Option<String>, String, String, i64, i64, i64, String);
 
 /// The people on one platform who chose one session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,18 +137,21 @@ impl Store {
     /// Every keynote event made, or being made.
     pub async fn keynote_events(&self) -> anyhow::Result<Vec<KeynoteEvent>> {
         let rows: Vec<EventRow> = super::on_pool!(self, pool => sqlx::query_as(
-            "SELECT session_id, event_id, fingerprint, state, ends_at, claimed_at FROM keynote_events ORDER BY session_id"
+            "SELECT session_id, event_id, fingerprint, state, starts_at, ends_at, claimed_at, claimed_by \
+             FROM keynote_events ORDER BY session_id"
         ).fetch_all(pool).await)?;
         let instant = |s: i64| Timestamp::from_second(s).unwrap_or(Timestamp::UNIX_EPOCH);
         Ok(rows
             .into_iter()
-            .map(|(session_id, event_id, fingerprint, state, ends, claimed)| KeynoteEvent {
+            .map(|(session_id, event_id, fingerprint, state, starts, ends, claimed_at, claimed_by)| KeynoteEvent {
                 session_id,
                 event_id,
                 fingerprint,
-                scheduled: state == "scheduled",
+                state: EventState::parse(&state),
+                starts_at: instant(starts),
                 ends_at: instant(ends),
-                claimed_at: instant(claimed),
+                claimed_at: instant(claimed_at),
+                claimed_by,
             })
             .collect())
     }
@@ -132,37 +164,54 @@ impl Store {
         &self,
         session_id: &str,
         fingerprint: &str,
-        ends: Timestamp,
-        by: &str,
-        now: Timestamp,
+        span: (Timestamp, Timestamp),
+        claimant: (&str, Timestamp),
         stale: Timestamp,
     ) -> anyhow::Result<bool> {
+        let ((starts, ends), (by, now)) = (span, claimant);
         let claimed = super::on_pool!(self, pool => sqlx::query(
-            "INSERT INTO keynote_events (session_id, event_id, fingerprint, state, ends_at, claimed_at, claimed_by) \
-             VALUES ($1, NULL, $2, 'scheduled', $3, $4, $5) \
+            "INSERT INTO keynote_events (session_id, event_id, fingerprint, state, starts_at, ends_at, claimed_at, claimed_by) \
+             VALUES ($1, NULL, $2, 'scheduled', $3, $4, $5, $6) \
              ON CONFLICT (session_id) DO UPDATE SET event_id = NULL, fingerprint = $2, state = 'scheduled', \
-             ends_at = $3, claimed_at = $4, claimed_by = $5 \
+             starts_at = $3, ends_at = $4, claimed_at = $5, claimed_by = $6 \
              WHERE keynote_events.state = 'cancelled' \
-             OR (keynote_events.event_id IS NULL AND keynote_events.claimed_at < $6)"
-        ).bind(session_id).bind(fingerprint).bind(ends.as_second()).bind(now.as_second()).bind(by).bind(stale.as_second())
+             OR (keynote_events.event_id IS NULL AND keynote_events.claimed_at < $7)"
+        ).bind(session_id).bind(fingerprint).bind(starts.as_second()).bind(ends.as_second()).bind(now.as_second())
+         .bind(by).bind(stale.as_second())
          .execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(claimed == 1)
     }
 
-    /// Records the event made for a claimed session.
-    pub async fn set_keynote_event(&self, session_id: &str, event_id: &str) -> anyhow::Result<()> {
+    /// Records the event made for a session claimed by `claimant` (who,
+    /// when); nothing when another has taken the claim over since.
+    pub async fn set_keynote_event(
+        &self,
+        session_id: &str,
+        event_id: &str,
+        claimant: (&str, Timestamp),
+    ) -> anyhow::Result<bool> {
+        let set = super::on_pool!(self, pool => sqlx::query(
+            "UPDATE keynote_events SET event_id = $2 WHERE session_id = $1 AND event_id IS NULL \
+             AND claimed_by = $3 AND claimed_at = $4"
+        ).bind(session_id).bind(event_id).bind(claimant.0).bind(claimant.1.as_second())
+         .execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(set == 1)
+    }
+
+    /// Gives up a claim whose making failed, so that a later pass may make it.
+    pub async fn release_keynote_claim(&self, session_id: &str, claimant: (&str, Timestamp)) -> anyhow::Result<()> {
         super::on_pool!(self, pool => sqlx::query(
-            "UPDATE keynote_events SET event_id = $2 WHERE session_id = $1"
-        ).bind(session_id).bind(event_id).execute(pool).await.map(|r| r.rows_affected()))?;
+            "DELETE FROM keynote_events WHERE session_id = $1 AND event_id IS NULL AND claimed_by = $2 AND claimed_at = $3"
+        ).bind(session_id).bind(claimant.0).bind(claimant.1.as_second())
+         .execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 
-    /// Forgets a session's event (or a claim whose making failed), so that
-    /// a later pass may make it again.
-    pub async fn drop_keynote_event(&self, session_id: &str) -> anyhow::Result<()> {
+    /// Forgets event `event_id` of a session: removed, or gone from the platform.
+    pub async fn drop_keynote_event(&self, session_id: &str, event_id: &str) -> anyhow::Result<()> {
         super::on_pool!(self, pool => sqlx::query(
-            "DELETE FROM keynote_events WHERE session_id = $1"
-        ).bind(session_id).execute(pool).await.map(|r| r.rows_affected()))?;
+            "DELETE FROM keynote_events WHERE session_id = $1 AND event_id = $2"
+        ).bind(session_id).bind(event_id).execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 
@@ -173,23 +222,32 @@ impl Store {
         session_id: &str,
         was: &str,
         now_says: &str,
-        ends: Timestamp,
+        span: (Timestamp, Timestamp),
     ) -> anyhow::Result<bool> {
         let swapped = super::on_pool!(self, pool => sqlx::query(
-            "UPDATE keynote_events SET fingerprint = $3, ends_at = $4 \
+            "UPDATE keynote_events SET fingerprint = $3, starts_at = $4, ends_at = $5 \
              WHERE session_id = $1 AND fingerprint = $2 AND state = 'scheduled' AND event_id IS NOT NULL"
-        ).bind(session_id).bind(was).bind(now_says).bind(ends.as_second())
+        ).bind(session_id).bind(was).bind(now_says).bind(span.0.as_second()).bind(span.1.as_second())
          .execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(swapped == 1)
     }
 
-    /// Moves a made event from state `from` to `to` (`scheduled`,
-    /// `cancelled`, `removing`); `true` when this caller moved it, and so
-    /// is the one to tell the platform.
-    pub async fn move_keynote_event(&self, session_id: &str, from: &str, to: &str) -> anyhow::Result<bool> {
+    /// Moves a made event from state `from` to `to` if it was last moved
+    /// before `older_than`; `true` when this caller moved it, and so is the
+    /// one to tell the platform.
+    pub async fn move_keynote_event(
+        &self,
+        session_id: &str,
+        from: EventState,
+        to: EventState,
+        now: Timestamp,
+        older_than: Timestamp,
+    ) -> anyhow::Result<bool> {
         let moved = super::on_pool!(self, pool => sqlx::query(
-            "UPDATE keynote_events SET state = $3 WHERE session_id = $1 AND state = $2 AND event_id IS NOT NULL"
-        ).bind(session_id).bind(from).bind(to).execute(pool).await.map(|r| r.rows_affected()))?;
+            "UPDATE keynote_events SET state = $3, claimed_at = $4 \
+             WHERE session_id = $1 AND state = $2 AND event_id IS NOT NULL AND claimed_at < $5"
+        ).bind(session_id).bind(from.as_str()).bind(to.as_str()).bind(now.as_second()).bind(older_than.as_second())
+         .execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(moved == 1)
     }
 }
