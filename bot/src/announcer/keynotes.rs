@@ -127,6 +127,8 @@ pub trait EventSurface: Send + Sync {
     fn cancel<'a>(&'a self, id: &'a str) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send + 'a>>;
     /// Removes event `id`.
     fn delete<'a>(&'a self, id: &'a str) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send + 'a>>;
+    /// The ids of the events scheduled or under way on the platform.
+    fn existing(&self) -> Pin<Box<dyn Future<Output = anyhow::Result<HashSet<String>>> + Send + '_>>;
 }
 
 /// What one pass changed.
@@ -177,8 +179,9 @@ impl Keynotes {
     /// limit). A platform's refusal is logged and tried again on the next
     /// pass; the database's failure ends the pass.
     pub async fn sync(&self, store: &Store, schedule: &Schedule, now: Timestamp, by: &str) -> anyhow::Result<Synced> {
-        let made: HashMap<String, KeynoteEvent> =
+        let mut made: HashMap<String, KeynoteEvent> =
             store.keynote_events().await?.into_iter().map(|e| (e.session_id.clone(), e)).collect();
+        self.forget_the_gone(store, &mut made, now).await?;
         let sessions: HashMap<&str, &Session> = schedule.sessions.iter().map(|s| (s.id.as_str(), s)).collect();
         // Events under way count towards Discord's limit until they end.
         let under_way =
@@ -186,13 +189,53 @@ impl Keynotes {
         let wanted = self.wanted(schedule, now, self.limit.saturating_sub(under_way));
         let mut synced = Synced::default();
         let wanted_ids: HashSet<&str> = wanted.iter().map(|k| k.session_id.as_str()).collect();
-        for event in made.values().filter(|e| e.ends_at > now && !wanted_ids.contains(e.session_id.as_str())) {
+        // A removal left unfinished is finished first, even for a session wanted again (made anew next pass).
+        let retiring = made.values().filter(|e| {
+            e.ends_at > now && (e.state == EventState::Removing || !wanted_ids.contains(e.session_id.as_str()))
+        });
+        for event in retiring {
             self.retire(store, event, sessions.get(event.session_id.as_str()).copied(), now, &mut synced).await?;
         }
         for keynote in &wanted {
             self.make(store, keynote, made.get(&keynote.session_id), (by, now), &mut synced).await?;
         }
         Ok(synced)
+    }
+
+    /// Forgets the events someone removed on the platform: those that
+    /// should be scheduled and have not begun but are not there. A keynote
+    /// still wanted gets a new event in the same pass. When the platform
+    /// cannot be asked, nothing is forgotten.
+    async fn forget_the_gone(
+        &self,
+        store: &Store,
+        made: &mut HashMap<String, KeynoteEvent>,
+        now: Timestamp,
+    ) -> anyhow::Result<()> {
+        let expected =
+            made.values().any(|e| e.state == EventState::Scheduled && e.event_id.is_some() && e.starts_at > now);
+        if !expected {
+            return Ok(());
+        }
+        let existing = match self.surface.existing().await {
+            Ok(existing) => existing,
+            Err(error) => {
+                tracing::warn!("listing the platform's events failed; trying again next pass: {error:#}");
+                return Ok(());
+            }
+        };
+        let gone: Vec<(String, String)> = made
+            .values()
+            .filter(|e| e.state == EventState::Scheduled && e.starts_at > now)
+            .filter_map(|e| Some((e.session_id.clone(), e.event_id.clone()?)))
+            .filter(|(_, id)| !existing.contains(id))
+            .collect();
+        for (session, id) in gone {
+            tracing::info!(session = %session, "a keynote's event was removed on the platform; it is made again if still wanted");
+            store.drop_keynote_event(&session, &id).await?;
+            made.remove(&session);
+        }
+        Ok(())
     }
 
     /// Cancels or removes the event of a session that no longer wants one:

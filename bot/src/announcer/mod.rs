@@ -172,6 +172,8 @@ const MAX_LEAD: jiff::SignedDuration = jiff::SignedDuration::from_mins(emcee_cor
 /// How long before the longest lead conversations are opened with the
 /// people a direct message will reach, so that none has to be opened when it is due.
 const OPEN_AHEAD: jiff::SignedDuration = jiff::SignedDuration::from_hours(1);
+/// The most pages of people read to find this replica's share of those to open a conversation with.
+const MAX_PAGES: usize = 20;
 /// The earliest a reminder to a crowd may start going out, however large it is.
 const MAX_EARLY: jiff::SignedDuration = jiff::SignedDuration::from_mins(5);
 
@@ -191,6 +193,8 @@ pub struct Announcer {
     backlog: std::sync::atomic::AtomicBool,
     /// The direct messages going out.
     sending: tokio::sync::Mutex<tokio::task::JoinSet<bool>>,
+    /// Set when the process is stopping: conversations are no longer opened ahead.
+    stopping: std::sync::atomic::AtomicBool,
     /// People with whom opening a conversation failed, and when: not tried
     /// again ahead for [`OPEN_AHEAD`], so that they do not take every pass's budget.
     failed_opens: std::sync::Mutex<std::collections::HashMap<(String, String), Timestamp>>,
@@ -224,6 +228,7 @@ impl Announcer {
             backlog: std::sync::atomic::AtomicBool::new(false),
             failed_opens: std::sync::Mutex::default(),
             sending: tokio::sync::Mutex::default(),
+            stopping: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -282,12 +287,18 @@ impl Announcer {
             let (due_by, mut room) = match sink.rate() {
                 None => (now, u64::MAX),
                 Some(rate) => {
-                    let soon: u64 = upcoming
-                        .iter()
-                        .filter_map(|(session, fans)| fans.get(platform).map(|f| (session, f)))
-                        .filter(|(session, f)| first_due(session, f) <= now + MAX_EARLY)
-                        .map(|(_, f)| f.count)
-                        .sum();
+                    // Everyone on the platform not yet reminded whose reminder is due within MAX_EARLY.
+                    let mut soon = 0;
+                    for (session, fans) in &upcoming {
+                        let Some(these) = fans.get(platform) else { continue };
+                        if first_due(session, these) <= now + MAX_EARLY {
+                            let (start, lead) = (session.start, self.default_minutes);
+                            soon += self
+                                .store
+                                .unclaimed_reminders(&session.id, start, lead, now + MAX_EARLY, platform)
+                                .await?;
+                        }
+                    }
                     (now + early(soon, rate.bot), (rate.replica * CHUNK.as_secs_f64()).max(1.0) as u64)
                 }
             };
@@ -307,7 +318,9 @@ impl Announcer {
                     Ok(people) => {
                         room = room.saturating_sub(people.len() as u64);
                         claimed += people.len();
-                        if room == 0 {
+                        // A crowd on a rate-limited platform goes on until a pass finds no one:
+                        // a replica that collided with another on the same people tries again at once.
+                        if room == 0 || (sink.rate().is_some() && !people.is_empty()) {
                             self.backlog.store(true, std::sync::atomic::Ordering::Relaxed);
                         }
                         if !people.is_empty() {
@@ -360,19 +373,27 @@ impl Announcer {
             };
             let upcoming = schedule.sessions.iter().filter(|s| s.start > now && s.start <= horizon);
             for session in upcoming.filter(|s| lacking.contains(&s.id)) {
-                if left == 0 {
+                if left == 0 || self.stopping.load(std::sync::atomic::Ordering::Relaxed) {
                     break;
                 }
-                // This replica's share of the people, leaving out those whose opening failed lately.
-                let fetch = left.saturating_mul(replicas).saturating_add(failed.len() as u32);
-                let people: Vec<String> = self
-                    .store
-                    .fans_without_channel(platform, &session.id, fetch)
-                    .await?
-                    .into_iter()
-                    .filter(|user| share_of(user, replicas) == ordinal && !failed.contains(user))
-                    .take(left as usize)
-                    .collect();
+                // This replica's share of the people, leaving out those whose
+                // opening failed lately, a page at a time.
+                let mut people = Vec::new();
+                let mut after = String::new();
+                for _ in 0..MAX_PAGES {
+                    let page = self.store.fans_without_channel(platform, &session.id, &after, left.max(64)).await?;
+                    let Some(last) = page.last() else { break };
+                    after = last.clone();
+                    let room = (left as usize).saturating_sub(people.len());
+                    people.extend(
+                        page.into_iter()
+                            .filter(|user| share_of(user, replicas) == ordinal && !failed.contains(user))
+                            .take(room),
+                    );
+                    if people.len() >= left as usize {
+                        break;
+                    }
+                }
                 left = left.saturating_sub(people.len() as u32);
                 opened += self.open_all(&sink, people, now).await;
             }
@@ -386,6 +407,9 @@ impl Announcer {
         let limit = Arc::new(tokio::sync::Semaphore::new(DIRECT_AT_ONCE));
         let mut opening = tokio::task::JoinSet::new();
         for user in people {
+            if self.stopping.load(std::sync::atomic::Ordering::Relaxed) {
+                break;
+            }
             let Ok(permit) = limit.clone().acquire_owned().await else { break };
             let (sink, store) = (sink.clone(), self.store.clone());
             opening.spawn(async move {
@@ -518,6 +542,11 @@ impl Announcer {
         sent
     }
 
+    /// Stops opening conversations ahead: the process is stopping.
+    pub fn stop_opening(&self) {
+        self.stopping.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// Waits for every direct message still going out; returns how many went.
     pub async fn finish_sending(&self) -> usize {
         self.deliver(Vec::new(), 0).await
@@ -601,8 +630,8 @@ fn early(count: u64, rate: f64) -> jiff::SignedDuration {
     if needs < TICK.as_secs_f64() {
         return jiff::SignedDuration::ZERO;
     }
-    let early = jiff::SignedDuration::from_secs_f64((needs + TICK.as_secs_f64()) / 2.0);
-    early.min(MAX_EARLY)
+    let most = MAX_EARLY.as_secs_f64();
+    jiff::SignedDuration::from_secs_f64(((needs + TICK.as_secs_f64()) / 2.0).min(most))
 }
 
 /// Which of `replicas` replicas opens conversations ahead with `user`.
@@ -739,6 +768,7 @@ pub async fn run_loop(
     let mut seen = 1;
     let mut validators = Validators::default();
     let mut next_sync = tokio::time::Instant::now();
+    let mut stopped = false;
     tokio::pin!(stop);
     loop {
         // Ticks start TICK apart, however long a pass takes.
@@ -749,29 +779,45 @@ pub async fn run_loop(
             next_sync = tokio::time::Instant::now() + settings.schedule_sync;
             programme::sync(&store, url, &mut validators, settings.time_zone.as_ref()).await;
         }
-        // A database that blips is retried on the next tick.
-        if announcing && let Err(error) = tick(&announcer, &store, &mut schedule, &mut seen, settings).await {
-            tracing::warn!("announcements: {error:#}; trying again in {TICK:?}");
+        if announcing {
+            // A stop during the pass lets it finish (what it claimed is
+            // sent) but cuts short the opening of conversations ahead.
+            let pass = tick(&announcer, &store, &mut schedule, &mut seen, settings);
+            tokio::pin!(pass);
+            let passed = tokio::select! {
+                passed = &mut pass => passed,
+                () = &mut stop => {
+                    stopped = true;
+                    announcer.stop_opening();
+                    pass.await
+                }
+            };
+            // A database that blips is retried on the next tick.
+            if let Err(error) = passed {
+                tracing::warn!("announcements: {error:#}; trying again in {TICK:?}");
+            }
         }
-        // A crowd is claimed a chunk at a time: the rest follows at once,
-        // a chunk after another, unless the process is stopping.
-        while announcing && announcer.has_backlog() {
-            let stopping = tokio::select! {
+        // A crowd is claimed a chunk at a time: the rest follows at once, a
+        // chunk after another, until the next tick (whose pass goes on with
+        // it) or a stop.
+        while announcing && !stopped && announcer.has_backlog() && tokio::time::Instant::now() < next_tick {
+            stopped = tokio::select! {
                 biased;
                 () = &mut stop => true,
                 () = std::future::ready(()) => false,
             };
-            if stopping {
-                announcer.finish_sending().await;
-                return Ok(());
+            if stopped {
+                break;
             }
             if let Err(error) = announcer.remind_fans(&schedule, settings.clock().now()).await {
                 tracing::warn!("announcements: {error:#}; trying again in {TICK:?}");
                 break;
             }
         }
-        announcer.finish_sending().await;
-        if once {
+        if stopped || once || !announcer.has_backlog() {
+            announcer.finish_sending().await;
+        }
+        if stopped || once {
             return Ok(());
         }
         tokio::select! {
@@ -800,7 +846,10 @@ async fn tick(
     }
     announcer.remind(schedule, settings.clock().now()).await?;
     announcer.remind_fans(schedule, settings.clock().now()).await?;
-    announcer.open_ahead(schedule, settings.clock().now()).await?;
+    // A crowd being reminded has the platform's rate to itself.
+    if !announcer.has_backlog() {
+        announcer.open_ahead(schedule, settings.clock().now()).await?;
+    }
     announcer.sync_keynotes(schedule, settings.clock().now()).await?;
     Ok(())
 }

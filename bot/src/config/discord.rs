@@ -36,6 +36,8 @@ pub struct DiscordSettings {
 
 /// Discord's limit on a bot's requests a second, across all routes.
 pub const DEFAULT_DM_RATE: f64 = 50.0;
+/// The slowest direct messages may go: one a second.
+const MIN_DM_RATE: f64 = 1.0;
 
 impl Default for DiscordSettings {
     fn default() -> DiscordSettings {
@@ -145,8 +147,10 @@ pub(super) fn discord_settings(raw: &Raw, host: &Host) -> anyhow::Result<Discord
         keynote_kinds.push(String::from("Keynote"));
     }
     let dm_rate = raw.discord_dm_rate;
-    if !dm_rate.is_finite() || dm_rate <= 0.0 {
-        bail!("EMCEE_DISCORD_DM_RATE is {dm_rate}; it is requests a second, above 0 (Discord allows a bot 50)");
+    if !dm_rate.is_finite() || dm_rate < MIN_DM_RATE {
+        bail!(
+            "EMCEE_DISCORD_DM_RATE is {dm_rate}; it is requests a second, at least {MIN_DM_RATE} (Discord allows a bot 50)"
+        );
     }
     let replicas = raw.discord_replicas.max(1);
     let ordinal =

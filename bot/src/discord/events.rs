@@ -89,6 +89,13 @@ impl EventSurface for DiscordEvents {
         })
     }
 
+    fn existing(&self) -> Pin<Box<dyn Future<Output = anyhow::Result<std::collections::HashSet<String>>> + Send + '_>> {
+        Box::pin(async move {
+            let events = self.guild.scheduled_events(&self.http, false).await?;
+            Ok(events.into_iter().map(|e| e.id.to_string()).collect())
+        })
+    }
+
     fn delete<'a>(&'a self, id: &'a str) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send + 'a>> {
         Box::pin(async move {
             self.guild.delete_scheduled_event(&self.http, event(id)?).await.map_err(refusal)?;

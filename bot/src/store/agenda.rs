@@ -289,6 +289,29 @@ impl Store {
         Ok(rows.into_iter().map(|(platform, user)| Person { platform, user }).collect())
     }
 
+    /// How many people on `platform` who chose `session_id` are not yet
+    /// reminded of it and are due a reminder by `due_by`: as
+    /// [`claim_reminders`](Self::claim_reminders) would claim, without claiming.
+    pub async fn unclaimed_reminders(
+        &self,
+        session_id: &str,
+        start: Timestamp,
+        default_minutes: u32,
+        due_by: Timestamp,
+        platform: &str,
+    ) -> anyhow::Result<u64> {
+        let (count,): (i64,) = super::on_pool!(self, pool => sqlx::query_as(
+            "SELECT COUNT(*) FROM favourites f \
+             LEFT JOIN agenda_people p ON p.platform = f.platform AND p.user_id = f.user_id \
+             WHERE f.session_id = $1 AND f.platform = $4 AND COALESCE(p.remind_minutes, $3) > 0 \
+             AND $2 - 60 * COALESCE(p.remind_minutes, $3) <= $5 \
+             AND NOT EXISTS (SELECT 1 FROM personal_notices n WHERE n.platform = f.platform \
+                 AND n.user_id = f.user_id AND n.session_id = f.session_id AND n.kind = 'reminder' AND n.version = $2)"
+        ).bind(session_id).bind(start.as_second()).bind(i32::try_from(default_minutes)?).bind(platform)
+         .bind(due_by.as_second()).fetch_one(pool).await)?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
     /// Claims a change notice about `session_id` (schedule `version`,
     /// recorded at `changed`) to everyone on the claimant's platform who had
     /// chosen it by then: who chose it later saw it as it is. Returns the

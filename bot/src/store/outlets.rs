@@ -104,18 +104,21 @@ impl Store {
         Ok(rows.into_iter().map(|(session,)| session).collect())
     }
 
-    /// Up to `limit` people on `platform` who chose `session_id` and have no conversation opened yet.
+    /// Up to `limit` people on `platform` who chose `session_id` and have
+    /// no conversation opened yet, in user id order after `after`.
     pub async fn fans_without_channel(
         &self,
         platform: &str,
         session_id: &str,
+        after: &str,
         limit: u32,
     ) -> anyhow::Result<Vec<String>> {
         let rows: Vec<(String,)> = super::on_pool!(self, pool => sqlx::query_as(
             "SELECT f.user_id FROM favourites f LEFT JOIN direct_channels d \
              ON d.platform = f.platform AND d.user_id = f.user_id \
-             WHERE f.session_id = $1 AND f.platform = $2 AND d.channel IS NULL ORDER BY f.user_id LIMIT $3"
-        ).bind(session_id).bind(platform).bind(i64::from(limit)).fetch_all(pool).await)?;
+             WHERE f.session_id = $1 AND f.platform = $2 AND d.channel IS NULL AND f.user_id > $4 \
+             ORDER BY f.user_id LIMIT $3"
+        ).bind(session_id).bind(platform).bind(i64::from(limit)).bind(after).fetch_all(pool).await)?;
         Ok(rows.into_iter().map(|(user,)| user).collect())
     }
 
