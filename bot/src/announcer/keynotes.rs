@@ -295,6 +295,8 @@ impl Keynotes {
     ) -> anyhow::Result<()> {
         let says = keynote.fingerprint();
         let span = (keynote.start, keynote.end);
+        // An event that has ended is over on the platform: a session moved later gets a new one.
+        let made = made.filter(|e| e.ends_at > claimant.1);
         if let Some(KeynoteEvent { event_id: Some(id), fingerprint, state: EventState::Scheduled, .. }) = made {
             if *fingerprint == says
                 || !store.swap_keynote_fingerprint(&keynote.session_id, fingerprint, &says, span).await?

@@ -287,21 +287,30 @@ impl Announcer {
             let (due_by, mut room) = match sink.rate() {
                 None => (now, u64::MAX),
                 Some(rate) => {
-                    // Everyone on the platform not yet reminded whose reminder is due within MAX_EARLY.
+                    // The crowds due within MAX_EARLY that someone is still to be reminded of,
+                    // whole: the early start stays put while a crowd goes out.
                     let mut soon = 0;
                     for (session, fans) in &upcoming {
                         let Some(these) = fans.get(platform) else { continue };
-                        if first_due(session, these) <= now + MAX_EARLY {
-                            let (start, lead) = (session.start, self.default_minutes);
-                            soon += self
-                                .store
-                                .unclaimed_reminders(&session.id, start, lead, now + MAX_EARLY, platform)
-                                .await?;
+                        if first_due(session, these) > now + MAX_EARLY {
+                            continue;
+                        }
+                        let (start, lead) = (session.start, self.default_minutes);
+                        match self.store.due_reminders(&session.id, start, lead, now + MAX_EARLY, platform).await {
+                            Ok((due, unclaimed)) if unclaimed > 0 => soon += due,
+                            Ok(_) => {}
+                            // What is claimed already still goes out.
+                            Err(error) => {
+                                failure = Some(error);
+                                break 'sinks;
+                            }
                         }
                     }
                     (now + early(soon, rate.bot), (rate.replica * CHUNK.as_secs_f64()).max(1.0) as u64)
                 }
             };
+            // Replicas claim a crowd from its two ends, so that two of them meet only once.
+            let from_the_end = sink.replica().0 % 2 == 1;
             for (session, fans) in &upcoming {
                 let Some(these) = fans.get(platform) else { continue };
                 // No one's reminder can be due yet: nothing to claim.
@@ -314,7 +323,8 @@ impl Announcer {
                 }
                 let claimant = Claimant { by: &self.replica, now, platform };
                 let (start, lead) = (session.start, self.default_minutes);
-                match self.store.claim_reminders(&session.id, start, lead, due_by, room, &claimant).await {
+                let order = (room, from_the_end);
+                match self.store.claim_reminders(&session.id, start, lead, due_by, order, &claimant).await {
                     Ok(people) => {
                         room = room.saturating_sub(people.len() as u64);
                         claimed += people.len();
@@ -822,7 +832,10 @@ pub async fn run_loop(
         }
         tokio::select! {
             () = tokio::time::sleep_until(next_tick) => {}
-            () = &mut stop => return Ok(()),
+            () = &mut stop => {
+                announcer.finish_sending().await;
+                return Ok(());
+            }
         }
     }
 }

@@ -285,6 +285,13 @@ impl Settings {
                 "EMCEE_PUBLIC_URL is `{url}`; give the address people reach emcee serve at, such as https://emcee.example.org"
             ),
         };
+        let max_minutes = u64::from(emcee_core::command::MAX_REMIND_MINUTES);
+        if !(1..=max_minutes).contains(&raw.reminder_minutes) {
+            bail!(
+                "EMCEE_REMINDER_MINUTES is {}; it is how many minutes before a session its reminder goes out, from 1 to {max_minutes}",
+                raw.reminder_minutes
+            );
+        }
         let operator = host.user.clone().unwrap_or_else(|| String::from("operator"));
         let host = host.hostname.clone().unwrap_or_else(|| operator.clone());
         Ok(Settings {

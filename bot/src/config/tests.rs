@@ -170,6 +170,10 @@ mod platform {
         let error = validate(settings).unwrap_err().to_string();
         assert!(error.contains("EMCEE_DISCORD_KEYNOTE_GUILD is `my server`"), "{error}");
         let mut settings = raw();
+        settings.reminder_minutes = 100_000_000_000_000_000;
+        let error = validate(settings).unwrap_err().to_string();
+        assert!(error.contains("EMCEE_REMINDER_MINUTES is 100000000000000000"), "{error}");
+        let mut settings = raw();
         settings.discord_dm_rate = 0.0;
         let error = validate(settings).unwrap_err().to_string();
         assert!(error.contains("EMCEE_DISCORD_DM_RATE is 0"), "{error}");

@@ -257,59 +257,53 @@ impl Store {
         Ok(FeedHistory { sequences, cancelled, version, updated_at: instant(updated_at) })
     }
 
-    /// Claims a reminder to at most `limit` people on the claimant's
+    /// Claims a reminder to at most `order.0` people on the claimant's
     /// platform who chose `session_id` and whose reminder is due by
     /// `due_by`: whose lead (theirs, else `default_minutes`) reaches from
-    /// `due_by` to the session's `start`. Returns the people this caller
-    /// claimed, whom it alone is to message.
+    /// `due_by` to the session's `start`; by user id, from the last when
+    /// `order.1`. Returns the people this caller claimed, whom it alone is
+    /// to message.
     pub async fn claim_reminders(
         &self,
         session_id: &str,
         start: Timestamp,
         default_minutes: u32,
         due_by: Timestamp,
-        limit: u64,
+        order: (u64, bool),
         claimant: &Claimant<'_>,
     ) -> anyhow::Result<Vec<Person>> {
         let Claimant { by, now, platform } = *claimant;
-        let rows: Vec<(String, String)> = super::on_pool!(self, pool => sqlx::query_as(
-            "INSERT INTO personal_notices (platform, user_id, session_id, kind, version, claimed_at, claimed_by) \
-             SELECT f.platform, f.user_id, f.session_id, 'reminder', $2, $3, $4 FROM favourites f \
-             LEFT JOIN agenda_people p ON p.platform = f.platform AND p.user_id = f.user_id \
-             WHERE f.session_id = $1 AND f.platform = $7 AND COALESCE(p.remind_minutes, $5) > 0 \
-             AND $2 - 60 * COALESCE(p.remind_minutes, $5) <= $6 AND $3 < $2 \
-             AND NOT EXISTS (SELECT 1 FROM personal_notices n WHERE n.platform = f.platform \
-                 AND n.user_id = f.user_id AND n.session_id = f.session_id AND n.kind = 'reminder' AND n.version = $2) \
-             ORDER BY f.user_id LIMIT $8 \
-             ON CONFLICT (platform, user_id, session_id, kind, version) DO NOTHING \
-             RETURNING platform, user_id"
-        ).bind(session_id).bind(start.as_second()).bind(now.as_second()).bind(by).bind(i32::try_from(default_minutes)?)
+        let (limit, from_the_end) = order;
+        let sql = if from_the_end { CLAIM_REMINDERS_FROM_THE_END } else { CLAIM_REMINDERS };
+        let rows: Vec<(String, String)> = super::on_pool!(self, pool => sqlx::query_as(sql)
+         .bind(session_id).bind(start.as_second()).bind(now.as_second()).bind(by).bind(i32::try_from(default_minutes)?)
          .bind(due_by.as_second()).bind(platform).bind(i64::try_from(limit).unwrap_or(i64::MAX))
          .fetch_all(pool).await)?;
         Ok(rows.into_iter().map(|(platform, user)| Person { platform, user }).collect())
     }
 
-    /// How many people on `platform` who chose `session_id` are not yet
-    /// reminded of it and are due a reminder by `due_by`: as
-    /// [`claim_reminders`](Self::claim_reminders) would claim, without claiming.
-    pub async fn unclaimed_reminders(
+    /// How many people on `platform` who chose `session_id` are due a
+    /// reminder of it by `due_by` (as [`claim_reminders`](Self::claim_reminders)
+    /// would take them), and how many of those are not yet claimed.
+    pub async fn due_reminders(
         &self,
         session_id: &str,
         start: Timestamp,
         default_minutes: u32,
         due_by: Timestamp,
         platform: &str,
-    ) -> anyhow::Result<u64> {
-        let (count,): (i64,) = super::on_pool!(self, pool => sqlx::query_as(
-            "SELECT COUNT(*) FROM favourites f \
+    ) -> anyhow::Result<(u64, u64)> {
+        let (due, claimed): (i64, i64) = super::on_pool!(self, pool => sqlx::query_as(
+            "SELECT COUNT(*), COUNT(n.user_id) FROM favourites f \
              LEFT JOIN agenda_people p ON p.platform = f.platform AND p.user_id = f.user_id \
+             LEFT JOIN personal_notices n ON n.platform = f.platform AND n.user_id = f.user_id \
+                 AND n.session_id = f.session_id AND n.kind = 'reminder' AND n.version = $2 \
              WHERE f.session_id = $1 AND f.platform = $4 AND COALESCE(p.remind_minutes, $3) > 0 \
-             AND $2 - 60 * COALESCE(p.remind_minutes, $3) <= $5 \
-             AND NOT EXISTS (SELECT 1 FROM personal_notices n WHERE n.platform = f.platform \
-                 AND n.user_id = f.user_id AND n.session_id = f.session_id AND n.kind = 'reminder' AND n.version = $2)"
+             AND $2 - 60 * COALESCE(p.remind_minutes, $3) <= $5"
         ).bind(session_id).bind(start.as_second()).bind(i32::try_from(default_minutes)?).bind(platform)
          .bind(due_by.as_second()).fetch_one(pool).await)?;
-        Ok(u64::try_from(count).unwrap_or(0))
+        let (due, claimed) = (u64::try_from(due).unwrap_or(0), u64::try_from(claimed).unwrap_or(0));
+        Ok((due, due.saturating_sub(claimed)))
     }
 
     /// Claims a change notice about `session_id` (schedule `version`,
@@ -347,6 +341,28 @@ pub struct Claimant<'a> {
     pub now: Timestamp,
     pub platform: &'a str,
 }
+
+/// Claims reminders: see [`Store::claim_reminders`]. SQLite reads the
+/// `ON CONFLICT` after a `SELECT` only when the `SELECT` has a `WHERE`.
+macro_rules! claim_reminders_sql {
+    ($order:literal) => {
+        concat!(
+            "INSERT INTO personal_notices (platform, user_id, session_id, kind, version, claimed_at, claimed_by) \
+             SELECT f.platform, f.user_id, f.session_id, 'reminder', $2, $3, $4 FROM favourites f \
+             LEFT JOIN agenda_people p ON p.platform = f.platform AND p.user_id = f.user_id \
+             WHERE f.session_id = $1 AND f.platform = $7 AND COALESCE(p.remind_minutes, $5) > 0 \
+             AND $2 - 60 * COALESCE(p.remind_minutes, $5) <= $6 AND $3 < $2 \
+             AND NOT EXISTS (SELECT 1 FROM personal_notices n WHERE n.platform = f.platform \
+                 AND n.user_id = f.user_id AND n.session_id = f.session_id AND n.kind = 'reminder' AND n.version = $2) \
+             ORDER BY f.user_id ",
+            $order,
+            " LIMIT $8 ON CONFLICT (platform, user_id, session_id, kind, version) DO NOTHING \
+             RETURNING platform, user_id"
+        )
+    };
+}
+const CLAIM_REMINDERS: &str = claim_reminders_sql!("ASC");
+const CLAIM_REMINDERS_FROM_THE_END: &str = claim_reminders_sql!("DESC");
 
 /// The programme's history as feeds show it.
 #[derive(Debug, Clone, Default, PartialEq)]

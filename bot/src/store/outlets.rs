@@ -161,8 +161,8 @@ impl Store {
 
     /// Claims the making of `session_id`'s event; `true` when this caller
     /// is to make it. A cancelled event is replaced (a platform does not
-    /// bring one back), and a claim whose maker never finished (older than
-    /// `stale`) is taken over.
+    /// bring one back), so is one that has ended (a session moved later),
+    /// and a claim whose maker never finished (older than `stale`) is taken over.
     pub async fn claim_keynote_event(
         &self,
         session_id: &str,
@@ -177,7 +177,7 @@ impl Store {
              VALUES ($1, NULL, $2, 'scheduled', $3, $4, $5, $6) \
              ON CONFLICT (session_id) DO UPDATE SET event_id = NULL, fingerprint = $2, state = 'scheduled', \
              starts_at = $3, ends_at = $4, claimed_at = $5, claimed_by = $6 \
-             WHERE keynote_events.state = 'cancelled' \
+             WHERE keynote_events.state = 'cancelled' OR keynote_events.ends_at <= $5 \
              OR (keynote_events.event_id IS NULL AND keynote_events.claimed_at < $7)"
         ).bind(session_id).bind(fingerprint).bind(starts.as_second()).bind(ends.as_second()).bind(now.as_second())
          .bind(by).bind(stale.as_second())
