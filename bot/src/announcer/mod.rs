@@ -191,6 +191,8 @@ pub struct Announcer {
     keynotes: Option<keynotes::Keynotes>,
     /// Whether the last pass left reminders due that it had no room to claim.
     backlog: std::sync::atomic::AtomicBool,
+    /// The same for change notices.
+    notice_backlog: std::sync::atomic::AtomicBool,
     /// The direct messages going out.
     sending: tokio::sync::Mutex<tokio::task::JoinSet<bool>>,
     /// Set when the process is stopping: conversations are no longer opened ahead.
@@ -226,6 +228,7 @@ impl Announcer {
             replica,
             keynotes: None,
             backlog: std::sync::atomic::AtomicBool::new(false),
+            notice_backlog: std::sync::atomic::AtomicBool::new(false),
             failed_opens: std::sync::Mutex::default(),
             sending: tokio::sync::Mutex::default(),
             stopping: std::sync::atomic::AtomicBool::new(false),
@@ -306,7 +309,7 @@ impl Announcer {
                             }
                         }
                     }
-                    (now + early(soon, rate.bot), (rate.replica * CHUNK.as_secs_f64()).max(1.0) as u64)
+                    (now + early(soon, rate.bot), chunk_of(sink.as_ref()))
                 }
             };
             // Replicas claim a crowd from its two ends, so that two of them meet only once.
@@ -357,6 +360,12 @@ impl Announcer {
     /// due that it had no room to claim.
     pub fn has_backlog(&self) -> bool {
         self.backlog.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Whether the last [`notify_fans`](Self::notify_fans) left notices it
+    /// had no room to claim: called again with the same `after`, it goes on.
+    pub fn has_notice_backlog(&self) -> bool {
+        self.notice_backlog.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Opens conversations ahead with the people whose direct messages
@@ -454,16 +463,31 @@ impl Announcer {
         if self.direct.is_empty() {
             return Ok(0);
         }
+        self.notice_backlog.store(false, std::sync::atomic::Ordering::Relaxed);
         let mut batches = Vec::new();
+        let mut claimed_now = 0;
         let mut failure = None;
+        // A crowd on a rate-limited platform is claimed a chunk at a time, as reminders are.
+        let mut rooms: Vec<u64> = self.direct.iter().map(|sink| chunk_of(sink.as_ref())).collect();
         'changes: for change in self.store.recorded_changes(after).await? {
             let Some(message) = personal_notice(&change, zone) else { continue };
             let mut people = Vec::new();
-            for sink in &self.direct {
+            for (sink, room) in self.direct.iter().zip(rooms.iter_mut()) {
+                if *room == 0 {
+                    self.notice_backlog.store(true, std::sync::atomic::Ordering::Relaxed);
+                    continue;
+                }
                 let claimant = Claimant { by: &self.replica, now, platform: sink.platform() };
                 let (session, kind, version) = (&change.session_id, message.kind.as_str(), change.version);
-                match self.store.claim_notices(session, kind, version, change.at, &claimant).await {
-                    Ok(claimed) => people.extend(claimed),
+                match self.store.claim_notices(session, kind, version, change.at, *room, &claimant).await {
+                    Ok(claimed) => {
+                        *room = room.saturating_sub(claimed.len() as u64);
+                        claimed_now += claimed.len();
+                        if *room == 0 {
+                            self.notice_backlog.store(true, std::sync::atomic::Ordering::Relaxed);
+                        }
+                        people.extend(claimed);
+                    }
                     // What is claimed already still goes out.
                     Err(error) => {
                         failure = Some(error);
@@ -478,7 +502,8 @@ impl Announcer {
                 batches.push((message, people));
             }
         }
-        let sent = self.deliver(batches, 0).await;
+        let keep = if self.has_notice_backlog() { claimed_now } else { 0 };
+        let sent = self.deliver(batches, keep).await;
         match failure {
             Some(error) => Err(error),
             None => Ok(sent),
@@ -644,6 +669,13 @@ fn early(count: u64, rate: f64) -> jiff::SignedDuration {
     jiff::SignedDuration::from_secs_f64(((needs + TICK.as_secs_f64()) / 2.0).min(most))
 }
 
+/// How many direct messages one pass claims on `sink`'s platform: a
+/// second's sending of this replica's share where the platform limits the
+/// rate, else everyone.
+fn chunk_of(sink: &dyn DirectSink) -> u64 {
+    sink.rate().map_or(u64::MAX, |rate| (rate.replica * CHUNK.as_secs_f64()).max(1.0) as u64)
+}
+
 /// Which of `replicas` replicas opens conversations ahead with `user`.
 fn share_of(user: &str, replicas: u32) -> u32 {
     let hash = user.bytes().fold(0u32, |hash, b| hash.wrapping_mul(31).wrapping_add(u32::from(b)));
@@ -776,6 +808,8 @@ pub async fn run_loop(
     // on every start; claims keep each notice to one sending, so a restart
     // neither repeats nor loses any.
     let mut seen = 1;
+    // The changes whose notices to fans are all claimed: behind `seen` while a crowd's are going out.
+    let mut fans_seen = 1;
     let mut validators = Validators::default();
     let mut next_sync = tokio::time::Instant::now();
     let mut stopped = false;
@@ -792,7 +826,7 @@ pub async fn run_loop(
         if announcing {
             // A stop during the pass lets it finish (what it claimed is
             // sent) but cuts short the opening of conversations ahead.
-            let pass = tick(&announcer, &store, &mut schedule, &mut seen, settings);
+            let pass = tick(&announcer, &store, &mut schedule, (&mut seen, &mut fans_seen), settings);
             tokio::pin!(pass);
             let passed = tokio::select! {
                 passed = &mut pass => passed,
@@ -810,7 +844,8 @@ pub async fn run_loop(
         // A crowd is claimed a chunk at a time: the rest follows at once, a
         // chunk after another, until the next tick (whose pass goes on with
         // it) or a stop.
-        while announcing && !stopped && announcer.has_backlog() && tokio::time::Instant::now() < next_tick {
+        let backlog = |announcer: &Announcer| announcer.has_backlog() || announcer.has_notice_backlog();
+        while announcing && !stopped && backlog(&announcer) && tokio::time::Instant::now() < next_tick {
             stopped = tokio::select! {
                 biased;
                 () = &mut stop => true,
@@ -819,12 +854,25 @@ pub async fn run_loop(
             if stopped {
                 break;
             }
-            if let Err(error) = announcer.remind_fans(&schedule, settings.clock().now()).await {
+            let now = settings.clock().now();
+            let chunk = async {
+                if announcer.has_notice_backlog() {
+                    announcer.notify_fans(fans_seen, &schedule.conference.time_zone, now).await?;
+                    if !announcer.has_notice_backlog() {
+                        fans_seen = seen;
+                    }
+                }
+                if announcer.has_backlog() {
+                    announcer.remind_fans(&schedule, now).await?;
+                }
+                anyhow::Ok(())
+            };
+            if let Err(error) = chunk.await {
                 tracing::warn!("announcements: {error:#}; trying again in {TICK:?}");
                 break;
             }
         }
-        if stopped || once || !announcer.has_backlog() {
+        if stopped || once || !backlog(&announcer) {
             announcer.finish_sending().await;
         }
         if stopped || once {
@@ -846,21 +894,23 @@ async fn tick(
     announcer: &Announcer,
     store: &Store,
     schedule: &mut Schedule,
-    seen: &mut i64,
+    (seen, fans_seen): (&mut i64, &mut i64),
     settings: &Settings,
 ) -> anyhow::Result<()> {
     if let Some((latest, _)) = store.load_schedule().await? {
         *schedule = latest;
         let now = settings.clock().now();
-        let after = *seen;
-        let newest = announcer.notify(after, &schedule.conference.time_zone, now).await?.1;
-        announcer.notify_fans(after, &schedule.conference.time_zone, now).await?;
+        let newest = announcer.notify(*seen, &schedule.conference.time_zone, now).await?.1;
+        announcer.notify_fans(*fans_seen, &schedule.conference.time_zone, now).await?;
+        if !announcer.has_notice_backlog() {
+            *fans_seen = newest;
+        }
         *seen = newest;
     }
     announcer.remind(schedule, settings.clock().now()).await?;
     announcer.remind_fans(schedule, settings.clock().now()).await?;
-    // A crowd being reminded has the platform's rate to itself.
-    if !announcer.has_backlog() {
+    // A crowd being reminded or told of a change has the platform's rate to itself.
+    if !announcer.has_backlog() && !announcer.has_notice_backlog() {
         announcer.open_ahead(schedule, settings.clock().now()).await?;
     }
     announcer.sync_keynotes(schedule, settings.clock().now()).await?;

@@ -308,24 +308,29 @@ impl Store {
 
     /// Claims a change notice about `session_id` (schedule `version`,
     /// recorded at `changed`) to everyone on the claimant's platform who had
-    /// chosen it by then: who chose it later saw it as it is. Returns the
-    /// people this caller claimed.
+    /// chosen it by then: who chose it later saw it as it is. At most
+    /// `limit` of them, by user id. Returns the people this caller claimed.
     pub async fn claim_notices(
         &self,
         session_id: &str,
         kind: &str,
         version: i64,
         changed: Timestamp,
+        limit: u64,
         claimant: &Claimant<'_>,
     ) -> anyhow::Result<Vec<Person>> {
         let Claimant { by, now, platform } = *claimant;
         let rows: Vec<(String, String)> = super::on_pool!(self, pool => sqlx::query_as(
             "INSERT INTO personal_notices (platform, user_id, session_id, kind, version, claimed_at, claimed_by) \
-             SELECT platform, user_id, session_id, $2, $3, $4, $5 FROM favourites \
-             WHERE session_id = $1 AND added_at <= $6 AND platform = $7 \
+             SELECT f.platform, f.user_id, f.session_id, $2, $3, $4, $5 FROM favourites f \
+             WHERE f.session_id = $1 AND f.added_at <= $6 AND f.platform = $7 \
+             AND NOT EXISTS (SELECT 1 FROM personal_notices n WHERE n.platform = f.platform \
+                 AND n.user_id = f.user_id AND n.session_id = f.session_id AND n.kind = $2 AND n.version = $3) \
+             ORDER BY f.user_id LIMIT $8 \
              ON CONFLICT (platform, user_id, session_id, kind, version) DO NOTHING \
              RETURNING platform, user_id"
         ).bind(session_id).bind(kind).bind(version).bind(now.as_second()).bind(by).bind(changed.as_second()).bind(platform)
+         .bind(i64::try_from(limit).unwrap_or(i64::MAX))
          .fetch_all(pool).await)?;
         Ok(rows.into_iter().map(|(platform, user)| Person { platform, user }).collect())
     }

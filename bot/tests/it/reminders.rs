@@ -119,12 +119,16 @@ async fn each_fan_is_reminded_once_however_many_announcers_race() {
     }
 }
 
-/// An inbox on another platform.
-struct OnPlatform(Inbox, &'static str);
+/// An inbox on another platform, which may limit the bot's rate.
+struct OnPlatform(Inbox, &'static str, Option<emcee::announcer::Rate>);
 
 impl DirectSink for OnPlatform {
     fn platform(&self) -> &'static str {
         self.1
+    }
+
+    fn rate(&self) -> Option<emcee::announcer::Rate> {
+        self.2
     }
 
     fn send_to<'a>(
@@ -150,9 +154,9 @@ async fn each_announcer_claims_only_the_people_it_can_reach() {
         store.add_favourite(&Person { platform: "discord".into(), user: "42".into() }, &keynote.id, now).await.unwrap();
         let (slack, discord) = (Inbox::default(), Inbox::default());
         let only_slack = Announcer::new(store.clone(), Vec::new(), Duration::from_secs(600), "http-0".into())
-            .with_direct(vec![Arc::new(OnPlatform(slack.clone(), "slack"))]);
+            .with_direct(vec![Arc::new(OnPlatform(slack.clone(), "slack", None))]);
         let only_discord = Announcer::new(store.clone(), Vec::new(), Duration::from_secs(600), "gateway-0".into())
-            .with_direct(vec![Arc::new(OnPlatform(discord.clone(), "discord"))]);
+            .with_direct(vec![Arc::new(OnPlatform(discord.clone(), "discord", None))]);
         let due = keynote.start - SignedDuration::from_mins(5);
         assert_eq!(only_slack.remind_fans(&schedule, due).await.unwrap(), 1, "{backend}");
         assert_eq!(only_discord.remind_fans(&schedule, due).await.unwrap(), 1, "{backend}");
@@ -171,6 +175,50 @@ async fn each_announcer_claims_only_the_people_it_can_reach() {
         store.close().await;
         db.remove().await;
     }
+}
+
+/// A platform that allows the bot ten messages a second.
+const TEN_A_SECOND: emcee::announcer::Rate = emcee::announcer::Rate { bot: 10.0, replica: 10.0 };
+
+/// On a rate-limited platform a change notice to a crowd is claimed a
+/// second's sending at a time, as reminders are: each pass leaves a
+/// backlog until everyone is told, once.
+#[tokio::test]
+async fn a_notice_to_a_crowd_goes_out_a_chunk_at_a_time() {
+    let db = support::sqlite();
+    let (store, schedule) = store_with_programme(&db).await;
+    let keynote = schedule.sessions.iter().find(|s| s.title == KEYNOTE).unwrap().clone();
+    let now = Timestamp::now();
+    for i in 0..35 {
+        store
+            .add_favourite(&Person { platform: "discord".into(), user: format!("{i:03}") }, &keynote.id, now)
+            .await
+            .unwrap();
+    }
+    let inbox = Inbox::default();
+    let announcer = Announcer::new(store.clone(), Vec::new(), Duration::from_secs(600), "replica".into())
+        .with_direct(vec![Arc::new(OnPlatform(inbox.clone(), "discord", Some(TEN_A_SECOND)))]);
+    let mut moved = schedule.clone();
+    let at = moved.sessions.iter().position(|s| s.id == keynote.id).unwrap();
+    moved.sessions[at].room = String::from("Room 2");
+    store.replace_schedule(&moved, "test", Timestamp::now()).await.unwrap();
+    let zone = &schedule.conference.time_zone;
+    let mut passes = 0;
+    let mut sent = announcer.notify_fans(1, zone, Timestamp::now()).await.unwrap();
+    while announcer.has_notice_backlog() {
+        passes += 1;
+        sent += announcer.notify_fans(1, zone, Timestamp::now()).await.unwrap();
+        assert!(passes < 10);
+    }
+    sent += announcer.finish_sending().await;
+    assert_eq!((sent, inbox.count()), (35, 35));
+    assert_eq!(passes, 3, "ten a pass, and a last pass that finds the rest");
+    for i in 0..35 {
+        assert_eq!(inbox.of(&format!("{i:03}")).len(), 1, "{i:03}");
+    }
+    assert_eq!(announcer.notify_fans(1, zone, Timestamp::now()).await.unwrap(), 0, "claimed: never again");
+    store.close().await;
+    db.remove().await;
 }
 
 /// Runs the futures together, each result unwrapped.
