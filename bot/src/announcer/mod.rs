@@ -528,8 +528,10 @@ impl Announcer {
             // The conversations already open with these people, on the platforms that need one.
             let mut channels = std::collections::HashMap::new();
             for sink in self.direct.iter().filter(|sink| sink.opens_conversations()) {
-                if people.iter().any(|p| p.platform == sink.platform()) {
-                    match self.store.direct_channels(sink.platform(), &message.session_id).await {
+                let users: Vec<&str> =
+                    people.iter().filter(|p| p.platform == sink.platform()).map(|p| p.user.as_str()).collect();
+                if !users.is_empty() {
+                    match self.store.direct_channels(sink.platform(), &users).await {
                         Ok(open) => {
                             channels.insert(sink.platform(), open);
                         }

@@ -24,7 +24,6 @@ pub struct KeynoteEvent {
     pub ends_at: Timestamp,
     /// When it was claimed, or last moved to another state.
     pub claimed_at: Timestamp,
-    pub claimed_by: String,
 }
 
 /// Where a keynote's event stands.
@@ -54,7 +53,7 @@ impl EventState {
     }
 }
 
-type EventRow = (String, Option<String>, String, String, i64, i64, i64, String);
+type EventRow = (String, Option<String>, String, String, i64, i64, i64);
 
 /// The people on one platform who chose one session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,13 +85,26 @@ impl Store {
         Ok(fans)
     }
 
-    /// The conversations opened with the people on `platform` who chose `session_id`, by user id.
-    pub async fn direct_channels(&self, platform: &str, session_id: &str) -> anyhow::Result<HashMap<String, String>> {
-        let rows: Vec<(String, String)> = super::on_pool!(self, pool => sqlx::query_as(
-            "SELECT d.user_id, d.channel FROM favourites f JOIN direct_channels d \
-             ON d.platform = f.platform AND d.user_id = f.user_id WHERE f.session_id = $1 AND f.platform = $2"
-        ).bind(session_id).bind(platform).fetch_all(pool).await)?;
-        Ok(rows.into_iter().collect())
+    /// The conversations opened with `users` on `platform`, by user id.
+    pub async fn direct_channels(&self, platform: &str, users: &[&str]) -> anyhow::Result<HashMap<String, String>> {
+        let mut open = HashMap::new();
+        // A few hundred at a time: SQLite takes at most 999 parameters.
+        for users in users.chunks(500) {
+            let list: Vec<String> = (2..users.len() + 2).map(|n| format!("${n}")).collect();
+            let sql = format!(
+                "SELECT user_id, channel FROM direct_channels WHERE platform = $1 AND user_id IN ({})",
+                list.join(", ")
+            );
+            let rows: Vec<(String, String)> = super::on_pool!(self, pool => {
+                let mut query = sqlx::query_as(&sql).bind(platform);
+                for user in users {
+                    query = query.bind(*user);
+                }
+                query.fetch_all(pool).await
+            })?;
+            open.extend(rows);
+        }
+        Ok(open)
     }
 
     /// The sessions chosen by someone on `platform` with whom no conversation is open yet.
@@ -140,13 +152,13 @@ impl Store {
     /// Every keynote event made, or being made.
     pub async fn keynote_events(&self) -> anyhow::Result<Vec<KeynoteEvent>> {
         let rows: Vec<EventRow> = super::on_pool!(self, pool => sqlx::query_as(
-            "SELECT session_id, event_id, fingerprint, state, starts_at, ends_at, claimed_at, claimed_by \
+            "SELECT session_id, event_id, fingerprint, state, starts_at, ends_at, claimed_at \
              FROM keynote_events ORDER BY session_id"
         ).fetch_all(pool).await)?;
         let instant = |s: i64| Timestamp::from_second(s).unwrap_or(Timestamp::UNIX_EPOCH);
         Ok(rows
             .into_iter()
-            .map(|(session_id, event_id, fingerprint, state, starts, ends, claimed_at, claimed_by)| KeynoteEvent {
+            .map(|(session_id, event_id, fingerprint, state, starts, ends, claimed_at)| KeynoteEvent {
                 session_id,
                 event_id,
                 fingerprint,
@@ -154,7 +166,6 @@ impl Store {
                 starts_at: instant(starts),
                 ends_at: instant(ends),
                 claimed_at: instant(claimed_at),
-                claimed_by,
             })
             .collect())
     }
