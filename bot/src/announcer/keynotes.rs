@@ -145,19 +145,13 @@ pub struct Keynotes {
     surface: Arc<dyn EventSurface>,
     /// Session types and tracks that make a keynote, lower case.
     kinds: Vec<String>,
-    limit: usize,
 }
 
 impl Keynotes {
     /// Sessions whose type or track is one of `kinds` (any case) become events on `surface`.
     pub fn new(surface: Arc<dyn EventSurface>, kinds: &[String]) -> Keynotes {
         let kinds = kinds.iter().map(|k| k.trim().to_lowercase()).filter(|k| !k.is_empty()).collect();
-        Keynotes { surface, kinds, limit: EVENT_LIMIT }
-    }
-
-    /// The same, with at most `limit` events at once.
-    pub fn with_limit(self, limit: usize) -> Keynotes {
-        Keynotes { limit: limit.min(EVENT_LIMIT), ..self }
+        Keynotes { surface, kinds }
     }
 
     fn is_keynote(&self, session: &Session) -> bool {
@@ -186,7 +180,7 @@ impl Keynotes {
         // Events under way count towards Discord's limit until they end.
         let under_way =
             made.values().filter(|e| e.state == EventState::Scheduled && e.starts_at <= now && e.ends_at > now).count();
-        let wanted = self.wanted(schedule, now, self.limit.saturating_sub(under_way));
+        let wanted = self.wanted(schedule, now, EVENT_LIMIT.saturating_sub(under_way));
         let mut synced = Synced::default();
         let wanted_ids: HashSet<&str> = wanted.iter().map(|k| k.session_id.as_str()).collect();
         // A removal left unfinished is finished first, even for a session wanted again (made anew next pass).
