@@ -3,7 +3,6 @@
 //! session a person names and lays their agenda out.
 
 use emcee_core::command::{AgendaCommand, Command, CommandKind};
-use emcee_core::engine::agenda::Gone;
 use emcee_core::reply::Status;
 use emcee_core::{Context, Reply};
 
@@ -50,12 +49,7 @@ impl Dispatcher {
             Ok(match command {
                 AgendaCommand::Show => {
                     let ids = store.favourites(&me).await?;
-                    let history = store.feed_history().await?;
-                    let gone: Vec<Gone> = history
-                        .cancelled
-                        .into_iter()
-                        .map(|s| Gone { id: s.id, title: s.title, start: s.start, room: s.room })
-                        .collect();
+                    let gone = store.cancelled_sessions().await?;
                     let mut reply = engine.agenda(&ids, &gone, now);
                     if !ids.is_empty() {
                         let minutes = store.preferences(&me).await?.remind_minutes;
@@ -76,14 +70,7 @@ impl Dispatcher {
                         format!("“{}” was already in your agenda.", found.title)
                     };
                     let mine = store.favourites(&me).await?;
-                    let clashes: Vec<&str> = engine
-                        .schedule()
-                        .sessions
-                        .iter()
-                        .filter(|s| s.id != found.id && mine.contains(&s.id))
-                        .filter(|s| s.start < found.end && found.start < s.end)
-                        .map(|s| s.title.as_str())
-                        .collect();
+                    let clashes = engine.clashing_with(found, &mine);
                     if !clashes.is_empty() {
                         reply.body.push_str(&format!(" It clashes with “{}”.", clashes.join("”, “")));
                     }
@@ -140,8 +127,8 @@ impl Dispatcher {
                              EMCEE_PUBLIC_URL.",
                         ));
                     };
-                    let nonce = match store.preferences(&me).await?.feed_nonce {
-                        Some(nonce) if !reset => nonce,
+                    let token = match store.preferences(&me).await?.feed_nonce {
+                        Some(nonce) if !reset => usage.keyer.feed_token(&me.platform, &me.user, &nonce),
                         _ => {
                             let mut bytes = [0u8; 16];
                             getrandom::fill(&mut bytes)
@@ -149,10 +136,9 @@ impl Dispatcher {
                             let nonce = crate::hex::encode(&bytes);
                             let token = usage.keyer.feed_token(&me.platform, &me.user, &nonce);
                             store.set_feed(&me, &nonce, &feed_hash(&token)).await?;
-                            nonce
+                            token
                         }
                     };
-                    let token = usage.keyer.feed_token(&me.platform, &me.user, &nonce);
                     let url = format!("{}/agenda/{token}.ics", base.trim_end_matches('/'));
                     let mut reply = Reply::new(CommandKind::Agenda, Status::Ok);
                     reply.title = Some(String::from("Your agenda as a calendar"));

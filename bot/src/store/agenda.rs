@@ -150,14 +150,6 @@ impl Store {
         Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 
-    /// Everyone who chose a session.
-    pub async fn fans(&self, session_id: &str) -> anyhow::Result<Vec<Person>> {
-        let rows: Vec<(String, String)> = super::on_pool!(self, pool => sqlx::query_as(
-            "SELECT platform, user_id FROM favourites WHERE session_id = $1 ORDER BY platform, user_id"
-        ).bind(session_id).fetch_all(pool).await)?;
-        Ok(rows.into_iter().map(|(platform, user)| Person { platform, user }).collect())
-    }
-
     /// What a person set; the defaults when they set nothing.
     pub async fn preferences(&self, person: &Person) -> anyhow::Result<Preferences> {
         let row: Option<(Option<i32>, Option<String>)> = super::on_pool!(self, pool => sqlx::query_as(
@@ -232,6 +224,16 @@ impl Store {
         ).fetch_all(pool).await)?;
         let sequences =
             counts.into_iter().map(|(id, n)| (id, u32::try_from(n.saturating_sub(1)).unwrap_or(u32::MAX))).collect();
+        let cancelled = self.cancelled_sessions().await?;
+        let updated: Option<(i64, i64)> = super::on_pool!(self, pool => sqlx::query_as(
+            "SELECT version, updated_at FROM schedule_conference WHERE id = 1"
+        ).fetch_optional(pool).await)?;
+        let (version, updated_at) = updated.unwrap_or((0, 0));
+        Ok(FeedHistory { sequences, cancelled, version, updated_at: instant(updated_at) })
+    }
+
+    /// The sessions cancelled and not back, as they last were, in time order.
+    pub async fn cancelled_sessions(&self) -> anyhow::Result<Vec<Session>> {
         let rows: Vec<ChangeRow> = super::on_pool!(self, pool => sqlx::query_as(REMOVED).fetch_all(pool).await)?;
         let mut cancelled: HashMap<String, Session> = HashMap::new();
         for change in rows.into_iter().map(change_from) {
@@ -250,11 +252,7 @@ impl Store {
         }
         let mut cancelled: Vec<Session> = cancelled.into_values().collect();
         cancelled.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
-        let updated: Option<(i64, i64)> = super::on_pool!(self, pool => sqlx::query_as(
-            "SELECT version, updated_at FROM schedule_conference WHERE id = 1"
-        ).fetch_optional(pool).await)?;
-        let (version, updated_at) = updated.unwrap_or((0, 0));
-        Ok(FeedHistory { sequences, cancelled, version, updated_at: instant(updated_at) })
+        Ok(cancelled)
     }
 
     /// Claims a reminder to at most `order.0` people on the claimant's

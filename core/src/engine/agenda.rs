@@ -22,15 +22,6 @@ const CLEARLY: f32 = 0.25;
 /// Most sessions offered for a name that fits several.
 const CHOICES_MAX: usize = 5;
 
-/// A favourited session the programme no longer holds, as last known.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Gone {
-    pub id: String,
-    pub title: String,
-    pub start: Timestamp,
-    pub room: String,
-}
-
 impl Engine {
     /// The session `what` names: its id, its title, a part of its title,
     /// or its title's words as `/ask` links them (any order, prefixes,
@@ -92,9 +83,9 @@ impl Engine {
 
     /// A person's agenda: the sessions with these ids that are not over, in
     /// time order (so the next is first), each marked with what it clashes
-    /// with; those over, and those the programme no longer holds (`gone`
-    /// says what they were), counted and named after them.
-    pub fn agenda(&self, ids: &[String], gone: &[Gone], now: Timestamp) -> Reply {
+    /// with; those over, and those the programme no longer holds (`gone`:
+    /// the cancelled sessions as they last were), counted and named after them.
+    pub fn agenda(&self, ids: &[String], gone: &[Session], now: Timestamp) -> Reply {
         let zone = &self.schedule.conference.time_zone;
         let mut reply = Reply::new(CommandKind::Agenda, Status::Ok);
         reply.title = Some(String::from("Your agenda"));
@@ -103,7 +94,7 @@ impl Engine {
         let mut mine: Vec<&Session> = ids.iter().filter_map(|id| by_id.get(id.as_str()).copied()).collect();
         mine.sort_by(|a, b| (a.start, &a.room, &a.title).cmp(&(b.start, &b.room, &b.title)));
         mine.dedup_by(|a, b| a.id == b.id);
-        let cancelled: Vec<&Gone> = gone.iter().filter(|g| ids.contains(&g.id)).collect();
+        let cancelled: Vec<&Session> = gone.iter().filter(|g| ids.contains(&g.id)).collect();
         if mine.is_empty() && cancelled.is_empty() {
             reply.body = String::from(
                 "Your agenda is empty. Add a session with `/agenda add <title>`, or with the “Add to my agenda” \
@@ -170,6 +161,21 @@ impl Engine {
     pub fn agenda_item(&self, session: &Session) -> SessionItem {
         self.session_item(session)
     }
+
+    /// The titles of the sessions among `ids` that overlap `session` in time, in programme order.
+    pub fn clashing_with<'a>(&'a self, session: &Session, ids: &[String]) -> Vec<&'a str> {
+        self.schedule
+            .sessions
+            .iter()
+            .filter(|s| s.id != session.id && ids.contains(&s.id) && overlap(s, session))
+            .map(|s| s.title.as_str())
+            .collect()
+    }
+}
+
+/// Whether two sessions share some time.
+fn overlap(a: &Session, b: &Session) -> bool {
+    a.start < b.end && b.start < a.end
 }
 
 /// Pairs of sessions (by id) that overlap in time, in order.
@@ -177,10 +183,13 @@ fn clashes<'a>(sessions: &[&'a Session]) -> Vec<(&'a str, &'a str)> {
     let mut pairs = Vec::new();
     for (i, a) in sessions.iter().enumerate() {
         for b in &sessions[i + 1..] {
+            // In start order: none after the first that starts once `a` ends overlaps it.
             if b.start >= a.end {
                 break;
             }
-            pairs.push((a.id.as_str(), b.id.as_str()));
+            if overlap(a, b) {
+                pairs.push((a.id.as_str(), b.id.as_str()));
+            }
         }
     }
     pairs
@@ -227,11 +236,12 @@ mod tests {
         let mut ids: Vec<String> = sessions.iter().rev().map(|s| s.id.clone()).collect();
         ids.push(ids[0].clone());
         ids.push(String::from("gone-1"));
-        let gone = [Gone {
+        let gone = [Session {
             id: String::from("gone-1"),
             title: String::from("A talk that was cancelled"),
             start: now,
             room: String::from("Room 9"),
+            ..Session::default()
         }];
         let reply = engine.agenda(&ids, &gone, now);
         let starts: Vec<Timestamp> = reply.sessions.iter().map(|s| s.start).collect();
