@@ -210,6 +210,11 @@ mod tests {
         let only = [moved.clone()];
         let mine = calendar_ics(&next, &Calendar { only: Some(&only), ..calendar });
         assert_eq!(mine.matches("BEGIN:VEVENT").count(), 1);
+        // A change to a session the person did not choose leaves their calendar's bytes (and ETag) as they were.
+        let mut other = next.clone();
+        other.sessions[1].title.push_str(" (renamed)");
+        assert_eq!(calendar_ics(&other, &Calendar { only: Some(&only), ..calendar }), mine);
+        assert_ne!(calendar_ics(&other, &calendar), text, "the whole programme's calendar does change");
     }
 
     #[test]
