@@ -212,10 +212,7 @@ async fn fake_slack() -> (String, Sent) {
                 .unwrap()
         }
     });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (format!("http://{address}"), sent)
+    (support::serve(app).await, sent)
 }
 
 fn slack_signed(path: &str, body: String) -> Request<Body> {

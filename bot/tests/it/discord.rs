@@ -281,16 +281,10 @@ async fn fake_discord(file: &'static [u8]) -> (String, Received) {
                 "mention_everyone": false, "timestamp": "2024-05-01T10:00:00.000000+00:00", "edited_timestamp": null,
                 "author": {"id": "1100000000000000001", "username": "emcee", "discriminator": "0", "avatar": null}
             });
-            axum::response::Response::builder()
-                .header("content-type", "application/json")
-                .body(Body::from(message.to_string()))
-                .unwrap()
+            support::json(200, &[], message)
         }
     });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (format!("http://{address}"), received)
+    (support::serve(app).await, received)
 }
 
 #[tokio::test]

@@ -96,11 +96,7 @@ async fn fake_discord() -> (std::net::SocketAddr, Server) {
                 }
                 ("PATCH" | "DELETE", id) if !events.contains_key(&id.parse().unwrap()) => {
                     let unknown = json!({"code": 10070, "message": "Unknown Guild Scheduled Event"});
-                    return axum::response::Response::builder()
-                        .status(404)
-                        .header("content-type", "application/json")
-                        .body(Body::from(unknown.to_string()))
-                        .unwrap();
+                    return support::json(404, &[], unknown);
                 }
                 ("PATCH", id) => {
                     let event = events.get_mut(&id.parse().unwrap()).unwrap();
@@ -118,10 +114,7 @@ async fn fake_discord() -> (std::net::SocketAddr, Server) {
                 }
                 _ => panic!("an unexpected route: {method} {path}"),
             };
-            axum::response::Response::builder()
-                .header("content-type", "application/json")
-                .body(Body::from(answer.to_string()))
-                .unwrap()
+            support::json(200, &[], answer)
         }
     });
     (support::serve_as_discord(app).await, server)

@@ -342,16 +342,10 @@ async fn limiting_slack() -> (String, Arc<Mutex<HashMap<String, usize>>>) {
             let channel = body["channel"].as_str().unwrap().to_string();
             *record.lock().unwrap().entry(channel.clone()).or_default() += 1;
             let answer = serde_json::json!({ "ok": true, "channel": channel, "ts": "1.1", "message": { "ts": "1.1", "text": "" } });
-            axum::response::Response::builder()
-                .header("content-type", "application/json")
-                .body(Body::from(answer.to_string()))
-                .unwrap()
+            support::json(200, &[], answer)
         }
     });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (format!("http://{address}"), delivered)
+    (support::serve(app).await, delivered)
 }
 
 /// 5,000 fans of one keynote, reminded through the Slack adapter's own
@@ -434,14 +428,6 @@ impl Bucket {
     }
 }
 
-fn discord_json(status: u16, headers: &[(&str, String)], body: serde_json::Value) -> axum::response::Response {
-    let mut response = axum::response::Response::builder().status(status).header("content-type", "application/json");
-    for (name, value) in headers {
-        response = response.header(*name, value);
-    }
-    response.body(Body::from(body.to_string())).unwrap()
-}
-
 /// Discord's DM routes on loopback, over TLS as discord.com, keeping
 /// Discord's limits: 50 requests a second across all routes (429 with
 /// `X-RateLimit-Global` beyond it), a bucket per route told in
@@ -464,7 +450,7 @@ async fn limiting_discord() -> (std::net::SocketAddr, DiscordLog) {
                     ("x-ratelimit-scope", "global".into()),
                     ("retry-after", format!("{wait:.3}")),
                 ];
-                return discord_json(
+                return support::json(
                     429,
                     &headers,
                     serde_json::json!({"message": "You are being rate limited.", "retry_after": wait, "global": true}),
@@ -488,7 +474,7 @@ async fn limiting_discord() -> (std::net::SocketAddr, DiscordLog) {
                     "id": channel, "type": 1, "last_message_id": null,
                     "recipients": [{"id": user, "username": "fan", "discriminator": "0", "avatar": null}]
                 });
-                return discord_json(200, &bucket, made);
+                return support::json(200, &bucket, made);
             }
             let channel = path
                 .strip_prefix("/api/v10/channels/")
@@ -498,7 +484,7 @@ async fn limiting_discord() -> (std::net::SocketAddr, DiscordLog) {
             if messages.fetch_add(1, std::sync::atomic::Ordering::SeqCst) % 1000 == 999 {
                 log.made_to_wait.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 let headers = [("retry-after", "1".into()), ("x-ratelimit-scope", "shared".into())];
-                return discord_json(
+                return support::json(
                     429,
                     &headers,
                     serde_json::json!({"message": "You are being rate limited.", "retry_after": 1.0, "global": false}),
@@ -511,7 +497,7 @@ async fn limiting_discord() -> (std::net::SocketAddr, DiscordLog) {
                 "mention_everyone": false, "timestamp": "2024-05-01T10:00:00.000000+00:00", "edited_timestamp": null,
                 "author": {"id": "1100000000000000001", "username": "emcee", "discriminator": "0", "avatar": null}
             });
-            discord_json(200, &bucket, message)
+            support::json(200, &bucket, message)
         }
     });
     (support::serve_as_discord(app).await, log)

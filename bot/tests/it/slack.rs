@@ -50,16 +50,10 @@ async fn fake_slack() -> (String, Sent) {
             } else {
                 serde_json::json!({ "ok": true })
             };
-            axum::response::Response::builder()
-                .header("content-type", "application/json")
-                .body(Body::from(answer.to_string()))
-                .unwrap()
+            support::json(200, &[], answer)
         }
     });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (format!("http://{address}"), sent)
+    (support::serve(app).await, sent)
 }
 
 struct Bot {

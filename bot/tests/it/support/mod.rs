@@ -94,6 +94,23 @@ pub fn slack_signature(secret: &str, timestamp: i64, body: &str) -> String {
     format!("v0={}", emcee::hex::encode(&mac.finalize().into_bytes()))
 }
 
+/// Serves `app` on loopback: a fake platform API; returns its base address.
+pub async fn serve(app: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{address}")
+}
+
+/// A fake platform API's JSON answer, with `status` and `headers`.
+pub fn json(status: u16, headers: &[(&str, String)], body: serde_json::Value) -> axum::response::Response {
+    let mut response = axum::response::Response::builder().status(status).header("content-type", "application/json");
+    for (name, value) in headers {
+        response = response.header(*name, value);
+    }
+    response.body(axum::body::Body::from(body.to_string())).unwrap()
+}
+
 /// Serves `app` over TLS as `discord.com` on loopback, with the test
 /// certificate of `tests/data/tls`; returns its address. A
 /// [`emcee::discord::Discord::with_stand_in`] sends to it exactly as it
