@@ -63,7 +63,7 @@ fn questions() -> Vec<Question> {
 
 /// The seed's biography and podcast, the three transcripts, and the
 /// sample programme with the sessions the transcripts record.
-fn engine() -> Engine {
+pub(crate) fn engine() -> Engine {
     let mut docs: Documents = emcee_core::seed::documents();
     docs.transcripts.extend(super::transcripts::documents());
     let seed = emcee_core::seed::schedule();
@@ -74,7 +74,7 @@ fn engine() -> Engine {
 }
 
 /// Keynote morning of the sample conference.
-fn ctx() -> Context {
+pub(crate) fn ctx() -> Context {
     Context { now: "2022-11-01T08:30:00Z".parse().unwrap(), seed: 1 }
 }
 

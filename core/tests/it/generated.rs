@@ -18,7 +18,7 @@ use jiff::tz::TimeZone;
 const MIN_RIGHT: f64 = 0.98;
 
 /// Each fixture, and the zone to read it in when it carries none.
-const FIXTURES: &[(&str, Option<&str>)] = &[
+pub(crate) const FIXTURES: &[(&str, Option<&str>)] = &[
     ("frab-camp2019.json", None),
     ("pretalx-rc3-channels-2020.json", None),
     ("schedule-39c3-20251206.xml", None),

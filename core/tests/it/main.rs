@@ -5,6 +5,7 @@
 
 mod attendee;
 mod generated;
+mod heldout;
 mod importers;
 mod questions;
 mod semantic;

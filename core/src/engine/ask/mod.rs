@@ -127,7 +127,7 @@ mod tests {
     #[test]
     fn answers_with_a_quote() {
         check(
-            "What does Kelsey think about Wasm?",
+            "Wasm: what does Kelsey think of it?",
             expect![[r#"
                 [ok]
                 “And so then you start playing with theories, maybe they can stop at a very small subset because they don't need to support things from 20 years ago, they can kind of stick to like HTTP based services, and network connections to things like databases, and then that's it. And so maybe, just maybe *Wasm* might be the thing that fulfils that right once run anywhere promise that Java made so long ago.”

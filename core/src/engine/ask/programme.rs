@@ -65,7 +65,7 @@ pub(super) fn answer(engine: &Engine, index: &KnowledgeIndex, q: &mut Question, 
     let person = q.person.filter(|_| q.by_pronoun || q.roles.contains(&Role::Name));
     let terms = q.terms();
     let asks = Asks { engine, titles, index, ctx, room, track, person };
-    // `where is she from` asks where someone comes from, not where they speak.
+    // `where is X from` asks where someone comes from, not where they speak.
     if q.words.last().is_some_and(|w| w == "from") {
         return None;
     }
@@ -128,7 +128,7 @@ enum Topic {
 }
 
 /// Whether a question asks for the sessions on a topic: it names a kind of
-/// session (`is there a talk on rust`), or in the plural, or asks who is
+/// session (`is there a session on Go`), or in the plural, or asks who is
 /// talking or speaking about or on something (every session on it).
 fn asks_for_topic(q: &Question) -> Option<Topic> {
     if matches!(q.intent, Intent::Opinion | Intent::HowOld | Intent::Amount) {

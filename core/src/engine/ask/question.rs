@@ -617,7 +617,7 @@ mod tests {
         assert_eq!(intent_of("how long is the keynote"), Intent::HowLong);
         assert_eq!(intent_of("how old is kelsey"), Intent::HowOld);
         assert_eq!(intent_of("what's on after the keynote?"), Intent::On);
-        assert_eq!(intent_of("what is Kelsey talking about"), Intent::About);
+        assert_eq!(intent_of("what is the speaker talking about"), Intent::About);
         assert_eq!(intent_of("What does Kelsey think about WebAssembly?"), Intent::Opinion);
         assert_eq!(intent_of("who is talking about postgres?"), Intent::Who);
         assert_eq!(intent_of("kelsey hightower net worth"), Intent::Other);
