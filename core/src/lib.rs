@@ -9,7 +9,9 @@ pub mod command;
 pub mod engine;
 pub mod index;
 pub mod kb;
+pub mod lexicon;
 pub mod names;
+pub mod people;
 pub mod render;
 pub mod reply;
 pub mod schedule;
@@ -18,6 +20,7 @@ pub mod seed;
 pub mod semantic;
 pub mod stats;
 pub mod text;
+pub mod tuning;
 
 pub use command::{Command, CommandKind, ParseError, parse};
 pub use engine::{CONFIDENT, Considered, Context, Engine, INTERNAL_ERROR};

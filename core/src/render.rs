@@ -109,8 +109,8 @@ pub fn plain_text(reply: &Reply, marks: Marks) -> String {
         let lines: Vec<String> = reply.sessions.iter().map(|s| session_line(s, &zone)).collect();
         block(&lines.join("\n"), false);
     }
-    if !reply.suggestions.is_empty() {
-        block(&format!("Did you mean: {}?", reply.suggestions.join(", ")), false);
+    if let Some(asked) = reply.did_you_mean() {
+        block(&asked, false);
     }
     // A quote carries its own citation; the programme is not cited.
     if reply.quote.is_none() {

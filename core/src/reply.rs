@@ -196,6 +196,14 @@ impl Reply {
         Reply { body: body.into(), ..Reply::new(command, status) }
     }
 
+    /// "Did you mean: …?" with the names it suggests, for a reply that
+    /// found no one thing; a reply that lists what it found (people who
+    /// work somewhere) offers them as choices without asking.
+    pub fn did_you_mean(&self) -> Option<String> {
+        (!self.suggestions.is_empty() && self.status != Status::Ok)
+            .then(|| format!("Did you mean: {}?", self.suggestions.join(", ")))
+    }
+
     pub fn field(mut self, name: &str, value: impl Into<String>) -> Reply {
         let value = value.into();
         if !value.trim().is_empty() {

@@ -120,8 +120,8 @@ pub fn parts(reply: &Reply) -> Parts {
     if let Some(quote) = &reply.quote {
         description.push(quote_text(quote));
     }
-    if !reply.suggestions.is_empty() {
-        description.push(format!("Did you mean: {}?", escape(&reply.suggestions.join(", "))));
+    if let Some(asked) = reply.did_you_mean() {
+        description.push(escape(&asked).into_owned());
     }
     let mut fields: Vec<(String, String)> = reply
         .fields

@@ -238,8 +238,8 @@ pub fn message(reply: &Reply, shape: Shape, again: Option<&Again>) -> SlackMessa
         blocks.push(SlackSectionBlock::new().with_fields(fields).into());
     }
     let mut tail: Vec<SlackBlock> = Vec::new();
-    if !reply.suggestions.is_empty() {
-        tail.push(context(vec![format!("Did you mean: {}?", escape(&reply.suggestions.join(", ")))]));
+    if let Some(asked) = reply.did_you_mean() {
+        tail.push(context(vec![escape(&asked)]));
     }
     if reply.quote.is_none() && !reply.sessions.is_empty() {
         tail.push(context(vec![format!(

@@ -14,11 +14,8 @@ use crate::command::CommandKind;
 use crate::reply::{Reply, SessionItem, Status};
 use crate::schedule::Session;
 use crate::text::fold;
+use crate::tuning::{AGENDA_CLEARLY, AGENDA_NAMES, AGENDA_NEAR_BEST};
 
-/// A title link at least this good names a session; one this much better
-/// than the next names it alone.
-const NAMES: f32 = 0.5;
-const CLEARLY: f32 = 0.25;
 /// Most sessions offered for a name that fits several.
 const CHOICES_MAX: usize = 5;
 
@@ -42,10 +39,14 @@ impl Engine {
             let links = self.titles().link(&title_stems(what), CHOICES_MAX + 1);
             let best = links.first().map_or(0.0, |l| l.score());
             let second = links.get(1).map_or(0.0, |l| l.score());
-            if best >= NAMES && best - second >= CLEARLY {
+            if best >= AGENDA_NAMES && best - second >= AGENDA_CLEARLY {
                 found = vec![links[0].session];
             } else {
-                found = links.iter().filter(|l| l.score() >= NAMES.max(best * 0.7)).map(|l| l.session).collect();
+                found = links
+                    .iter()
+                    .filter(|l| l.score() >= AGENDA_NAMES.max(best * AGENDA_NEAR_BEST))
+                    .map(|l| l.session)
+                    .collect();
             }
             if found.is_empty() {
                 let mut reply = Reply::message(

@@ -1,13 +1,17 @@
-//! `/bio <speaker>`: headline, a short summary, key facts, links, where they
-//! spoke, and their sessions at this conference.
+//! `/bio <speaker>`: what they do, for whom and where (their profile's
+//! role, organisation and base), a headline, a short summary, key facts,
+//! links, where they spoke, and their sessions at this conference.
 
 use super::Engine;
 use crate::command::CommandKind;
+use crate::people::Attribute;
 use crate::reply::{Reply, Source, SourceKind, Status};
 use crate::text;
 
 /// Sentences of the summary a bio shows.
 const SUMMARY_SENTENCES: usize = 2;
+/// Most organisations the first line names.
+const ORGANISATIONS: usize = 2;
 
 pub(super) fn answer(engine: &Engine, query: &str) -> Reply {
     let (index, person) = match engine.resolve_person(CommandKind::Bio, query) {
@@ -17,12 +21,20 @@ pub(super) fn answer(engine: &Engine, query: &str) -> Reply {
     let mut reply = Reply::new(CommandKind::Bio, Status::Ok);
     reply.title = Some(person.name.clone());
     let sessions = engine.sessions_of(index);
+    // What they do, for whom and where, first: from their profile.
+    let lead = lead_line(engine, index);
+    let folded_lead = text::fold(&lead);
     if let Some(index) = person.speaker {
         let speaker = &engine.kb.speakers[index];
         let summary: Vec<&str> = text::sentences(&speaker.summary).take(SUMMARY_SENTENCES).collect();
         let mut body = String::new();
+        if !lead.is_empty() {
+            body.push_str(&lead);
+            body.push_str("\n\n");
+        }
         if let Some(headline) = &speaker.headline
             && !speaker.summary.starts_with(headline.as_str())
+            && !folded_lead.contains(&text::fold(headline))
         {
             body.push_str(headline);
             body.push_str("\n\n");
@@ -35,7 +47,7 @@ pub(super) fn answer(engine: &Engine, query: &str) -> Reply {
         reply.body = body;
         reply.url = speaker.links.first().map(|l| l.url.clone());
         for (key, value) in &speaker.facts {
-            if !key.eq_ignore_ascii_case("occupation") || speaker.headline.as_deref() != Some(value) {
+            if !folded_lead.contains(&text::fold(value)) {
                 reply = reply.field(key, value.clone());
             }
         }
@@ -83,6 +95,34 @@ pub(super) fn answer(engine: &Engine, query: &str) -> Reply {
     reply
 }
 
+/// The line a bio leads with, from the person's profile: their role, the
+/// organisations they work for, where they are based (`Developer Advocate
+/// at Microsoft · based in Melbourne`); empty when the profile says none.
+fn lead_line(engine: &Engine, person: usize) -> String {
+    let profiles = engine.profiles();
+    let role = profiles.facts(person, Attribute::Role).next().map(|f| f.value.clone());
+    let mut organisations: Vec<&str> = Vec::new();
+    for fact in profiles.facts(person, Attribute::Organisation) {
+        if organisations.len() < ORGANISATIONS
+            && !organisations.iter().any(|o| text::fold(o) == text::fold(&fact.value))
+        {
+            organisations.push(&fact.value);
+        }
+    }
+    let organisations = organisations.join(" and ");
+    let mut parts = Vec::new();
+    match (role, organisations.is_empty()) {
+        (Some(role), false) => parts.push(format!("{role} at {organisations}")),
+        (Some(role), true) => parts.push(role),
+        (None, false) => parts.push(format!("Works at {organisations}")),
+        (None, true) => {}
+    }
+    if let Some(place) = profiles.facts(person, Attribute::BasedIn).next() {
+        parts.push(format!("based in {}", place.value));
+    }
+    parts.join(" · ")
+}
+
 /// What `/bio` says of someone with no biography: where they speak, if anywhere.
 fn no_biography(engine: &Engine, name: &str, sessions: &[&crate::schedule::Session]) -> String {
     if sessions.is_empty() {
@@ -111,7 +151,7 @@ mod tests {
                 [ok]
                 Kelsey Hightower
 
-                Software engineer, developer advocate, and speaker
+                Software engineer, developer advocate, and speaker at Google
 
                 Kelsey Hightower (born February 27, 1981) is an American software engineer, developer advocate, and speaker known for his work with Kubernetes, open-source software, and cloud computing.
 
@@ -130,6 +170,8 @@ mod tests {
             expect![[r#"
                 [ok]
                 Marc Dillon
+
+                Lead consultant at Eficode
 
                 Lead consultant in the transformation business at Eficode; host of DevOps Sauna.
 

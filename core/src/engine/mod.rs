@@ -5,7 +5,8 @@
 pub mod agenda;
 mod ask;
 
-pub use ask::{CONFIDENT, Considered, is_stop_word};
+pub use crate::lexicon::grammar::is_stop_word;
+pub use ask::{CONFIDENT, Considered};
 mod bio;
 mod help;
 mod memo;
@@ -22,6 +23,7 @@ use crate::command::{self, Command, CommandKind, ScheduleCommand};
 use crate::index::{IndexError, KnowledgeIndex};
 use crate::kb::KnowledgeBase;
 use crate::names::{Directory, Resolution};
+use crate::people::Profiles;
 use crate::reply::{Reply, SessionItem, Source, SourceKind, Status};
 use crate::schedule::{Schedule, Session};
 
@@ -58,6 +60,8 @@ pub struct Engine {
     /// The programme's title words, rooms and tracks, for `/ask`: built on
     /// the first question.
     titles: std::sync::OnceLock<ask::titles::Titles>,
+    /// What is known of each person, read on the first question about one.
+    profiles: std::sync::OnceLock<Profiles>,
 }
 
 /// The sessions with each folded title, room and track, so that a lookup
@@ -162,6 +166,7 @@ impl Engine {
             random_pool,
             quotes: memo::Memo::default(),
             titles: std::sync::OnceLock::new(),
+            profiles: std::sync::OnceLock::new(),
         }
     }
 
@@ -172,6 +177,7 @@ impl Engine {
             scope.spawn(|| {
                 self.directory.warm_typos();
                 self.titles();
+                self.profiles();
             });
             self.index.warm()
         })?;
@@ -186,6 +192,17 @@ impl Engine {
 
     pub fn knowledge(&self) -> &KnowledgeBase {
         &self.kb
+    }
+
+    /// What is known of each person of the [`Directory`]: their role,
+    /// organisations, where they are based and from.
+    pub fn profiles(&self) -> &Profiles {
+        self.profiles.get_or_init(|| Profiles::build(&self.kb, &self.schedule, &self.directory))
+    }
+
+    /// Everyone the engine can name.
+    pub fn directory(&self) -> &Directory {
+        &self.directory
     }
 
     pub fn schedule(&self) -> &Schedule {

@@ -7,6 +7,7 @@ use crate::command::CommandKind;
 use crate::index::{DocKind, Filter, KnowledgeIndex, Target};
 use crate::kb::Quote;
 use crate::reply::{QuoteBlock, Reply, Source, SourceKind, Status};
+use crate::tuning::{QUOTE_RERANKED, QUOTE_SHORTNESS, QUOTE_WORDS};
 
 /// A random quote is drawn from passages at least this long, when there are any.
 pub(super) const RANDOM_MIN_WORDS: usize = 12;
@@ -42,7 +43,7 @@ pub(super) fn answer(
         return random(engine, speaker, ctx);
     };
     let filter = Filter { kind: Some(DocKind::Quote), speaker: speaker.map(|s| engine.kb.speakers[s].id.as_str()) };
-    let found = index.search(topic, filter, RERANKED);
+    let found = index.search(topic, filter, QUOTE_RERANKED);
     let mut ranked: Vec<_> = found.hits.iter().map(|hit| (with_length(engine, index, hit), hit)).collect();
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
     // The nth best, going round again after the last.
@@ -67,9 +68,6 @@ pub(super) fn answer(
     reply
 }
 
-/// How many of the best matches are reranked by length.
-const RERANKED: usize = 10;
-
 /// BM25 favours short passages; a quote worth sharing says something, so
 /// passages under about 40 words give up a little of their score.
 pub(super) fn with_length(engine: &Engine, index: &KnowledgeIndex, hit: &crate::index::Hit) -> f32 {
@@ -77,7 +75,7 @@ pub(super) fn with_length(engine: &Engine, index: &KnowledgeIndex, hit: &crate::
         Some(Target::Quote(q)) => engine.kb.quotes[*q].words,
         _ => 0,
     };
-    hit.score * (words.min(40) as f32 / 40.0).powf(0.3)
+    hit.score * (words.min(QUOTE_WORDS) as f32 / QUOTE_WORDS as f32).powf(QUOTE_SHORTNESS)
 }
 
 fn random(engine: &Engine, speaker: Option<usize>, ctx: &Context) -> Reply {

@@ -8,10 +8,11 @@ use jiff::{Timestamp, ToSpan};
 use super::{Context, Engine};
 use crate::command::CommandKind;
 use crate::index::{DocKind, Filter, KnowledgeIndex, Target};
+use crate::lexicon::calendar::WEEKDAYS;
 use crate::names::Resolution;
 use crate::reply::{Reply, Status};
 use crate::schedule::Session;
-use crate::text::{self, WEEKDAYS};
+use crate::text;
 
 /// Most sessions one reply lists.
 const MAX_LISTED: usize = 25;

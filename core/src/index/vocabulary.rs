@@ -52,17 +52,12 @@ impl Vocabulary {
                     vocabulary.names.entry(first).or_default().push(name);
                 }
             }
-            let mut sentence_start = true;
-            for raw in text.split_whitespace() {
-                let starts = sentence_start;
-                sentence_start = raw.ends_with(['.', '!', '?', ':', '…']);
-                for word in raw.split(|c: char| !c.is_alphanumeric()) {
-                    let id = vocabulary.add(word, model);
-                    if let Some(id) = id.filter(|_| !starts) {
-                        let casing = &mut vocabulary.casing[id as usize];
-                        casing.0 += 1;
-                        casing.1 += u32::from(word.chars().next().is_some_and(char::is_uppercase));
-                    }
+            for piece in crate::text::words::pieces(&text) {
+                let id = vocabulary.add(piece.text, model);
+                if let Some(id) = id.filter(|_| !piece.starts_sentence()) {
+                    let casing = &mut vocabulary.casing[id as usize];
+                    casing.0 += 1;
+                    casing.1 += u32::from(piece.capital());
                 }
             }
         }
@@ -97,10 +92,9 @@ impl Vocabulary {
     /// Whether the texts write `word` as a name: capitalised inside
     /// sentences nearly every time they use it there.
     pub(super) fn is_name(&self, word: &str) -> bool {
-        const NAME_SHARE: f32 = 0.8;
         self.ids.get(&word.to_lowercase()).is_some_and(|&id| {
             let (seen, capitalised) = self.casing[id as usize];
-            seen > 0 && capitalised as f32 >= NAME_SHARE * seen as f32
+            seen > 0 && capitalised as f32 >= crate::tuning::NAME_SHARE * seen as f32
         })
     }
 
@@ -127,7 +121,7 @@ impl Vocabulary {
             return best;
         }
         let queries: Vec<crate::semantic::Quantised> = queries.iter().map(crate::semantic::Quantised::new).collect();
-        for word in text.split(|c: char| !c.is_alphanumeric()) {
+        for word in crate::text::words::pieces(text).map(|p| p.text) {
             if !(MIN_LETTERS..=MAX_LETTERS).contains(&word.len()) {
                 continue;
             }
@@ -167,7 +161,14 @@ impl Vocabulary {
 /// at least twice as long and does not simply start with `short`.
 fn abbreviates(short: &str, long: &str) -> bool {
     let (s, l) = (short.as_bytes(), long.as_bytes());
-    if s.len() < 3 || l.len() < 2 * s.len() || l.len() < 7 || s[0] != l[0] || long.starts_with(short) {
+    // An abbreviation is written in ASCII; slicing another by bytes could split a letter.
+    if !short.is_ascii()
+        || s.len() < 3
+        || l.len() < 2 * s.len()
+        || l.len() < 7
+        || s[0] != l[0]
+        || long.starts_with(short)
+    {
         return false;
     }
     let digits = &short[1..short.len() - 1];
@@ -192,15 +193,15 @@ fn capitalised_runs(text: &str) -> Vec<Vec<String>> {
         }
         run.clear();
     };
-    for raw in text.split_whitespace() {
-        let word = raw.trim_matches(|c: char| !c.is_alphanumeric());
-        let capital = word.chars().next().is_some_and(char::is_uppercase) && word.chars().all(char::is_alphabetic);
-        if capital && word.len() > 1 {
-            run.push(word.to_string());
-        } else {
+    for word in crate::text::words::words(text) {
+        if !word.gap.chars().all(char::is_whitespace) {
             flush(&mut run);
         }
-        if raw.ends_with(|c: char| !c.is_alphanumeric()) {
+        let capital = word.capital();
+        let word = word.text;
+        if capital && word.chars().all(char::is_alphabetic) && word.len() > 1 {
+            run.push(word.to_string());
+        } else {
             flush(&mut run);
         }
     }
@@ -238,6 +239,7 @@ mod tests {
         assert!(!abbreviates("k9s", "kubernetes"));
         assert!(!abbreviates("cat", "category"), "a prefix");
         assert!(!abbreviates("dog", "development"), "letters out of order");
+        assert!(!abbreviates("là", "lavender"), "not ASCII, and not split inside a letter");
     }
 
     #[test]

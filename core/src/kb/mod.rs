@@ -43,6 +43,9 @@ pub struct Link {
     pub url: String,
 }
 
+/// The [`SourceDoc::path`] of a biography the programme gave.
+pub const PROGRAMME_SOURCE: &str = "programme";
+
 /// The document something came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceDoc {

@@ -113,8 +113,10 @@ fn fill(speaker: &mut Speaker, profile: &Profile, conference: &str) {
             speaker.sections.push(Section { title: String::from("Biography"), paragraphs: rest });
         }
         if speaker.source.is_none() {
-            speaker.source =
-                Some(SourceDoc { path: String::from("programme"), title: format!("{conference} programme") });
+            speaker.source = Some(SourceDoc {
+                path: String::from(super::PROGRAMME_SOURCE),
+                title: format!("{conference} programme"),
+            });
         }
     }
     if speaker.headline.is_none() {

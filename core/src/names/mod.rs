@@ -306,14 +306,13 @@ impl Directory {
     /// the first `n` people with a biography or quotes, so that a miss
     /// still shows who can be asked about.
     pub fn closest(&self, query: &str, n: usize) -> Vec<usize> {
-        const ALIKE: f64 = 0.75;
         let q = &text::fold(query);
         let initial = q.chars().next().unwrap_or(' ').to_string();
         let from = self.sorted.partition_point(|(key, _)| key.as_str() < initial.as_str());
         let mut scored: Vec<(usize, f64)> = Vec::new();
         for (key, person) in self.sorted[from..].iter().take_while(|(key, _)| key.starts_with(&initial)) {
             let similarity = strsim::jaro_winkler(q, key);
-            if similarity < ALIKE {
+            if similarity < crate::tuning::NAMES_ALIKE {
                 continue;
             }
             match scored.iter_mut().find(|(p, _)| p == person) {
@@ -359,17 +358,7 @@ fn at_words(words: &[&str], key: &str) -> bool {
 /// The words of `text` folded as [`text::fold`] folds them, and whether each
 /// began with a capital letter.
 fn words_with_case(text: &str) -> (Vec<String>, Vec<bool>) {
-    let ascii = deunicode::deunicode(text);
-    let mut words = Vec::new();
-    let mut capitals = Vec::new();
-    for word in ascii.split(|c: char| !c.is_ascii_alphanumeric() && c != '\'') {
-        let folded: String = word.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
-        if !folded.is_empty() {
-            capitals.push(word.chars().next().is_some_and(|c| c.is_ascii_uppercase()));
-            words.push(folded);
-        }
-    }
-    (words, capitals)
+    text::words::words(text).into_iter().map(|w| (w.folded.clone(), w.capital())).unzip()
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ mod attendee;
 mod generated;
 mod heldout;
 mod importers;
+mod people;
 mod questions;
 mod semantic;
 mod speakers;

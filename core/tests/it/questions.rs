@@ -56,13 +56,12 @@ fn ask_answers_the_question_set() {
     assert!(accuracy >= MIN_ACCURACY, "accuracy {accuracy:.3} is under {MIN_ACCURACY}:\n{}", wrong.join("\n"));
     // Which questions are wrong, and what status they got; the full replies are printed above.
     expect_test::expect![[r#"
-        [not_found] Which programming language did Kelsey teach himself?
+        [ok] Which programming language did Kelsey teach himself?
         [ok] What did Kelsey do at GopherCon?
         [not_found] Which Python tools did Kelsey commit to?
+        [ok] Does Kelsey have any children?
         [ok] How much does Kelsey earn?
         [ok] What is Kelsey's favourite programming language?
-        [ok] Where will next year's conference be held?
-        [ok] Who is the CEO of Eficode?
-        [ok] Where was Kelsey born?"#]]
+        [ok] Where will next year's conference be held?"#]]
     .assert_eq(&misses.join("\n"));
 }

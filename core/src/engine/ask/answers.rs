@@ -14,9 +14,11 @@
 
 use std::collections::HashSet;
 
-use super::question::{Intent, Question, is_stop_word};
+use super::question::{Intent, Question};
 use crate::index::stems;
-use crate::text::{MONTHS, WEEKDAYS};
+use crate::lexicon::calendar::{MONTHS, WEEKDAYS};
+use crate::lexicon::grammar::is_stop_word;
+use crate::lexicon::grammar::{NUMBER_WORDS, PLACE_BEFORE};
 
 /// What a question asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,13 +61,6 @@ pub(crate) fn slot(q: &Question) -> Slot {
     }
 }
 
-const NUMBER_WORDS: &[&str] = &[
-    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty",
-    "thirty", "forty", "fifty", "hundred", "thousand", "million", "billion", "dozen", "half",
-];
-/// Words before a place, or an organisation (`worked with BellSouth`).
-const PLACE_BEFORE: &[&str] = &["in", "at", "from", "to", "near", "for", "of", "with"];
-
 /// A word of an answer, as the checks see it.
 struct Word<'t> {
     text: &'t str,
@@ -76,24 +71,18 @@ struct Word<'t> {
 }
 
 fn words(text: &str) -> Vec<Word<'_>> {
-    let mut out = Vec::new();
-    let mut sentence_start = true;
-    for raw in text.split_whitespace() {
-        let word = raw.trim_matches(|c: char| !c.is_alphanumeric());
-        // A quotation starts a sentence of its own.
-        let starts = sentence_start || raw.starts_with(['"', '“', '‘', '\'']);
-        if !word.is_empty() {
-            let lower = word.to_lowercase();
-            let capital = word.chars().next().is_some_and(char::is_uppercase);
-            let acronym = word.len() > 1 && word.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
-            let pronoun = word == "I" || lower.starts_with("i'") || lower.starts_with("i’");
-            let proper = capital && !pronoun && (!starts || acronym);
-            let number = word.chars().any(|c| c.is_ascii_digit()) || NUMBER_WORDS.contains(&lower.as_str());
-            out.push(Word { text: word, lower, proper, number });
-        }
-        sentence_start = raw.ends_with(['.', '!', '?', ':', '…']);
-    }
-    out
+    crate::text::words::words(text)
+        .into_iter()
+        .map(|word| {
+            let lower = word.text.to_lowercase();
+            let acronym = word.text.chars().count() > 1
+                && word.text.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+            let pronoun = word.text == "I" || lower.starts_with("i'") || lower.starts_with("i’");
+            let proper = word.capital() && !pronoun && (!word.starts_sentence() || acronym);
+            let number = word.text.chars().any(|c| c.is_ascii_digit()) || NUMBER_WORDS.contains(&lower.as_str());
+            Word { text: word.text, lower, proper, number }
+        })
+        .collect()
 }
 
 /// Whether `text` fills the question's slot with something it does not

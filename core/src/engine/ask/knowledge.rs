@@ -11,7 +11,7 @@
 //! A candidate that lacks what the question asks for (`answers.rs`: a
 //! date for `when`, a place for `where`, a name for `which university`)
 //! counts for half. The best is the answer when its
-//! score clears the threshold, [`super::CONFIDENT`], set on the tuning
+//! score clears the threshold, [`crate::tuning::CONFIDENT`], set on the tuning
 //! half of the attendee question set (see the tests).
 
 use super::answers::{self, Slot};
@@ -22,31 +22,10 @@ use crate::index::{DocKind, Filter, Hit, KnowledgeIndex, Target, stems};
 use crate::reply::{Reply, Source, SourceKind, Status};
 use crate::semantic::{Embedding, StaticModel};
 use crate::text;
-
-/// How many candidates of each kind each search gives.
-const PER_KIND: usize = 8;
-/// How many of the best candidates are looked at closely.
-const RESCORED: usize = 10;
-/// The weight of the words a candidate holds, and of its meaning.
-const LEXICAL: f32 = 0.55;
-const MEANING: f32 = 0.45;
-/// Cosines at or under this say nothing; at or over `NEAR`, a paraphrase.
-const UNRELATED: f32 = 0.1;
-const NEAR: f32 = 0.6;
-/// A candidate that lacks the kind of answer asked for keeps this share.
-const UNFIT: f32 = 0.5;
-/// Added to the kind a question asks for (a quote for an opinion).
-const PREFERRED_KIND: f32 = 0.05;
-/// A passage that asks a question rather than answers one keeps this share.
-const ASKS: f32 = 0.5;
-/// A word the knowledge base lacks stands for the words at least this near
-/// to it in meaning.
-const NEAR_WORD: f32 = 0.5;
-/// How much more a name (a word the texts capitalise) weighs than another.
-const NAME_WEIGHT: f32 = 2.0;
-/// A passage's word at least this near to a question's word in meaning
-/// counts as saying it, as much as it is near.
-const SOFT_MIN: f32 = 0.45;
+use crate::tuning::{
+    ASKS, LEXICAL, MEANING, MOSTLY, NAME_WEIGHT, NEAR, NEAR_WORD, PER_KIND, PREFERRED_KIND, RESCORED, SOFT_MIN, UNFIT,
+    UNRELATED,
+};
 
 /// A scored candidate answer.
 #[derive(Debug, Clone)]
@@ -65,6 +44,11 @@ struct Asked {
     terms: Vec<(String, f32)>,
     /// What the word means, to find a word said differently in a passage.
     meaning: Embedding,
+}
+
+/// Rule: the best answer the knowledge holds, with its score.
+pub(super) fn rule(a: &super::route::Asked<'_>) -> Option<super::route::Answered> {
+    best(a.engine, a.index, a.q, a.ctx).map(|(reply, score)| super::route::Answered { reply, score: Some(score) })
 }
 
 /// The best answer the knowledge holds, with its score; `None` when
@@ -96,7 +80,7 @@ pub(super) fn best(engine: &Engine, index: &KnowledgeIndex, q: &Question, ctx: &
     let query = StaticModel::embedded().ok().map(|model| model.encode(&q.content_text()));
     let candidates = candidates(engine, index, q, &asked, speaker_id.as_deref(), query.as_ref());
     let best = candidates.first()?.clone();
-    let support = candidates.iter().find(|c| c.source != best.source && c.score >= super::CONFIDENT).cloned();
+    let support = candidates.iter().find(|c| c.source != best.source && c.score >= crate::tuning::CONFIDENT).cloned();
     let targets: Vec<&Target> = std::iter::once(best.target).chain(support.map(|c| c.target)).collect();
     let terms: Vec<String> = asked.iter().flat_map(|a| a.terms.iter().map(|(t, _)| t.clone())).collect();
     let reply = compose(engine, index, &targets, &terms, q.intent);
@@ -477,21 +461,17 @@ pub(super) fn dont_know(engine: &Engine, index: &KnowledgeIndex, q: &Question) -
         ));
     }
     let name = &person.name;
+    let profile = super::people::known_of(engine, p).map(|k| format!(" {k}")).unwrap_or_default();
     reply.body = if known.is_empty() {
-        format!("I don't know the answer to “{asked}”.")
+        format!("I don't know the answer to “{asked}”.{profile}")
     } else {
         format!(
-            "I don't know the answer to “{asked}”. About {name} I have {}: try `/bio {name}` or `/quote <topic> speaker:\"{name}\"`.",
+            "I don't know the answer to “{asked}”.{profile} About {name} I have {}: try `/bio {name}` or `/quote <topic> speaker:\"{name}\"`.",
             join(&known)
         )
     };
     reply
 }
-
-/// Most mentions counted for "what I have on X".
-const MENTIONS: usize = 50;
-/// A document mentions a subject when it holds this share of its words.
-const MOSTLY: f32 = 0.6;
 
 fn known_counts(counts: &[(usize, &str, &str)]) -> String {
     let parts: Vec<String> = counts
@@ -501,6 +481,9 @@ fn known_counts(counts: &[(usize, &str, &str)]) -> String {
         .collect();
     join(&parts)
 }
+
+/// Most mentions counted for "what I have on X".
+const MENTIONS: usize = 50;
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }

@@ -1,38 +1,49 @@
 //! `/ask <question>`: an answer from everything the bot knows, with its
 //! source, or "I don't know" with what it does know about the subject.
 //!
-//! 1. Read the question (`question.rs`): the kind of answer it wants (a
-//!    time, a place, a person, a length, someone's view), the person it is
-//!    about (by name, or "he"/"she"/"they" for the one asked about last),
-//!    whether it is about a session, and its content words.
-//! 2. A question about the programme (`programme.rs`, with the times it
-//!    names read by `timing.rs` and titles, rooms and tracks linked by
-//!    `titles.rs`) is answered from it: one sentence and the sessions.
-//! 3. Any other is answered from biographies, transcripts and abstracts by
-//!    words and meaning together (`knowledge.rs`), when the best candidate
-//!    clears [`CONFIDENT`]; under it, "I don't know".
+//! The question goes through named stages, each with a printable output
+//! that its tests snapshot:
+//!
+//! 1. **read** (`question.rs`): the kind of answer it wants (a time, a
+//!    place, a person, a length, someone's view), the person it is about
+//!    (by name, or "he"/"she"/"they" for the one asked about last),
+//!    whether it is about a session, and its content words: a [`Question`].
+//! 2. **link** (`link.rs`): the time it names (`timing.rs`), the rooms,
+//!    tracks and titles it names (`titles.rs`), what of a person it asks,
+//!    and the organisation, place or role it asks who has: [`Links`].
+//! 3. **route** (`route.rs`): a table of rules, each asking one source —
+//!    the programme (`programme.rs`), people's profiles (`people.rs`),
+//!    what people said and wrote (`knowledge.rs`) — whether it answers.
+//! 4. **answer**: the first rule's reply; the knowledge base's answers are
+//!    **checked** for holding what the question asks for (`answers.rs`: a
+//!    date for `when`, a place for `where`) as they are scored.
+//! 5. **decide**: a scored answer is given when it clears [`CONFIDENT`];
+//!    under it, and when no rule answers, "I don't know" with what is
+//!    known of the subject.
+//!
+//! Every tuned number of the stages is in `crate::tuning`, with how it was set.
 
 mod answers;
 mod knowledge;
+pub(crate) mod link;
+mod people;
 mod programme;
 pub(crate) mod question;
+pub(crate) mod route;
 mod timing;
 pub(crate) mod titles;
 
 use super::{Context, Engine};
 use crate::index::KnowledgeIndex;
 use crate::reply::Reply;
+use link::Links;
 use question::Question;
+use route::Asked;
 
-pub use question::is_stop_word;
-
-/// Lowest score an answer from the knowledge base needs: set on the tuning
-/// half of the attendee question set, where it answers the most questions
-/// rightly (`core/tests/it/attendee.rs` checks it still does).
-pub const CONFIDENT: f32 = 0.57;
+pub use crate::tuning::CONFIDENT;
 
 /// An answer, and how sure the knowledge base was of it: `None` for an
-/// answer from the programme, which is either found or not.
+/// answer from the programme or a profile, which is either found or not.
 #[derive(Debug, Clone)]
 pub struct Considered {
     /// The reply as given: "I don't know" when the best was not sure enough.
@@ -40,6 +51,10 @@ pub struct Considered {
     /// The best answer found, whatever its score.
     pub best: Option<Reply>,
     pub score: Option<f32>,
+    /// The rule of the table that answered, and the source it asked;
+    /// `None` when none did.
+    pub rule: Option<&'static str>,
+    pub source: Option<&'static str>,
 }
 
 /// Answers `question`; `previous` is the person (directory index) the
@@ -62,27 +77,40 @@ pub(super) fn consider(
     previous: Option<usize>,
 ) -> Considered {
     let q = Question::read(question, &engine.directory, previous);
-    let about = q.person.and_then(|p| engine.directory.people.get(p)).map(|p| p.name.clone());
+    let links = Links::find(engine, &q);
+    let asked = Asked { engine, index, ctx, q: &q, links: &links };
+    decide(&asked, route::route(&asked))
+}
+
+/// Stage 5: the answer given, sure enough, or "I don't know"; each with
+/// the person it was about, for the asker's next "he" or "she".
+fn decide(asked: &Asked<'_>, routed: Option<(&'static route::Rule, route::Answered)>) -> Considered {
+    let engine = asked.engine;
+    let about = asked.q.person.and_then(|p| engine.directory.people.get(p)).map(|p| p.name.clone());
     let with_about = |mut reply: Reply| {
         reply.about.clone_from(&about);
         reply
     };
-    // The programme reads times and rooms out of its own copy: what it
-    // does not answer is asked of the knowledge base whole.
-    if let Some(reply) = programme::answer(engine, index, &mut q.clone(), ctx) {
-        let reply = with_about(reply);
-        return Considered { best: Some(reply.clone()), reply, score: None };
-    }
-    match knowledge::best(engine, index, &q, ctx) {
-        Some((reply, score)) if score >= CONFIDENT => {
-            let reply = with_about(reply);
-            Considered { best: Some(reply.clone()), reply, score: Some(score) }
+    let dont_know = || with_about(knowledge::dont_know(engine, asked.index, asked.q));
+    match routed {
+        Some((rule, answered)) if answered.score.is_none_or(|s| s >= CONFIDENT) => {
+            let reply = with_about(answered.reply);
+            Considered {
+                best: Some(reply.clone()),
+                reply,
+                score: answered.score,
+                rule: Some(rule.name),
+                source: Some(rule.source.as_str()),
+            }
         }
-        best => Considered {
-            reply: with_about(knowledge::dont_know(engine, index, &q)),
-            score: best.as_ref().map(|b| b.1),
-            best: best.map(|b| with_about(b.0)),
+        Some((rule, answered)) => Considered {
+            reply: dont_know(),
+            best: Some(with_about(answered.reply)),
+            score: answered.score,
+            rule: Some(rule.name),
+            source: Some(rule.source.as_str()),
         },
+        None => Considered { reply: dont_know(), best: None, score: None, rule: None, source: None },
     }
 }
 
@@ -94,6 +122,97 @@ mod tests {
 
     fn check(line: &str, expected: expect_test::Expect) {
         expected.assert_eq(&show(&seed_engine(), line, &keynote_morning()));
+    }
+
+    /// The stages' outputs for a question: the links, the rule that
+    /// answered, and the reply as decided.
+    fn trace(line: &str, expected: expect_test::Expect) {
+        let engine = seed_engine();
+        let q = super::Question::read(line, &engine.directory, None);
+        let links = super::Links::find(&engine, &q);
+        let considered = engine.consider(line, &keynote_morning(), None);
+        let reply = crate::render::plain_text(&considered.reply, crate::render::Marks::NONE);
+        expected.assert_eq(&format!(
+            "{links}rule: {} ({})\n[{}] {reply}",
+            considered.rule.unwrap_or("none"),
+            considered.source.unwrap_or("none"),
+            considered.reply.status.as_str()
+        ));
+    }
+
+    #[test]
+    fn each_kind_of_question_goes_to_its_rule() {
+        trace(
+            "marc dillon: employer?",
+            expect![[r#"
+            person: #1
+            asks: Works at
+            rule: a fact of the person asked about (people)
+            [ok] Marc Dillon works at Eficode: “Lead consultant in the transformation business at Eficode; host of DevOps Sauna.” (the recording's notes).
+
+            Source: DevOps Sauna: Kelsey Hightower · Marc Dillon"#]],
+        );
+        trace(
+            "Is Andy Allred a platform engineer?",
+            expect![[r#"
+            track: Platform
+            person: #2
+            rule: what people said and wrote (knowledge)
+            [ok] Platform engineer at Eficode; host of DevOps Sauna.
+
+            “My name is Andy Allred, and I'm doing platform engineering at Eficode.”
+            — Andy Allred, DevOps Sauna: Kelsey Hightower (39:08) <https://www.eficode.com/devops-podcast/kelsey-hightower>"#]],
+        );
+        trace(
+            "anyone here from eficode",
+            expect![[r#"
+            who: WorksAt { organisation: "eficode", role: None, others: false }
+            rule: the people an organisation, place or role names (people)
+            [ok] 2 speakers work at Eficode: Marc Dillon (“Lead consultant in the transformation business at Eficode; host of DevOps Sauna.”) and Andy Allred (“Platform engineer at Eficode; host of DevOps Sauna.”).
+
+            Source: DevOps Sauna: Kelsey Hightower · Marc Dillon; DevOps Sauna: Kelsey Hightower · Andy Allred"#]],
+        );
+        trace(
+            "any platform engineers speaking?",
+            expect![[r#"
+            track: Platform
+            rule: a session named by its title's words (programme)
+            [ok] “Sample: Platform engineering from the bare metal to the boardroom”, by Sample Speaker A, is on Tue 1 Nov 11:00–11:45 CET in Main Stage.
+
+            Tue 1 Nov 11:00–11:45 CET · Main Stage · Sample: Platform engineering from the bare metal to the boardroom — Sample Speaker A"#]],
+        );
+        trace(
+            "which speakers come from Lisbon",
+            expect![[r#"
+            who: From { place: "lisbon", others: false }
+            rule: the people an organisation, place or role names (people)
+            [not_found] No speaker I know of is from or based in Lisbon."#]],
+        );
+        trace(
+            "what does Andy Allred earn",
+            expect![[r#"
+            person: #2
+            rule: what people said and wrote (knowledge)
+            [not_found] I don't know the answer to “what does Andy Allred earn”. What I know of Andy Allred: Platform engineer at Eficode. About Andy Allred I have a biography and 23 quotes from 1 recording: try `/bio Andy Allred` or `/quote <topic> speaker:"Andy Allred"`."#]],
+        );
+        trace(
+            "where is the supply chain keynote",
+            expect![[r#"
+            rule: a session named by its title's words (programme)
+            [ok] “Keynote: Software supply chain security” is in Main Stage (Tue 1 Nov 09:15–10:00 CET).
+
+            Tue 1 Nov 09:15–10:00 CET · Main Stage · Keynote: Software supply chain security — Kelsey Hightower"#]],
+        );
+        trace(
+            "what's on after lunch",
+            expect![[r#"
+            time: Timing { used: [3, 4], day: None, part: None, at: None, relation: Some(After(4..5)) }
+            rule: what is on at a time (programme)
+            [ok] After lunch (13:00): “Sample: Observability for small teams” (Main Stage, Tue 1 Nov 14:00) and “Sample: Hands-on workshop: signing container images” (Room 2, Tue 1 Nov 14:00).
+
+            Tue 1 Nov 14:00–14:45 CET · Main Stage · Sample: Observability for small teams — Sample Speaker B
+            Tue 1 Nov 14:00–15:30 CET · Room 2 · Sample: Hands-on workshop: signing container images — Sample Speaker D"#]],
+        );
     }
 
     #[test]
@@ -174,7 +293,7 @@ mod tests {
             "What is Kelsey's favorite food?",
             expect![[r#"
                 [not_found]
-                I don't know the answer to “What is Kelsey's favorite food?”. About Kelsey Hightower I have a biography, 1 session and 158 quotes from 1 recording: try `/bio Kelsey Hightower` or `/quote <topic> speaker:"Kelsey Hightower"`."#]],
+                I don't know the answer to “What is Kelsey's favorite food?”. What I know of Kelsey Hightower: Software engineer, developer advocate, and speaker at Google; from Long Beach; speaks on “Keynote: Software supply chain security”. About Kelsey Hightower I have a biography, 1 session and 158 quotes from 1 recording: try `/bio Kelsey Hightower` or `/quote <topic> speaker:"Kelsey Hightower"`."#]],
         );
         check(
             "Who won the 2018 World Cup?",

@@ -13,109 +13,142 @@
 use jiff::Timestamp;
 use jiff::civil::Date;
 
-use super::question::{Intent, Question, Role, is_session_noun, is_stop_word};
+use super::question::{Intent, Question, Role};
+use super::route::Asked;
 use super::timing::{self, Relation, Timing};
 use super::titles::{Link, Titles, title_stems};
 use crate::command::CommandKind;
 use crate::engine::{Context, Engine};
-use crate::index::{DocKind, Filter, KnowledgeIndex, Target, stems};
+use crate::index::{DocKind, Filter, KnowledgeIndex, Target};
+use crate::lexicon::grammar::is_stop_word;
+use crate::lexicon::questions::{TALKING, is_session_noun};
 use crate::render::time_span;
 use crate::reply::{Reply, Status};
 use crate::schedule::Session;
+use crate::tuning::{LINKED, MARGIN, MOST_OF_TITLE, STRONG, WHOLE_QUESTION};
 
 /// Most sessions one reply lists.
 const MAX_LISTED: usize = 25;
 /// Most sessions one sentence names.
 const IN_SENTENCE: usize = 3;
-/// A title names the session a question asks about when it explains at
-/// least this share of the question's content…
-const LINKED: f32 = 0.6;
-/// …and ranks this far ahead of the next title.
-const MARGIN: f32 = 0.08;
-/// A title that explains this much of the question, and that the question
-/// names this much of, is what it asks about whatever else it seems to say.
-const STRONG: f32 = 0.8;
 
-/// The answer from the programme, or `None` when the question is not about it.
-pub(super) fn answer(engine: &Engine, index: &KnowledgeIndex, q: &mut Question, ctx: &Context) -> Option<Reply> {
-    if engine.schedule.sessions.is_empty() {
-        return None;
-    }
-    let titles = engine.titles();
-    let timing = timing::read(&q.words);
-    q.consume(timing.used.iter().copied());
-    let room = titles.place_in(&titles.rooms, q).map(|(place, used)| {
-        q.consume(used);
-        place.name.clone()
-    });
-    let track = titles.place_in(&titles.tracks, q).map(|(place, used)| {
-        q.consume(used);
-        place.name.clone()
-    });
-    let conference = titles.conference_words(q);
-    q.consume(conference);
-    // `the talk`, `a session` say what is asked, not which: unless titles hold them.
-    let generic: Vec<usize> = q
-        .content_words()
-        .filter(|(_, w)| is_session_noun(w) && stems(w).iter().all(|s| !titles.holds(s)))
-        .map(|(i, _)| i)
-        .collect();
-    q.consume(generic);
-    // A person named only inside `after …` is when, not who.
-    let person = q.person.filter(|_| q.by_pronoun || q.roles.contains(&Role::Name));
-    let terms = q.terms();
-    let asks = Asks { engine, titles, index, ctx, room, track, person };
-    // `where is X from` asks where someone comes from, not where they speak.
-    if q.words.last().is_some_and(|w| w == "from") {
-        return None;
-    }
-    let about_programme = q.about_sessions
+/// Whether the programme can answer: it has sessions, and the question
+/// does not ask where someone comes from (`where is X from`).
+fn answerable(a: &Asked<'_>) -> bool {
+    !a.engine.schedule.sessions.is_empty() && a.q.words.last().is_none_or(|w| w != "from")
+}
+
+/// Whether a question asks about the programme whatever its words: it
+/// names a session or asks when, where, who, which day or track, how long.
+fn about_programme(q: &Question) -> bool {
+    q.about_sessions
         || matches!(
             q.intent,
             Intent::On | Intent::When | Intent::Where | Intent::Who | Intent::Day | Intent::HowLong | Intent::Track
-        );
-    // A session named by its whole title, or by nearly all of its words,
-    // is what is asked about, even when its title reads like a time or a
-    // room (`Parks on the Air [DAY 1]`, `10.000 Seiten später`).
-    if q.intent != Intent::On {
-        let full = whole_title(engine, q).map(|session| Link { session, question: 1.0, title: 1.0 }).or_else(|| {
-            let all = super::question::terms_of(q.words_with(&[Role::Content, Role::Name, Role::Used]).map(|(_, w)| w));
-            clear_link(&titles.link(&all, 8), engine).filter(|l| l.question >= STRONG && l.title >= STRONG)
-        });
-        if let Some(link) = full.filter(|link| fits_title(q, link)) {
-            return Some(asks.session(q, link.session));
-        }
+        )
+}
+
+/// How the programme's rules ask it.
+fn asks<'a>(a: &'a Asked<'_>) -> Asks<'a> {
+    Asks {
+        engine: a.engine,
+        titles: a.engine.titles(),
+        index: a.index,
+        ctx: a.ctx,
+        room: a.links.room.clone(),
+        track: a.links.track.clone(),
+        person: a.links.person,
     }
-    if (!timing.is_empty() && about_programme || q.intent == Intent::On)
-        && let Some(reply) = asks.at_a_time(q, &timing, &terms)
+}
+
+/// Rule: a session named by its whole title, or by nearly all of its
+/// words, is what is asked about, even when its title reads like a time or
+/// a room (`Parks on the Air [DAY 1]`, `10.000 Seiten später`).
+pub(super) fn by_whole_title(a: &Asked<'_>) -> Option<Reply> {
+    let q = &a.links.programme;
+    if !answerable(a) || q.intent == Intent::On {
+        return None;
+    }
+    let engine = a.engine;
+    let full = whole_title(engine, q).map(|session| Link { session, question: 1.0, title: 1.0 }).or_else(|| {
+        let all = super::question::terms_of(q.words_with(&[Role::Content, Role::Name, Role::Used]).map(|(_, w)| w));
+        clear_link(&engine.titles().link(&all, 8), engine).filter(|l| l.question >= STRONG && l.title >= STRONG)
+    });
+    let link = full.filter(|link| fits_title(q, link))?;
+    Some(asks(a).session(q, link.session))
+}
+
+/// Rule: what is on at a time (`now`, `at 11`, `after the keynote`).
+pub(super) fn at_a_time(a: &Asked<'_>) -> Option<Reply> {
+    let q = &a.links.programme;
+    let timing = &a.links.timing;
+    if !answerable(a) || !((!timing.is_empty() && about_programme(q)) || q.intent == Intent::On) {
+        return None;
+    }
+    asks(a).at_a_time(q, timing, &q.terms())
+}
+
+/// Rule: `who is talking about X`, `talks on X`: every session on it.
+pub(super) fn every_on_topic(a: &Asked<'_>) -> Option<Reply> {
+    let q = &a.links.programme;
+    let terms = q.terms();
+    if !answerable(a) || asks_for_topic(q) != Some(Topic::Every) || terms.is_empty() {
+        return None;
+    }
+    asks(a).on_topic(q, &terms)
+}
+
+/// The session the question's words (rooms and tracks included, which may
+/// be words of a title too) name, when one stands clear of the rest.
+fn by_title(a: &Asked<'_>) -> Option<Link> {
+    let q = &a.links.programme;
+    let named = super::question::terms_of(q.words_with(&[Role::Content, Role::Name, Role::Used]).map(|(_, w)| w));
+    clear_link(&a.engine.titles().link(&named, 8), a.engine)
+}
+
+/// Rule: a question about the person's sessions (when they are on, what
+/// they talk about).
+pub(super) fn persons_sessions(a: &Asked<'_>) -> Option<Reply> {
+    let q = &a.links.programme;
+    let person = a.links.person?;
+    if !answerable(a) {
+        return None;
+    }
+    asks(a).person(q, person, &q.terms(), by_title(a).as_ref())
+}
+
+/// Rule: a session its title's words name.
+pub(super) fn by_title_words(a: &Asked<'_>) -> Option<Reply> {
+    let q = &a.links.programme;
+    if !answerable(a) {
+        return None;
+    }
+    let link = by_title(a).filter(|link| fits_title(q, link))?;
+    Some(asks(a).session(q, link.session))
+}
+
+/// Rule: the sessions in a room or track, when nothing else is asked.
+pub(super) fn in_room_or_track(a: &Asked<'_>) -> Option<Reply> {
+    let q = &a.links.programme;
+    if !answerable(a)
+        || (a.links.room.is_none() && a.links.track.is_none())
+        || !q.terms().is_empty()
+        || !about_programme(q)
     {
-        return Some(reply);
+        return None;
     }
-    // `who is talking about X`, `any talks on X`: every session on it.
-    if asks_for_topic(q) == Some(Topic::Every)
-        && !terms.is_empty()
-        && let Some(reply) = asks.on_topic(q, &terms)
-    {
-        return Some(reply);
+    let asks = asks(a);
+    asks.listing(q, asks.pool(None, &[]), "")
+}
+
+/// Rule: `is there a session on X`: the sessions on a topic.
+pub(super) fn some_on_topic(a: &Asked<'_>) -> Option<Reply> {
+    let q = &a.links.programme;
+    let terms = q.terms();
+    if !answerable(a) || asks_for_topic(q).is_none() || terms.is_empty() {
+        return None;
     }
-    // Rooms and tracks filter, and may be words of a title as well.
-    let named_terms = super::question::terms_of(q.words_with(&[Role::Content, Role::Name, Role::Used]).map(|(_, w)| w));
-    let by_title = clear_link(&titles.link(&named_terms, 8), engine);
-    if let Some(person) = person
-        && let Some(reply) = asks.person(q, person, &terms, by_title.as_ref())
-    {
-        return Some(reply);
-    }
-    if let Some(link) = by_title.filter(|link| fits_title(q, link)) {
-        return Some(asks.session(q, link.session));
-    }
-    if (asks.room.is_some() || asks.track.is_some()) && terms.is_empty() && about_programme {
-        return asks.listing(q, asks.pool(None, &[]), "");
-    }
-    if asks_for_topic(q).is_some() && !terms.is_empty() {
-        return asks.on_topic(q, &terms);
-    }
-    None
+    asks(a).on_topic(q, &terms)
 }
 
 /// How a question asks for sessions on a topic.
@@ -134,10 +167,10 @@ fn asks_for_topic(q: &Question) -> Option<Topic> {
     if matches!(q.intent, Intent::Opinion | Intent::HowOld | Intent::Amount) {
         return None;
     }
-    let talks_about = q.words.windows(2).any(|pair| {
-        matches!(pair[0].as_str(), "talking" | "speaking" | "presenting" | "talks" | "speaks" | "presents")
-            && matches!(pair[1].as_str(), "about" | "on")
-    });
+    let talks_about = q
+        .words
+        .windows(2)
+        .any(|pair| TALKING.contains(&pair[0].as_str()) && matches!(pair[1].as_str(), "about" | "on"));
     let plural = q.words.iter().any(|w| is_session_noun(w) && w.ends_with('s'));
     if talks_about || plural {
         return Some(Topic::Every);
@@ -152,7 +185,7 @@ fn asks_for_topic(q: &Question) -> Option<Topic> {
 fn whole_title(engine: &Engine, q: &Question) -> Option<usize> {
     let folded = crate::text::fold(&q.typed);
     let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
-    let asking = |w: &&str| is_stop_word(w) || super::question::is_frame_word(w);
+    let asking = |w: &&str| is_stop_word(w) || crate::lexicon::questions::is_frame_word(w);
     for len in (1..=words.len()).rev() {
         for start in 0..=words.len() - len {
             let run = &words[start..start + len];
@@ -187,7 +220,9 @@ fn clear_link(links: &[Link], engine: &Engine) -> Option<Link> {
 fn fits_title(q: &Question, link: &Link) -> bool {
     match q.intent {
         Intent::When | Intent::Day | Intent::Where | Intent::Track | Intent::Who | Intent::HowLong => true,
-        Intent::About | Intent::Other => q.about_sessions || (link.question >= 0.99 && link.title >= 0.6),
+        Intent::About | Intent::Other => {
+            q.about_sessions || (link.question >= WHOLE_QUESTION && link.title >= MOST_OF_TITLE)
+        }
         Intent::On => true,
         Intent::Which => q.about_sessions,
         Intent::Opinion | Intent::HowOld | Intent::Amount => false,
@@ -411,7 +446,8 @@ impl Asks<'_> {
             let clock = at.to_zoned(zone.clone()).strftime("%H:%M").to_string();
             return Some((at, format!("“{}” ({} {clock})", s.title, if after { "ends" } else { "starts" })));
         }
-        let (meal, (from, to)) = timing::MEALS.iter().find(|(meal, _)| text.split(' ').any(|w| w == *meal))?;
+        let (meal, (from, to)) =
+            crate::lexicon::calendar::MEALS.iter().find(|(meal, _)| text.split(' ').any(|w| w == *meal))?;
         let d = day.unwrap_or_else(|| timing::default_day(today, days));
         let hour = if after { *to } else { *from };
         let at = timing::instant(d, jiff::civil::Time::new(hour, 0, 0, 0).ok()?, &zone)?;

@@ -9,9 +9,13 @@
 //! names, titles and text.
 
 use std::collections::HashSet;
-use std::sync::LazyLock;
 
 use crate::index::stems;
+use crate::lexicon::grammar::is_stop_word;
+use crate::lexicon::questions::{
+    DAY_NOUNS, FRAME_WORDS, ON_NOW, OPINION_WORDS, PLACE_NOUNS, PRONOUNS, SESSION_NOUNS, SESSION_VERBS, TIME_NOUNS,
+    TRACK_NOUNS,
+};
 use crate::names::Directory;
 
 /// The kind of answer a question wants.
@@ -78,334 +82,6 @@ pub(crate) enum Role {
     Content,
 }
 
-/// A standard English stop-word list (function words: pronouns,
-/// determiners, auxiliaries, prepositions, conjunctions), with the pieces
-/// contractions leave once their apostrophe is gone.
-const STOP_WORDS: &[&str] = &[
-    "a",
-    "about",
-    "above",
-    "after",
-    "again",
-    "against",
-    "all",
-    "am",
-    "an",
-    "and",
-    "any",
-    "are",
-    "as",
-    "at",
-    "be",
-    "because",
-    "been",
-    "before",
-    "being",
-    "below",
-    "between",
-    "both",
-    "but",
-    "by",
-    "can",
-    "could",
-    "did",
-    "do",
-    "does",
-    "doing",
-    "down",
-    "during",
-    "each",
-    "few",
-    "for",
-    "from",
-    "further",
-    "had",
-    "has",
-    "have",
-    "having",
-    "he",
-    "her",
-    "here",
-    "hers",
-    "herself",
-    "him",
-    "himself",
-    "his",
-    "how",
-    "i",
-    "if",
-    "in",
-    "into",
-    "is",
-    "it",
-    "its",
-    "itself",
-    "just",
-    "me",
-    "more",
-    "most",
-    "my",
-    "myself",
-    "no",
-    "nor",
-    "not",
-    "now",
-    "of",
-    "off",
-    "on",
-    "once",
-    "only",
-    "or",
-    "other",
-    "our",
-    "ours",
-    "ourselves",
-    "out",
-    "over",
-    "own",
-    "same",
-    "she",
-    "should",
-    "so",
-    "some",
-    "such",
-    "than",
-    "that",
-    "the",
-    "their",
-    "theirs",
-    "them",
-    "themselves",
-    "then",
-    "there",
-    "these",
-    "they",
-    "this",
-    "those",
-    "through",
-    "to",
-    "too",
-    "under",
-    "until",
-    "up",
-    "very",
-    "was",
-    "we",
-    "were",
-    "what",
-    "when",
-    "where",
-    "which",
-    "while",
-    "who",
-    "whom",
-    "whose",
-    "why",
-    "will",
-    "with",
-    "would",
-    "you",
-    "your",
-    "yours",
-    "yourself",
-    "yourselves",
-    "s",
-    "t",
-    "d",
-    "ll",
-    "re",
-    "ve",
-    "m",
-    "dont",
-    "doesnt",
-    "didnt",
-    "isnt",
-    "arent",
-    "wasnt",
-    "werent",
-    "cant",
-    "wont",
-    "im",
-    "ive",
-    "youre",
-    "thats",
-    "also",
-    "ever",
-    "still",
-    "yet",
-    "really",
-    "actually",
-    "please",
-    "any",
-    "anyone",
-    "anybody",
-    "someone",
-    "somebody",
-    "anything",
-    "something",
-    "thing",
-    "things",
-    "get",
-    "got",
-    "going",
-    "gonna",
-    "much",
-    "many",
-    "there",
-    "theres",
-    "one",
-    "ones",
-    "kind",
-    "sort",
-    "type",
-];
-
-/// Words that frame a question rather than say what it is about: asking
-/// verbs, and the nouns that ask for a session's name, time or place.
-const FRAME_WORDS: &[&str] = &[
-    "tell",
-    "know",
-    "say",
-    "says",
-    "said",
-    "saying",
-    "think",
-    "thinks",
-    "thought",
-    "thoughts",
-    "feel",
-    "feels",
-    "believe",
-    "believes",
-    "opinion",
-    "opinions",
-    "view",
-    "views",
-    "take",
-    "mean",
-    "means",
-    "explain",
-    "describe",
-    "title",
-    "titled",
-    "name",
-    "named",
-    "called",
-    "topic",
-    "subject",
-    "time",
-    "date",
-    "day",
-    "year",
-    "room",
-    "place",
-    "location",
-    "located",
-    "venue",
-    "stage",
-    "track",
-    "start",
-    "starts",
-    "starting",
-    "begin",
-    "begins",
-    "end",
-    "ends",
-    "finish",
-    "finishes",
-    "happen",
-    "happens",
-    "happening",
-    "held",
-    "long",
-    "old",
-    "age",
-    "minutes",
-    "hours",
-    "duration",
-    "last",
-    "lasts",
-    "schedule",
-    "scheduled",
-    "programme",
-    "program",
-    "agenda",
-    "conference",
-];
-
-/// Nouns that name a session, whatever the conference calls its kinds.
-const SESSION_NOUNS: &[&str] = &[
-    "talk",
-    "talks",
-    "session",
-    "sessions",
-    "keynote",
-    "keynotes",
-    "presentation",
-    "presentations",
-    "lecture",
-    "lectures",
-    "workshop",
-    "workshops",
-    "panel",
-    "panels",
-    "tutorial",
-    "tutorials",
-    "demo",
-    "demos",
-];
-
-/// Verbs that say someone gives a session.
-const SESSION_VERBS: &[&str] = &[
-    "talk",
-    "talking",
-    "talks",
-    "speak",
-    "speaking",
-    "speaks",
-    "present",
-    "presenting",
-    "presents",
-    "give",
-    "giving",
-    "gives",
-    "gave",
-    "host",
-    "hosting",
-    "hosts",
-    "run",
-    "running",
-    "runs",
-    "lead",
-    "leading",
-    "leads",
-    "doing",
-    "on",
-];
-
-/// Pronouns that stand for the person last asked about.
-const PRONOUNS: &[&str] = &["he", "she", "they", "him", "her", "them", "his", "hers", "their", "theirs"];
-
-static STOP: LazyLock<HashSet<&'static str>> = LazyLock::new(|| STOP_WORDS.iter().copied().collect());
-static FRAME: LazyLock<HashSet<&'static str>> = LazyLock::new(|| FRAME_WORDS.iter().copied().collect());
-
-/// Whether a word (lower case) is grammar rather than content, by the
-/// standard stop-word list questions are read with.
-pub fn is_stop_word(word: &str) -> bool {
-    STOP.contains(word)
-}
-
-/// Whether a word frames a question (`tell`, `time`, `room`, `speaking`)
-/// rather than says what it is about.
-pub(crate) fn is_frame_word(word: &str) -> bool {
-    FRAME.contains(word) || SESSION_VERBS.contains(&word)
-}
-
-/// Whether a word names a kind of session.
-pub(crate) fn is_session_noun(word: &str) -> bool {
-    SESSION_NOUNS.contains(&word)
-}
-
 impl Question {
     /// Reads `typed`; `previous` is the person the asker's last question
     /// was about, which a pronoun refers to.
@@ -425,18 +101,21 @@ impl Question {
             person = previous;
             by_pronoun = person.is_some();
         }
-        let name_stems: HashSet<&str> = person
-            .filter(|_| !by_pronoun)
-            .and_then(|p| directory.people.get(p))
-            .map(|p| p.stems.iter().map(String::as_str).collect())
+        let named = person.filter(|_| !by_pronoun).and_then(|p| directory.people.get(p));
+        let name_stems: HashSet<&str> = named.map(|p| p.stems.iter().map(String::as_str).collect()).unwrap_or_default();
+        let name_words: Vec<String> = named
+            .map(|p| crate::text::words::words(&p.name).into_iter().map(|w| w.folded).collect())
             .unwrap_or_default();
         let roles = words
             .iter()
             .map(|w| {
                 let possessive = w.strip_suffix('s').filter(|base| name_stems.contains(base)).is_some();
-                if STOP.contains(w.as_str()) || FRAME.contains(w.as_str()) || SESSION_VERBS.contains(&w.as_str()) {
+                if is_stop_word(w) || FRAME_WORDS.contains(&w.as_str()) || SESSION_VERBS.contains(&w.as_str()) {
                     Role::Frame
-                } else if possessive || stems(w).iter().any(|s| name_stems.contains(s.as_str())) {
+                } else if possessive
+                    || stems(w).iter().any(|s| name_stems.contains(s.as_str()))
+                    || name_words.iter().any(|n| misspells(w, n))
+                {
                     Role::Name
                 } else {
                     Role::Content
@@ -476,6 +155,44 @@ impl Question {
     }
 }
 
+impl std::fmt::Display for Question {
+    /// The reading, for the stage's snapshots: the intent, the person, and
+    /// each word with what it is to the question.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "intent: {:?}", self.intent)?;
+        if let Some(person) = self.person {
+            write!(f, "; person: #{person}{}", if self.by_pronoun { " (pronoun)" } else { "" })?;
+        }
+        if self.about_sessions {
+            write!(f, "; about sessions")?;
+        }
+        let words: Vec<String> = self
+            .words
+            .iter()
+            .zip(&self.roles)
+            .map(|(w, role)| match role {
+                Role::Frame => w.clone(),
+                Role::Name => format!("{w}/name"),
+                Role::Used => format!("{w}/used"),
+                Role::Content => format!("[{w}]"),
+            })
+            .collect();
+        write!(f, "\n{}", words.join(" "))
+    }
+}
+
+/// Whether `word` is a typo of the name word `name`: as the directory
+/// finds names (`names::Directory::mentioned_in`), one edit in a word of
+/// five letters or more, two in one of eight or more.
+fn misspells(word: &str, name: &str) -> bool {
+    let allowed = match word.len().min(name.len()) {
+        0..5 => return false,
+        5..8 => 1,
+        _ => 2,
+    };
+    strsim::damerau_levenshtein(word, name) <= allowed
+}
+
 /// The stems of `words`, each once, in order.
 pub(crate) fn terms_of<'w>(words: impl Iterator<Item = &'w str>) -> Vec<String> {
     let mut terms: Vec<String> = Vec::new();
@@ -489,48 +206,51 @@ pub(crate) fn terms_of<'w>(words: impl Iterator<Item = &'w str>) -> Vec<String> 
     terms
 }
 
-/// Lower-case ASCII words: letters and digits, a clock time (`14:00`,
-/// `9.30`) kept as one word, apostrophes dropped so that a possessive stays
-/// with its word (`kelsey's` → `kelseys`), and the contracted wh-words
-/// expanded (`what's` → `what is`).
+/// Lower-case ASCII words as [`crate::text::words`] folds them (a
+/// possessive stays with its word: `kelsey's` → `kelseys`), a clock time
+/// (`14:00`, `9.30`, `14h30`) kept as one word, and the contracted
+/// wh-words expanded (`what's` → `what is`).
 pub(crate) fn words(text: &str) -> Vec<String> {
-    let ascii = deunicode::deunicode(text).to_ascii_lowercase();
-    let chars: Vec<char> = ascii.chars().collect();
-    let mut words = Vec::new();
-    let mut word = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        // `14:00`, `9.30`, `14h30`: a separator with a digit before it and
-        // exactly two after (`10.000` is a number).
-        let clock = matches!(c, ':' | '.' | 'h')
-            && i > 0
-            && chars[i - 1].is_ascii_digit()
-            && chars.get(i + 1).is_some_and(char::is_ascii_digit)
-            && chars.get(i + 2).is_some_and(char::is_ascii_digit)
-            && !chars.get(i + 3).is_some_and(char::is_ascii_digit);
-        if clock {
-            word.push(':');
-        } else if c.is_ascii_alphanumeric() {
-            word.push(c);
-        } else if c == '\'' || c == '\u{2019}' {
+    let mut words: Vec<String> = Vec::new();
+    for word in crate::text::words::words(text) {
+        let folded = clock_in_word(&word.folded);
+        // `14:00`, `9.30`: a separator with a digit before it and exactly
+        // two after (`10.000` is a number).
+        if let Some(last) = words.last_mut()
+            && last.ends_with(|c: char| c.is_ascii_digit())
+            && matches!(word.gap, ":" | ".")
+            && starts_with_two_digits(&folded)
+        {
+            last.push(':');
+            last.push_str(&folded);
             continue;
-        } else if !word.is_empty() {
-            words.push(std::mem::take(&mut word));
         }
-    }
-    if !word.is_empty() {
-        words.push(word);
-    }
-    let mut expanded = Vec::with_capacity(words.len());
-    for word in words {
-        match word.as_str() {
+        match folded.as_str() {
             "whats" | "whens" | "wheres" | "whos" | "hows" | "whys" => {
-                expanded.push(word[..word.len() - 1].to_string());
-                expanded.push("is".to_string());
+                words.push(folded[..folded.len() - 1].to_string());
+                words.push("is".to_string());
             }
-            _ => expanded.push(word),
+            _ => words.push(folded),
         }
     }
-    expanded
+    words
+}
+
+/// Whether `word` starts with exactly two digits.
+fn starts_with_two_digits(word: &str) -> bool {
+    let digits = word.bytes().take_while(u8::is_ascii_digit).count();
+    digits == 2
+}
+
+/// `14h30` written as `14:30`: an `h` between a digit and exactly two digits.
+fn clock_in_word(word: &str) -> String {
+    let bytes = word.as_bytes();
+    match word.find('h') {
+        Some(at) if at > 0 && bytes[at - 1].is_ascii_digit() && starts_with_two_digits(&word[at + 1..]) => {
+            format!("{}:{}", &word[..at], &word[at + 1..])
+        }
+        _ => word.to_string(),
+    }
 }
 
 /// The kind of answer the question wants, from its first wh-word and the
@@ -538,10 +258,7 @@ pub(crate) fn words(text: &str) -> Vec<String> {
 /// time, place or person one that wants someone's own words.
 fn intent(words: &[String]) -> Intent {
     let word = |i: usize| words.get(i).map_or("", String::as_str);
-    let opinion = words.iter().any(|w| {
-        matches!(w.as_str(), "think" | "thinks" | "feel" | "feels" | "believe" | "believes" | "opinion" | "opinions")
-            || matches!(w.as_str(), "thoughts" | "view" | "views" | "stance")
-    });
+    let opinion = words.iter().any(|w| OPINION_WORDS.contains(&w.as_str()));
     let found = words.iter().enumerate().find_map(|(i, w)| match w.as_str() {
         "when" => Some(Intent::When),
         "where" => Some(Intent::Where),
@@ -570,16 +287,22 @@ fn what(words: &[String], at: usize) -> Intent {
     let word = |i: usize| words.get(i).map_or("", String::as_str);
     let next: Vec<&str> = (at + 1..at + 3).map(word).collect();
     let noun = next.iter().find(|w| !matches!(**w, "is" | "are" | "was" | "the" | "a" | "s"));
-    match noun.copied().unwrap_or("") {
-        "time" | "year" | "hour" => return Intent::When,
-        "day" | "date" | "days" => return Intent::Day,
-        "room" | "stage" | "hall" | "venue" | "location" | "place" | "building" | "floor" => return Intent::Where,
-        "track" | "devroom" => return Intent::Track,
-        _ => {}
+    let noun = noun.copied().unwrap_or("");
+    if TIME_NOUNS.contains(&noun) {
+        return Intent::When;
+    }
+    if DAY_NOUNS.contains(&noun) {
+        return Intent::Day;
+    }
+    if PLACE_NOUNS.contains(&noun) {
+        return Intent::Where;
+    }
+    if TRACK_NOUNS.contains(&noun) {
+        return Intent::Track;
     }
     // `what is on`, `what's happening`, `what's next`.
     let after_verb = if matches!(word(at + 1), "is" | "s" | "are") { at + 2 } else { at + 1 };
-    let on_now = matches!(word(after_verb), "on" | "happening" | "next" | "up" | "coming" | "running" | "playing");
+    let on_now = ON_NOW.contains(&word(after_verb));
     if on_now {
         return Intent::On;
     }
@@ -588,7 +311,7 @@ fn what(words: &[String], at: usize) -> Intent {
     }
     // `which company`, `what book`: a noun right after asks for a name.
     let right_after = word(at + 1);
-    if !right_after.is_empty() && !is_stop_word(right_after) && !FRAME.contains(right_after) {
+    if !right_after.is_empty() && !is_stop_word(right_after) && !FRAME_WORDS.contains(&right_after) {
         return Intent::Which;
     }
     Intent::Other
@@ -604,6 +327,28 @@ mod tests {
         assert_eq!(words("Kelsey’s keynote, 9.30"), ["kelseys", "keynote", "9:30"]);
         assert_eq!(words("at 14h30 in Room 2"), ["at", "14:30", "in", "room", "2"]);
         assert_eq!(words("RF Swift: A Swifty Toolbox"), ["rf", "swift", "a", "swifty", "toolbox"]);
+    }
+
+    fn read(question: &str) -> String {
+        let kb = crate::kb::KnowledgeBase::build(&crate::seed::documents());
+        let directory = Directory::build(&kb, &crate::seed::schedule());
+        Question::read(question, &directory, Some(0)).to_string()
+    }
+
+    #[test]
+    fn questions_read_as_intent_person_and_words() {
+        expect_test::expect![[r#"
+            intent: Which; person: #2
+            for which [company] does andy/name alred/name [work] these [days]"#]]
+        .assert_eq(&read("For which company does Andy Alred work these days?"));
+        expect_test::expect![[r#"
+            intent: When; person: #0 (pronoun); about sessions
+            when is his [keynote]"#]]
+        .assert_eq(&read("when is his keynote"));
+        expect_test::expect![[r#"
+            intent: Other; person: #0
+            what does kelseys/name [reckon] of [webassembly]"#]]
+        .assert_eq(&read("what does Kelsey's reckon of webassembly"));
     }
 
     #[test]

@@ -10,8 +10,8 @@ use jiff::civil::{Date, Time, Weekday};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan, Zoned};
 
+use crate::lexicon::calendar::{MONTHS, NUMBERS, ORDINALS, PARTS, REFERENCE_ENDS, SESSION_WORDS, WEEKDAYS};
 use crate::schedule::Session;
-use crate::text::{MONTHS, WEEKDAYS};
 
 /// A time named in a question.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -64,19 +64,6 @@ impl Timing {
         self.day.is_none() && self.part.is_none() && self.at.is_none() && self.relation.is_none()
     }
 }
-
-const ORDINALS: [&str; 7] = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh"];
-const NUMBERS: [&str; 7] = ["one", "two", "three", "four", "five", "six", "seven"];
-
-/// Parts of a day, and meals, by their usual hours.
-const PARTS: [(&str, (i8, i8)); 4] =
-    [("morning", (0, 12)), ("afternoon", (12, 17)), ("evening", (17, 24)), ("tonight", (17, 24))];
-
-/// Meals by their usual hours, for `before lunch` in a programme that lists no meal.
-pub(crate) const MEALS: [(&str, (i8, i8)); 3] = [("breakfast", (8, 9)), ("lunch", (12, 13)), ("dinner", (18, 19))];
-
-/// Words that end what `after` or `before` refers to.
-const REFERENCE_ENDS: &[&str] = &["on", "in", "at", "today", "tomorrow", "tonight", "this", "and", "or", "but"];
 
 /// Reads the time `words` name.
 pub(crate) fn read(words: &[String]) -> Timing {
@@ -194,7 +181,7 @@ pub(crate) fn read(words: &[String]) -> Timing {
 
 /// Whether `word` names a session: `the first talk`, `the last one`.
 fn names_session(word: &str) -> bool {
-    super::question::is_session_noun(word) || matches!(word, "one" | "thing" | "event" | "slot")
+    crate::lexicon::questions::is_session_noun(word) || SESSION_WORDS.contains(&word)
 }
 
 fn hour(h: i8) -> Time {

@@ -13,10 +13,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::question::{Question, Role, is_stop_word};
+use super::question::{Question, Role};
 use crate::index::stems;
 use crate::index::typos::TypoIndex;
+use crate::lexicon::grammar::is_stop_word;
 use crate::schedule::Schedule;
+use crate::tuning::{PREFIX, QUESTION_SHARE, TITLE_SHARE, TYPO};
 
 /// The programme's title words, rooms and tracks.
 #[derive(Debug, Default)]
@@ -67,16 +69,13 @@ impl Link {
     /// One number to rank links by: mostly how much of the question the
     /// title explains, then how much of the title it names.
     pub(crate) fn score(&self) -> f32 {
-        self.question * (0.7 + 0.3 * self.title)
+        self.question * (QUESTION_SHARE + TITLE_SHARE * self.title)
     }
 }
 
 /// A match of a question's word in the titles: a term, and how sure.
 type Match = (u32, f32);
 
-/// How much a prefix or a typo counts against the word itself.
-const PREFIX: f32 = 0.9;
-const TYPO: f32 = 0.8;
 /// A word of at least this many letters may be the start of a longer one.
 const MIN_PREFIX: usize = 5;
 /// By at most this many letters.
@@ -295,7 +294,7 @@ pub(crate) fn title_stems(text: &str) -> Vec<String> {
         }
     }
     // `A/V`, `Q&A`, `I/O`, `CI/CD` are also typed as one word: `av`, `qa`, `cicd`.
-    for joined in text.split_whitespace().filter_map(joined_letters) {
+    for joined in joined_letters(text) {
         if !out.contains(&joined) {
             out.push(joined);
         }
@@ -303,13 +302,26 @@ pub(crate) fn title_stems(text: &str) -> Vec<String> {
     out
 }
 
-/// A word of one- or two-letter parts joined by `/`, `&` or `.`, as one
-/// lower-case word.
-fn joined_letters(word: &str) -> Option<String> {
-    let word = word.trim_matches(|c: char| !c.is_alphanumeric());
-    let parts: Vec<&str> = word.split(['/', '&', '.']).collect();
-    let short = |p: &&str| (1..=2).contains(&p.chars().count()) && p.chars().all(char::is_alphabetic);
-    (parts.len() >= 2 && parts.iter().all(short)).then(|| parts.concat().to_lowercase())
+/// The words of one- or two-letter parts joined by `/`, `&` or `.` in
+/// `text`, each as one lower-case word.
+fn joined_letters(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut run: Vec<&str> = Vec::new();
+    let short = |p: &str| (1..=2).contains(&p.chars().count()) && p.chars().all(char::is_alphabetic);
+    let mut flush = |run: &mut Vec<&str>| {
+        if run.len() >= 2 && run.iter().all(|p| short(p)) {
+            found.push(run.concat().to_lowercase());
+        }
+        run.clear();
+    };
+    for piece in crate::text::words::pieces(text) {
+        if !matches!(piece.gap, "/" | "&" | ".") {
+            flush(&mut run);
+        }
+        run.push(piece.text);
+    }
+    flush(&mut run);
+    found
 }
 
 fn idf(n: f32, df: f32) -> f32 {

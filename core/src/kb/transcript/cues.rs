@@ -37,9 +37,6 @@ const REPEATS: usize = 3;
 /// is a hallucination.
 const LOOP_TIMES: usize = 4;
 const LOOP_WORDS: usize = 8;
-/// Whisper's own thresholds for "this was not speech".
-const NO_SPEECH: f64 = 0.6;
-const LOW_LOGPROB: f64 = -1.0;
 
 /// Reads cues into turns, and the comment or header text before them.
 pub(super) fn parse(
@@ -230,8 +227,8 @@ fn whisper(path: &str, input: &str, warnings: &mut Vec<Warning>) -> (String, Vec
     if let Ok(file) = serde_json::from_str::<OpenAi>(input) {
         let mut cues = Vec::new();
         for (i, segment) in file.segments.into_iter().enumerate() {
-            let silent = segment.no_speech_prob.is_some_and(|p| p > NO_SPEECH)
-                && segment.avg_logprob.is_some_and(|p| p < LOW_LOGPROB);
+            let silent = segment.no_speech_prob.is_some_and(|p| p > crate::tuning::WHISPER_NO_SPEECH)
+                && segment.avg_logprob.is_some_and(|p| p < crate::tuning::WHISPER_LOW_LOGPROB);
             if silent {
                 warnings.push(Warning::new(
                     path,

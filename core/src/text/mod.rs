@@ -1,33 +1,12 @@
-//! Plain-text primitives shared by the parsers and the engine: folding names
-//! for comparison, and splitting prose into sentences without losing a byte.
+//! Plain-text primitives shared by the parsers and the engine: words and
+//! folding them for comparison (`words.rs`, the crate's one tokenizer), and
+//! splitting prose into sentences without losing a byte.
+
+pub mod words;
 
 use std::ops::Range;
 
-/// Folds text for forgiving comparison: accents removed, lower case, and every
-/// run of non-alphanumeric characters collapsed to one space.
-pub fn fold(text: &str) -> String {
-    let ascii = deunicode::deunicode(text);
-    let mut out = String::with_capacity(ascii.len());
-    let mut pending_space = false;
-    for c in ascii.chars() {
-        if c.is_ascii_alphanumeric() {
-            if pending_space && !out.is_empty() {
-                out.push(' ');
-            }
-            pending_space = false;
-            out.push(c.to_ascii_lowercase());
-        } else if c != '\'' {
-            pending_space = true;
-        }
-    }
-    out
-}
-
-/// Words that end in a full stop without ending a sentence.
-const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "st", "vs", "etc", "e.g", "i.e", "inc", "jr", "sr", "no", "approx", "dept", "est",
-    "fig", "mt",
-];
+pub use words::fold;
 
 /// Splits prose into sentences. The ranges cover the whole input, in order, so
 /// joining the slices gives back every byte: the parsers rely on that to lose
@@ -91,7 +70,7 @@ fn is_boundary(text: &str, start: usize, stop: usize, end: usize) -> bool {
             let word = text[start..stop].rsplit(|c: char| c.is_whitespace() || c == '(').next().unwrap_or("");
             let lower = word.to_ascii_lowercase();
             let is_initial = word.len() == 1 && word.chars().all(|c| c.is_uppercase());
-            !(is_initial || ABBREVIATIONS.contains(&lower.as_str()))
+            !(is_initial || crate::lexicon::grammar::ABBREVIATIONS.contains(&lower.as_str()))
         }
     }
 }
@@ -118,33 +97,6 @@ pub fn truncate_words(text: &str, max: usize) -> String {
     };
     format!("{}…", trimmed.trim_end_matches([',', ';', ':', ' ']))
 }
-
-/// The days of the week by name, in lower case.
-pub(crate) const WEEKDAYS: [(&str, jiff::civil::Weekday); 7] = [
-    ("monday", jiff::civil::Weekday::Monday),
-    ("tuesday", jiff::civil::Weekday::Tuesday),
-    ("wednesday", jiff::civil::Weekday::Wednesday),
-    ("thursday", jiff::civil::Weekday::Thursday),
-    ("friday", jiff::civil::Weekday::Friday),
-    ("saturday", jiff::civil::Weekday::Saturday),
-    ("sunday", jiff::civil::Weekday::Sunday),
-];
-
-/// The months by name, in lower case, January first.
-pub(crate) const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
 
 #[cfg(test)]
 mod tests {

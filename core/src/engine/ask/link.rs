@@ -1,0 +1,289 @@
+//! Stage 2 of `/ask`: linking a read question to what the bot knows. The
+//! programme's reading takes out the time it names (`timing.rs`), its room
+//! or track and the conference's own name (`titles.rs`); the people's
+//! reading finds the person it is about and what of them it asks
+//! (`where … work`, `what … do`, `where … from`), or the organisation,
+//! place or role it asks who has.
+//!
+//! [`Links`] prints as one line per link, for the stage's snapshot tests.
+
+use std::fmt;
+
+use super::question::{Intent, Question, Role};
+use super::timing::{self, Timing};
+use crate::engine::Engine;
+use crate::index::stems;
+use crate::lexicon::grammar::{is_stop_word, singular};
+use crate::lexicon::profiles::names_a_role;
+use crate::lexicon::questions::{
+    AT_OR_FROM, BASED_ASK_WORDS, EMPLOYER_WORDS, KNOWN_ASK_WORDS, ORIGIN_ASK_WORDS, PEOPLE_NOUNS, PRONOUN_ASK_WORDS,
+    ROLE_ASK_WORDS, STUDY_ASK_WORDS, THEIR_WORDS, is_frame_word, is_session_noun,
+};
+use crate::lexicon::wordnet::is_place;
+use crate::people::Attribute;
+
+/// What a question is linked to.
+#[derive(Debug, Clone)]
+pub(crate) struct Links {
+    /// The question as the programme reads it: the words of its time, room,
+    /// track and the conference's name, and a kind of session named
+    /// without a title (`the talk`), no longer content.
+    pub programme: Question,
+    pub timing: Timing,
+    pub room: Option<String>,
+    pub track: Option<String>,
+    /// The person the programme's answer is about: named, or by pronoun
+    /// (not one named only inside `after …`).
+    pub person: Option<usize>,
+    /// What of the person the question asks, when it asks a fact of them.
+    pub asks: Option<Attribute>,
+    /// The people the question asks for, by what they share.
+    pub who: Option<Who>,
+}
+
+/// The people a question asks for by what they share: an organisation,
+/// a place, a role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Who {
+    /// Folded, as the profiles know it; the role asked for there, if any
+    /// (`who is the CTO of X`); and whether `else` leaves out the person
+    /// asked about before.
+    WorksAt { organisation: String, role: Option<Vec<String>>, others: bool },
+    /// A place (folded) the profiles know someone is based in or from, or
+    /// one the world knows that no one is.
+    From { place: String, others: bool },
+    /// The words of a role, stemmed, as the question gives it.
+    Role { words: Vec<String>, typed: String },
+}
+
+impl Links {
+    pub(crate) fn find(engine: &Engine, q: &Question) -> Links {
+        let mut programme = q.clone();
+        let mut timing = Timing::default();
+        let (mut room, mut track) = (None, None);
+        if !engine.schedule.sessions.is_empty() {
+            let titles = engine.titles();
+            timing = timing::read(&programme.words);
+            programme.consume(timing.used.iter().copied());
+            room = titles.place_in(&titles.rooms, &programme).map(|(place, used)| {
+                programme.consume(used);
+                place.name.clone()
+            });
+            track = titles.place_in(&titles.tracks, &programme).map(|(place, used)| {
+                programme.consume(used);
+                place.name.clone()
+            });
+            let conference = titles.conference_words(&programme);
+            programme.consume(conference);
+            // `the talk`, `a session` say what is asked, not which: unless titles hold them.
+            let generic: Vec<usize> = programme
+                .content_words()
+                .filter(|(_, w)| is_session_noun(w) && stems(w).iter().all(|s| !titles.holds(s)))
+                .map(|(i, _)| i)
+                .collect();
+            programme.consume(generic);
+        }
+        // A person named only inside `after …` is when, not who.
+        let person = programme.person.filter(|_| programme.by_pronoun || programme.roles.contains(&Role::Name));
+        let asks = q.person.and_then(|_| person_asks(q));
+        let who = if q.person.is_some() && !q.by_pronoun { None } else { who(engine, q) };
+        Links { programme, timing, room, track, person, asks, who }
+    }
+}
+
+/// What a question about a person asks of them: where they work, what
+/// they do, where they come from or are based, where they studied, what
+/// they are known for, their pronouns. `None` for anything else, or for a
+/// question that names or implies a session (`where is she speaking`).
+pub(crate) fn person_asks(q: &Question) -> Option<Attribute> {
+    if q.about_sessions || !asks_only_of_them(q) {
+        return None;
+    }
+    let words: Vec<&str> = q.words.iter().map(String::as_str).collect();
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(w));
+    let at = |w: &str| words.iter().position(|x| *x == w);
+    // `what does she work on` asks about a topic, not a workplace.
+    let works_on = words.windows(2).any(|p| EMPLOYER_WORDS.contains(&p[0]) && matches!(p[1], "on" | "about"));
+    if has(PRONOUN_ASK_WORDS) {
+        return Some(Attribute::Pronouns);
+    }
+    if has(KNOWN_ASK_WORDS) {
+        return Some(Attribute::KnownFor);
+    }
+    if has(EMPLOYER_WORDS) && !works_on && !has(&["living"]) {
+        return Some(Attribute::Organisation);
+    }
+    // `what does X do (for a living)`, `X's job`, `job title of X`.
+    let does = at("do").or_else(|| at("does")).is_some_and(|i| {
+        words[i + 1..]
+            .iter()
+            .all(|w| matches!(*w, "for" | "a" | "living" | "professionally" | "exactly" | "now" | "work"))
+            || words.last() == Some(&"do")
+    });
+    let role_noun = has(&["job", "jobs", "role", "roles", "position", "occupation", "profession", "career"])
+        || words.windows(2).any(|p| p == ["job", "title"]);
+    if (does && q.intent != Intent::Opinion) || role_noun || words.windows(3).any(|p| p == ["for", "a", "living"]) {
+        return Some(Attribute::Role);
+    }
+    if has(STUDY_ASK_WORDS) {
+        return Some(Attribute::Studied);
+    }
+    let last = words.last().copied().unwrap_or("");
+    if has(ORIGIN_ASK_WORDS)
+        && (last == "from" || q.intent == Intent::Where || has(&["which", "what"]))
+        && !has(&["talk", "session"])
+    {
+        return Some(Attribute::From);
+    }
+    if has(BASED_ASK_WORDS) && matches!(q.intent, Intent::Where | Intent::Which) {
+        return Some(Attribute::BasedIn);
+    }
+    // `where is X`: about the person, unless it names a session.
+    let content = q.roles.iter().zip(&q.words).filter(|(r, _)| **r == Role::Content).count();
+    if q.intent == Intent::Where && content == 0 && !q.words.iter().any(|w| ROLE_ASK_WORDS.contains(&w.as_str())) {
+        return Some(Attribute::BasedIn);
+    }
+    None
+}
+
+/// Whether a question about a person says nothing but what it asks of
+/// them: `which company did she join in 2014` or `where did he work
+/// installing DSL` ask about a moment of their life, which the knowledge
+/// base answers, not their profile.
+fn asks_only_of_them(q: &Question) -> bool {
+    let asking = [
+        EMPLOYER_WORDS,
+        ROLE_ASK_WORDS,
+        ORIGIN_ASK_WORDS,
+        BASED_ASK_WORDS,
+        STUDY_ASK_WORDS,
+        KNOWN_ASK_WORDS,
+        PRONOUN_ASK_WORDS,
+        PEOPLE_NOUNS,
+        THEIR_WORDS,
+    ];
+    q.content_words().all(|(_, w)| asking.iter().any(|list| list.contains(&w)))
+}
+
+/// The people a question asks for by what they share: an organisation
+/// someone works at, a place someone is from, a role.
+fn who(engine: &Engine, q: &Question) -> Option<Who> {
+    if q.about_sessions {
+        return None;
+    }
+    let words: Vec<&str> = q.words.iter().map(String::as_str).collect();
+    let asks_people = q.intent == Intent::Who
+        || words.iter().any(|w| PEOPLE_NOUNS.contains(w))
+        || words.first().is_some_and(|w| matches!(*w, "any" | "anyone" | "anybody" | "is" | "are"));
+    if !asks_people {
+        return None;
+    }
+    let others = words.contains(&"else") || words.contains(&"other") || words.contains(&"also");
+    let profiles = engine.profiles();
+    let employer = words.iter().any(|w| EMPLOYER_WORDS.contains(w));
+    // The longest run of words after `at`, `for`, `from` that names an
+    // organisation someone works at, or a place.
+    for len in (1..=5).rev() {
+        for start in 1..words.len().saturating_sub(len - 1) {
+            let run = &words[start..start + len];
+            if len == 1 && (is_stop_word(run[0]) || is_frame_word(run[0]) || PEOPLE_NOUNS.contains(&run[0])) {
+                continue;
+            }
+            let before = words[start - 1];
+            if !AT_OR_FROM.contains(&before) && !employer {
+                continue;
+            }
+            let key = run.join(" ");
+            let joined = run.concat();
+            for name in [&key, &joined] {
+                if !profiles.working_at(name).is_empty() && before != "in" {
+                    // A role asked for there, in the words besides the organisation's.
+                    let role = role_in(q, start..start + len).map(|(words, _)| words);
+                    return Some(Who::WorksAt { organisation: name.clone(), role, others });
+                }
+                if matches!(before, "from" | "in" | "based") && (!profiles.at_place(name).is_empty() || is_place(name))
+                {
+                    return Some(Who::From { place: name.clone(), others });
+                }
+            }
+        }
+    }
+    role_in(q, 0..0).map(|(words, typed)| Who::Role { words, typed })
+}
+
+/// The role a question names, in words outside `besides`: the run of its
+/// content words that ends in an occupation (`developer advocate`, `engineering managers`), stemmed
+/// and singular, and as typed.
+fn role_in(q: &Question, besides: std::ops::Range<usize>) -> Option<(Vec<String>, String)> {
+    let content: Vec<(usize, &str)> = q
+        .words
+        .iter()
+        .enumerate()
+        .filter(|(i, w)| q.roles[*i] == Role::Content && !PEOPLE_NOUNS.contains(&w.as_str()) && !besides.contains(i))
+        .map(|(i, w)| (i, w.as_str()))
+        .collect();
+    let head = content.iter().rposition(|(_, w)| names_a_role(w))?;
+    let mut from = head;
+    while from > 0 && content[from - 1].0 + 1 == content[from].0 {
+        from -= 1;
+    }
+    let typed: Vec<&str> = content[from..=head].iter().map(|(_, w)| *w).collect();
+    let words = typed.iter().flat_map(|w| stems(&singular(w))).collect();
+    Some((words, typed.join(" ")))
+}
+
+impl fmt::Display for Links {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.timing.is_empty() {
+            writeln!(f, "time: {:?}", self.timing)?;
+        }
+        if let Some(room) = &self.room {
+            writeln!(f, "room: {room}")?;
+        }
+        if let Some(track) = &self.track {
+            writeln!(f, "track: {track}")?;
+        }
+        if let Some(person) = self.person {
+            writeln!(f, "person: #{person}")?;
+        }
+        if let Some(asks) = self.asks {
+            writeln!(f, "asks: {}", asks.label())?;
+        }
+        if let Some(who) = &self.who {
+            writeln!(f, "who: {who:?}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::names::Directory;
+
+    fn asks(question: &str) -> Option<&'static str> {
+        let kb = crate::kb::KnowledgeBase::build(&crate::seed::documents());
+        let directory = Directory::build(&kb, &crate::seed::schedule());
+        let q = Question::read(question, &directory, None);
+        person_asks(&q).map(Attribute::label)
+    }
+
+    #[test]
+    fn what_a_question_asks_of_a_person() {
+        assert_eq!(asks("andy allred: which firm employs him?"), Some("Works at"));
+        assert_eq!(asks("for which company is marc working these days"), Some("Works at"));
+        assert_eq!(asks("employer of marc dillon"), Some("Works at"));
+        assert_eq!(asks("andy allred, what does he do professionally"), Some("Role"));
+        assert_eq!(asks("marc dillon position"), Some("Role"));
+        assert_eq!(asks("the occupation of andy allred"), Some("Role"));
+        assert_eq!(asks("marc dillon comes from where"), Some("From"));
+        assert_eq!(asks("in what town was marc dillon raised"), Some("From"));
+        assert_eq!(asks("where does andy allred live these days"), Some("Based in"));
+        assert_eq!(asks("which university did marc dillon attend"), Some("Studied"));
+        assert_eq!(asks("why is andy allred famous"), Some("Known for"));
+        assert_eq!(asks("where will andy allred be speaking"), None);
+        assert_eq!(asks("what time is marc dillon's session"), None);
+        assert_eq!(asks("what does marc dillon work on these days"), None);
+        assert_eq!(asks("how does andy allred feel about pair programming"), None);
+    }
+}

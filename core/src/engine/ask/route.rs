@@ -1,0 +1,109 @@
+//! Stage 3 of `/ask`: which source answers, as a table of rules read top
+//! to bottom. Each rule is a named function that answers when the question
+//! is its kind and its source holds the answer, and passes otherwise; the
+//! first answer is the reply, and the last rule, what people said and
+//! wrote, answers with how sure it is (`mod.rs` decides what is sure
+//! enough).
+//!
+//! The order is the logic: a session named by its whole title is that
+//! session whatever else the words seem to say; a fact of a person comes
+//! before their sessions (`where does she work` is not where she speaks);
+//! the programme's rules go from the most particular (a time) to the most
+//! general (a topic); the knowledge base answers the rest.
+
+use super::link::Links;
+use super::question::Question;
+use super::{knowledge, people, programme};
+use crate::engine::{Context, Engine};
+use crate::index::KnowledgeIndex;
+use crate::reply::Reply;
+
+/// What every rule is asked with.
+pub(crate) struct Asked<'a> {
+    pub engine: &'a Engine,
+    pub index: &'a KnowledgeIndex,
+    pub ctx: &'a Context,
+    /// The question as read.
+    pub q: &'a Question,
+    pub links: &'a Links,
+}
+
+/// A rule's answer, and how sure its source is of it: `None` for a source
+/// that either holds the answer or does not (the programme, a profile).
+pub(crate) struct Answered {
+    pub reply: Reply,
+    pub score: Option<f32>,
+}
+
+/// Which source a rule asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Source {
+    Programme,
+    People,
+    Knowledge,
+}
+
+impl Source {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Source::Programme => "programme",
+            Source::People => "people",
+            Source::Knowledge => "knowledge",
+        }
+    }
+}
+
+/// One rule of the table.
+pub(crate) struct Rule {
+    pub name: &'static str,
+    pub source: Source,
+    pub answer: fn(&Asked<'_>) -> Option<Answered>,
+}
+
+/// An answer from a source that is sure of what it finds.
+fn sure(reply: Reply) -> Answered {
+    Answered { reply, score: None }
+}
+
+/// The rules, in the order they are tried.
+pub(crate) const RULES: &[Rule] = &[
+    Rule {
+        name: "a session named by its whole title",
+        source: Source::Programme,
+        answer: |a| programme::by_whole_title(a).map(sure),
+    },
+    Rule { name: "a fact of the person asked about", source: Source::People, answer: |a| people::fact(a).map(sure) },
+    Rule {
+        name: "the people an organisation, place or role names",
+        source: Source::People,
+        answer: |a| people::who(a).map(sure),
+    },
+    Rule { name: "what is on at a time", source: Source::Programme, answer: |a| programme::at_a_time(a).map(sure) },
+    Rule {
+        name: "every session on a topic",
+        source: Source::Programme,
+        answer: |a| programme::every_on_topic(a).map(sure),
+    },
+    Rule {
+        name: "the sessions of the person asked about",
+        source: Source::Programme,
+        answer: |a| programme::persons_sessions(a).map(sure),
+    },
+    Rule {
+        name: "a session named by its title's words",
+        source: Source::Programme,
+        answer: |a| programme::by_title_words(a).map(sure),
+    },
+    Rule {
+        name: "the sessions in a room or track",
+        source: Source::Programme,
+        answer: |a| programme::in_room_or_track(a).map(sure),
+    },
+    Rule { name: "a session on a topic", source: Source::Programme, answer: |a| programme::some_on_topic(a).map(sure) },
+    Rule { name: "what people said and wrote", source: Source::Knowledge, answer: knowledge::rule },
+];
+
+/// The first rule that answers, and its answer.
+pub(crate) fn route(asked: &Asked<'_>) -> Option<(&'static Rule, Answered)> {
+    RULES.iter().find_map(|rule| (rule.answer)(asked).map(|answered| (rule, answered)))
+}

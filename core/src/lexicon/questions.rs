@@ -1,0 +1,274 @@
+//! The words questions are asked with: what frames a question rather than
+//! says what it is about, the nouns and verbs of a conference's sessions,
+//! the pronouns that refer back, and the words after a wh-word that say
+//! what kind of answer is wanted. Each list was written from English usage
+//! for a conference (its source is on the list), never from a question set.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+/// Source: English verbs of asking and telling, and the nouns that ask for
+/// a session's name, time, place or length.
+pub(crate) const FRAME_WORDS: &[&str] = &[
+    "tell",
+    "know",
+    "say",
+    "says",
+    "said",
+    "saying",
+    "think",
+    "thinks",
+    "thought",
+    "thoughts",
+    "feel",
+    "feels",
+    "believe",
+    "believes",
+    "opinion",
+    "opinions",
+    "view",
+    "views",
+    "take",
+    "mean",
+    "means",
+    "explain",
+    "describe",
+    "title",
+    "titled",
+    "name",
+    "named",
+    "called",
+    "topic",
+    "subject",
+    "time",
+    "date",
+    "day",
+    "year",
+    "room",
+    "place",
+    "location",
+    "located",
+    "venue",
+    "stage",
+    "track",
+    "start",
+    "starts",
+    "starting",
+    "begin",
+    "begins",
+    "end",
+    "ends",
+    "finish",
+    "finishes",
+    "happen",
+    "happens",
+    "happening",
+    "held",
+    "long",
+    "old",
+    "age",
+    "minutes",
+    "hours",
+    "duration",
+    "last",
+    "lasts",
+    "schedule",
+    "scheduled",
+    "programme",
+    "program",
+    "agenda",
+    "conference",
+];
+
+/// Source: the kinds of session conference programmes list (frab, pretalx
+/// and Sessionize session types).
+pub(crate) const SESSION_NOUNS: &[&str] = &[
+    "talk",
+    "talks",
+    "session",
+    "sessions",
+    "keynote",
+    "keynotes",
+    "presentation",
+    "presentations",
+    "lecture",
+    "lectures",
+    "workshop",
+    "workshops",
+    "panel",
+    "panels",
+    "tutorial",
+    "tutorials",
+    "demo",
+    "demos",
+];
+
+/// Source: English verbs that say someone gives a session, in their forms.
+pub(crate) const SESSION_VERBS: &[&str] = &[
+    "talk",
+    "talking",
+    "talks",
+    "speak",
+    "speaking",
+    "speaks",
+    "present",
+    "presenting",
+    "presents",
+    "give",
+    "giving",
+    "gives",
+    "gave",
+    "host",
+    "hosting",
+    "hosts",
+    "run",
+    "running",
+    "runs",
+    "lead",
+    "leading",
+    "leads",
+    "doing",
+    "on",
+];
+
+/// Source: English third-person personal pronouns (a grammar category),
+/// which stand for the person last asked about.
+pub(crate) const PRONOUNS: &[&str] = &["he", "she", "they", "him", "her", "them", "his", "hers", "their", "theirs"];
+
+/// Source: English verbs and nouns of opinion: a question with one wants
+/// someone's own words.
+pub(crate) const OPINION_WORDS: &[&str] = &[
+    "think", "thinks", "feel", "feels", "believe", "believes", "opinion", "opinions", "thoughts", "view", "views",
+    "stance",
+];
+
+/// After `what` or `which`, the nouns that ask for a time.
+pub(crate) const TIME_NOUNS: &[&str] = &["time", "year", "hour"];
+/// …for a day.
+pub(crate) const DAY_NOUNS: &[&str] = &["day", "date", "days"];
+/// …for a place at the conference.
+pub(crate) const PLACE_NOUNS: &[&str] = &["room", "stage", "hall", "venue", "location", "place", "building", "floor"];
+/// …for a track.
+pub(crate) const TRACK_NOUNS: &[&str] = &["track", "devroom"];
+/// After `what is`, the words that ask what is on: `what's on`, `what's next`.
+pub(crate) const ON_NOW: &[&str] = &["on", "happening", "next", "up", "coming", "running", "playing"];
+/// Source: the forms of English verbs of giving a talk, before `about` or
+/// `on` a topic (`who is talking about X`).
+pub(crate) const TALKING: &[&str] = &["talking", "speaking", "presenting", "talks", "speaks", "presents"];
+
+static FRAME: LazyLock<HashSet<&'static str>> = LazyLock::new(|| FRAME_WORDS.iter().copied().collect());
+
+/// Whether a word frames a question (`tell`, `time`, `room`, `speaking`)
+/// rather than says what it is about.
+pub(crate) fn is_frame_word(word: &str) -> bool {
+    FRAME.contains(word) || SESSION_VERBS.contains(&word)
+}
+
+/// Whether a word names a kind of session.
+pub(crate) fn is_session_noun(word: &str) -> bool {
+    SESSION_NOUNS.contains(&word)
+}
+
+/// Source: English nouns and verbs of employment: a question about a
+/// person with one asks where they work.
+pub(crate) const EMPLOYER_WORDS: &[&str] = &[
+    "work",
+    "works",
+    "working",
+    "worked",
+    "employer",
+    "employers",
+    "employed",
+    "employs",
+    "employ",
+    "employment",
+    "company",
+    "companies",
+    "organisation",
+    "organization",
+    "firm",
+    "workplace",
+];
+/// …what they do for a living.
+pub(crate) const ROLE_ASK_WORDS: &[&str] =
+    &["job", "jobs", "role", "roles", "title", "position", "occupation", "profession", "career", "do", "does"];
+/// …where they come from.
+pub(crate) const ORIGIN_ASK_WORDS: &[&str] =
+    &["from", "hometown", "born", "grow", "grew", "raised", "nationality", "origin", "originally", "come", "comes"];
+/// …where they are based.
+pub(crate) const BASED_ASK_WORDS: &[&str] =
+    &["based", "live", "lives", "living", "located", "reside", "resides", "home", "city", "country"];
+/// …where or what they studied.
+pub(crate) const STUDY_ASK_WORDS: &[&str] = &[
+    "study",
+    "studied",
+    "studies",
+    "studying",
+    "university",
+    "college",
+    "school",
+    "degree",
+    "education",
+    "alma",
+    "graduate",
+    "graduated",
+    "uni",
+    "attend",
+    "attended",
+];
+/// …what they are known for.
+pub(crate) const KNOWN_ASK_WORDS: &[&str] = &["known", "famous", "renowned", "notable"];
+/// …their pronouns.
+pub(crate) const PRONOUN_ASK_WORDS: &[&str] = &["pronoun", "pronouns"];
+
+/// Source: the other words of a question about someone's work or home:
+/// when (`these days`, `currently`), how (`exactly`, `professionally`,
+/// `for a living`), and the nouns it asks with (`title`, `town`, `place`).
+pub(crate) const THEIR_WORDS: &[&str] = &[
+    "currently",
+    "today",
+    "days",
+    "exactly",
+    "professionally",
+    "living",
+    "title",
+    "town",
+    "place",
+    "name",
+    "current",
+    "main",
+    "actual",
+    "usual",
+    "full",
+    "go",
+    "went",
+    "up",
+    "tell",
+];
+
+/// Source: the English nouns and pronouns a question names the people it
+/// asks for with (`which speakers`, `anyone`), not a role they have.
+pub(crate) const PEOPLE_NOUNS: &[&str] = &[
+    "speaker",
+    "speakers",
+    "people",
+    "person",
+    "persons",
+    "anyone",
+    "anybody",
+    "someone",
+    "somebody",
+    "presenter",
+    "presenters",
+    "folks",
+    "who",
+    "whom",
+    "everyone",
+    "everybody",
+    "attendee",
+    "attendees",
+];
+
+/// Source: English prepositions before an organisation or a place a
+/// question asks who works at or comes from.
+pub(crate) const AT_OR_FROM: &[&str] = &["at", "for", "from", "with", "in", "of", "based"];
