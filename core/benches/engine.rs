@@ -34,6 +34,8 @@ const QUERIES: &[(&str, &[&str])] = &[
             "What is Kelsey's favorite food?",
             "what's on after the keynote",
             "What does Kelsey think about WebAssembly?",
+            "marc dillon works where?",
+            "anyone here from eficode",
         ],
     ),
 ];
@@ -62,6 +64,9 @@ const CONFERENCE_QUERIES: &[(&str, &[&str])] = &[
             "When was Andy Allred born?",
             "when is RF Swift: A Swifty Toolbox for All Wireless Assessments?",
             "what's on next in Janson",
+            "marc dillon works where?",
+            "anyone here from eficode",
+            "which speakers come from Munich",
         ],
     ),
 ];

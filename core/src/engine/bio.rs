@@ -34,7 +34,7 @@ pub(super) fn answer(engine: &Engine, query: &str) -> Reply {
         }
         if let Some(headline) = &speaker.headline
             && !speaker.summary.starts_with(headline.as_str())
-            && !folded_lead.contains(&text::fold(headline))
+            && !text::fold(headline).split(' ').all(|w| folded_lead.split(' ').any(|l| l == w))
         {
             body.push_str(headline);
             body.push_str("\n\n");
@@ -101,8 +101,10 @@ pub(super) fn answer(engine: &Engine, query: &str) -> Reply {
 fn lead_line(engine: &Engine, person: usize) -> String {
     let profiles = engine.profiles();
     let role = profiles.facts(person, Attribute::Role).next().map(|f| f.value.clone());
+    // The organisations the most trusted source names.
     let mut organisations: Vec<&str> = Vec::new();
-    for fact in profiles.facts(person, Attribute::Organisation) {
+    let first = profiles.facts(person, Attribute::Organisation).next().map(|f| f.origin);
+    for fact in profiles.facts(person, Attribute::Organisation).filter(|f| Some(f.origin) == first) {
         if organisations.len() < ORGANISATIONS
             && !organisations.iter().any(|o| text::fold(o) == text::fold(&fact.value))
         {

@@ -178,6 +178,7 @@ impl Engine {
                 self.directory.warm_typos();
                 self.titles();
                 self.profiles();
+                crate::lexicon::wordnet::warm();
             });
             self.index.warm()
         })?;

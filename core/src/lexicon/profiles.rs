@@ -22,7 +22,6 @@ pub(crate) const ROLE_WORDS: &[&str] = &[
     "sre",
     "devrel",
     "pm",
-    "dev",
     "devops",
     "postdoc",
     "lead",
@@ -39,7 +38,7 @@ pub(crate) const ROLE_WORDS: &[&str] = &[
 
 /// Source: English titles that lead a whole organisation, so that `<title>
 /// of <Name>` names the organisation (`CEO of Intuji`), where `Head of
-/// Engineering` names a part of one.
+/// Engineering` names a part of one and `maintainer of qTox` a project.
 pub(crate) const LEADS_ORGANISATION: &[&str] = &[
     "founder",
     "cofounder",
@@ -54,16 +53,13 @@ pub(crate) const LEADS_ORGANISATION: &[&str] = &[
     "chair",
     "chairwoman",
     "director",
-    "maintainer",
-    "creator",
     "partner",
-    "member",
 ];
 
 /// Source: English prepositions after a role that introduce whom it is
 /// for (`Engineer at SEEK`, `Developer @ Vouch`), with German `bei` and
-/// `am` and French `chez`.
-pub(crate) const AT: &[&str] = &["at", "bei", "am", "chez"];
+/// `am` and French `chez` and `au`.
+pub(crate) const AT: &[&str] = &["at", "bei", "am", "chez", "au"];
 
 /// Source: English, German and French verbs of working, each form, that
 /// `at`, `for` or `with` an organisation follows.
@@ -241,6 +237,9 @@ pub(crate) const STUDY_WORDS: &[&str] = &[
     "etudie",
     "etudiant",
     "etudiante",
+    "doctorat",
+    "doktor",
+    "promoviert",
 ];
 
 /// Source: English phrases that say what someone is known for.
@@ -249,7 +248,7 @@ pub(crate) const KNOWN_FOR: &[&str] = &["known", "famous", "renowned", "recogniz
 /// Source: connecting words inside an organisation's or a place's name
 /// (`Bank of America`, `Auto & General`, `Université de Strasbourg`).
 pub(crate) const NAME_JOINERS: &[&str] =
-    &["of", "and", "for", "the", "de", "du", "des", "la", "le", "der", "die", "das", "von", "fur", "y", "del", "in"];
+    &["of", "and", "for", "the", "de", "du", "des", "la", "le", "der", "die", "das", "von", "fur", "y", "del"];
 
 /// Source: company legal-form suffixes written in lower case (`e.V.`,
 /// `gGmbH`), which end an organisation's name.
@@ -306,12 +305,16 @@ pub(crate) const STUDY_KEYS: &[&str] = &["education", "alma", "university", "stu
 pub(crate) const KNOWN_KEYS: &[&str] = &["known"];
 pub(crate) const PRONOUN_KEYS: &[&str] = &["pronoun", "pronouns", "pronomen"];
 
-/// Source: German agent-noun suffixes (`Entwickler`, `Beraterin`,
-/// `Aktivistin`, `Student`, `Pädagoge`): in a German biography, a
-/// capitalised noun with one, where a role stands, names one.
-pub(crate) const GERMAN_AGENT_SUFFIXES: &[&str] = &[
-    "er", "erin", "ist", "istin", "ent", "entin", "ant", "antin", "oge", "ogin", "eur", "eurin", "and", "andin", "at",
-];
+/// Source: German agent-noun suffixes that name a person whatever comes
+/// before (`Beraterin`, `Aktivist`, `Pädagoge`, `Ingenieur`): in a German
+/// biography, a capitalised noun with one, where a role stands, names one.
+pub(crate) const GERMAN_AGENT_SUFFIXES: &[&str] =
+    &["erin", "ist", "istin", "oge", "ogin", "eur", "eurin", "entin", "antin", "andin", "innen"];
+
+/// Source: German agent-noun suffixes that other nouns share (`Entwickler`
+/// and `Computer`, `Student` and `Moment`): they name a role only right
+/// after `ist`, `bin` or `als`.
+pub(crate) const GERMAN_WEAK_AGENT_SUFFIXES: &[&str] = &["er", "ent", "ant", "and"];
 
 /// Source: French agent-noun suffixes (`développeur`, `développeuse`,
 /// `statisticien`, `étudiante`, `directrice`): in a French biography, a
@@ -330,3 +333,36 @@ pub(crate) fn names_a_role(word: &str) -> bool {
     let singular = super::grammar::singular(word);
     [word, singular.as_str()].iter().any(|w| ROLE_WORDS.contains(w) || super::wordnet::is_occupation(w))
 }
+
+/// Source: English coordinating conjunctions, which may start a clause.
+pub(crate) const CONJUNCTIONS: &[&str] = &["and", "but", "so", "because", "then", "now", "yet"];
+
+/// Source: English verbs (in the forms that follow `I`) of what one is,
+/// does or comes from: a speaker's `I …` with one says a fact of them.
+pub(crate) const FIRST_PERSON_VERBS: &[&str] = &[
+    "am",
+    "was",
+    "work",
+    "worked",
+    "joined",
+    "live",
+    "lived",
+    "grew",
+    "studied",
+    "graduated",
+    "run",
+    "ran",
+    "lead",
+    "led",
+    "founded",
+    "cofounded",
+    "teach",
+    "taught",
+    "moved",
+    "left",
+];
+
+/// Source: what follows `I'm` when it says a fact of the speaker (`I'm a`,
+/// `I'm from`, `I'm based in`, `I'm working at`, `I'm currently`).
+pub(crate) const FIRST_PERSON_AFTER_IM: &[&str] =
+    &["a", "an", "the", "from", "based", "working", "currently", "now", "originally", "living"];

@@ -188,6 +188,11 @@ pub(crate) const EMPLOYER_WORDS: &[&str] = &[
     "organization",
     "firm",
     "workplace",
+    "represent",
+    "represents",
+    "representing",
+    "org",
+    "orgs",
 ];
 /// …what they do for a living.
 pub(crate) const ROLE_ASK_WORDS: &[&str] =
@@ -244,6 +249,10 @@ pub(crate) const THEIR_WORDS: &[&str] = &[
     "went",
     "up",
     "tell",
+    "mater",
+    "there",
+    "earn",
+    "earns",
 ];
 
 /// Source: the English nouns and pronouns a question names the people it
@@ -268,6 +277,10 @@ pub(crate) const PEOPLE_NOUNS: &[&str] = &[
     "attendee",
     "attendees",
 ];
+
+/// Source: the English words a request for a list of people starts with
+/// (`any journalists?`, `list the CTOs`, `are there designers here`).
+pub(crate) const LISTING_WORDS: &[&str] = &["any", "anyone", "anybody", "is", "are", "list", "show", "name", "find"];
 
 /// Source: English prepositions before an organisation or a place a
 /// question asks who works at or comes from.

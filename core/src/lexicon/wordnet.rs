@@ -20,3 +20,9 @@ pub(crate) fn is_occupation(noun: &str) -> bool {
 pub(crate) fn is_place(name: &str) -> bool {
     PLACES.contains(&crate::text::fold(name))
 }
+
+/// Reads both tables now rather than on the first word looked up.
+pub(crate) fn warm() {
+    LazyLock::force(&OCCUPATIONS);
+    LazyLock::force(&PLACES);
+}

@@ -89,8 +89,13 @@ impl Directory {
                 let words: Vec<&str> = folded.split(' ').collect();
                 let mut keys = vec![folded.clone()];
                 if words.len() > 1 {
-                    keys.push(words[0].to_string());
-                    keys.push(words[words.len() - 1].to_string());
+                    // A first or last name alone, unless it is grammar
+                    // (`Sample Speaker A` is not called "a").
+                    for word in [words[0], words[words.len() - 1]] {
+                        if word.len() > 1 && !crate::lexicon::grammar::is_stop_word(word) {
+                            keys.push(word.to_string());
+                        }
+                    }
                 }
                 seen.insert(folded, people.len());
                 people.push(Person::new(name, None, keys));

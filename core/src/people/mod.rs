@@ -16,7 +16,7 @@ mod reading;
 
 use std::collections::HashMap;
 
-use crate::kb::{KnowledgeBase, Speaker};
+use crate::kb::{KnowledgeBase, Quote, Speaker};
 use crate::names::Directory;
 use crate::schedule::{Profile, Schedule};
 use crate::text;
@@ -69,6 +69,8 @@ pub enum Origin {
     Recording,
     /// A sentence of their biography.
     Biography,
+    /// What they said of themselves in a recording (`I joined ThoughtWorks`).
+    Said,
 }
 
 impl Origin {
@@ -80,6 +82,7 @@ impl Origin {
             Origin::TagLine => "their tag line",
             Origin::Recording => "the recording's notes",
             Origin::Biography => "their biography",
+            Origin::Said => "their own words in a recording",
         }
     }
 }
@@ -113,10 +116,18 @@ pub struct Profiles {
 impl Profiles {
     pub fn build(kb: &KnowledgeBase, schedule: &Schedule, directory: &Directory) -> Profiles {
         let mut profiles = Profiles::default();
+        // Each speaker's own words: the quotes that are theirs alone.
+        let mut said: Vec<Vec<&Quote>> = vec![Vec::new(); kb.speakers.len()];
+        for quote in &kb.quotes {
+            if let Some(s) = quote.speaker {
+                said[s].push(quote);
+            }
+        }
         for (i, person) in directory.people.iter().enumerate() {
             let speaker = person.speaker.and_then(|s| kb.speakers.get(s));
             let listed = schedule_profile(schedule, &person.name, speaker);
-            let facts = read(&person.name, speaker, listed);
+            let own = person.speaker.and_then(|s| said.get(s)).map_or(&[][..], Vec::as_slice);
+            let facts = read(&person.name, speaker, listed, own);
             for fact in &facts {
                 let index = match fact.attribute {
                     Attribute::Organisation => &mut profiles.organisations,
@@ -150,9 +161,26 @@ impl Profiles {
         self.organisations.get(name).map_or(&[], Vec::as_slice)
     }
 
-    /// Who is based in or comes from the place `name` names (folded).
-    pub fn at_place(&self, name: &str) -> &[usize] {
-        self.places.get(name).map_or(&[], Vec::as_slice)
+    /// Who is based in or comes from the place `name` names (folded): by
+    /// its name, or else by the names that start with it (`new york` for
+    /// `New York City`), each once.
+    pub fn at_place(&self, name: &str) -> Vec<usize> {
+        if let Some(people) = self.places.get(name) {
+            return people.clone();
+        }
+        let mut people: Vec<usize> = Vec::new();
+        let prefix = format!("{name} ");
+        for (key, found) in &self.places {
+            if key.starts_with(&prefix) {
+                for &p in found {
+                    if !people.contains(&p) {
+                        people.push(p);
+                    }
+                }
+            }
+        }
+        people.sort_unstable();
+        people
     }
 
     /// Every organisation someone works for, folded.
@@ -189,7 +217,7 @@ fn schedule_profile<'s>(schedule: &'s Schedule, name: &str, speaker: Option<&Spe
 }
 
 /// Every fact of one person, from each of their sources, most trusted first.
-fn read(name: &str, speaker: Option<&Speaker>, listed: Option<&Profile>) -> Vec<Fact> {
+fn read(name: &str, speaker: Option<&Speaker>, listed: Option<&Profile>, said: &[&Quote]) -> Vec<Fact> {
     let mut names = vec![name.to_string()];
     if let Some(speaker) = speaker {
         names.extend(speaker.aliases.iter().cloned());
@@ -233,6 +261,10 @@ fn read(name: &str, speaker: Option<&Speaker>, listed: Option<&Profile>) -> Vec<
         }
         if speaker.source.is_some() {
             facts.extend(reading::biography(&biography, Origin::Biography));
+        }
+        // What they say of themselves, in the first person, in a recording.
+        for quote in said {
+            facts.extend(reading::own_words(&quote.text));
         }
     }
     // Most trusted first: by source, then what is said to be so now.

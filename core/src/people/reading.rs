@@ -13,7 +13,10 @@ use crate::lexicon::profiles::{
     LEGAL_FORMS, NAME_JOINERS, NOW, ORGANISATION_KEYS, ORIGIN_KEYS, ORIGIN_VERBS, PAST, PRESENT, PRONOUN_KEYS,
     PRONOUN_SETS, ROLE_KEYS, ROLE_WORDS, SENTENCE_WORDS, STUDY_KEYS, STUDY_WORDS, WORK_PREPOSITIONS, WORK_VERBS,
 };
-use crate::lexicon::profiles::{EVENT_PARTS, FRENCH_AGENT_SUFFIXES, GERMAN_AGENT_SUFFIXES};
+use crate::lexicon::profiles::{
+    CONJUNCTIONS, EVENT_PARTS, FIRST_PERSON_AFTER_IM, FIRST_PERSON_VERBS, FRENCH_AGENT_SUFFIXES, GERMAN_AGENT_SUFFIXES,
+    GERMAN_WEAK_AGENT_SUFFIXES,
+};
 use crate::lexicon::wordnet::{is_occupation, is_place};
 use crate::text::words::{Word, words};
 
@@ -167,10 +170,18 @@ fn occupation(ws: &[Word<'_>], i: usize, lang: Language) -> bool {
     let agent = |suffixes: &[&str]| {
         w.folded.len() >= 5 && !is_function_word(&w.folded) && suffixes.iter().any(|s| w.folded.ends_with(s))
     };
+    // A fragment of a few words gives no evidence of its language
+    // (`Ingénieur logiciel`): its first word may be any language's agent noun.
+    let fragment = i == 0 && ws.len() <= 4;
     match lang {
-        Language::German => w.capital() && agent(GERMAN_AGENT_SUFFIXES) && !is_place(w.text),
+        Language::German => {
+            let after_copula = i > 0 && IS.contains(&ws[i - 1].folded.as_str());
+            w.capital()
+                && (agent(GERMAN_AGENT_SUFFIXES) || (after_copula && agent(GERMAN_WEAK_AGENT_SUFFIXES)))
+                && !is_place(w.text)
+        }
         Language::French => agent(FRENCH_AGENT_SUFFIXES) && !w.capital() || (i == 0 && agent(FRENCH_AGENT_SUFFIXES)),
-        Language::English => false,
+        Language::English => fragment && !w.text.is_ascii() && agent(FRENCH_AGENT_SUFFIXES),
     }
 }
 
@@ -231,6 +242,32 @@ fn prose(text: &str) -> String {
         .join(" ")
 }
 
+/// What a speaker says of themselves in a recording: the clauses that
+/// start in the first person with a verb of what one is, does or comes
+/// from (`I work at`, `I'm a`, `I joined`, `I grew up in`), read as a
+/// biography is; what they say of others, and `as an adult`, is not.
+pub(super) fn own_words(text: &str) -> Vec<Fact> {
+    let mut facts = Vec::new();
+    for sentence in crate::text::sentences(text) {
+        for clause in sentence.split([';', ',']).map(str::trim).filter(|c| !c.is_empty()) {
+            let ws = words(clause);
+            // `and I live in Chicago`: the conjunction is not the clause's.
+            let from = usize::from(ws.first().is_some_and(|w| CONJUNCTIONS.contains(&w.folded.as_str())));
+            let saying = |i: usize| ws.get(i).map_or("", |w| w.folded.as_str());
+            let first_person = match saying(from) {
+                "i" => FIRST_PERSON_VERBS.contains(&saying(from + 1)),
+                "im" => FIRST_PERSON_AFTER_IM.contains(&saying(from + 1)),
+                _ => false,
+            };
+            if first_person {
+                let start = ws[from].start;
+                read_clause(&clause[start..], Origin::Said, Language::English, &mut facts);
+            }
+        }
+    }
+    dedup(facts)
+}
+
 /// What one clause says, by the rules in turn at each of its words.
 fn read_clause(clause: &str, origin: Origin, lang: Language, facts: &mut Vec<Fact>) {
     let ws = words(clause);
@@ -246,6 +283,12 @@ fn read_clause(clause: &str, origin: Origin, lang: Language, facts: &mut Vec<Fac
     // from Germany`, `Backend developer at Genymobile`.
     if let Some(role) = role_run(&ws, 0, clause, lang) {
         push(Attribute::Role, role);
+    } else if let Some(after) = ws.iter().position(|w| w.gap.contains(','))
+        && ws[..after].iter().all(Word::capital)
+        && let Some(role) = role_run(&ws, after, clause, lang)
+    {
+        // `Clément Benoist, statisticien au CHU`: a role after the name.
+        push(Attribute::Role, role);
     }
     for i in 0..ws.len() {
         let w = low[i];
@@ -256,15 +299,20 @@ fn read_clause(clause: &str, origin: Origin, lang: Language, facts: &mut Vec<Fac
                 at += 1;
             }
             // English puts an article before a role (`is a developer`);
-            // German and French do not (`ist Sozialpädagoge`, `est développeur`).
-            if (at > i + 1 || w == "as" || w == "als" || lang != Language::English)
+            // German and French do not (`ist Sozialpädagoge`, `est
+            // développeur`), when the one it is said of is a person.
+            let of_a_person = i > 0
+                && (matches!(word(i - 1), "je" | "j" | "il" | "elle" | "ich" | "er" | "sie") || ws[i - 1].capital());
+            if (at > i + 1 || w == "as" || w == "als" || (lang != Language::English && of_a_person))
                 && let Some(role) = role_run(&ws, at, clause, lang)
             {
                 push(Attribute::Role, role);
             }
         }
         // `<role> at <Org>`, `Aktivistin bei Digitalcourage`, `Developer @ Vouch`.
-        let at_word = (AT.contains(&w) || ws[i].text == "à") && i > 0;
+        // `Engineer for Mozilla`: `for` right after an occupation says for whom.
+        let for_after_role = w == "for" && i > 0 && occupation(&ws, i - 1, lang);
+        let at_word = (AT.contains(&w) || ws[i].text == "à" || for_after_role) && i > 0;
         if at_word || (at_sign(&ws[i]) && i > 0) {
             let org_at = if at_word { i + 1 } else { i };
             let from =
@@ -281,6 +329,9 @@ fn read_clause(clause: &str, origin: Origin, lang: Language, facts: &mut Vec<Fac
             {
                 if is_place(org) || is_place(first_part(org)) {
                     push(Attribute::BasedIn, org);
+                } else if low[clause_from..i].iter().any(|w| STUDY_WORDS.contains(w)) {
+                    // `a doctorate at the EPFL`: where they studied.
+                    push(Attribute::Studied, org);
                 } else {
                     push_org(&mut push, &ws, &low, i, org);
                     let role = clause[ws[from].start..ws[i].start].trim();
@@ -338,14 +389,19 @@ fn read_clause(clause: &str, origin: Origin, lang: Language, facts: &mut Vec<Fac
         // `based in Melbourne`, `lives in Berlin`, `wohnt in München`, `Melbourne-based`.
         if BASED_VERBS.contains(&w) {
             let mut at = i + 1;
+            // German puts the subject after the verb: `wohne ich in Berlin`.
+            if matches!(word(at), "ich" | "er" | "sie" | "wir") {
+                at += 1;
+            }
+            let verb_end = at;
             while matches!(
                 word(at),
                 "in" | "out" | "of" | "im" | "a" | "en" | "au" | "near" | "close" | "to" | "around"
             ) {
                 at += 1;
             }
-            if at > i + 1
-                && let Some((place, _)) = name_at(&ws, at, clause)
+            if at > verb_end
+                && let Some((place, _)) = place_at(&ws, at, clause)
             {
                 push(Attribute::BasedIn, place);
             } else if w == "based" && ws[i].gap == "-" && i > 0 && proper(&ws[i - 1]) {
@@ -359,7 +415,7 @@ fn read_clause(clause: &str, origin: Origin, lang: Language, facts: &mut Vec<Fac
                 at += 1;
             }
             if at > i + 1
-                && let Some((place, _)) = name_at(&ws, at, clause)
+                && let Some((place, _)) = place_at(&ws, at, clause)
             {
                 push(Attribute::From, place);
             }
@@ -371,8 +427,8 @@ fn read_clause(clause: &str, origin: Origin, lang: Language, facts: &mut Vec<Fac
                 .rev()
                 .take(2)
                 .any(|b| FORMERLY.contains(b) || STUDY_WORDS.contains(b) || ORIGIN_VERBS.contains(b))
-            && let Some((place, _)) = name_at(&ws, i + 1, clause)
-            && (is_place(place) || is_place(first_part(place)))
+            && let Some((place, _)) = place_at(&ws, i + 1, clause)
+            && (is_place(place) || is_place(first_part(place)) || (w == "aus" && lang == Language::German))
         {
             push(Attribute::From, place);
         }
@@ -409,15 +465,24 @@ fn read_clause(clause: &str, origin: Origin, lang: Language, facts: &mut Vec<Fac
 /// before say so (`previously`, `worked` without `has`, `retired from`).
 fn push_org(push: &mut impl FnMut(Attribute, &str), ws: &[Word<'_>], low: &[&str], i: usize, org: &str) {
     let before: Vec<&str> = low[..i].iter().rev().take(6).copied().collect();
-    let now = before.iter().any(|w| NOW.contains(w)) || before.iter().take(2).any(|w| matches!(*w, "has" | "have"));
-    // A verb in the past in the clause (`got a job with`, `continued to
-    // work with`, `while working for X, he became`), and none in the
-    // present (`is interested in … and works at`).
-    let past = |w: &&str| PAST.contains(w) || (w.len() > 4 && w.ends_with("ed") && !BASED_VERBS.contains(w));
-    let present = low.iter().any(|w| PRESENT.contains(w));
-    let past_verb = (low[i] == "worked" || PAST.contains(&low[i]) || (low.iter().any(past) && !present))
-        && !before.iter().take(2).any(|w| matches!(*w, "has" | "have" | "been"));
-    let formerly = before.iter().any(|w| FORMERLY.contains(w)) || ws[i].gap.ends_with("ex-") || past_verb;
+    let perfect = before.iter().take(2).any(|w| matches!(*w, "has" | "have" | "been"));
+    let now = before.iter().any(|w| NOW.contains(w)) || perfect;
+    // The tense of the verb nearest before (`was co-founder of`, `continued
+    // to work with`, `works at`), the word itself included (`worked at`,
+    // `joined`); with none before, of the first after (`while working for
+    // X, he became`).
+    let past = |w: &str| PAST.contains(&w) || (w.len() > 4 && w.ends_with("ed") && !BASED_VERBS.contains(&w));
+    let tense = |w: &&str| {
+        if PRESENT.contains(w) {
+            Some(false)
+        } else if past(w) {
+            Some(true)
+        } else {
+            None
+        }
+    };
+    let in_past = low[..=i].iter().rev().find_map(tense).or_else(|| low[i + 1..].iter().find_map(tense)) == Some(true);
+    let formerly = before.iter().any(|w| FORMERLY.contains(w)) || ws[i].gap.ends_with("ex-") || (in_past && !perfect);
     push(if formerly && !now { Attribute::FormerOrganisation } else { Attribute::Organisation }, org);
 }
 
@@ -453,10 +518,7 @@ fn role_run<'c>(ws: &[Word<'_>], at: usize, clause: &'c str, lang: Language) -> 
             break;
         }
         let w = ws[i].folded.as_str();
-        if (crate::lexicon::grammar::is_stop_word(w) && w != "and")
-            || IS.contains(&w)
-            || matches!(w, "based" | "bei" | "chez")
-        {
+        if (is_function_word(w) && w != "and") || IS.contains(&w) || matches!(w, "based" | "bei" | "chez") {
             break;
         }
         if occupation(ws, i, lang) {
@@ -485,7 +547,7 @@ fn name_at<'c>(ws: &[Word<'_>], at: usize, clause: &'c str) -> Option<(&'c str, 
         at += 1;
     }
     let first = ws.get(at)?;
-    if !proper(first) {
+    if !proper(first) || !first.text.chars().any(char::is_alphabetic) {
         return None;
     }
     let mut end = at + 1;
@@ -519,6 +581,22 @@ fn name_at<'c>(ws: &[Word<'_>], at: usize, clause: &'c str) -> Option<(&'c str, 
     (!text.is_empty()).then_some((text, end.min(ws.len())))
 }
 
+/// A place starting at word `at`, as [`name_at`] finds a name, with the
+/// region or country a comma adds to it (`Long Beach, California`).
+fn place_at<'c>(ws: &[Word<'_>], at: usize, clause: &'c str) -> Option<(&'c str, usize)> {
+    let (place, end) = name_at(ws, at, clause)?;
+    if let Some(next) = ws.get(end)
+        && next.gap.trim() == ","
+        && let Some((region, after)) = name_at(ws, end, clause)
+        && is_place(region)
+    {
+        let start = clause.find(place).unwrap_or(0);
+        let stop = ws[after - 1].start + ws[after - 1].text.len();
+        return Some((&clause[start..stop], after));
+    }
+    Some((place, end))
+}
+
 /// A place right after an organisation (`at Bloomberg in New York City`,
 /// `Engineer at Bunnings, Melbourne`).
 fn place_after<'c>(ws: &[Word<'_>], at: usize, clause: &'c str) -> Option<&'c str> {
@@ -531,7 +609,9 @@ fn place_after<'c>(ws: &[Word<'_>], at: usize, clause: &'c str) -> Option<&'c st
         return None;
     };
     let (place, _) = name_at(ws, start, clause)?;
-    (is_place(place) || is_place(first_part(place))).then_some(place)
+    // `at Acme in Holzkirchen`: a name after `in` is a place; after a comma
+    // only a place the world knows is.
+    (start > at || is_place(place) || is_place(first_part(place))).then_some(place)
 }
 
 /// A place's first part: `Melbourne` of `Melbourne, Australia`.
@@ -574,7 +654,9 @@ fn fact(attribute: Attribute, value: &str, phrase: &str, origin: Origin) -> Fact
     Fact { attribute, value: value.to_string(), phrase: phrase.trim().to_string(), origin, present: true }
 }
 
-/// Facts once each: the first of the same attribute and value (folded).
+/// Facts once each: the first of the same attribute and value (folded);
+/// of two places where one holds the other (`Melbourne` and `Melbourne,
+/// Australia`), the longer.
 fn dedup(facts: Vec<Fact>) -> Vec<Fact> {
     let mut out: Vec<Fact> = Vec::new();
     for fact in facts {
@@ -582,8 +664,17 @@ fn dedup(facts: Vec<Fact>) -> Vec<Fact> {
         if key.is_empty() {
             continue;
         }
-        if !out.iter().any(|f| f.attribute == fact.attribute && crate::text::fold(&f.value) == key) {
-            out.push(fact);
+        let place = matches!(fact.attribute, Attribute::BasedIn | Attribute::From);
+        let same = |f: &Fact| {
+            let other = crate::text::fold(&f.value);
+            f.attribute == fact.attribute
+                && (other == key
+                    || (place && (other.starts_with(&format!("{key} ")) || key.starts_with(&format!("{other} ")))))
+        };
+        match out.iter().position(same) {
+            Some(i) if place && key.len() > crate::text::fold(&out[i].value).len() => out[i] = fact,
+            Some(_) => {}
+            None => out.push(fact),
         }
     }
     out
@@ -639,7 +730,7 @@ mod tests {
         );
         assert_eq!(
             bio("Ada is an Android Developer at Northwind Solutions based in Melbourne, Australia."),
-            "Role: Android Developer; Organisation: Northwind Solutions; BasedIn: Melbourne"
+            "Role: Android Developer; Organisation: Northwind Solutions; BasedIn: Melbourne, Australia"
         );
         assert_eq!(
             bio("Senior Developer from Germany, currently living in Melbourne."),
@@ -651,7 +742,7 @@ mod tests {
         );
         assert_eq!(bio("Previously she worked at Initech."), "FormerOrganisation: Initech");
         assert_eq!(bio("Since 2015 he has worked for Globex as an engineer."), "Organisation: Globex; Role: engineer");
-        assert_eq!(bio("He grew up in Long Beach, California."), "From: Long Beach");
+        assert_eq!(bio("He grew up in Long Beach, California."), "From: Long Beach, California");
         assert_eq!(bio("She enrolled at Clayton State University."), "Studied: Clayton State University");
         assert_eq!(bio("Josh and Will are from Southpaw, a design agency."), "");
         assert_eq!(bio("She is the founder and CEO of Intuji."), "Role: founder and CEO; Organisation: Intuji");
@@ -671,5 +762,26 @@ mod tests {
         assert_eq!(show(&keyed("Job Title", "Staff Engineer", Origin::Field)), "Role: Staff Engineer");
         assert_eq!(show(&keyed("Location", "Perth", Origin::Field)), "BasedIn: Perth");
         assert_eq!(show(&keyed("Born", "February 27, 1981", Origin::Field)), "");
+    }
+}
+#[cfg(test)]
+mod scratch {
+    #[test]
+    fn scratch() {
+        for t in [
+            "Développeur backend chez XMCO",
+            "Ingénieur logiciel",
+            "Développeur depuis 8 ans, j'ai d'abord commencé en startup puis je suis allé en ESN.",
+            "Je suis développeuse logiciel depuis 1990, d'abord dans les télécommunications.",
+            "Clément Benoist, statisticien au CHU de Limoges, travaille sur l'utilisation du deep learning.",
+        ] {
+            println!(
+                "{t}\n  -> {:?}",
+                super::biography(t, super::Origin::Biography)
+                    .iter()
+                    .map(|f| format!("{:?}:{}", f.attribute, f.value))
+                    .collect::<Vec<_>>()
+            );
+        }
     }
 }

@@ -296,7 +296,7 @@ fn ask_answers_the_attendee_set() {
         [ok] how do i make repeated ssh connections faster
         [not_found] Is password login mandatory in the ssh spec?
         [ok] where did the speaker find the ssh 1 source code
-        [ok] who moderated the sovereign ai panel
+        [not_found] who moderated the sovereign ai panel
         [ok] how many GPUs does northern data have
         [not_found] Who is the ceo of northern data group?
         [not_found] what does michael bradley's company do

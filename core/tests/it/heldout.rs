@@ -21,23 +21,28 @@ use serde::Deserialize;
 /// was written: the figures to beat.
 const BEFORE: &[(&str, usize)] = &[("all", 107), ("decline", 40), ("knowledge", 6), ("people", 33), ("programme", 28)];
 
-#[derive(Deserialize)]
-struct HeldOut {
-    q: Vec<Question>,
-}
+/// Right answers, in all and among people questions, under which the test
+/// fails: where this code stands.
+const HELD_OUT_MIN: (usize, usize) = (158, 74);
 
 #[derive(Deserialize)]
-struct Question {
-    ask: String,
-    kind: String,
-    over: String,
+pub(crate) struct QuestionSet {
+    pub q: Vec<Question>,
+}
+
+/// A question of the held-out set, or of a tuning set in its format.
+#[derive(Deserialize)]
+pub(crate) struct Question {
+    pub ask: String,
+    pub kind: String,
+    pub over: String,
     #[serde(default)]
-    expect: Vec<String>,
+    pub expect: Vec<String>,
     #[serde(default)]
-    expect_all: Vec<String>,
+    pub expect_all: Vec<String>,
     /// The question the same person asked just before.
     #[serde(default)]
-    after: Option<String>,
+    pub after: Option<String>,
 }
 
 impl Question {
@@ -45,7 +50,7 @@ impl Question {
         self.expect.is_empty() && self.expect_all.is_empty()
     }
 
-    fn right(&self, reply: &Reply) -> bool {
+    pub(crate) fn right(&self, reply: &Reply) -> bool {
         if self.declines() {
             return reply.status == Status::NotFound;
         }
@@ -57,13 +62,13 @@ impl Question {
 }
 
 fn questions() -> Vec<Question> {
-    let set: HeldOut = toml::from_str(include_str!("../data/heldout.toml")).unwrap();
+    let set: QuestionSet = toml::from_str(include_str!("../data/heldout.toml")).unwrap();
     set.q
 }
 
 /// The engine and clock a question is asked over: the seed with the
 /// transcripts, or one real export alone at the start of its first session.
-fn setting(over: &str) -> (Engine, Context) {
+pub(crate) fn setting(over: &str) -> (Engine, Context) {
     if over == "seed" {
         return (super::attendee::engine(), super::attendee::ctx());
     }
@@ -75,16 +80,22 @@ fn setting(over: &str) -> (Engine, Context) {
     (Engine::new(KnowledgeBase::default(), schedule), Context { now: first, seed: 1 })
 }
 
-/// Right answers per kind of question, and in all.
-fn score() -> BTreeMap<String, (usize, usize)> {
-    let questions = questions();
+/// Right answers per kind of question, and in all; `wrong` sees each
+/// question answered wrongly, with its reply.
+pub(crate) fn score(
+    questions: &[Question],
+    mut wrong: impl FnMut(&Question, &Reply),
+) -> BTreeMap<String, (usize, usize)> {
     let mut settings: HashMap<String, (Engine, Context)> = HashMap::new();
     let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-    for q in &questions {
+    for q in questions {
         let (engine, ctx) = settings.entry(q.over.clone()).or_insert_with(|| setting(&q.over));
         let previous = q.after.as_deref().and_then(|before| engine.ask(before, ctx, None).about);
         let reply = engine.ask(&q.ask, ctx, previous.as_deref());
         let right = usize::from(q.right(&reply));
+        if right == 0 {
+            wrong(q, &reply);
+        }
         for kind in [q.kind.as_str(), "all"] {
             let entry = counts.entry(kind.to_string()).or_default();
             entry.0 += right;
@@ -96,7 +107,8 @@ fn score() -> BTreeMap<String, (usize, usize)> {
 
 #[test]
 fn ask_on_the_held_out_set() {
-    let counts = score();
+    // Only counts: which questions go wrong is not for reading.
+    let counts = score(&questions(), |_, _| {});
     for (kind, (right, all)) in &counts {
         let before = BEFORE.iter().find(|(k, _)| k == kind).map_or(0, |(_, n)| *n);
         println!(
@@ -106,7 +118,10 @@ fn ask_on_the_held_out_set() {
         );
     }
     let right = |kind: &str| counts.get(kind).map_or(0, |c| c.0);
-    assert!(right("all") >= BEFORE[0].1, "fewer held-out questions right than before");
+    // Where the set stands, so that a regression fails: the people
+    // questions are short of the 90% the product asks (the README says so).
+    assert!(right("all") >= HELD_OUT_MIN.0, "fewer held-out questions right than {}", HELD_OUT_MIN.0);
+    assert!(right("people") >= HELD_OUT_MIN.1, "fewer held-out people questions right than {}", HELD_OUT_MIN.1);
 }
 
 /// No question of the held-out set, nor one asked before it, is quoted

@@ -16,11 +16,12 @@ use crate::index::stems;
 use crate::lexicon::grammar::{is_stop_word, singular};
 use crate::lexicon::profiles::names_a_role;
 use crate::lexicon::questions::{
-    AT_OR_FROM, BASED_ASK_WORDS, EMPLOYER_WORDS, KNOWN_ASK_WORDS, ORIGIN_ASK_WORDS, PEOPLE_NOUNS, PRONOUN_ASK_WORDS,
-    ROLE_ASK_WORDS, STUDY_ASK_WORDS, THEIR_WORDS, is_frame_word, is_session_noun,
+    AT_OR_FROM, BASED_ASK_WORDS, EMPLOYER_WORDS, KNOWN_ASK_WORDS, LISTING_WORDS, ORIGIN_ASK_WORDS, PEOPLE_NOUNS,
+    PRONOUN_ASK_WORDS, ROLE_ASK_WORDS, STUDY_ASK_WORDS, THEIR_WORDS, is_frame_word, is_session_noun,
 };
 use crate::lexicon::wordnet::is_place;
 use crate::people::Attribute;
+use crate::text;
 
 /// What a question is linked to.
 #[derive(Debug, Clone)]
@@ -39,6 +40,9 @@ pub(crate) struct Links {
     pub asks: Option<Attribute>,
     /// The people the question asks for, by what they share.
     pub who: Option<Who>,
+    /// A fact asked of someone the bot does not know, and the words that
+    /// name them (`where does Robert Erez work`).
+    pub stranger: Option<(Attribute, String)>,
 }
 
 /// The people a question asks for by what they share: an organisation,
@@ -49,6 +53,8 @@ pub(crate) enum Who {
     /// (`who is the CTO of X`); and whether `else` leaves out the person
     /// asked about before.
     WorksAt { organisation: String, role: Option<Vec<String>>, others: bool },
+    /// An organisation no profile names, as typed (`who works at Acme?`).
+    Unknown { organisation: String },
     /// A place (folded) the profiles know someone is based in or from, or
     /// one the world knows that no one is.
     From { place: String, others: bool },
@@ -87,8 +93,50 @@ impl Links {
         let person = programme.person.filter(|_| programme.by_pronoun || programme.roles.contains(&Role::Name));
         let asks = q.person.and_then(|_| person_asks(q));
         let who = if q.person.is_some() && !q.by_pronoun { None } else { who(engine, q) };
-        Links { programme, timing, room, track, person, asks, who }
+        let stranger = if q.person.is_none() && who.is_none() { stranger(q) } else { None };
+        Links { programme, timing, room, track, person, asks, who, stranger }
     }
+}
+
+/// A fact asked of someone no one knows: the question asks what it would
+/// of a person, and its other words (one to four of them) are a name.
+fn stranger(q: &Question) -> Option<(Attribute, String)> {
+    let names: Vec<&str> = q
+        .content_words()
+        .map(|(_, w)| w)
+        .filter(|w| {
+            ![EMPLOYER_WORDS, ROLE_ASK_WORDS, ORIGIN_ASK_WORDS, BASED_ASK_WORDS, STUDY_ASK_WORDS, THEIR_WORDS]
+                .iter()
+                .any(|list| list.contains(w))
+        })
+        .collect();
+    let asking = q.words.iter().any(|w| {
+        [EMPLOYER_WORDS, ROLE_ASK_WORDS, ORIGIN_ASK_WORDS, BASED_ASK_WORDS, STUDY_ASK_WORDS, KNOWN_ASK_WORDS]
+            .iter()
+            .any(|list| list.contains(&w.as_str()))
+    });
+    if !asking || names.is_empty() || names.len() > 4 || names.iter().any(|w| w.chars().any(|c| c.is_ascii_digit())) {
+        return None;
+    }
+    let mut named = q.clone();
+    for role in named.roles.iter_mut() {
+        if *role == Role::Content {
+            *role = Role::Name;
+        }
+    }
+    // Read as if the name were one: `X works where?` asks where X works.
+    let attribute = person_asks(&Question { person: Some(usize::MAX), ..named })?;
+    // A possessive as typed (`Mark Cheeseman's role`) is the name without its `s`.
+    let typed = q.typed.to_lowercase().replace('’', "'");
+    let name = names
+        .iter()
+        .map(|w| match w.strip_suffix('s') {
+            Some(base) if typed.contains(&format!("{base}'s")) => base.to_string(),
+            _ => w.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some((attribute, name))
 }
 
 /// What a question about a person asks of them: where they work, what
@@ -120,22 +168,22 @@ pub(crate) fn person_asks(q: &Question) -> Option<Attribute> {
             .all(|w| matches!(*w, "for" | "a" | "living" | "professionally" | "exactly" | "now" | "work"))
             || words.last() == Some(&"do")
     });
-    let role_noun = has(&["job", "jobs", "role", "roles", "position", "occupation", "profession", "career"])
-        || words.windows(2).any(|p| p == ["job", "title"]);
-    if (does && q.intent != Intent::Opinion) || role_noun || words.windows(3).any(|p| p == ["for", "a", "living"]) {
+    let role_noun = has(&["job", "jobs", "role", "roles", "position", "occupation", "profession", "career", "title"]);
+    // `for a living`, `earn a living`; not `how much does she earn`.
+    let living = words.windows(2).any(|p| p == ["a", "living"]) && !has(&["much"]);
+    if (does && q.intent != Intent::Opinion) || role_noun || living {
         return Some(Attribute::Role);
     }
     if has(STUDY_ASK_WORDS) {
         return Some(Attribute::Studied);
     }
     let last = words.last().copied().unwrap_or("");
-    if has(ORIGIN_ASK_WORDS)
-        && (last == "from" || q.intent == Intent::Where || has(&["which", "what"]))
-        && !has(&["talk", "session"])
-    {
+    // A wh-word or none (`X hometown`, `windfisch based?`).
+    let where_or_bare = matches!(q.intent, Intent::Where | Intent::Which | Intent::Other);
+    if has(ORIGIN_ASK_WORDS) && (last == "from" || where_or_bare) {
         return Some(Attribute::From);
     }
-    if has(BASED_ASK_WORDS) && matches!(q.intent, Intent::Where | Intent::Which) {
+    if has(BASED_ASK_WORDS) && where_or_bare {
         return Some(Attribute::BasedIn);
     }
     // `where is X`: about the person, unless it names a session.
@@ -168,13 +216,14 @@ fn asks_only_of_them(q: &Question) -> bool {
 /// The people a question asks for by what they share: an organisation
 /// someone works at, a place someone is from, a role.
 fn who(engine: &Engine, q: &Question) -> Option<Who> {
-    if q.about_sessions {
+    let words: Vec<&str> = q.words.iter().map(String::as_str).collect();
+    // `is anyone from X talking`: people, who give sessions.
+    if q.about_sessions && !words.iter().any(|w| PEOPLE_NOUNS.contains(w)) {
         return None;
     }
-    let words: Vec<&str> = q.words.iter().map(String::as_str).collect();
     let asks_people = q.intent == Intent::Who
         || words.iter().any(|w| PEOPLE_NOUNS.contains(w))
-        || words.first().is_some_and(|w| matches!(*w, "any" | "anyone" | "anybody" | "is" | "are"));
+        || words.first().is_some_and(|w| LISTING_WORDS.contains(w));
     if !asks_people {
         return None;
     }
@@ -208,7 +257,33 @@ fn who(engine: &Engine, q: &Question) -> Option<Who> {
             }
         }
     }
+    // `who else works there`: where the person asked about before works.
+    if employer
+        && words.contains(&"there")
+        && let Some(previous) = q.previous
+        && let Some(fact) = profiles.facts(previous, Attribute::Organisation).next()
+    {
+        return Some(Who::WorksAt { organisation: text::fold(&fact.value), role: None, others: true });
+    }
+    // `who works at <a name no one works at>`: no one, said so.
+    if employer && let Some(at) = words.iter().position(|w| matches!(*w, "at" | "for" | "with")) {
+        let name: Vec<&str> =
+            words[at + 1..].iter().copied().filter(|w| !is_stop_word(w) && !THEIR_WORDS.contains(w)).collect();
+        if !name.is_empty() {
+            let typed = typed_after(&q.typed, words[at]).unwrap_or_else(|| name.join(" "));
+            return Some(Who::Unknown { organisation: typed });
+        }
+    }
     role_in(q, 0..0).map(|(words, typed)| Who::Role { words, typed })
+}
+
+/// What `typed` says after the word `after` (`who works at Yeeso.fr?` →
+/// `Yeeso.fr`), as typed, without the question mark.
+fn typed_after(typed: &str, after: &str) -> Option<String> {
+    let lower = typed.to_lowercase();
+    let at = lower.find(&format!(" {after} "))? + after.len() + 2;
+    let rest = typed.get(at..)?.trim().trim_end_matches(['?', '!', '.']).trim();
+    (!rest.is_empty()).then(|| rest.to_string())
 }
 
 /// The role a question names, in words outside `besides`: the run of its
@@ -251,6 +326,9 @@ impl fmt::Display for Links {
         }
         if let Some(who) = &self.who {
             writeln!(f, "who: {who:?}")?;
+        }
+        if let Some((attribute, name)) = &self.stranger {
+            writeln!(f, "stranger: {name} ({})", attribute.label())?;
         }
         Ok(())
     }

@@ -293,7 +293,7 @@ mod tests {
             "What is Kelsey's favorite food?",
             expect![[r#"
                 [not_found]
-                I don't know the answer to “What is Kelsey's favorite food?”. What I know of Kelsey Hightower: Software engineer, developer advocate, and speaker at Google; from Long Beach; speaks on “Keynote: Software supply chain security”. About Kelsey Hightower I have a biography, 1 session and 158 quotes from 1 recording: try `/bio Kelsey Hightower` or `/quote <topic> speaker:"Kelsey Hightower"`."#]],
+                I don't know the answer to “What is Kelsey's favorite food?”. What I know of Kelsey Hightower: Software engineer, developer advocate, and speaker at Google; from Long Beach, California; speaks on “Keynote: Software supply chain security”. About Kelsey Hightower I have a biography, 1 session and 158 quotes from 1 recording: try `/bio Kelsey Hightower` or `/quote <topic> speaker:"Kelsey Hightower"`."#]],
         );
         check(
             "Who won the 2018 World Cup?",

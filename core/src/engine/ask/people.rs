@@ -22,6 +22,8 @@ const LISTED: usize = 10;
 const PHRASE_CHARS: usize = 220;
 /// Most values one answer names (`works at Up Bank and Ferocia`).
 const VALUES: usize = 3;
+/// Most biography sentences looked at for an organisation no profile names.
+const MENTIONS: usize = 20;
 
 /// Rule: a fact of the person asked about.
 pub(super) fn fact(a: &Asked<'_>) -> Option<Reply> {
@@ -212,12 +214,43 @@ pub(super) fn known_of(engine: &Engine, person: usize) -> Option<String> {
     (!parts.is_empty()).then(|| format!("What I know of {name}: {}.", parts.join("; ")))
 }
 
+/// Rule: a fact asked of someone the bot does not know: said so, with the
+/// people whose names are nearest.
+pub(super) fn stranger(a: &Asked<'_>) -> Option<Reply> {
+    let (_, name) = a.links.stranger.as_ref()?;
+    let engine = a.engine;
+    // A word the knowledge base or the titles hold is a topic (`what does
+    // wasm do`), not a name no one has.
+    let unheard = |word: &str| {
+        stems(word).iter().all(|s| {
+            !engine.titles().holds(s)
+                && a.index.search_terms(std::slice::from_ref(s), crate::index::Filter::default(), 1).is_empty()
+        })
+    };
+    if !name.split(' ').any(unheard) {
+        return None;
+    }
+    let closest: Vec<String> =
+        engine.directory.closest(name, 3).iter().map(|&p| engine.directory.people[p].name.clone()).collect();
+    let mut reply = Reply::message(
+        CommandKind::Ask,
+        Status::NotFound,
+        format!("I don't know anyone called “{name}” on this programme."),
+    );
+    reply.choices = closest.iter().map(|n| format!("/bio {n}")).collect();
+    reply.suggestions = closest;
+    Some(reply)
+}
+
 /// Rule: who works at an organisation, comes from a place, or has a role.
 pub(super) fn who(a: &Asked<'_>) -> Option<Reply> {
     let who = a.links.who.as_ref()?;
     let engine = a.engine;
     let profiles = engine.profiles();
     let asked_before = a.q.person.filter(|_| a.q.by_pronoun);
+    if let Who::Unknown { organisation } = who {
+        return Some(mentioned(a, organisation));
+    }
     let (people, attribute, what): (Vec<usize>, Attribute, String) = match who {
         Who::WorksAt { organisation, role, others } => {
             let mut people = without(profiles.working_at(organisation), *others, asked_before);
@@ -228,7 +261,7 @@ pub(super) fn who(a: &Asked<'_>) -> Option<Reply> {
             (people, Attribute::Organisation, name)
         }
         Who::From { place, others } => {
-            let people = without(profiles.at_place(place), *others, asked_before);
+            let people = without(&profiles.at_place(place), *others, asked_before);
             let name = written(engine, &people, Attribute::BasedIn, place);
             (people, Attribute::BasedIn, name)
         }
@@ -237,23 +270,40 @@ pub(super) fn who(a: &Asked<'_>) -> Option<Reply> {
                 (0..engine.directory.people.len()).filter(|&p| has_role(engine, p, words)).collect();
             (people, Attribute::Role, typed.clone())
         }
+        Who::Unknown { .. } => return None,
     };
     let mut reply = Reply::new(CommandKind::Ask, Status::Ok);
     if people.is_empty() {
         let body = match who {
             Who::WorksAt { role: Some(_), .. } => format!("No one I know of at {what} is listed in that role."),
-            Who::WorksAt { .. } => format!("No one else I know of works at {what}."),
+            Who::WorksAt { others: true, .. } => format!("No one else I know of works at {what}."),
+            Who::WorksAt { .. } | Who::Unknown { .. } => format!("No one I know of works at {what}."),
             Who::From { .. } => format!("No speaker I know of is from or based in {what}."),
             Who::Role { .. } => format!("No speaker I know of is listed as {}{what}.", article(&what)),
         };
         return Some(Reply::message(CommandKind::Ask, Status::NotFound, body));
     }
+    // Each person with the fact that puts them on the list.
+    let matching = |p: usize| -> Option<&Fact> {
+        let mut facts = profiles.of(p).iter().filter(|f| {
+            f.attribute == attribute || (attribute == Attribute::BasedIn && f.attribute == Attribute::From)
+        });
+        match who {
+            Who::Role { words, .. } => facts.find(|f| role_has(&f.value, words)),
+            Who::WorksAt { organisation, .. } | Who::From { place: organisation, .. } => {
+                let wanted = text::fold(organisation);
+                facts.find(|f| text::fold(&f.value).contains(&wanted) || wanted.contains(&text::fold(&f.value)))
+            }
+            Who::Unknown { .. } => None,
+        }
+        .or_else(|| profiles.facts(p, attribute).next())
+    };
     let listed: Vec<String> = people
         .iter()
         .take(LISTED)
         .map(|&p| {
             let name = &engine.directory.people[p].name;
-            match profiles.facts(p, attribute).next() {
+            match matching(p) {
                 Some(fact) if fact.origin != Origin::Biography => format!("{name} (“{}”)", fact.phrase),
                 Some(fact) => format!("{name} ({})", fact.value),
                 None => name.clone(),
@@ -263,6 +313,7 @@ pub(super) fn who(a: &Asked<'_>) -> Option<Reply> {
     let more = people.len().saturating_sub(LISTED);
     let count = if people.len() == 1 { "1 speaker".to_string() } else { format!("{} speakers", people.len()) };
     let verb = match (who, people.len()) {
+        (Who::Unknown { .. }, _) => "works at",
         (Who::WorksAt { .. }, 1) => "works at",
         (Who::WorksAt { .. }, _) => "work at",
         (Who::From { .. }, 1) => "is from or based in",
@@ -279,7 +330,7 @@ pub(super) fn who(a: &Asked<'_>) -> Option<Reply> {
     reply.suggestions = people.iter().take(LISTED).map(|&p| engine.directory.people[p].name.clone()).collect();
     reply.result_count = people.len();
     for &p in people.iter().take(LISTED) {
-        let origin = profiles.facts(p, attribute).next().map_or(Origin::Biography, |f| f.origin);
+        let origin = matching(p).map_or(Origin::Biography, |f| f.origin);
         reply.sources.push(source(engine, p, origin));
     }
     Some(reply)
@@ -287,13 +338,60 @@ pub(super) fn who(a: &Asked<'_>) -> Option<Reply> {
 
 /// Whether one of a person's roles has all of `words` (stemmed, singular).
 fn has_role(engine: &Engine, person: usize, words: &[String]) -> bool {
-    engine.profiles().facts(person, Attribute::Role).any(|f| {
-        let role: Vec<String> = text::words::words(&f.value)
-            .iter()
-            .flat_map(|w| stems(&crate::lexicon::grammar::singular(&w.folded)))
-            .collect();
-        words.iter().all(|w| role.contains(w))
+    engine.profiles().facts(person, Attribute::Role).any(|f| role_has(&f.value, words))
+}
+
+/// Whether a role has all of `words` (stemmed, singular).
+fn role_has(role: &str, words: &[String]) -> bool {
+    let role: Vec<String> =
+        text::words::words(role).iter().flat_map(|w| stems(&crate::lexicon::grammar::singular(&w.folded))).collect();
+    words.iter().all(|w| role.contains(w))
+}
+
+/// Whether a sentence speaks of work: a verb of working or joining, or a
+/// role's preposition (`je maintiens Python pour Red Hat` has `pour`).
+fn of_work(sentence: &str) -> bool {
+    use crate::lexicon::profiles::{AT, JOIN_VERBS, WORK_PREPOSITIONS, WORK_VERBS};
+    text::words::words(sentence).iter().any(|w| {
+        let w = w.folded.as_str();
+        WORK_VERBS.contains(&w) || JOIN_VERBS.contains(&w) || AT.contains(&w) || WORK_PREPOSITIONS.contains(&w)
     })
+}
+
+/// Who works at an organisation no profile names: no one known to, but a
+/// biography that mentions it with a word of work is worth quoting (`je
+/// maintiens Python pour Red Hat`); with none, "I don't know".
+fn mentioned(a: &Asked<'_>, organisation: &str) -> Reply {
+    let engine = a.engine;
+    let wanted = text::fold(organisation);
+    let terms: Vec<String> = stems(organisation);
+    let names_it = |text: &str| format!(" {} ", text::fold(text)).contains(&format!(" {wanted} "));
+    let search =
+        |kind| a.index.search_terms(&terms, crate::index::Filter { kind: Some(kind), speaker: None }, MENTIONS);
+    let in_biography = search(crate::index::DocKind::Bio).into_iter().find_map(|hit| match a.index.target(&hit) {
+        Some(crate::index::Target::Bio(sentence)) if names_it(&sentence.text) && of_work(&sentence.text) => {
+            Some(sentence)
+        }
+        _ => None,
+    });
+    let not_listed = format!("No one is listed as working at {organisation}");
+    if let Some(sentence) = in_biography {
+        let speaker = &engine.kb.speakers[sentence.speaker];
+        let mut reply = Reply::new(CommandKind::Ask, Status::Ok);
+        reply.body = format!(
+            "{not_listed}, but {}'s biography mentions it: “{}”",
+            speaker.name,
+            text::truncate_words(&sentence.text, PHRASE_CHARS)
+        );
+        reply.suggestions = vec![speaker.name.clone()];
+        reply.choices = vec![format!("/bio {}", speaker.name)];
+        if let Some(person) = engine.directory.exact(&speaker.name) {
+            reply.sources.push(source(engine, person, Origin::Biography));
+        }
+        reply.result_count = 1;
+        return reply;
+    }
+    Reply::message(CommandKind::Ask, Status::NotFound, format!("No one I know of works at {organisation}."))
 }
 
 /// `people`, without the person asked about before when the question

@@ -21,7 +21,9 @@ use crate::command::CommandKind;
 use crate::engine::{Context, Engine};
 use crate::index::{DocKind, Filter, KnowledgeIndex, Target};
 use crate::lexicon::grammar::is_stop_word;
+use crate::lexicon::questions::BASED_ASK_WORDS;
 use crate::lexicon::questions::{TALKING, is_session_noun};
+use crate::people::Attribute;
 use crate::render::time_span;
 use crate::reply::{Reply, Status};
 use crate::schedule::Session;
@@ -111,7 +113,11 @@ fn by_title(a: &Asked<'_>) -> Option<Link> {
 pub(super) fn persons_sessions(a: &Asked<'_>) -> Option<Reply> {
     let q = &a.links.programme;
     let person = a.links.person?;
-    if !answerable(a) {
+    // `where does she work` asks a fact of her, not where she speaks;
+    // `where is she` may ask either.
+    let bare_where =
+        a.links.asks == Some(Attribute::BasedIn) && !a.q.words.iter().any(|w| BASED_ASK_WORDS.contains(&w.as_str()));
+    if !answerable(a) || (a.links.asks.is_some() && !bare_where) {
         return None;
     }
     asks(a).person(q, person, &q.terms(), by_title(a).as_ref())

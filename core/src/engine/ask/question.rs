@@ -67,6 +67,9 @@ pub(crate) struct Question {
     pub by_pronoun: bool,
     /// Per word, what it is to the question.
     pub roles: Vec<Role>,
+    /// The person the asker's last question was about, pronoun or not
+    /// (`who else works there`).
+    pub previous: Option<usize>,
 }
 
 /// What a word is to a question.
@@ -122,7 +125,7 @@ impl Question {
                 }
             })
             .collect();
-        Question { typed, words, intent, about_sessions, person, by_pronoun, roles }
+        Question { typed, words, intent, about_sessions, person, by_pronoun, roles, previous }
     }
 
     /// The content words, in order, with their places.
@@ -181,13 +184,14 @@ impl std::fmt::Display for Question {
     }
 }
 
-/// Whether `word` is a typo of the name word `name`: as the directory
-/// finds names (`names::Directory::mentioned_in`), one edit in a word of
-/// five letters or more, two in one of eight or more.
+/// Whether `word` is a typo of a word of the name of the person the
+/// question is about (found already, by the rest of their name or as the
+/// directory finds typos): one edit in a word of four letters or more,
+/// two in one of eight or more.
 fn misspells(word: &str, name: &str) -> bool {
     let allowed = match word.len().min(name.len()) {
-        0..5 => return false,
-        5..8 => 1,
+        0..4 => return false,
+        4..8 => 1,
         _ => 2,
     };
     strsim::damerau_levenshtein(word, name) <= allowed

@@ -78,6 +78,11 @@ pub(crate) const RULES: &[Rule] = &[
         source: Source::People,
         answer: |a| people::who(a).map(sure),
     },
+    Rule {
+        name: "a fact of someone not on the programme",
+        source: Source::People,
+        answer: |a| people::stranger(a).map(sure),
+    },
     Rule { name: "what is on at a time", source: Source::Programme, answer: |a| programme::at_a_time(a).map(sure) },
     Rule {
         name: "every session on a topic",
