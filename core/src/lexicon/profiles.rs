@@ -366,3 +366,51 @@ pub(crate) const FIRST_PERSON_VERBS: &[&str] = &[
 /// `I'm from`, `I'm based in`, `I'm working at`, `I'm currently`).
 pub(crate) const FIRST_PERSON_AFTER_IM: &[&str] =
     &["a", "an", "the", "from", "based", "working", "currently", "now", "originally", "living"];
+
+/// Source: English prepositions, which end a role (`Lead consultant in
+/// the transformation business`).
+pub(crate) const ROLE_ENDS: &[&str] = &["in", "at", "for", "with", "on", "to", "from", "by", "of"];
+
+/// Source: English adverbs and articles that stand between a copula and
+/// the role it gives (`is also a`, `is currently an`).
+pub(crate) const BEFORE_ROLE: &[&str] = &["also", "currently", "now", "an"];
+
+/// Source: German and French subject pronouns (`je suis`, `il est`, `ich
+/// bin`, `wohne ich`): a role or a home said of a person.
+pub(crate) const SUBJECT_PRONOUNS: &[&str] = &["je", "j", "il", "elle", "ich", "er", "sie", "wir"];
+
+/// Source: English determiners and possessives, after which `work` is a
+/// noun (`his work with Kubernetes`).
+pub(crate) const DETERMINERS: &[&str] = &["his", "her", "their", "my", "our", "the", "its", "a", "this"];
+
+/// Source: the prepositions of English, German and French that say whose
+/// a title is (`CEO of`, `Gründer von`, `directrice de`).
+pub(crate) const OF: &[&str] = &["of", "von", "de", "du", "des"];
+
+/// Source: English, German and French prepositions after a verb of living
+/// (`based in`, `based out of`, `lives near`, `wohnt im`, `vit à`).
+pub(crate) const BASED_PREPOSITIONS: &[&str] =
+    &["in", "out", "of", "im", "a", "en", "au", "near", "close", "to", "around"];
+
+/// Source: the particles and prepositions after a verb of origin (`grew
+/// up in`, `born and raised in`, `stammt aus`, `originaire de`).
+pub(crate) const ORIGIN_PREPOSITIONS: &[&str] = &["up", "in", "from", "of", "aus", "de", "a", "en", "and", "raised"];
+
+/// Source: English and German `from`.
+pub(crate) const FROM: &[&str] = &["from", "aus"];
+
+/// Source: English, German and French prepositions before where someone
+/// studied (`at`, `from`, `an der`, `à`, `de`).
+pub(crate) const STUDY_PREPOSITIONS: &[&str] = &["at", "from", "in", "an", "der", "a", "de", "of"];
+
+/// Source: the English perfect's auxiliaries (`has worked`, `have been`):
+/// what it says goes on now.
+pub(crate) const PERFECT: &[&str] = &["has", "have", "been"];
+
+/// Source: words that end a role in any of the three languages: `based`,
+/// German `bei`, French `chez`.
+pub(crate) const ROLE_STOPS: &[&str] = &["based", "bei", "chez"];
+
+/// Source: English, German and French indefinite articles: a name never
+/// takes one (`a small Portland startup`).
+pub(crate) const INDEFINITE_ARTICLES: &[&str] = &["a", "an", "ein", "eine", "un", "une"];

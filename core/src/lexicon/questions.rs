@@ -285,3 +285,21 @@ pub(crate) const LISTING_WORDS: &[&str] = &["any", "anyone", "anybody", "is", "a
 /// Source: English prepositions before an organisation or a place a
 /// question asks who works at or comes from.
 pub(crate) const AT_OR_FROM: &[&str] = &["at", "for", "from", "with", "in", "of", "based"];
+
+/// Source: English prepositions after `work` that ask what someone works
+/// on, not where (`what does she work on`).
+pub(crate) const TOPIC_PREPOSITIONS: &[&str] = &["on", "about"];
+
+/// Source: what follows `what does X do` when it asks their job (`for a
+/// living`, `professionally`, `exactly`, `now`, `for work`).
+pub(crate) const AFTER_DO: &[&str] = &["for", "a", "living", "professionally", "exactly", "now", "work"];
+
+/// Source: English nouns for what someone does for a living.
+pub(crate) const ROLE_NOUNS: &[&str] =
+    &["job", "jobs", "role", "roles", "position", "occupation", "profession", "career", "title"];
+
+/// Source: English prepositions before a place someone is from or in.
+pub(crate) const FROM_PLACE: &[&str] = &["from", "in", "based"];
+
+/// Source: English prepositions before an organisation someone works at.
+pub(crate) const AT_ORGANISATION: &[&str] = &["at", "for", "with"];

@@ -14,8 +14,9 @@ use crate::lexicon::profiles::{
     PRONOUN_SETS, ROLE_KEYS, ROLE_WORDS, SENTENCE_WORDS, STUDY_KEYS, STUDY_WORDS, WORK_PREPOSITIONS, WORK_VERBS,
 };
 use crate::lexicon::profiles::{
-    CONJUNCTIONS, EVENT_PARTS, FIRST_PERSON_AFTER_IM, FIRST_PERSON_VERBS, FRENCH_AGENT_SUFFIXES, GERMAN_AGENT_SUFFIXES,
-    GERMAN_WEAK_AGENT_SUFFIXES,
+    BASED_PREPOSITIONS, BEFORE_ROLE, CONJUNCTIONS, DETERMINERS, EVENT_PARTS, FIRST_PERSON_AFTER_IM, FIRST_PERSON_VERBS,
+    FRENCH_AGENT_SUFFIXES, FROM, GERMAN_AGENT_SUFFIXES, GERMAN_WEAK_AGENT_SUFFIXES, INDEFINITE_ARTICLES, OF,
+    ORIGIN_PREPOSITIONS, PERFECT, ROLE_ENDS, ROLE_STOPS, STUDY_PREPOSITIONS, SUBJECT_PRONOUNS,
 };
 use crate::lexicon::wordnet::{is_occupation, is_place};
 use crate::text::words::{Word, words};
@@ -131,10 +132,7 @@ fn role_of(phrase: &str, lang: Language) -> Option<&str> {
     if ws.is_empty() || ws.len() > LONGEST_ROLE + 4 {
         return None;
     }
-    let stop = ws
-        .iter()
-        .position(|w| matches!(w.folded.as_str(), "in" | "at" | "for" | "with" | "on" | "to" | "from" | "by" | "of"))
-        .unwrap_or(ws.len());
+    let stop = ws.iter().position(|w| ROLE_ENDS.contains(&w.folded.as_str())).unwrap_or(ws.len());
     let head = (0..stop).rev().find(|&i| occupation(&ws, i, lang))?;
     // `Head of Engineering`, `Director of Product`: the part is the role's.
     let end = match ws.get(head + 1) {
@@ -295,14 +293,13 @@ fn read_clause(clause: &str, origin: Origin, lang: Language, facts: &mut Vec<Fac
         // `is a Developer Advocate at Microsoft`, `works as an engineer`.
         if IS.contains(&w) {
             let mut at = i + 1;
-            while ARTICLES.contains(&word(at)) || matches!(word(at), "also" | "currently" | "now" | "an") {
+            while ARTICLES.contains(&word(at)) || BEFORE_ROLE.contains(&word(at)) {
                 at += 1;
             }
             // English puts an article before a role (`is a developer`);
             // German and French do not (`ist Sozialpädagoge`, `est
             // développeur`), when the one it is said of is a person.
-            let of_a_person = i > 0
-                && (matches!(word(i - 1), "je" | "j" | "il" | "elle" | "ich" | "er" | "sie") || ws[i - 1].capital());
+            let of_a_person = i > 0 && (SUBJECT_PRONOUNS.contains(&word(i - 1)) || ws[i - 1].capital());
             if (at > i + 1 || w == "as" || w == "als" || (lang != Language::English && of_a_person))
                 && let Some(role) = role_run(&ws, at, clause, lang)
             {
@@ -350,8 +347,7 @@ fn read_clause(clause: &str, origin: Origin, lang: Language, facts: &mut Vec<Fac
         }
         // `works at|for|with <Org>`, `arbeitet bei`, `travaille chez`; not
         // the noun (`his work with Kubernetes`).
-        let noun =
-            i > 0 && matches!(word(i - 1), "his" | "her" | "their" | "my" | "our" | "the" | "its" | "a" | "this");
+        let noun = i > 0 && DETERMINERS.contains(&word(i - 1));
         if WORK_VERBS.contains(&w) && !noun {
             let mut at = i + 1;
             while at < ws.len()
@@ -380,7 +376,7 @@ fn read_clause(clause: &str, origin: Origin, lang: Language, facts: &mut Vec<Fac
         }
         // `founder and CEO of Intuji`.
         if LEADS_ORGANISATION.contains(&w)
-            && matches!(word(i + 1), "of" | "von" | "de" | "du" | "des")
+            && OF.contains(&word(i + 1))
             && let Some((org, _)) = name_at(&ws, i + 2, clause)
             && !is_place(org)
         {
@@ -390,14 +386,11 @@ fn read_clause(clause: &str, origin: Origin, lang: Language, facts: &mut Vec<Fac
         if BASED_VERBS.contains(&w) {
             let mut at = i + 1;
             // German puts the subject after the verb: `wohne ich in Berlin`.
-            if matches!(word(at), "ich" | "er" | "sie" | "wir") {
+            if SUBJECT_PRONOUNS.contains(&word(at)) {
                 at += 1;
             }
             let verb_end = at;
-            while matches!(
-                word(at),
-                "in" | "out" | "of" | "im" | "a" | "en" | "au" | "near" | "close" | "to" | "around"
-            ) {
+            while BASED_PREPOSITIONS.contains(&word(at)) {
                 at += 1;
             }
             if at > verb_end
@@ -411,7 +404,7 @@ fn read_clause(clause: &str, origin: Origin, lang: Language, facts: &mut Vec<Fac
         // `born in Chicago`, `grew up in Long Beach`, `originally from Brazil`.
         if ORIGIN_VERBS.contains(&w) {
             let mut at = i + 1;
-            while matches!(word(at), "up" | "in" | "from" | "of" | "aus" | "de" | "a" | "en" | "and" | "raised") {
+            while ORIGIN_PREPOSITIONS.contains(&word(at)) {
                 at += 1;
             }
             if at > i + 1
@@ -421,7 +414,7 @@ fn read_clause(clause: &str, origin: Origin, lang: Language, facts: &mut Vec<Fac
             }
         }
         // `from Germany`, `aus München`: a place, not an organisation.
-        if matches!(w, "from" | "aus")
+        if FROM.contains(&w)
             && !low[..i]
                 .iter()
                 .rev()
@@ -439,7 +432,7 @@ fn read_clause(clause: &str, origin: Origin, lang: Language, facts: &mut Vec<Fac
                 if punctuated(&ws, i + 1, at) && at > i + 1 {
                     break;
                 }
-                if matches!(word(at), "at" | "from" | "in" | "an" | "der" | "a" | "de" | "of")
+                if STUDY_PREPOSITIONS.contains(&word(at))
                     && let Some((place, _)) = name_at(&ws, at + 1, clause)
                 {
                     push(Attribute::Studied, place);
@@ -465,7 +458,7 @@ fn read_clause(clause: &str, origin: Origin, lang: Language, facts: &mut Vec<Fac
 /// before say so (`previously`, `worked` without `has`, `retired from`).
 fn push_org(push: &mut impl FnMut(Attribute, &str), ws: &[Word<'_>], low: &[&str], i: usize, org: &str) {
     let before: Vec<&str> = low[..i].iter().rev().take(6).copied().collect();
-    let perfect = before.iter().take(2).any(|w| matches!(*w, "has" | "have" | "been"));
+    let perfect = before.iter().take(2).any(|w| PERFECT.contains(w));
     let now = before.iter().any(|w| NOW.contains(w)) || perfect;
     // The tense of the verb nearest before (`was co-founder of`, `continued
     // to work with`, `works at`), the word itself included (`worked at`,
@@ -518,7 +511,7 @@ fn role_run<'c>(ws: &[Word<'_>], at: usize, clause: &'c str, lang: Language) -> 
             break;
         }
         let w = ws[i].folded.as_str();
-        if (is_function_word(w) && w != "and") || IS.contains(&w) || matches!(w, "based" | "bei" | "chez") {
+        if (is_function_word(w) && w != "and") || IS.contains(&w) || ROLE_STOPS.contains(&w) {
             break;
         }
         if occupation(ws, i, lang) {
@@ -539,7 +532,7 @@ fn role_run<'c>(ws: &[Word<'_>], at: usize, clause: &'c str, lang: Language) -> 
 fn name_at<'c>(ws: &[Word<'_>], at: usize, clause: &'c str) -> Option<(&'c str, usize)> {
     let mut at = at;
     // `a small Portland startup`, `a FinTech company`: not a name.
-    if ws.get(at).is_some_and(|w| matches!(w.folded.as_str(), "a" | "an" | "ein" | "eine" | "un" | "une")) {
+    if ws.get(at).is_some_and(|w| INDEFINITE_ARTICLES.contains(&w.folded.as_str())) {
         return None;
     }
     let definite = ws.get(at).is_some_and(|w| ARTICLES.contains(&w.folded.as_str()));

@@ -16,8 +16,9 @@ use crate::index::stems;
 use crate::lexicon::grammar::{is_stop_word, singular};
 use crate::lexicon::profiles::names_a_role;
 use crate::lexicon::questions::{
-    AT_OR_FROM, BASED_ASK_WORDS, EMPLOYER_WORDS, KNOWN_ASK_WORDS, LISTING_WORDS, ORIGIN_ASK_WORDS, PEOPLE_NOUNS,
-    PRONOUN_ASK_WORDS, ROLE_ASK_WORDS, STUDY_ASK_WORDS, THEIR_WORDS, is_frame_word, is_session_noun,
+    AFTER_DO, AT_OR_FROM, AT_ORGANISATION, BASED_ASK_WORDS, EMPLOYER_WORDS, FROM_PLACE, KNOWN_ASK_WORDS, LISTING_WORDS,
+    ORIGIN_ASK_WORDS, PEOPLE_NOUNS, PRONOUN_ASK_WORDS, ROLE_ASK_WORDS, ROLE_NOUNS, STUDY_ASK_WORDS, THEIR_WORDS,
+    TOPIC_PREPOSITIONS, is_frame_word, is_session_noun,
 };
 use crate::lexicon::wordnet::is_place;
 use crate::people::Attribute;
@@ -151,7 +152,7 @@ pub(crate) fn person_asks(q: &Question) -> Option<Attribute> {
     let has = |list: &[&str]| words.iter().any(|w| list.contains(w));
     let at = |w: &str| words.iter().position(|x| *x == w);
     // `what does she work on` asks about a topic, not a workplace.
-    let works_on = words.windows(2).any(|p| EMPLOYER_WORDS.contains(&p[0]) && matches!(p[1], "on" | "about"));
+    let works_on = words.windows(2).any(|p| EMPLOYER_WORDS.contains(&p[0]) && TOPIC_PREPOSITIONS.contains(&p[1]));
     if has(PRONOUN_ASK_WORDS) {
         return Some(Attribute::Pronouns);
     }
@@ -162,13 +163,10 @@ pub(crate) fn person_asks(q: &Question) -> Option<Attribute> {
         return Some(Attribute::Organisation);
     }
     // `what does X do (for a living)`, `X's job`, `job title of X`.
-    let does = at("do").or_else(|| at("does")).is_some_and(|i| {
-        words[i + 1..]
-            .iter()
-            .all(|w| matches!(*w, "for" | "a" | "living" | "professionally" | "exactly" | "now" | "work"))
-            || words.last() == Some(&"do")
-    });
-    let role_noun = has(&["job", "jobs", "role", "roles", "position", "occupation", "profession", "career", "title"]);
+    let does = at("do")
+        .or_else(|| at("does"))
+        .is_some_and(|i| words[i + 1..].iter().all(|w| AFTER_DO.contains(w)) || words.last() == Some(&"do"));
+    let role_noun = has(ROLE_NOUNS);
     // `for a living`, `earn a living`; not `how much does she earn`.
     let living = words.windows(2).any(|p| p == ["a", "living"]) && !has(&["much"]);
     if (does && q.intent != Intent::Opinion) || role_noun || living {
@@ -250,8 +248,7 @@ fn who(engine: &Engine, q: &Question) -> Option<Who> {
                     let role = role_in(q, start..start + len).map(|(words, _)| words);
                     return Some(Who::WorksAt { organisation: name.clone(), role, others });
                 }
-                if matches!(before, "from" | "in" | "based") && (!profiles.at_place(name).is_empty() || is_place(name))
-                {
+                if FROM_PLACE.contains(&before) && (!profiles.at_place(name).is_empty() || is_place(name)) {
                     return Some(Who::From { place: name.clone(), others });
                 }
             }
@@ -266,7 +263,7 @@ fn who(engine: &Engine, q: &Question) -> Option<Who> {
         return Some(Who::WorksAt { organisation: text::fold(&fact.value), role: None, others: true });
     }
     // `who works at <a name no one works at>`: no one, said so.
-    if employer && let Some(at) = words.iter().position(|w| matches!(*w, "at" | "for" | "with")) {
+    if employer && let Some(at) = words.iter().position(|w| AT_ORGANISATION.contains(w)) {
         let name: Vec<&str> =
             words[at + 1..].iter().copied().filter(|w| !is_stop_word(w) && !THEIR_WORDS.contains(w)).collect();
         if !name.is_empty() {

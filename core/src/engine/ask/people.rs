@@ -12,6 +12,8 @@ use super::route::Asked;
 use crate::command::CommandKind;
 use crate::engine::Engine;
 use crate::index::stems;
+use crate::lexicon::profiles::ARTICLES;
+use crate::lexicon::questions::BASED_ASK_WORDS;
 use crate::people::{Attribute, Fact, Origin};
 use crate::reply::{Reply, Source, SourceKind, Status};
 use crate::text;
@@ -61,7 +63,7 @@ pub(super) fn fact(a: &Asked<'_>) -> Option<Reply> {
     if facts.is_empty() {
         match asks {
             // `where is X` with no place known: where they speak, if the programme says.
-            Attribute::BasedIn if a.q.words.iter().all(|w| !matches!(w.as_str(), "based" | "live" | "lives")) => {
+            Attribute::BasedIn if !a.q.words.iter().any(|w| BASED_ASK_WORDS.contains(&w.as_str())) => {
                 return None;
             }
             Attribute::KnownFor => return first_lines(engine, person),
@@ -129,7 +131,7 @@ fn values(facts: &[&Fact]) -> String {
 /// `a ` or `an ` before a role that takes one.
 fn article(role: &str) -> &'static str {
     let first = role.split_whitespace().next().unwrap_or("").to_lowercase();
-    if matches!(first.as_str(), "a" | "an" | "the") || first.ends_with("'s") {
+    if ARTICLES.contains(&first.as_str()) || first.ends_with("'s") {
         return "";
     }
     if first.starts_with(['a', 'e', 'i', 'o', 'u']) { "an " } else { "a " }
