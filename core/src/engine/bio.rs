@@ -4,14 +4,11 @@
 
 use super::Engine;
 use crate::command::CommandKind;
-use crate::people::Attribute;
 use crate::reply::{Reply, Source, SourceKind, Status};
 use crate::text;
 
 /// Sentences of the summary a bio shows.
 const SUMMARY_SENTENCES: usize = 2;
-/// Most organisations the first line names.
-const ORGANISATIONS: usize = 2;
 
 pub(super) fn answer(engine: &Engine, query: &str) -> Reply {
     let (index, person) = match engine.resolve_person(CommandKind::Bio, query) {
@@ -22,7 +19,7 @@ pub(super) fn answer(engine: &Engine, query: &str) -> Reply {
     reply.title = Some(person.name.clone());
     let sessions = engine.sessions_of(index);
     // What they do, for whom and where, first: from their profile.
-    let lead = lead_line(engine, index);
+    let lead = engine.profiles().lead(index);
     let folded_lead = text::fold(&lead);
     if let Some(index) = person.speaker {
         let speaker = &engine.kb.speakers[index];
@@ -93,36 +90,6 @@ pub(super) fn answer(engine: &Engine, query: &str) -> Reply {
     }
     reply.result_count = 1;
     reply
-}
-
-/// The line a bio leads with, from the person's profile: their role, the
-/// organisations they work for, where they are based (`Developer Advocate
-/// at Microsoft · based in Melbourne`); empty when the profile says none.
-fn lead_line(engine: &Engine, person: usize) -> String {
-    let profiles = engine.profiles();
-    let role = profiles.facts(person, Attribute::Role).next().map(|f| f.value.clone());
-    // The organisations the most trusted source names.
-    let mut organisations: Vec<&str> = Vec::new();
-    let first = profiles.facts(person, Attribute::Organisation).next().map(|f| f.origin);
-    for fact in profiles.facts(person, Attribute::Organisation).filter(|f| Some(f.origin) == first) {
-        if organisations.len() < ORGANISATIONS
-            && !organisations.iter().any(|o| text::fold(o) == text::fold(&fact.value))
-        {
-            organisations.push(&fact.value);
-        }
-    }
-    let organisations = organisations.join(" and ");
-    let mut parts = Vec::new();
-    match (role, organisations.is_empty()) {
-        (Some(role), false) => parts.push(format!("{role} at {organisations}")),
-        (Some(role), true) => parts.push(role),
-        (None, false) => parts.push(format!("Works at {organisations}")),
-        (None, true) => {}
-    }
-    if let Some(place) = profiles.facts(person, Attribute::BasedIn).next() {
-        parts.push(format!("based in {}", place.value));
-    }
-    parts.join(" · ")
 }
 
 /// What `/bio` says of someone with no biography: where they speak, if anywhere.

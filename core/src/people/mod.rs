@@ -21,6 +21,9 @@ use crate::names::Directory;
 use crate::schedule::{Profile, Schedule};
 use crate::text;
 
+/// Most organisations a person's line names.
+const LEAD_ORGANISATIONS: usize = 2;
+
 /// What a fact says of a person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Attribute {
@@ -181,6 +184,34 @@ impl Profiles {
         }
         people.sort_unstable();
         people
+    }
+
+    /// A person in a line: their role, the organisations the most trusted
+    /// source says they work for, where they are based (`Developer Advocate
+    /// at Microsoft · based in Melbourne`); empty when nothing is known.
+    pub fn lead(&self, person: usize) -> String {
+        let role = self.facts(person, Attribute::Role).next().map(|f| f.value.clone());
+        let first = self.facts(person, Attribute::Organisation).next().map(|f| f.origin);
+        let mut organisations: Vec<&str> = Vec::new();
+        for fact in self.facts(person, Attribute::Organisation).filter(|f| Some(f.origin) == first) {
+            if organisations.len() < LEAD_ORGANISATIONS
+                && !organisations.iter().any(|o| text::fold(o) == text::fold(&fact.value))
+            {
+                organisations.push(&fact.value);
+            }
+        }
+        let organisations = organisations.join(" and ");
+        let mut parts = Vec::new();
+        match (role, organisations.is_empty()) {
+            (Some(role), false) => parts.push(format!("{role} at {organisations}")),
+            (Some(role), true) => parts.push(role),
+            (None, false) => parts.push(format!("Works at {organisations}")),
+            (None, true) => {}
+        }
+        if let Some(place) = self.facts(person, Attribute::BasedIn).next() {
+            parts.push(format!("based in {}", place.value));
+        }
+        parts.join(" · ")
     }
 
     /// Every organisation someone works for, folded.

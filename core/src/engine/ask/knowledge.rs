@@ -390,9 +390,13 @@ fn who_is(engine: &Engine, speaker: Option<usize>, person: usize) -> Reply {
         return reply;
     };
     let mut reply = Reply::new(CommandKind::Ask, Status::Ok);
-    reply.body = match text::sentences(&speaker.summary).next() {
-        Some(first) => first.to_string(),
-        None => format!("{}: {}.", speaker.name, speaker.headline.as_deref().unwrap_or("a speaker")),
+    // What they do, for whom and where, then the first line of their biography.
+    let lead = engine.profiles().lead(person);
+    reply.body = match (text::sentences(&speaker.summary).next(), lead.is_empty()) {
+        (Some(first), true) => first.to_string(),
+        (Some(first), false) => format!("{}: {lead}.\n\n{first}", speaker.name),
+        (None, false) => format!("{}: {lead}.", speaker.name),
+        (None, true) => format!("{}: {}.", speaker.name, speaker.headline.as_deref().unwrap_or("a speaker")),
     };
     reply.sources.push(bio_source(speaker));
     reply.result_count = 1;

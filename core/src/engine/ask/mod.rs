@@ -229,6 +229,8 @@ mod tests {
             "/ask Who is Kelsey Hightower?",
             expect![[r#"
                 [ok]
+                Kelsey Hightower: Software engineer, developer advocate, and speaker at Google.
+
                 Kelsey Hightower (born February 27, 1981) is an American software engineer, developer advocate, and speaker known for his work with Kubernetes, open-source software, and cloud computing.
 
                 Source: Biography of Kelsey Hightower · Kelsey Hightower"#]],
