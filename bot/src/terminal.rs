@@ -57,6 +57,9 @@ fn chat_loop(dispatcher: &Dispatcher, settings: &Settings, runtime: &tokio::runt
         }
     );
     println!("Type /help for the commands, a question to ask one, or /quit to leave.");
+    if let Some(hint) = engine.clock_hint(dispatcher.now()) {
+        println!("{}", render::escape_controls(&hint));
+    }
     let mut editor = rustyline::DefaultEditor::new().context("starting the line editor")?;
     if let Some(history) = &settings.history_file {
         // A missing history file is normal on first use.

@@ -102,6 +102,11 @@ impl Dispatcher {
         }
     }
 
+    /// The time the bot answers at.
+    pub fn now(&self) -> jiff::Timestamp {
+        self.clock.now()
+    }
+
     /// Where feeds are reached from, and the default reminder lead, for `/agenda`.
     pub fn with_agenda(self, agenda: AgendaSettings) -> Dispatcher {
         Dispatcher { agenda, ..self }

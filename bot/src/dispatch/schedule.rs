@@ -67,7 +67,9 @@ impl Dispatcher {
                     let mut next = current.clone();
                     next.sessions.retain(|s| s.id != session.id);
                     next.sessions.push(session);
-                    let added = emcee_core::Schedule::new(next.conference, next.sessions).with_speakers(next.speakers);
+                    let added = emcee_core::Schedule::new(next.conference, next.sessions)
+                        .with_speakers(next.speakers)
+                        .with_rooms(next.rooms);
                     // Refused here, as an import is, rather than by the database.
                     if let Err(error) = emcee_core::schedule::check_storable(&added, &[]) {
                         return Reply::message(CommandKind::Schedule, Status::Invalid, format!("{error}."));

@@ -108,17 +108,21 @@ macro_rules! in_transaction {
 impl Store {
     /// The stored programme and its version, if one was ever imported.
     pub async fn load_schedule(&self) -> anyhow::Result<Option<(Schedule, i64)>> {
-        let conference: Option<(String, Option<String>, String, i64)> = super::on_pool!(self, pool => sqlx::query_as(
-            "SELECT title, acronym, time_zone, version FROM schedule_conference WHERE id = 1"
+        let conference: Option<(String, Option<String>, String, i64, String)> = super::on_pool!(self, pool => sqlx::query_as(
+            "SELECT title, acronym, time_zone, version, rooms FROM schedule_conference WHERE id = 1"
         ).fetch_optional(pool).await)?;
-        let Some((title, acronym, zone, version)) = conference else { return Ok(None) };
+        let Some((title, acronym, zone, version, rooms)) = conference else { return Ok(None) };
         let rows: Vec<SessionRow> =
             super::on_pool!(self, pool => sqlx::query_as(SELECT_SESSIONS).fetch_all(pool).await)?;
         let speakers: Vec<(String,)> =
             super::on_pool!(self, pool => sqlx::query_as(SELECT_SPEAKERS).fetch_all(pool).await)?;
         let sessions = rows.into_iter().map(session_from).collect();
         let conference = Conference { title, acronym, time_zone: zone_from(&zone) };
-        Ok(Some((Schedule::new(conference, sessions).with_speakers(profiles_from(speakers)), version)))
+        let rooms: Vec<String> = serde_json::from_str(&rooms).unwrap_or_default();
+        Ok(Some((
+            Schedule::new(conference, sessions).with_speakers(profiles_from(speakers)).with_rooms(rooms),
+            version,
+        )))
     }
 
     /// What replacing the programme with `schedule` would change, without changing it.
@@ -149,30 +153,32 @@ impl Store {
         let applied = in_transaction!(self, tx => {
             // Lock the conference row (Postgres) so that concurrent imports apply one after the other.
             let lock = match self {
-                Store::Postgres(_) => "SELECT title, acronym, time_zone, version, seeded FROM schedule_conference WHERE id = 1 FOR UPDATE",
-                Store::Sqlite(_) => "SELECT title, acronym, time_zone, version, seeded FROM schedule_conference WHERE id = 1",
+                Store::Postgres(_) => "SELECT title, acronym, time_zone, version, seeded, rooms FROM schedule_conference WHERE id = 1 FOR UPDATE",
+                Store::Sqlite(_) => "SELECT title, acronym, time_zone, version, seeded, rooms FROM schedule_conference WHERE id = 1",
             };
-            let conference: Option<(String, Option<String>, String, i64, i32)> = sqlx::query_as(lock).fetch_optional(&mut *tx).await?;
+            let conference: Option<(String, Option<String>, String, i64, i32, String)> = sqlx::query_as(lock).fetch_optional(&mut *tx).await?;
+            let rooms = serde_json::to_string(&schedule.rooms)?;
+            let same_rooms = conference.as_ref().is_some_and(|c| c.5 == rooms);
             let rows: Vec<SessionRow> = sqlx::query_as(SELECT_SESSIONS).fetch_all(&mut *tx).await?;
             let current: Vec<Session> = rows.into_iter().map(session_from).collect();
             let stored_speakers: Vec<(String,)> = sqlx::query_as(SELECT_SPEAKERS).fetch_all(&mut *tx).await?;
             let same_speakers = profiles_from(stored_speakers) == schedule.speakers;
             let changes = changes::diff(&current, &schedule.sessions);
-            let same_conference = conference.as_ref().is_some_and(|(title, acronym, zone, _, _)| {
+            let same_conference = conference.as_ref().is_some_and(|(title, acronym, zone, _, _, _)| {
                 title == &schedule.conference.title && acronym == &schedule.conference.acronym && zone == &zone_text(&schedule.conference.time_zone)
             });
             let old_version = conference.as_ref().map_or(0, |c| c.3);
             let was_sample = conference.as_ref().is_some_and(|c| c.4 != 0);
             let shares_a_session = schedule.sessions.iter().any(|s| current.iter().any(|c| c.id == s.id));
             let new_programme = seeded || was_sample || !shares_a_session;
-            if changes.is_empty() && same_conference && same_speakers && !was_sample {
+            if changes.is_empty() && same_conference && same_speakers && same_rooms && !was_sample {
                 Applied { version: old_version, changes, new_programme: false }
             } else {
                 let version = old_version + 1;
                 sqlx::query(
-                    "INSERT INTO schedule_conference (id, title, acronym, time_zone, version, source, updated_at, seeded) \
-                     VALUES (1, $1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO UPDATE SET title = $1, acronym = $2, \
-                     time_zone = $3, version = $4, source = $5, updated_at = $6, seeded = $7",
+                    "INSERT INTO schedule_conference (id, title, acronym, time_zone, version, source, updated_at, seeded, rooms) \
+                     VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO UPDATE SET title = $1, acronym = $2, \
+                     time_zone = $3, version = $4, source = $5, updated_at = $6, seeded = $7, rooms = $8",
                 )
                 .bind(&schedule.conference.title)
                 .bind(&schedule.conference.acronym)
@@ -181,6 +187,7 @@ impl Store {
                 .bind(source)
                 .bind(now.as_second())
                 .bind(i32::from(seeded))
+                .bind(&rooms)
                 .execute(&mut *tx)
                 .await?;
                 if !same_speakers {

@@ -209,7 +209,8 @@ async fn echoed_text_cannot_disguise_a_link() {
     assert!(found.contains(r"“\[free tickets\](https://evil.example) \*\*now\*\*”"), "{found}");
     let talks = command("talks", json!([{ "name": "query", "type": 3, "value": "zzqxv [zzqxw](<zzqxy>)" }]));
     let none = shown(&ask(&bot, interaction(2, Some(talks), &[])).await);
-    assert!(none.contains(r"“zzqxv \[zzqxw\](\<zzqxy\>)”. Try `/talks today`"), "bot's hints stay code: {none}");
+    assert!(none.contains(r"“zzqxv \[zzqxw\](\<zzqxy\>)”: no title"), "{none}");
+    assert!(none.contains("`/talks next` lists"), "bot's hints stay code: {none}");
 }
 
 /// Issue 18, item 9: a copy of a signed interaction (same id, still fresh)

@@ -22,4 +22,5 @@ mod serve;
 mod slack;
 mod slow_clients;
 mod support;
+mod tour;
 mod usage;

@@ -332,3 +332,25 @@ async fn speakers_are_stored_with_the_programme_and_the_sample_is_not_news() {
         db.remove().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_room_with_no_session_is_kept_with_the_programme() {
+    for db in support::backends().await {
+        let store = Store::open(&db.url).unwrap();
+        store.migrate().await.unwrap();
+        let with_empty_hall = camp().with_rooms(vec![String::from("Empty Hall")]);
+        store.replace_schedule(&camp(), "camp.json", now()).await.unwrap();
+        let applied = store.replace_schedule(&with_empty_hall, "camp.json", now()).await.unwrap();
+        assert_eq!(
+            (applied.version, applied.changes.len()),
+            (2, 0),
+            "{}: a new room alone is a new version",
+            db.backend
+        );
+        let (stored, _) = store.load_schedule().await.unwrap().unwrap();
+        assert_eq!(stored.rooms.first().map(String::as_str), Some("Empty Hall"), "{}", db.backend);
+        assert_eq!(stored, with_empty_hall, "{}", db.backend);
+        store.close().await;
+        db.remove().await;
+    }
+}

@@ -8,6 +8,7 @@ mod ask;
 pub use crate::lexicon::grammar::is_stop_word;
 pub use ask::{CONFIDENT, Considered};
 mod bio;
+mod dates;
 mod help;
 mod memo;
 mod quote;

@@ -57,7 +57,9 @@ pub(super) fn post(engine: &Engine, day: Option<&str>, ctx: &Context) -> Reply {
         return Reply::message(
             CommandKind::Schedule,
             Status::NotFound,
-            format!("Nothing is on {}.", date.strftime("%A %-d %B")),
+            format!("Nothing is on {}. {}", date.strftime("%A %-d %B"), engine.look_instead(date, "/schedule post"))
+                .trim_end()
+                .to_string(),
         );
     }
     let mut reply = Reply::new(CommandKind::Schedule, Status::Ok);

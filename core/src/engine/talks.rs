@@ -33,7 +33,7 @@ pub(super) fn answer(engine: &Engine, index: &KnowledgeIndex, query: Option<&str
         "" | "next" | "upcoming" | "soon" | "later" => {
             let next = next_per_room(&schedule.sessions, ctx.now);
             if next.is_empty() {
-                return listing(engine, "Next up", Vec::new(), "The programme is over. Thanks for coming!");
+                return over(engine, "The programme");
             }
             ("Next up".into(), next)
         }
@@ -41,13 +41,13 @@ pub(super) fn answer(engine: &Engine, index: &KnowledgeIndex, query: Option<&str
             let now: Vec<&Session> =
                 schedule.sessions.iter().filter(|s| s.start <= ctx.now && ctx.now < s.end).collect();
             if now.is_empty() {
-                let mut reply = listing(engine, "Next up", next_per_room(&schedule.sessions, ctx.now), "");
+                let next = next_per_room(&schedule.sessions, ctx.now);
+                if next.is_empty() {
+                    return over(engine, "Nothing is on right now: the programme");
+                }
+                let mut reply = listing(engine, "Next up", next, "");
                 reply.status = Status::NotFound;
-                reply.body = if reply.sessions.is_empty() {
-                    "Nothing is on right now, and nothing more is planned.".into()
-                } else {
-                    "Nothing is on right now. Next up:".into()
-                };
+                reply.body = "Nothing is on right now. Next up:".into();
                 return reply;
             }
             ("On now".into(), now)
@@ -57,7 +57,14 @@ pub(super) fn answer(engine: &Engine, index: &KnowledgeIndex, query: Option<&str
             let speaker_first = engine.directory.exact(&q).is_some() && weekday(&q).is_none_or(|d| !full_day(&q, d));
             let day = if speaker_first { None } else { day_of(&q, today, &schedule.sessions, zone) };
             match day {
-                Some(date) => (date.strftime("%A %-d %B %Y").to_string(), on_day(&schedule.sessions, date, zone)),
+                Some(date) => {
+                    let sessions = on_day(&schedule.sessions, date, zone);
+                    if sessions.is_empty() {
+                        return nothing_on(engine, date, today);
+                    }
+                    (date.strftime("%A %-d %B %Y").to_string(), sessions)
+                }
+                None if q.starts_with("day ") && q[4..].parse::<usize>().is_ok() => return no_such_day(engine, raw),
                 None => match by_name(engine, &q) {
                     Some(found) => found,
                     None => match search(engine, index, raw, ctx.now) {
@@ -69,8 +76,66 @@ pub(super) fn answer(engine: &Engine, index: &KnowledgeIndex, query: Option<&str
             }
         }
     };
-    let empty = format!("No sessions found for “{raw}”. Try `/talks today` or `/talks next`.");
-    listing(engine, &title, sessions, &empty)
+    if sessions.is_empty() {
+        return unmatched(engine, raw, ctx.now);
+    }
+    listing(engine, &title, sessions, "")
+}
+
+/// The reply to `/talks next` (or `now`) when the programme is over: when
+/// it ran, and how to look back at it.
+fn over(engine: &Engine, lead: &str) -> Reply {
+    let (dates, browse) = (engine.dates_text().unwrap_or_default(), engine.browse_hint().unwrap_or_default());
+    Reply::message(
+        CommandKind::Talks,
+        Status::NotFound,
+        format!("{lead} ran on {dates} and is over. To look back at it: {browse}."),
+    )
+}
+
+/// The reply for a day with no session: the nearest day that has some.
+fn nothing_on(engine: &Engine, date: Date, today: Date) -> Reply {
+    let nothing = match date {
+        d if d == today => format!("Nothing is on today ({})", d.strftime("%a %-d %b %Y")),
+        d => format!("Nothing is planned on {}", d.strftime("%a %-d %b %Y")),
+    };
+    let nearest = engine.look_instead(date, "/talks");
+    Reply::message(CommandKind::Talks, Status::NotFound, format!("{nothing}. {nearest}"))
+}
+
+/// The reply for `day N` past the programme's last day.
+fn no_such_day(engine: &Engine, raw: &str) -> Reply {
+    let count = engine.days().len();
+    let days = if count == 1 {
+        String::from("one day: `/talks day 1`")
+    } else {
+        format!("{count} days: `/talks day 1` to `/talks day {count}`")
+    };
+    Reply::message(CommandKind::Talks, Status::NotFound, format!("There is no “{raw}”: the programme has {days}."))
+}
+
+/// The reply when nothing matches: a room or a person the programme knows
+/// but gives no session, or else nothing at all, with where to look.
+fn unmatched(engine: &Engine, raw: &str, now: Timestamp) -> Reply {
+    let q = text::fold(raw);
+    let message = |body: String| Reply::message(CommandKind::Talks, Status::NotFound, body);
+    if let Some(room) = engine.schedule.rooms.iter().find(|r| text::fold(r) == q) {
+        return message(format!("{room} has no sessions in this programme."));
+    }
+    if let Resolution::One(person) = engine.directory.resolve_as_typed(&q) {
+        return message(format!("{} has no session in this programme.", engine.directory.people[person].name));
+    }
+    let upcoming = engine.schedule.sessions.iter().any(|s| s.end > now);
+    let hint = match (upcoming, engine.dates_text(), engine.browse_hint()) {
+        (true, _, _) => String::from("`/talks next` lists what is on next, or try a word from a title."),
+        (false, Some(dates), Some(browse)) => format!("The programme ran on {dates}: {browse}."),
+        _ => String::new(),
+    };
+    message(
+        format!("Nothing in the programme matches “{raw}”: no title, abstract, speaker, room or track. {hint}")
+            .trim_end()
+            .to_string(),
+    )
 }
 
 /// The reply listing `sessions`, or `empty` as a not-found message.
@@ -373,7 +438,7 @@ mod tests {
             "/talks quantum knitting",
             expect![[r#"
                 [not_found]
-                No sessions found for “quantum knitting”. Try `/talks today` or `/talks next`."#]],
+                Nothing in the programme matches “quantum knitting”: no title, abstract, speaker, room or track. `/talks next` lists what is on next, or try a word from a title."#]],
         );
     }
 
@@ -383,11 +448,11 @@ mod tests {
         let late = Context { now: "2022-11-02T20:00:00Z".parse().unwrap(), seed: 0 };
         expect![[r#"
             [not_found]
-            Nothing is on right now, and nothing more is planned."#]]
+            Nothing is on right now: the programme ran on 1–2 November 2022 and is over. To look back at it: `/talks day 1` to `/talks day 2`, or a date such as `/talks 2022-11-01`."#]]
         .assert_eq(&show(&engine, "/talks now", &late));
         expect![[r#"
             [not_found]
-            The programme is over. Thanks for coming!"#]]
+            The programme ran on 1–2 November 2022 and is over. To look back at it: `/talks day 1` to `/talks day 2`, or a date such as `/talks 2022-11-01`."#]]
         .assert_eq(&show(&engine, "/talks next", &late));
     }
 }

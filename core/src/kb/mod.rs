@@ -314,10 +314,10 @@ pub(crate) mod tests {
         docs.transcripts[0].meta = Some("title = 3\n".into());
         let kb = KnowledgeBase::build(&docs);
         assert_eq!(kb.warnings[0].file, "data/transcripts/devops-sauna-s3-kelsey-hightower.toml");
-        assert_eq!(kb.transcripts[0].meta.title, "devops sauna s3 kelsey hightower");
+        assert_eq!(kb.transcripts[0].meta.title, "Devops sauna s3 kelsey hightower");
         docs.transcripts[0].meta = None;
         let kb = KnowledgeBase::build(&docs);
-        assert_eq!(kb.transcripts[0].meta.title, "devops sauna s3 kelsey hightower");
+        assert_eq!(kb.transcripts[0].meta.title, "Devops sauna s3 kelsey hightower");
         assert!(kb.speakers.iter().any(|s| s.name == "Kelsey"));
     }
 }

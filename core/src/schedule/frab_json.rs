@@ -164,8 +164,9 @@ pub fn parse_frab_json(input: &[u8], options: &ImportOptions) -> Result<Schedule
         options.time_zone.as_ref(),
         "schedule.conference.time_zone_name",
     )?;
+    let declared = conf.days.iter().flat_map(|day| day.rooms.keys().cloned()).collect();
     let conference = Conference { title: conf.title, acronym: conf.acronym, time_zone };
-    Ok(Schedule::new(conference, sessions).with_speakers(roster.into_profiles()))
+    Ok(Schedule::new(conference, sessions).with_speakers(roster.into_profiles()).with_rooms(declared))
 }
 
 #[cfg(test)]

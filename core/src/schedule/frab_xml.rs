@@ -57,6 +57,7 @@ pub fn parse_frab_xml(input: &[u8], options: &ImportOptions) -> Result<Schedule,
     let mut acronym = None;
     let mut zone_name = None;
     let mut day_room: Option<String> = None;
+    let mut declared: Vec<String> = Vec::new();
     let mut event: Option<EventFields> = None;
     // The person being read: its attributes' id, and its parts in the longer form.
     let mut person: Option<(Option<String>, Profile)> = None;
@@ -75,7 +76,10 @@ pub fn parse_frab_xml(input: &[u8], options: &ImportOptions) -> Result<Schedule,
             Event::Start(start) => {
                 let name = element_name(&start);
                 match name.as_str() {
-                    "room" if path.last().is_some_and(|p| p == "day") => day_room = attribute(&start, "name"),
+                    "room" if path.last().is_some_and(|p| p == "day") => {
+                        day_room = attribute(&start, "name");
+                        declared.extend(day_room.clone());
+                    }
                     "person" if path.last().is_some_and(|p| p == "persons") => {
                         let id = attribute(&start, "guid").or_else(|| attribute(&start, "id"));
                         person = Some((id, Profile::default()));
@@ -95,7 +99,10 @@ pub fn parse_frab_xml(input: &[u8], options: &ImportOptions) -> Result<Schedule,
                 content.clear();
             }
             Event::Empty(start) => match element_name(&start).as_str() {
-                "room" if path.last().is_some_and(|p| p == "day") => day_room = attribute(&start, "name"),
+                "room" if path.last().is_some_and(|p| p == "day") => {
+                    day_room = attribute(&start, "name");
+                    declared.extend(day_room.clone());
+                }
                 "event" => return Err(syntax(String::from("an <event/> with no <date>, <duration> or <title>"))),
                 _ => {}
             },
@@ -234,7 +241,9 @@ pub fn parse_frab_xml(input: &[u8], options: &ImportOptions) -> Result<Schedule,
         options.time_zone.as_ref(),
         "schedule/conference/time_zone_name",
     )?;
-    Ok(Schedule::new(Conference { title, acronym, time_zone }, sessions).with_speakers(roster.into_profiles()))
+    Ok(Schedule::new(Conference { title, acronym, time_zone }, sessions)
+        .with_speakers(roster.into_profiles())
+        .with_rooms(declared))
 }
 
 fn element_name(start: &BytesStart<'_>) -> String {

@@ -259,6 +259,10 @@ pub struct Schedule {
     pub conference: Conference,
     pub sessions: Vec<Session>,
     pub speakers: Vec<Profile>,
+    /// Every room the programme names, those it gives no session too
+    /// (FOSDEM lists `Janson` on a day it holds nothing): as the file
+    /// lists them, then the sessions' rooms it does not list.
+    pub rooms: Vec<String>,
 }
 
 impl Schedule {
@@ -272,7 +276,24 @@ impl Schedule {
             s.end = Timestamp::from_second(s.end.as_second()).unwrap_or(s.end);
         }
         sessions.sort_by(|a, b| (a.start, &a.room, &a.title).cmp(&(b.start, &b.room, &b.title)));
-        Schedule { conference, sessions, speakers: Vec::new() }.with_speakers(Vec::new())
+        Schedule { conference, sessions, speakers: Vec::new(), rooms: Vec::new() }
+            .with_speakers(Vec::new())
+            .with_rooms(Vec::new())
+    }
+
+    /// The programme with these rooms named, and after them every room a
+    /// session is in; each once, by folded name.
+    pub fn with_rooms(mut self, declared: Vec<String>) -> Schedule {
+        let mut rooms: Vec<String> = Vec::new();
+        let session_rooms = self.sessions.iter().map(|s| s.room.clone());
+        for room in declared.into_iter().chain(session_rooms) {
+            let room = room.trim().to_string();
+            if !room.is_empty() && !rooms.iter().any(|r| crate::text::fold(r) == crate::text::fold(&room)) {
+                rooms.push(room);
+            }
+        }
+        self.rooms = rooms;
+        self
     }
 
     /// The programme with these profiles, and a bare one for anyone a
@@ -303,6 +324,7 @@ impl Schedule {
             conference: Conference { title: String::from("No conference"), acronym: None, time_zone: TimeZone::UTC },
             sessions: Vec::new(),
             speakers: Vec::new(),
+            rooms: Vec::new(),
         }
     }
 }

@@ -184,8 +184,10 @@ pub fn parse_sessionize(input: &[u8], options: &ImportOptions) -> Result<Schedul
         });
     }
     let title = options.title.clone().unwrap_or_else(|| String::from(super::UNTITLED));
+    let declared = export.rooms.iter().map(|r| r.name.clone()).collect();
     Ok(Schedule::new(Conference { title, acronym: None, time_zone: zone }, sessions)
-        .with_speakers(roster.into_profiles()))
+        .with_speakers(roster.into_profiles())
+        .with_rooms(declared))
 }
 
 #[cfg(test)]

@@ -338,3 +338,20 @@ fn a_recurring_session_is_given_at_its_next_time() {
         }
     }
 }
+
+/// A room the programme lists on a day it holds nothing in (FOSDEM 2025's
+/// Janson) is a room it knows: asked about, it says the room has nothing,
+/// never that it does not know.
+#[test]
+fn a_room_with_no_session_is_known() {
+    let bytes =
+        std::fs::read(format!("{}/tests/data/schedules/fosdem-2025-schedule.xml", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let schedule = schedule::import(&bytes, &ImportOptions::default()).unwrap().schedule;
+    assert!(schedule.rooms.iter().any(|r| r == "Janson"));
+    let engine = Engine::new(KnowledgeBase::default(), schedule);
+    let ctx = Context { now: "2025-02-01T09:00:00+01:00".parse().unwrap(), seed: 1 };
+    let text =
+        |line: &str| emcee_core::render::plain_text(&engine.answer_line(line, &ctx), emcee_core::render::Marks::NONE);
+    assert_eq!(text("/talks Janson"), "Janson has no sessions in this programme.");
+    assert_eq!(text("what is on in Janson at 10:30 on saturday"), "Janson has no sessions in this programme.");
+}

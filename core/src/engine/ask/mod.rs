@@ -41,6 +41,7 @@ use question::Question;
 use route::Asked;
 
 pub use crate::tuning::CONFIDENT;
+pub(crate) use timing::days;
 
 /// An answer, and how sure the knowledge base was of it: `None` for an
 /// answer from the programme or a profile, which is either found or not.

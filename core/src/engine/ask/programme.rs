@@ -120,6 +120,13 @@ pub(super) fn persons_sessions(a: &Asked<'_>) -> Option<Reply> {
     if !answerable(a) || (a.links.asks.is_some() && !bare_where) {
         return None;
     }
+    // Someone the programme gives no session, asked when or where they speak.
+    let theirs = a.engine.sessions_by_person.get(person).is_some_and(|s| !s.is_empty());
+    let of_a_session = q.about_sessions || matches!(q.intent, Intent::When | Intent::Where | Intent::Day);
+    if !theirs && of_a_session && q.terms().is_empty() {
+        let name = &a.engine.directory.people[person].name;
+        return Some(asks(a).nothing(format!("{name} has no session in this programme.")));
+    }
     asks(a).person(q, person, &q.terms(), by_title(a).as_ref())
 }
 
@@ -314,12 +321,10 @@ impl Asks<'_> {
                     pool.iter().copied().filter(|&i| sessions[i].start <= now && now < sessions[i].end).collect();
                 if running.is_empty() {
                     let next = next_per_room(sessions, &pool, now);
-                    let lead = if next.is_empty() {
-                        "Nothing is on right now, and nothing more is planned".to_string()
-                    } else {
-                        "Nothing is on right now; next".to_string()
-                    };
-                    (lead, next)
+                    if next.is_empty() {
+                        return Some(self.nothing(self.nothing_more("Nothing is on right now")));
+                    }
+                    ("Nothing is on right now; next".to_string(), next)
                 } else {
                     ("On now".to_string(), running)
                 }
@@ -630,7 +635,7 @@ impl Asks<'_> {
             lead.to_string()
         };
         if sessions.is_empty() {
-            return Some(self.nothing(format!("{lead}: nothing is planned.")));
+            return Some(self.nothing(self.nothing_planned(&lead)));
         }
         if let [one] = sessions.as_slice() {
             let body = match q.intent {
@@ -656,6 +661,42 @@ impl Asks<'_> {
             if more > 0 { format!(", and {more} more") } else { String::new() }
         );
         Some(self.reply(body, &sessions))
+    }
+
+    /// `lead` when the programme holds nothing more after now: when it ran,
+    /// and how to look back at it.
+    fn nothing_more(&self, lead: &str) -> String {
+        match (self.engine.dates_text(), self.engine.browse_hint()) {
+            (Some(dates), Some(browse)) => {
+                format!("{lead}: the programme ran on {dates} and is over. To look back at it: {browse}.")
+            }
+            _ => format!("{lead}, and nothing more is planned."),
+        }
+    }
+
+    /// What to say when `lead` (`At 10:30 on Sat 1 Feb in Janson`, `In
+    /// Janson`, `On Wed 2 Nov`) lists nothing: that nothing is planned
+    /// then, and the room's next session, or that the room has none.
+    fn nothing_planned(&self, lead: &str) -> String {
+        let then = match lead.split_once(' ') {
+            Some((first, rest)) => format!("{} {rest}", first.to_lowercase()),
+            None => lead.to_lowercase(),
+        };
+        let Some(room) = &self.room else {
+            return format!("Nothing is planned {then}.");
+        };
+        let sessions = &self.engine.schedule.sessions;
+        let in_room: Vec<&Session> = sessions.iter().filter(|s| &s.room == room).collect();
+        if in_room.is_empty() {
+            return format!("{room} has no sessions in this programme.");
+        }
+        if then == format!("in {}", room.to_lowercase()) {
+            return format!("Nothing is planned in {room}.");
+        }
+        match in_room.iter().find(|s| s.start > self.ctx.now) {
+            Some(next) => format!("Nothing is planned {then}; next there: {}.", briefly(self.engine, next)),
+            None => format!("Nothing is planned {then}, and nothing more there."),
+        }
     }
 
     fn reply(&self, body: String, sessions: &[&Session]) -> Reply {

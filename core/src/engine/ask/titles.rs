@@ -112,7 +112,8 @@ impl Titles {
         titles.sorted = titles.words.iter().cloned().zip(0..).collect();
         titles.sorted.sort_unstable();
         titles.typos = TypoIndex::build(titles.words.iter().cloned());
-        let mut rooms: Vec<&str> = schedule.sessions.iter().map(|s| s.room.as_str()).collect();
+        // Every room the programme names, those with no session too.
+        let mut rooms: Vec<&str> = schedule.rooms.iter().map(String::as_str).collect();
         rooms.sort_unstable();
         rooms.dedup();
         titles.rooms = rooms.into_iter().filter(|r| !r.trim().is_empty()).map(Place::new).collect();

@@ -189,7 +189,7 @@ pub struct Transcript {
     pub layout: Layout,
     pub meta: TranscriptMeta,
     /// Whether [`TranscriptMeta::title`] was made from the file's name,
-    /// because nothing gave one.
+    /// because neither the metadata nor the file itself gave one.
     pub untitled: bool,
     /// Text before the first turn.
     pub description: String,
@@ -257,6 +257,13 @@ pub fn parse_meta(path: &str, input: &str) -> Result<TranscriptMeta, Warning> {
 /// in warnings; a title made from it stands in when the metadata has none.
 pub fn parse_transcript(path: &str, input: &str, mut meta: TranscriptMeta, warnings: &mut Vec<Warning>) -> Transcript {
     let layout = Layout::detect(input);
+    // The metadata's title, else the file's own; only with neither is it
+    // `untitled`, and a session the recording is of gives it its title.
+    if meta.title.trim().is_empty()
+        && let Some(title) = header_title(input)
+    {
+        meta.title = title;
+    }
     let untitled = meta.title.trim().is_empty();
     if untitled {
         meta.title = file_title(path);
@@ -274,12 +281,48 @@ pub fn parse_transcript(path: &str, input: &str, mut meta: TranscriptMeta, warni
     Transcript { path: path.to_string(), layout, meta, untitled, description, turns }
 }
 
-/// A title from a file's name: `talks/sexy-ssh_hacks.srt` → `sexy ssh hacks`.
+/// A title from a file's name, as a person would write it:
+/// `talks/sexy-ssh_hacks.srt` → `Sexy ssh hacks`; what a path is stored
+/// under (`imported: …`) is not the name.
 pub fn file_title(path: &str) -> String {
     let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let name = name.rsplit_once(": ").map_or(name, |(_, name)| name);
     let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
-    stem.replace(['-', '_'], " ")
+    let words = stem.replace(['-', '_'], " ").split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut chars = words.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
+
+/// The title a file gives itself: WebVTT's header line (`WEBVTT - Title`),
+/// or a `Title:` line among the comments before the first cue (SubRip's
+/// `# Title: …`, WebVTT's `NOTE Title: …`, a podcast's `Title: …`).
+fn header_title(input: &str) -> Option<String> {
+    let input = input.trim_start_matches('\u{feff}');
+    let mut lines = input.lines().map(str::trim);
+    let first = lines.next()?;
+    if let Some(rest) = first.strip_prefix("WEBVTT") {
+        let title = rest.trim_start_matches([' ', '\t', '-', '–', ':']).trim();
+        if !title.is_empty() {
+            return Some(title.to_string());
+        }
+    }
+    for line in std::iter::once(first).chain(lines).take(HEADER_LINES) {
+        if line.contains("-->") {
+            break;
+        }
+        let line = line.trim_start_matches(['#', ' ']).trim_start_matches("NOTE").trim();
+        if let Some((key, value)) = line.split_once(':')
+            && key.trim().eq_ignore_ascii_case("title")
+            && !value.trim().is_empty()
+        {
+            return Some(value.trim().to_string());
+        }
+    }
+    None
+}
+
+/// How many lines before the first cue a file's own title is looked for in.
+const HEADER_LINES: usize = 20;
 
 /// The person a label stands for in the metadata, or the label itself.
 /// A line that starts no turn: more of the last turn's text, or, before
@@ -365,4 +408,20 @@ pub fn passages(text: &str) -> Vec<&str> {
     }
     out.retain(|p| !p.is_empty());
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_a_person_would_write() {
+        assert_eq!(file_title("imported: bornhack2023_foss_technical-debt.srt"), "Bornhack2023 foss technical debt");
+        assert_eq!(file_title("data/transcripts/sexy-ssh_hacks.srt"), "Sexy ssh hacks");
+        let vtt = "WEBVTT - Keeping secrets in CI\n\n00:01.000 --> 00:02.000\nhi";
+        assert_eq!(header_title(vtt).as_deref(), Some("Keeping secrets in CI"));
+        let srt = "# Title: The SSH talk\n# Proofreading by: x\n\n1\n00:00:01,000 --> 00:00:02,000\nhi";
+        assert_eq!(header_title(srt).as_deref(), Some("The SSH talk"));
+        assert_eq!(header_title("WEBVTT\n\n00:01.000 --> 00:02.000\nTitle: not a header"), None);
+    }
 }
