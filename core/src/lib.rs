@@ -7,6 +7,7 @@
 
 pub mod command;
 pub mod engine;
+pub mod faq;
 pub mod index;
 pub mod kb;
 pub mod lexicon;
