@@ -82,6 +82,8 @@ pub enum SourceKind {
     Bio,
     Transcript,
     Schedule,
+    /// The organisers' FAQ.
+    Faq,
 }
 
 impl SourceKind {
@@ -90,6 +92,7 @@ impl SourceKind {
             SourceKind::Bio => "bio",
             SourceKind::Transcript => "transcript",
             SourceKind::Schedule => "schedule",
+            SourceKind::Faq => "faq",
         }
     }
 }

@@ -61,6 +61,29 @@ pub(crate) const MOSTLY: f32 = 0.6;
 /// it inside a sentence is a name: chosen to allow a lower-case slip.
 pub(crate) const NAME_SHARE: f32 = 0.8;
 
+// ---- /ask: the organisers' FAQ ----------------------------------------------
+
+/// The weights of the words a question shares with an entry, of those
+/// words with the ones it says another way, and of how near it is to the
+/// entry in meaning (see `faq::FaqIndex`). Fitted on the FAQ tuning set
+/// (`tests/data/faq/questions.toml`, `tests/it/faq.rs`, which tries every
+/// tenth): of the best, the one with the widest range of thresholds.
+pub const FAQ_WORDS: f32 = 0.1;
+pub const FAQ_SOFT: f32 = 0.1;
+pub const FAQ_MEANING: f32 = 0.8;
+/// An FAQ word at least this near to a question's word in meaning counts
+/// as saying it, as much as it is near: on the FAQ tuning set 0.3 to 0.5
+/// are within a point of each other; the middle.
+pub(crate) const FAQ_NEAR_WORD: f32 = 0.4;
+/// A word the question shares with an entry's answer, and its nearness to
+/// a sentence of the answer, count this much of the same with its
+/// question: of 0.4, 0.6, 0.8 and 1.0 on the FAQ tuning set, 0.8 is best.
+pub(crate) const FAQ_ANSWER_WORDS: f32 = 0.8;
+/// Lowest score an entry needs to answer: fitted on the FAQ tuning set,
+/// the middle of the best range `tests/it/faq.rs` prints for the weights
+/// above; the test checks it stays among the best.
+pub const FAQ_CONFIDENT: f32 = 0.4;
+
 // ---- /ask and /agenda: linking titles --------------------------------------
 
 /// A title names the session a question asks about when it explains at

@@ -21,6 +21,7 @@ use std::sync::Arc;
 use jiff::Timestamp;
 
 use crate::command::{self, Command, CommandKind, ScheduleCommand};
+use crate::faq::{Faq, FaqIndex};
 use crate::index::{IndexError, KnowledgeIndex};
 use crate::kb::KnowledgeBase;
 use crate::names::{Directory, Resolution};
@@ -63,6 +64,10 @@ pub struct Engine {
     titles: std::sync::OnceLock<ask::titles::Titles>,
     /// What is known of each person, read on the first question about one.
     profiles: std::sync::OnceLock<Profiles>,
+    /// The organisers' FAQ, and its entries' words and meaning, built on
+    /// the first question.
+    faq: Arc<Faq>,
+    faq_index: std::sync::OnceLock<FaqIndex>,
 }
 
 /// The sessions with each folded title, room and track, so that a lookup
@@ -168,6 +173,8 @@ impl Engine {
             quotes: memo::Memo::default(),
             titles: std::sync::OnceLock::new(),
             profiles: std::sync::OnceLock::new(),
+            faq: Arc::new(Faq::default()),
+            faq_index: std::sync::OnceLock::new(),
         }
     }
 
@@ -179,6 +186,7 @@ impl Engine {
                 self.directory.warm_typos();
                 self.titles();
                 self.profiles();
+                self.faq_index();
                 crate::lexicon::wordnet::warm();
             });
             self.index.warm()
@@ -202,6 +210,20 @@ impl Engine {
         self.profiles.get_or_init(|| Profiles::build(&self.kb, &self.schedule, &self.directory))
     }
 
+    /// The organisers' FAQ the engine answers from.
+    pub fn faq(&self) -> &Faq {
+        &self.faq
+    }
+
+    /// This engine answering from `faq` as well.
+    pub fn with_faq(self, faq: Faq) -> Engine {
+        Engine { faq: Arc::new(faq), faq_index: std::sync::OnceLock::new(), ..self }
+    }
+
+    pub(crate) fn faq_index(&self) -> &FaqIndex {
+        self.faq_index.get_or_init(|| FaqIndex::build(&self.faq))
+    }
+
     /// Everyone the engine can name.
     pub fn directory(&self) -> &Directory {
         &self.directory
@@ -217,13 +239,13 @@ impl Engine {
         let mut kb = KnowledgeBase::clone(&self.kb);
         kb.speakers.clone_from(&self.document_speakers);
         kb.spoken_in.truncate(kb.speakers.len());
-        self.keeping_as_this(Engine::new(kb, schedule))
+        self.keeping_as_this(Engine::new(kb, schedule).with_faq(Faq::clone(&self.faq)))
     }
 
     /// Another knowledge base (more transcripts) with the same programme;
     /// the index is rebuilt on first use.
     pub fn with_knowledge(&self, kb: KnowledgeBase) -> Engine {
-        self.keeping_as_this(Engine::new(kb, Schedule::clone(&self.schedule)))
+        self.keeping_as_this(Engine::new(kb, Schedule::clone(&self.schedule)).with_faq(Faq::clone(&self.faq)))
     }
 
     /// `engine`, keeping what this one keeps.

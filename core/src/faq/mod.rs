@@ -18,8 +18,11 @@
 //! says nothing yet (`TBD`) is left out, with a warning.
 
 mod html;
+mod index;
 mod lists;
 mod markdown;
+
+pub use index::{FaqIndex, Parts, answering_part};
 
 use serde::{Deserialize, Serialize};
 
@@ -263,6 +266,12 @@ fn question_label(text: &str) -> Option<&str> {
     let t = text.trim_start_matches(['*', '_', ' ']);
     let rest = t.strip_prefix("Q.").or_else(|| t.strip_prefix("Q:")).or_else(|| t.strip_prefix("Q "))?;
     Some(rest.trim())
+}
+
+/// A question pasted from an FAQ page without the page's `Q.`/`Q:` label.
+pub(crate) fn unlabelled(text: &str) -> &str {
+    let t = text.trim();
+    t.strip_prefix("Q.").or_else(|| t.strip_prefix("Q:")).map_or(t, str::trim_start)
 }
 
 /// A question as asked, without its label or emphasis.

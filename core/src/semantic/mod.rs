@@ -211,6 +211,23 @@ impl Embedding {
         self.0.iter().zip(other.0.iter()).map(|(a, b)| a * b).sum()
     }
 
+    /// The weighted mean of embeddings, scaled to length 1: the meaning
+    /// of a text whose words weigh differently (a rare word more than a
+    /// common one). Zero when nothing weighs.
+    pub fn weighted_mean<'e>(parts: impl IntoIterator<Item = (&'e Embedding, f32)>) -> Embedding {
+        let mut values = Box::new([0.0; DIMS]);
+        for (embedding, weight) in parts {
+            for (value, part) in values.iter_mut().zip(embedding.0.iter()) {
+                *value += weight * part;
+            }
+        }
+        let norm = values.iter().map(|v| v * v).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            values.iter_mut().for_each(|v| *v /= norm);
+        }
+        Embedding(values)
+    }
+
     /// Whether the text had no known token.
     pub fn is_zero(&self) -> bool {
         self.0.iter().all(|&v| v == 0.0)

@@ -3,6 +3,7 @@
 //! snapshot (its question, and the start of its answer).
 
 use emcee_core::faq;
+use emcee_core::tuning::{FAQ_CONFIDENT, FAQ_MEANING, FAQ_SOFT, FAQ_WORDS};
 use expect_test::expect_file;
 
 pub(crate) const FAQS: &[&str] = &[
@@ -16,6 +17,14 @@ pub(crate) const FAQS: &[&str] = &[
 pub(crate) fn read(file: &str) -> faq::Imported {
     let bytes = std::fs::read(format!("{}/tests/data/faq/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
     faq::import(&bytes).unwrap()
+}
+
+/// A real conference's FAQ as the bot would hold it: FOSDEM's questions
+/// and its venue's services, one after the other.
+pub(crate) fn conference() -> faq::Faq {
+    let mut faq = read("fosdem-2026-faq.html").faq;
+    faq.entries.extend(read("fosdem-2026-venue-services.html").faq.entries);
+    faq
 }
 
 #[test]
@@ -32,5 +41,157 @@ fn every_fixture_faq_is_read_whole() {
             shown.push_str(&format!("\n{section}{}\n  → {answer}\n", entry.question));
         }
         expect_file![format!("../data/faq/snapshots/{file}.txt")].assert_eq(&shown);
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct Questions {
+    q: Vec<Question>,
+}
+
+/// A question asked with one page loaded: four wordings of each entry
+/// (its own question, in lower case, a short form, a paraphrase) and near
+/// misses the page does not answer, written from the pages alone.
+#[derive(serde::Deserialize)]
+struct Question {
+    ask: String,
+    kind: String,
+    faq: String,
+    #[serde(default)]
+    expect: Vec<String>,
+}
+
+impl Question {
+    fn declines(&self) -> bool {
+        self.expect.is_empty()
+    }
+
+    fn holds(&self, text: &str) -> bool {
+        let text = text.to_lowercase();
+        self.expect.iter().any(|e| text.contains(&e.to_lowercase()))
+    }
+}
+
+fn questions() -> Vec<Question> {
+    let set: Questions = toml::from_str(include_str!("../data/faq/questions.toml")).unwrap();
+    set.q
+}
+
+/// How the FAQ alone decides each question at any threshold: the top
+/// entry's score, and whether that entry answers it rightly.
+fn fit(outcomes: &[(f32, bool, bool)]) -> (f64, f32, f32) {
+    let right_at = |t: f32| {
+        outcomes
+            .iter()
+            .filter(|(score, declines, right)| if *score >= t { *right && !declines } else { *declines })
+            .count()
+    };
+    let mut scores: Vec<f32> = outcomes.iter().map(|o| o.0).collect();
+    scores.push(0.0);
+    scores.push(2.0);
+    scores.sort_by(f32::total_cmp);
+    scores.dedup();
+    let tried: Vec<f32> = scores.windows(2).map(|w| (w[0] + w[1]) / 2.0).collect();
+    let best = tried.iter().map(|&t| right_at(t)).max().unwrap_or(0);
+    let reaching: Vec<f32> = tried.iter().copied().filter(|&t| right_at(t) == best).collect();
+    (best as f64 / outcomes.len() as f64, reaching[0], reaching[reaching.len() - 1])
+}
+
+/// A question's three parts for every entry, whether it is a near miss,
+/// and which entries answer it rightly.
+type Outcome = (Vec<faq::Parts>, bool, Vec<bool>);
+
+/// The FAQ alone deciding every question with the given weights: the top
+/// entry's score, whether the question is a near miss, whether the top
+/// entry answers it.
+fn decided(outcomes: &[Outcome], weights: (f32, f32, f32)) -> Vec<(f32, bool, bool)> {
+    outcomes
+        .iter()
+        .map(|(parts, declines, rights)| {
+            let scored = parts.iter().map(|p| weights.0 * p.words + weights.1 * p.soft + weights.2 * p.meaning);
+            let (top, score) = scored.enumerate().fold((0, f32::MIN), |b, (i, s)| if s > b.1 { (i, s) } else { b });
+            (score, *declines, rights[top])
+        })
+        .collect()
+}
+
+/// The programme an FAQ page is asked over besides the seed's: the same
+/// conference's, or one of the same kind and size.
+fn programme_for(file: &str) -> &'static str {
+    if file.starts_with("fosdem") { "fosdem-2025-schedule.xml" } else { "pyconfr-2024-schedule.json" }
+}
+
+/// Every wording of every entry asked with its page loaded, over the seed's
+/// knowledge and programme and over a real conference's programme, each kind right at least as often as it is
+/// now; and the tuned weights and threshold among the best the FAQ alone
+/// can do, which this prints for refitting them.
+#[test]
+fn ask_answers_from_the_faq() {
+    let questions = questions();
+    let mut by_kind: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    let mut outcomes: Vec<Outcome> = Vec::new();
+    for (file, over) in FAQS.iter().flat_map(|file| [(file, "seed"), (file, programme_for(file))]) {
+        let faq = read(file).faq;
+        let index = faq::FaqIndex::build(&faq);
+        let (engine, ctx) = super::heldout::setting(over, Some(&faq));
+        for q in questions.iter().filter(|q| q.faq == *file) {
+            let reply = engine.ask(&q.ask, &ctx, None);
+            let text = emcee_core::render::plain_text(&reply, emcee_core::render::Marks::NONE);
+            let right = if q.declines() {
+                reply.status == emcee_core::Status::NotFound
+            } else {
+                reply.status == emcee_core::Status::Ok && q.holds(&text)
+            };
+            let entry = by_kind.entry(q.kind.clone()).or_default();
+            entry.0 += usize::from(right);
+            entry.1 += 1;
+            if !right {
+                println!(
+                    "wrong [{file} over {over}, {}] {}\n  -> [{}] {}",
+                    q.kind,
+                    q.ask,
+                    reply.status.as_str(),
+                    text.replace('\n', " ").chars().take(160).collect::<String>()
+                );
+            }
+            if over == "seed" {
+                let rights = faq.entries.iter().map(|e| q.holds(&e.answer)).collect();
+                outcomes.push((index.parts(&q.ask), q.declines(), rights));
+            }
+        }
+    }
+    let share = |kind: &str| by_kind.get(kind).map_or(0.0, |(right, all)| *right as f64 / *all as f64);
+    for (kind, (right, all)) in &by_kind {
+        println!("faq, {kind}: {right} of {all} right ({:.1}%)", *right as f64 * 100.0 / *all as f64);
+    }
+    let mut fits = Vec::new();
+    for words in 0..=10 {
+        for soft in 0..=(10 - words) {
+            let weights = (words as f32 / 10.0, soft as f32 / 10.0, (10 - words - soft) as f32 / 10.0);
+            fits.push((fit(&decided(&outcomes, weights)), weights));
+        }
+    }
+    fits.sort_by(|a, b| b.0.0.total_cmp(&a.0.0));
+    for ((best, low, high), weights) in fits.iter().take(3) {
+        println!("the FAQ alone, weighed {weights:?}: {:.1}% at {low:.3} to {high:.3}", best * 100.0);
+    }
+    let tuned = decided(&outcomes, (FAQ_WORDS, FAQ_SOFT, FAQ_MEANING));
+    let at_tuned = |t: f32| {
+        tuned
+            .iter()
+            .filter(|(score, declines, right)| if *score >= t { *right && !declines } else { *declines })
+            .count() as f64
+            / tuned.len() as f64
+    };
+    let now = at_tuned(FAQ_CONFIDENT);
+    println!("the FAQ alone, as tuned: {:.1}%", now * 100.0);
+    assert!(now >= fits[0].0.0 - 0.01, "the tuned FAQ weights and threshold are no longer among the best: refit them");
+    for (kind, bar) in [("own", 0.97), ("lower", 0.96), ("short", 0.93), ("paraphrase", 0.52), ("decline", 0.6)] {
+        assert!(
+            share(kind) >= bar,
+            "FAQ questions of kind {kind}: {:.1}%, under {:.0}%",
+            share(kind) * 100.0,
+            bar * 100.0
+        );
     }
 }

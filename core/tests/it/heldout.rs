@@ -11,6 +11,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use emcee_core::faq::Faq;
 use emcee_core::schedule::{self, ImportOptions};
 use emcee_core::{Context, Engine, KnowledgeBase, Reply, Status};
 use jiff::tz::TimeZone;
@@ -67,8 +68,17 @@ fn questions() -> Vec<Question> {
 }
 
 /// The engine and clock a question is asked over: the seed with the
-/// transcripts, or one real export alone at the start of its first session.
-pub(crate) fn setting(over: &str) -> (Engine, Context) {
+/// transcripts, or one real export alone at the start of its first session;
+/// with `faq` loaded, if given.
+pub(crate) fn setting(over: &str, faq: Option<&Faq>) -> (Engine, Context) {
+    let (engine, ctx) = programme(over);
+    match faq {
+        Some(faq) => (engine.with_faq(faq.clone()), ctx),
+        None => (engine, ctx),
+    }
+}
+
+fn programme(over: &str) -> (Engine, Context) {
     if over == "seed" {
         return (super::attendee::engine(), super::attendee::ctx());
     }
@@ -84,12 +94,13 @@ pub(crate) fn setting(over: &str) -> (Engine, Context) {
 /// question answered wrongly, with its reply.
 pub(crate) fn score(
     questions: &[Question],
+    faq: Option<&Faq>,
     mut wrong: impl FnMut(&Question, &Reply),
 ) -> BTreeMap<String, (usize, usize)> {
     let mut settings: HashMap<String, (Engine, Context)> = HashMap::new();
     let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for q in questions {
-        let (engine, ctx) = settings.entry(q.over.clone()).or_insert_with(|| setting(&q.over));
+        let (engine, ctx) = settings.entry(q.over.clone()).or_insert_with(|| setting(&q.over, faq));
         let previous = q.after.as_deref().and_then(|before| engine.ask(before, ctx, None).about);
         let reply = engine.ask(&q.ask, ctx, previous.as_deref());
         let right = usize::from(q.right(&reply));
@@ -105,23 +116,33 @@ pub(crate) fn score(
     counts
 }
 
+/// The held-out set asked twice: as it was written, and with a real
+/// conference's FAQ loaded (FOSDEM's questions and venue services, 22
+/// entries), which must not take questions that are not about it. Only
+/// counts are printed: which questions go wrong is not for reading.
 #[test]
 fn ask_on_the_held_out_set() {
-    // Only counts: which questions go wrong is not for reading.
-    let counts = score(&questions(), |_, _| {});
-    for (kind, (right, all)) in &counts {
-        let before = BEFORE.iter().find(|(k, _)| k == kind).map_or(0, |(_, n)| *n);
-        println!(
-            "held out, {kind}: {right} of {all} right ({:.1}%; before: {before}, {:.1}%)",
-            *right as f64 * 100.0 / *all as f64,
-            before as f64 * 100.0 / *all as f64
+    let conference = super::faq::conference();
+    for (faq, told) in [(None, ""), (Some(&conference), " with an FAQ")] {
+        let counts = score(&questions(), faq, |_, _| {});
+        for (kind, (right, all)) in &counts {
+            let before = BEFORE.iter().find(|(k, _)| k == kind).map_or(0, |(_, n)| *n);
+            println!(
+                "held out{told}, {kind}: {right} of {all} right ({:.1}%; before: {before}, {:.1}%)",
+                *right as f64 * 100.0 / *all as f64,
+                before as f64 * 100.0 / *all as f64
+            );
+        }
+        let right = |kind: &str| counts.get(kind).map_or(0, |c| c.0);
+        // Where the set stands, so that a regression fails: the people
+        // questions are short of the 90% the product asks (the README says so).
+        assert!(right("all") >= HELD_OUT_MIN.0, "fewer held-out questions right{told} than {}", HELD_OUT_MIN.0);
+        assert!(
+            right("people") >= HELD_OUT_MIN.1,
+            "fewer held-out people questions right{told} than {}",
+            HELD_OUT_MIN.1
         );
     }
-    let right = |kind: &str| counts.get(kind).map_or(0, |c| c.0);
-    // Where the set stands, so that a regression fails: the people
-    // questions are short of the 90% the product asks (the README says so).
-    assert!(right("all") >= HELD_OUT_MIN.0, "fewer held-out questions right than {}", HELD_OUT_MIN.0);
-    assert!(right("people") >= HELD_OUT_MIN.1, "fewer held-out people questions right than {}", HELD_OUT_MIN.1);
 }
 
 /// No question of the held-out set, nor one asked before it, is quoted

@@ -279,11 +279,12 @@ fn ask_answers_people_questions_generated_from_every_export() {
 /// many phrasings over the exports' speakers, written from the files and
 /// `tests/data/people/` by someone who had not read the engine. Unlike
 /// the held-out set it may be read: the questions answered wrongly are
-/// printed.
+/// printed. It is asked with a real conference's FAQ loaded, as the bot
+/// at a conference would be.
 #[test]
 fn ask_answers_the_people_tuning_set() {
     let set: super::heldout::QuestionSet = toml::from_str(include_str!("../data/people-tuning.toml")).unwrap();
-    let counts = super::heldout::score(&set.q, |q, reply| {
+    let counts = super::heldout::score(&set.q, Some(&super::faq::conference()), |q, reply| {
         let text = emcee_core::render::plain_text(reply, emcee_core::render::Marks::NONE);
         println!(
             "wrong [{}, {}] {}{}\n  wants {:?} {:?}\n  -> [{}] {}",
@@ -306,4 +307,4 @@ fn ask_answers_the_people_tuning_set() {
 
 /// The share of the people tuning set `/ask` must answer rightly: where it
 /// stands, so that a regression fails.
-const PEOPLE_TUNING_MIN: f64 = 0.79;
+const PEOPLE_TUNING_MIN: f64 = 0.785;

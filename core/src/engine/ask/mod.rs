@@ -13,7 +13,8 @@
 //!    and the organisation, place or role it asks who has: [`Links`].
 //! 3. **route** (`route.rs`): a table of rules, each asking one source —
 //!    the programme (`programme.rs`), people's profiles (`people.rs`),
-//!    what people said and wrote (`knowledge.rs`) — whether it answers.
+//!    the organisers' FAQ (`faq.rs`), what people said and wrote
+//!    (`knowledge.rs`) — whether it answers.
 //! 4. **answer**: the first rule's reply; the knowledge base's answers are
 //!    **checked** for holding what the question asks for (`answers.rs`: a
 //!    date for `when`, a place for `where`) as they are scored.
@@ -24,6 +25,7 @@
 //! Every tuned number of the stages is in `crate::tuning`, with how it was set.
 
 mod answers;
+mod faq;
 mod knowledge;
 pub(crate) mod link;
 mod people;

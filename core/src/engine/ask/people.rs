@@ -216,22 +216,28 @@ pub(super) fn known_of(engine: &Engine, person: usize) -> Option<String> {
     (!parts.is_empty()).then(|| format!("What I know of {name}: {}.", parts.join("; ")))
 }
 
-/// Rule: a fact asked of someone the bot does not know: said so, with the
-/// people whose names are nearest.
-pub(super) fn stranger(a: &Asked<'_>) -> Option<Reply> {
+/// The name of someone the bot does not know that the question asks a
+/// fact of: a name with a word that nothing the bot holds has (the
+/// knowledge base, the titles, the FAQ), since a word one of those holds
+/// is a topic (`what does wasm do`), not a name no one has.
+pub(super) fn stranger_named<'a>(a: &'a Asked<'_>) -> Option<&'a str> {
     let (_, name) = a.links.stranger.as_ref()?;
     let engine = a.engine;
-    // A word the knowledge base or the titles hold is a topic (`what does
-    // wasm do`), not a name no one has.
     let unheard = |word: &str| {
         stems(word).iter().all(|s| {
             !engine.titles().holds(s)
+                && !engine.faq_index().holds(s)
                 && a.index.search_terms(std::slice::from_ref(s), crate::index::Filter::default(), 1).is_empty()
         })
     };
-    if !name.split(' ').any(unheard) {
-        return None;
-    }
+    name.split(' ').any(unheard).then_some(name.as_str())
+}
+
+/// Rule: a fact asked of someone the bot does not know: said so, with the
+/// people whose names are nearest.
+pub(super) fn stranger(a: &Asked<'_>) -> Option<Reply> {
+    let name = stranger_named(a)?;
+    let engine = a.engine;
     let closest: Vec<String> =
         engine.directory.closest(name, 3).iter().map(|&p| engine.directory.people[p].name.clone()).collect();
     let mut reply = Reply::message(

@@ -52,7 +52,7 @@ pub(crate) enum Intent {
 /// A question, read.
 #[derive(Debug, Clone)]
 pub(crate) struct Question {
-    /// As typed, trimmed.
+    /// As typed, trimmed, without a `Q.` label pasted from an FAQ.
     pub typed: String,
     /// Lower-case ASCII words; contractions of wh-words expanded
     /// (`what's` → `what is`), a clock time kept whole (`14:00`).
@@ -89,7 +89,7 @@ impl Question {
     /// Reads `typed`; `previous` is the person the asker's last question
     /// was about, which a pronoun refers to.
     pub(crate) fn read(typed: &str, directory: &Directory, previous: Option<usize>) -> Question {
-        let typed = typed.trim().to_string();
+        let typed = crate::faq::unlabelled(typed).to_string();
         let words = words(&typed);
         let intent = intent(&words);
         let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));

@@ -9,11 +9,14 @@
 //! session whatever else the words seem to say; a fact of a person comes
 //! before their sessions (`where does she work` is not where she speaks);
 //! the programme's rules go from the most particular (a time) to the most
-//! general (a topic); the knowledge base answers the rest.
+//! general (a topic), with the organisers' FAQ before that last one (a
+//! session that merely mentions recordings does not say whether talks are
+//! recorded, and a title's words name that session rather than an FAQ
+//! entry); the knowledge base answers the rest.
 
 use super::link::Links;
 use super::question::Question;
-use super::{knowledge, people, programme};
+use super::{faq, knowledge, people, programme};
 use crate::engine::{Context, Engine};
 use crate::index::KnowledgeIndex;
 use crate::reply::Reply;
@@ -40,6 +43,7 @@ pub(crate) struct Answered {
 pub(crate) enum Source {
     Programme,
     People,
+    Faq,
     Knowledge,
 }
 
@@ -48,6 +52,7 @@ impl Source {
         match self {
             Source::Programme => "programme",
             Source::People => "people",
+            Source::Faq => "faq",
             Source::Knowledge => "knowledge",
         }
     }
@@ -104,6 +109,7 @@ pub(crate) const RULES: &[Rule] = &[
         source: Source::Programme,
         answer: |a| programme::in_room_or_track(a).map(sure),
     },
+    Rule { name: "an entry of the organisers' FAQ", source: Source::Faq, answer: |a| faq::entry(a).map(sure) },
     Rule { name: "a session on a topic", source: Source::Programme, answer: |a| programme::some_on_topic(a).map(sure) },
     Rule { name: "what people said and wrote", source: Source::Knowledge, answer: knowledge::rule },
 ];

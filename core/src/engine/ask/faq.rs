@@ -1,0 +1,45 @@
+//! Questions the organisers' FAQ answers, answered in their own words:
+//! the entry that answers the question best, when it answers well enough
+//! ([`crate::tuning::FAQ_CONFIDENT`]), its answer given whole (or its
+//! first paragraph, for a long one) and the entry named.
+
+use super::route::Asked;
+use crate::command::CommandKind;
+use crate::faq::answering_part;
+use crate::reply::{Reply, Source, SourceKind, Status};
+use crate::tuning::FAQ_CONFIDENT;
+
+/// An answer longer than this, in characters, is given by its first
+/// paragraph: a chat reply, not the page.
+const LONGEST: usize = 700;
+
+/// Rule: the FAQ entry that answers the question. A question about
+/// people — one named or referred back to, someone no one knows, who has
+/// a role or works somewhere — is not one for the FAQ, which is about the
+/// event: its words may still be near an entry's (`who works for AWS`
+/// and the sponsors' entry).
+pub(super) fn entry(a: &Asked<'_>) -> Option<Reply> {
+    let faq = a.engine.faq();
+    let links = a.links;
+    let about_people = links.person.is_some() || links.who.is_some() || super::people::stranger_named(a).is_some();
+    if faq.entries.is_empty() || about_people {
+        return None;
+    }
+    let (best, score) = a.engine.faq_index().ranked(&a.q.typed).into_iter().next()?;
+    if score < FAQ_CONFIDENT {
+        return None;
+    }
+    let entry = &faq.entries[best];
+    let (answer, cut) = answering_part(entry, LONGEST);
+    let mut reply = Reply::new(CommandKind::Ask, Status::Ok);
+    reply.body = format!("{answer}{}", if cut { " (The FAQ says more: `/faq`.)" } else { "" });
+    reply.sources.push(Source {
+        kind: SourceKind::Faq,
+        title: format!("FAQ: {}", entry.question),
+        speaker: None,
+        at: entry.section.clone(),
+        url: None,
+    });
+    reply.result_count = 1;
+    Some(reply)
+}
