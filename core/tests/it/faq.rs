@@ -14,6 +14,9 @@ pub(crate) const FAQS: &[&str] = &[
     "djangoconus-2024-faq.html",
 ];
 
+/// Where each page's snapshot is kept, relative to this file.
+const SNAPSHOTS: &str = "../data/faq/snapshots/";
+
 pub(crate) fn read(file: &str) -> faq::Imported {
     let bytes = std::fs::read(format!("{}/tests/data/faq/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
     faq::import(&bytes).unwrap()
@@ -40,7 +43,7 @@ fn every_fixture_faq_is_read_whole() {
             let section = entry.section.as_deref().map(|s| format!("[{s}] ")).unwrap_or_default();
             shown.push_str(&format!("\n{section}{}\n  → {answer}\n", entry.question));
         }
-        expect_file![format!("../data/faq/snapshots/{file}.txt")].assert_eq(&shown);
+        expect_file![format!("{SNAPSHOTS}{file}.txt")].assert_eq(&shown);
     }
 }
 
