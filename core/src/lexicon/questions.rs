@@ -1,7 +1,9 @@
 //! The words questions are asked with: what frames a question rather than
 //! says what it is about, the nouns and verbs of a conference's sessions,
-//! the pronouns that refer back, and the words after a wh-word that say
-//! what kind of answer is wanted. Each list was written from English usage
+//! the pronouns that refer back, the words after a wh-word that say what
+//! kind of answer is wanted, and the words that ask a fact of the
+//! conference itself (where it is held, when it starts, its time zone, how
+//! many rooms it has). Each list was written from English usage
 //! for a conference (its source is on the list), never from a question set.
 
 use std::collections::HashSet;
@@ -102,6 +104,10 @@ pub(crate) const SESSION_NOUNS: &[&str] = &[
     "demo",
     "demos",
 ];
+
+/// Source: the nouns of [`SESSION_NOUNS`] for any session of a programme,
+/// whatever its type (a keynote and a workshop are talks and sessions too).
+pub(crate) const ANY_SESSION_NOUNS: &[&str] = &["talk", "session", "presentation", "lecture"];
 
 /// Source: English verbs that say someone gives a session, in their forms.
 pub(crate) const SESSION_VERBS: &[&str] = &[
@@ -303,3 +309,118 @@ pub(crate) const FROM_PLACE: &[&str] = &["from", "in", "based"];
 
 /// Source: English prepositions before an organisation someone works at.
 pub(crate) const AT_ORGANISATION: &[&str] = &["at", "for", "with"];
+
+/// Source: the English nouns a conference as a whole is called by, as
+/// organisers and attendees name one (`the conference`, `this event`, `the
+/// congress`), in the singular.
+pub(crate) const CONFERENCE_NOUNS: &[&str] = &[
+    "conference",
+    "conf",
+    "event",
+    "congress",
+    "convention",
+    "summit",
+    "symposium",
+    "festival",
+    "meetup",
+    "camp",
+    "expo",
+    "gathering",
+    "edition",
+];
+
+/// Source: English nouns for the place an event is held in, after `which`
+/// or `what` (`which city`, `what country`), in the singular.
+pub(crate) const HOST_PLACE_NOUNS: &[&str] =
+    &["city", "town", "country", "state", "region", "venue", "location", "place"];
+
+/// Source: English verbs that say an event is held somewhere, in their
+/// forms (`held`, `hosted`, `take place`, `happening`).
+pub(crate) const HELD_WORDS: &[&str] =
+    &["held", "hosted", "located", "happen", "happens", "happening", "take", "takes", "taking", "place"];
+
+/// Source: English verbs of beginning, in their forms (`start`, `kick
+/// off`, `open`), and the nouns made from them.
+pub(crate) const START_WORDS: &[&str] = &[
+    "start",
+    "starts",
+    "starting",
+    "started",
+    "begin",
+    "begins",
+    "beginning",
+    "began",
+    "open",
+    "opens",
+    "kick",
+    "kicks",
+    "kickoff",
+    "commence",
+    "commences",
+];
+
+/// Source: English verbs of ending, in their forms (`end`, `finish`, `wrap
+/// up`, `be over`), and the nouns made from them.
+pub(crate) const END_WORDS: &[&str] = &[
+    "end",
+    "ends",
+    "ending",
+    "ended",
+    "finish",
+    "finishes",
+    "finishing",
+    "finished",
+    "close",
+    "closes",
+    "over",
+    "wrap",
+    "wraps",
+    "conclude",
+    "concludes",
+];
+
+/// Source: the English nouns for a time zone, written apart, together or
+/// abbreviated (`time zone`, `timezone`, `TZ`).
+pub(crate) const ZONE_NOUNS: &[&str] = &["zone", "zones", "timezone", "timezones", "tz"];
+
+/// Source: the English nouns a conference's rooms are called by in its
+/// programme and on its signs, in the singular.
+pub(crate) const ROOM_NOUNS: &[&str] = &["room", "stage", "hall", "auditorium", "theatre", "theater"];
+
+/// Source: the English nouns for someone who gives a conference session
+/// (frab's, pretalx's and Sessionize's roles), in the singular.
+pub(crate) const SPEAKER_NOUNS: &[&str] =
+    &["speaker", "presenter", "lecturer", "panelist", "panellist", "moderator", "keynoter"];
+
+/// Source: English words that ask for a count besides `how many` (`the
+/// number of`, `in total`, `altogether`).
+pub(crate) const COUNT_WORDS: &[&str] = &[
+    "number",
+    "count",
+    "total",
+    "overall",
+    "altogether",
+    "different",
+    "distinct",
+    "exactly",
+    "roughly",
+    "approximately",
+];
+
+/// Source: English verbs of having and holding, in their forms, that ask
+/// what something has (`how many rooms does it use`, `what tracks does it
+/// offer`).
+pub(crate) const HAVE_WORDS: &[&str] = &[
+    "use", "uses", "used", "using", "offer", "offers", "include", "includes", "contain", "contains", "feature",
+    "features", "follow", "follows", "hold", "holds", "list", "lists",
+];
+
+/// Source: English words that ask what something is called (`what is it
+/// called`, `its name`, `what does the acronym stand for`).
+pub(crate) const NAME_ASK_WORDS: &[&str] =
+    &["name", "named", "called", "title", "titled", "acronym", "abbreviation", "stand", "stands"];
+
+/// Source: English nouns that ask for what is known of something as a
+/// whole (`conference info`, `the details of the event`).
+pub(crate) const OVERVIEW_WORDS: &[&str] =
+    &["info", "information", "details", "overview", "summary", "basics", "facts", "practical", "practicalities"];

@@ -4,6 +4,7 @@
 #![expect(clippy::unwrap_used, reason = "a test's helpers fail it by panicking, as its #[test] functions do")]
 
 mod attendee;
+mod conference;
 mod faq;
 mod generated;
 mod heldout;

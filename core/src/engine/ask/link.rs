@@ -9,6 +9,7 @@
 
 use std::fmt;
 
+use super::conference::{names_conference, within_its_name};
 use super::question::{Intent, Question, Role};
 use super::timing::{self, Timing};
 use crate::engine::Engine;
@@ -93,8 +94,11 @@ impl Links {
         // A person named only inside `after …` is when, not who.
         let person = programme.person.filter(|_| programme.by_pronoun || programme.roles.contains(&Role::Name));
         let asks = q.person.and_then(|_| person_asks(q));
-        let who = if q.person.is_some() && !q.by_pronoun { None } else { who(engine, q) };
-        let stranger = if q.person.is_none() && who.is_none() { stranger(q) } else { None };
+        // The conference's own name is neither a role nor a stranger's name.
+        let who = if q.person.is_some() && !q.by_pronoun { None } else { who(engine, q) }
+            .filter(|w| !matches!(w, Who::Role { typed, .. } if within_its_name(engine, q, typed)));
+        let stranger = if q.person.is_none() && who.is_none() { stranger(q) } else { None }
+            .filter(|(_, name)| !names_conference(engine, name));
         Links { programme, timing, room, track, person, asks, who, stranger }
     }
 }

@@ -12,9 +12,11 @@
 //!    tracks and titles it names (`titles.rs`), what of a person it asks,
 //!    and the organisation, place or role it asks who has: [`Links`].
 //! 3. **route** (`route.rs`): a table of rules, each asking one source —
-//!    the programme (`programme.rs`), people's profiles (`people.rs`),
-//!    the organisers' FAQ (`faq.rs`), what people said and wrote
-//!    (`knowledge.rs`) — whether it answers.
+//!    the programme (`programme.rs`, and `conference.rs` for the
+//!    conference itself: where and when it is held, its time zone, rooms,
+//!    tracks and size), people's profiles (`people.rs`), the organisers'
+//!    FAQ (`faq.rs`), what people said and wrote (`knowledge.rs`) —
+//!    whether it answers.
 //! 4. **answer**: the first rule's reply; the knowledge base's answers are
 //!    **checked** for holding what the question asks for (`answers.rs`: a
 //!    date for `when`, a place for `where`) as they are scored.
@@ -25,6 +27,7 @@
 //! Every tuned number of the stages is in `crate::tuning`, with how it was set.
 
 mod answers;
+mod conference;
 mod faq;
 mod knowledge;
 pub(crate) mod link;
@@ -216,6 +219,198 @@ mod tests {
             Tue 1 Nov 14:00–14:45 CET · Main Stage · Sample: Observability for small teams — Sample Speaker B
             Tue 1 Nov 14:00–15:30 CET · Room 2 · Sample: Hands-on workshop: signing container images — Sample Speaker D"#]],
         );
+    }
+
+    #[test]
+    fn answers_facts_of_the_conference_itself() {
+        trace(
+            "where is The DEVOPS Conference held",
+            expect![[r#"
+            rule: a fact of the conference itself (programme)
+            [ok] The DEVOPS Conference - Copenhagen (sample schedule) is held in Copenhagen, as its title says; it runs on 1–2 November 2022 (2 days)."#]],
+        );
+        trace(
+            "which city is it in",
+            expect![[r#"
+            rule: a fact of the conference itself (programme)
+            [ok] The DEVOPS Conference - Copenhagen (sample schedule) is held in Copenhagen, as its title says; it runs on 1–2 November 2022 (2 days)."#]],
+        );
+        trace(
+            "when does the conference start",
+            expect![[r#"
+            rule: a fact of the conference itself (programme)
+            [ok] The DEVOPS Conference - Copenhagen (sample schedule) starts on Tuesday 1 November 2022: its first session, “Sample: Opening words”, is on Tue 1 Nov 09:00–09:15 CET in Main Stage.
+
+            Tue 1 Nov 09:00–09:15 CET · Main Stage · Sample: Opening words — Sample Host"#]],
+        );
+        trace(
+            "when does it end",
+            expect![[r#"
+            rule: a fact of the conference itself (programme)
+            [ok] The DEVOPS Conference - Copenhagen (sample schedule) ends on Wednesday 2 November 2022: its last session, “Sample: Closing panel”, is on Wed 2 Nov 16:00–16:30 CET in Main Stage.
+
+            Wed 2 Nov 16:00–16:30 CET · Main Stage · Sample: Closing panel — Sample Host, Sample Speaker A"#]],
+        );
+        trace(
+            "how many days is the conference",
+            expect![[r#"
+            rule: a fact of the conference itself (programme)
+            [ok] The DEVOPS Conference - Copenhagen (sample schedule) runs on 1–2 November 2022 (2 days)."#]],
+        );
+        trace(
+            "what time zone are the times in",
+            expect![[r#"
+            rule: a fact of the conference itself (programme)
+            [ok] The programme's times are in the Europe/Copenhagen time zone: its first session, for one, is on Tue 1 Nov 09:00–09:15 CET."#]],
+        );
+        trace(
+            "how many talks are there",
+            expect![[r#"
+            rule: a fact of the conference itself (programme)
+            [ok] The programme of The DEVOPS Conference - Copenhagen (sample schedule) lists 8 sessions, 4 of them of the type “talk”, on 2 days in 2 rooms."#]],
+        );
+        trace(
+            "how many rooms are there",
+            expect![[r#"
+            rule: a fact of the conference itself (programme)
+            [ok] The DEVOPS Conference - Copenhagen (sample schedule) has 2 rooms: Main Stage and Room 2."#]],
+        );
+        trace(
+            "what tracks are there",
+            expect![[r#"
+            rule: a fact of the conference itself (programme)
+            [ok] The DEVOPS Conference - Copenhagen (sample schedule) has 4 tracks: Community, Security, Platform and Operations."#]],
+        );
+        trace(
+            "how many speakers are there",
+            expect![[r#"
+            rule: a fact of the conference itself (programme)
+            [ok] The programme of The DEVOPS Conference - Copenhagen (sample schedule) names 7 speakers: Sample Host, Kelsey Hightower, Sample Speaker A, Sample Speaker C, Sample Speaker B, Sample Speaker D and Sample Speaker E, in 8 sessions."#]],
+        );
+        trace(
+            "what is this event called",
+            expect![[r#"
+            rule: a fact of the conference itself (programme)
+            [ok] The conference is The DEVOPS Conference - Copenhagen (sample schedule) (devopsconf-cph)."#]],
+        );
+        trace(
+            "tell me about the devops conference",
+            expect![[r#"
+            rule: a fact of the conference itself (programme)
+            [ok] The DEVOPS Conference - Copenhagen (sample schedule) is held in Copenhagen and runs on 1–2 November 2022 (2 days): 8 sessions by 7 speakers in 2 rooms, in 4 tracks; its times are in the Europe/Copenhagen time zone."#]],
+        );
+    }
+
+    /// What names a session, a person, a room, a track or a time goes to
+    /// that rule; a session named without a title (`the keynote`) is not
+    /// the conference; what else is asked of it is another source's.
+    #[test]
+    fn questions_of_other_rules_stay_with_them() {
+        trace(
+            "where is the workshop",
+            expect![[r#"
+            rule: a session named by its title's words (programme)
+            [ok] “Sample: Hands-on workshop: signing container images” is in Room 2 (Tue 1 Nov 14:00–15:30 CET).
+
+            Tue 1 Nov 14:00–15:30 CET · Room 2 · Sample: Hands-on workshop: signing container images — Sample Speaker D"#]],
+        );
+        trace(
+            "when does Kelsey start",
+            expect![[r#"
+            person: #0
+            rule: the sessions of the person asked about (programme)
+            [ok] “Keynote: Software supply chain security” is on Tue 1 Nov 09:15–10:00 CET, in Main Stage.
+
+            Tue 1 Nov 09:15–10:00 CET · Main Stage · Keynote: Software supply chain security — Kelsey Hightower"#]],
+        );
+        trace(
+            "how many sessions are in Room 2",
+            expect![[r#"
+            room: Room 2
+            rule: the sessions in a room or track (programme)
+            [ok] In Room 2: “Sample: WebAssembly at the edge” (Room 2, Tue 1 Nov 11:00) and “Sample: Hands-on workshop: signing container images” (Room 2, Tue 1 Nov 14:00).
+
+            Tue 1 Nov 11:00–11:30 CET · Room 2 · Sample: WebAssembly at the edge — Sample Speaker C
+            Tue 1 Nov 14:00–15:30 CET · Room 2 · Sample: Hands-on workshop: signing container images — Sample Speaker D"#]],
+        );
+        trace(
+            "when does the conference start tomorrow",
+            expect![[r#"
+            time: Timing { used: [5], day: Some(Tomorrow), part: None, at: None, relation: None }
+            rule: what is on at a time (programme)
+            [ok] On Wed 2 Nov: “Sample: Go modules and dependency hygiene” (Main Stage, Wed 2 Nov 09:30) and “Sample: Closing panel” (Main Stage, Wed 2 Nov 16:00).
+
+            Wed 2 Nov 09:30–10:15 CET · Main Stage · Sample: Go modules and dependency hygiene — Sample Speaker E
+            Wed 2 Nov 16:00–16:30 CET · Main Stage · Sample: Closing panel — Sample Host, Sample Speaker A"#]],
+        );
+        trace(
+            "which room is it in",
+            expect![[r#"
+            rule: none (none)
+            [not_found] I don't know the answer to “which room is it in”: nothing I know covers it. Try /help to see what I can answer."#]],
+        );
+        trace(
+            "where is the conference dinner",
+            expect![[r#"
+            rule: what people said and wrote (knowledge)
+            [not_found] I don't know the answer to “where is the conference dinner”: nothing I know covers it. Try /help to see what I can answer."#]],
+        );
+        trace(
+            "what is devops",
+            expect![[r#"
+            rule: what people said and wrote (knowledge)
+            [ok] Platform engineer at Eficode; host of DevOps Sauna.
+
+            “Welcome to DevOps Sauna Season 3.”
+            — Marc Dillon, DevOps Sauna: Kelsey Hightower (00:04) <https://www.eficode.com/devops-podcast/kelsey-hightower>"#]],
+        );
+        trace(
+            "any devops people here",
+            expect![[r#"
+            who: Role { words: ["devop"], typed: "devops" }
+            rule: the people an organisation, place or role names (people)
+            [ok] 2 speakers are listed as devops: Marc Dillon (“Lead consultant in the transformation business at Eficode; host of DevOps Sauna.”) and Andy Allred (“Platform engineer at Eficode; host of DevOps Sauna.”).
+
+            Source: DevOps Sauna: Kelsey Hightower · Marc Dillon; DevOps Sauna: Kelsey Hightower · Andy Allred"#]],
+        );
+        trace(
+            "how much does the conference cost",
+            expect![[r#"
+            rule: what people said and wrote (knowledge)
+            [not_found] I don't know the answer to “how much does the conference cost”: nothing I know covers it. Try /help to see what I can answer."#]],
+        );
+    }
+
+    /// A title that names no place: said so, with what the programme says,
+    /// and never a city read from the zone; the organisers' FAQ, when it
+    /// answers, in their own words first.
+    #[test]
+    fn where_a_title_names_no_place_and_the_faq_says_it() {
+        let engine = seed_engine();
+        let mut schedule = engine.schedule().clone();
+        schedule.conference.title = String::from("DevOps Days");
+        schedule.conference.time_zone = jiff::tz::TimeZone::get("Europe/Berlin").unwrap();
+        let untitled = engine.with_schedule(schedule);
+        expect![[r#"
+            [not_found]
+            The programme does not say where DevOps Days is held: its title names no place. What it does say: its sessions are in 2 rooms: Main Stage and Room 2, and its times are in the Europe/Berlin time zone."#]].assert_eq(&show(&untitled, "/ask where is the conference held", &keynote_morning()));
+        let faq = crate::faq::import(
+            b"## Where is the venue?\n\nThe conference is held at the Bella Center, Center Blvd. 5, Copenhagen.\n",
+        )
+        .unwrap()
+        .faq;
+        let with_faq = seed_engine().with_faq(faq);
+        let considered = with_faq.consider("where is the conference held", &keynote_morning(), None);
+        expect![[r#"
+            rule: an entry of the organisers' FAQ on the conference itself
+            The conference is held at the Bella Center, Center Blvd. 5, Copenhagen.
+
+            Source: FAQ: Where is the venue?"#]]
+        .assert_eq(&format!(
+            "rule: {}\n{}",
+            considered.rule.unwrap_or("none"),
+            crate::render::plain_text(&considered.reply, crate::render::Marks::NONE)
+        ));
     }
 
     #[test]

@@ -13,10 +13,20 @@
 //! session that merely mentions recordings does not say whether talks are
 //! recorded, and a title's words name that session rather than an FAQ
 //! entry); the knowledge base answers the rest.
+//!
+//! A fact of the conference itself (where and when it is held, its time
+//! zone, rooms, tracks and size) is asked only by a question that names no
+//! person, time, room or track, so it comes after the rules those take;
+//! and before the rules of titles' words and topics, which would take the
+//! conference's own name for a title's word (`20 Jahre Camp` for `when
+//! does the Camp start`) or a count's noun for a topic (`the number of
+//! talks`). The organisers' FAQ answers it first, in their own words (the
+//! venue's address, not only its city): the FAQ's rule is tried there for
+//! such a question, and for the rest where it stands.
 
 use super::link::Links;
 use super::question::Question;
-use super::{faq, knowledge, people, programme};
+use super::{conference, faq, knowledge, people, programme};
 use crate::engine::{Context, Engine};
 use crate::index::KnowledgeIndex;
 use crate::reply::Reply;
@@ -89,6 +99,16 @@ pub(crate) const RULES: &[Rule] = &[
         answer: |a| people::stranger(a).map(sure),
     },
     Rule { name: "what is on at a time", source: Source::Programme, answer: |a| programme::at_a_time(a).map(sure) },
+    Rule {
+        name: "an entry of the organisers' FAQ on the conference itself",
+        source: Source::Faq,
+        answer: |a| conference::asks(a).then(|| faq::entry(a)).flatten().map(sure),
+    },
+    Rule {
+        name: "a fact of the conference itself",
+        source: Source::Programme,
+        answer: |a| conference::fact(a).map(sure),
+    },
     Rule {
         name: "every session on a topic",
         source: Source::Programme,
