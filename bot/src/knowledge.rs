@@ -4,6 +4,7 @@
 //! data/speakers/*.txt                       biographies
 //! data/transcripts/*.{txt,srt,vtt,json}     transcripts, each with NAME.toml metadata beside it (optional)
 //! data/schedule.json                        the programme (any format `emcee schedule import` reads)
+//! data/faq.{md,mdx,html,yaml,yml,json}      the organisers' FAQ (any format `emcee faq import` reads)
 //! ```
 //!
 //! Adding a speaker or a recording is adding files here; nothing else
@@ -20,6 +21,15 @@ use emcee_core::kb::{Documents, TranscriptDocument, Warning};
 use emcee_core::{KnowledgeBase, Schedule};
 use jiff::tz::TimeZone;
 
+/// What the FAQ file may be called (`faq.md`, …); the content says which format it is in.
+pub const FAQ_EXTENSIONS: &[&str] = &["md", "mdx", "markdown", "html", "htm", "yaml", "yml", "json"];
+
+/// The FAQ read from the data directory.
+pub struct LoadedFaq {
+    pub path: PathBuf,
+    pub imported: emcee_core::faq::Imported,
+}
+
 /// What a transcript file may be called; the content says which layout it is in.
 pub const TRANSCRIPT_EXTENSIONS: &[&str] = &["txt", "srt", "vtt", "json"];
 
@@ -35,6 +45,8 @@ pub struct Loaded {
     pub unread: Vec<(PathBuf, &'static str)>,
     /// The documents as read, for a knowledge base rebuilt with more transcripts.
     pub documents: Documents,
+    /// The organisers' FAQ, if the directory has one.
+    pub faq: Option<LoadedFaq>,
 }
 
 /// Reads every document under `dir`. A document with problems is still read
@@ -79,9 +91,18 @@ pub fn load(dir: &Path, time_zone: Option<&TimeZone>) -> anyhow::Result<Loaded> 
             unread.push((path, "not a transcript: transcripts are .txt, .srt, .vtt or Whisper .json files"));
         }
     }
+    let mut faq = None;
     for path in files(dir)? {
-        if path.file_name().is_some_and(|n| n != "schedule.json") {
-            unread.push((path, "not read: the data directory holds speakers/, transcripts/ and schedule.json"));
+        if path.file_name().is_some_and(|n| n == "schedule.json") {
+            continue;
+        }
+        let is_faq = path.file_stem().is_some_and(|s| s == "faq") && has_extension(&path, FAQ_EXTENSIONS);
+        if is_faq && faq.is_none() {
+            faq = Some(read_faq(&path)?);
+        } else if is_faq {
+            unread.push((path, "a second FAQ: only the first faq.* (by name) is read"));
+        } else {
+            unread.push((path, "not read: the data directory holds speakers/, transcripts/, schedule.json and faq.*"));
         }
     }
     let kb = KnowledgeBase::build(&docs);
@@ -103,7 +124,16 @@ pub fn load(dir: &Path, time_zone: Option<&TimeZone>) -> anyhow::Result<Loaded> 
         (Schedule::empty(), None, None)
     };
     unread.sort();
-    Ok(Loaded { kb, schedule, schedule_file, schedule_format, unread, documents: docs })
+    Ok(Loaded { kb, schedule, schedule_file, schedule_format, unread, documents: docs, faq })
+}
+
+/// The FAQ page in the data directory; one that cannot be read is an
+/// error, saying where, as a schedule that cannot be read is.
+fn read_faq(path: &Path) -> anyhow::Result<LoadedFaq> {
+    let bytes = fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let imported = emcee_core::faq::import(&bytes)
+        .with_context(|| format!("{} is not an FAQ emcee can read; fix it or remove it", path.display()))?;
+    Ok(LoadedFaq { path: path.to_path_buf(), imported })
 }
 
 /// `emcee data check`: every file and what came of it, then every problem
@@ -158,6 +188,20 @@ pub fn report(loaded: &Loaded) -> String {
             loaded.schedule.conference.zone_name()
         )),
         _ => out.push_str("no schedule.json: /talks has nothing to show until a programme is imported\n"),
+    }
+    match &loaded.faq {
+        Some(faq) => {
+            out.push_str(&format!(
+                "{}: FAQ, {}, {} entries\n",
+                faq.path.display(),
+                faq.imported.format.name(),
+                faq.imported.faq.entries.len()
+            ));
+            for warning in &faq.imported.warnings {
+                out.push_str(&format!("{}: {warning}\n", faq.path.display()));
+            }
+        }
+        None => out.push_str("no faq.*: /faq has nothing to show until the organisers' FAQ is imported\n"),
     }
     for (path, why) in &loaded.unread {
         out.push_str(&format!("{}: {why}\n", path.display()));

@@ -195,18 +195,28 @@ pub async fn sync(store: &Store, url: &str, validators: &mut Validators, zone: O
 /// How often a long-running process looks for a programme changed elsewhere.
 const FOLLOW_EVERY: Duration = Duration::from_secs(10);
 
-/// Something that answers with a programme and its recordings, and takes newer ones.
+/// Something that answers with a programme, its recordings and the FAQ,
+/// and takes newer ones.
 pub trait Follower: Send + Sync {
     fn take(&self, schedule: Schedule);
     fn take_transcripts(&self, stored: Vec<StoredTranscript>);
+    fn take_faq(&self, faq: emcee_core::faq::Faq);
 }
 
-/// Hands `follower` each programme and each set of transcripts other
-/// processes (imports, sync, other replicas) store; ends when the follower
-/// is gone. `transcripts` is the revision the follower started from.
-pub async fn follow<F: Follower>(store: Store, follower: std::sync::Weak<F>, transcripts: i64) {
+/// The stored transcripts' revision and FAQ version a follower started from.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Started {
+    pub transcripts: i64,
+    pub faq: i64,
+}
+
+/// Hands `follower` each programme, each set of transcripts and each FAQ
+/// other processes (imports, sync, other replicas) store; ends when the
+/// follower is gone.
+pub async fn follow<F: Follower>(store: Store, follower: std::sync::Weak<F>, started: Started) {
     let mut version = None;
-    let mut revision = transcripts;
+    let mut revision = started.transcripts;
+    let mut faq_version = started.faq;
     loop {
         tokio::time::sleep(FOLLOW_EVERY).await;
         let Some(follower) = follower.upgrade() else { return };
@@ -228,6 +238,18 @@ pub async fn follow<F: Follower>(store: Store, follower: std::sync::Weak<F>, tra
             },
             Ok(_) => {}
             Err(error) => tracing::debug!("looking for new transcripts: {error:#}"),
+        }
+        match store.faq_version().await {
+            Ok(latest) if latest != faq_version => match store.faq().await {
+                Ok(Some(stored)) => {
+                    faq_version = stored.version;
+                    follower.take_faq(stored.faq);
+                }
+                Ok(None) => faq_version = latest,
+                Err(error) => tracing::debug!("reading the stored FAQ: {error:#}"),
+            },
+            Ok(_) => {}
+            Err(error) => tracing::debug!("looking for a new FAQ: {error:#}"),
         }
     }
 }

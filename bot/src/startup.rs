@@ -41,7 +41,15 @@ pub async fn dispatcher(settings: &Settings) -> anyhow::Result<(Dispatcher, writ
         Some((stored, revision)) if !stored.is_empty() => (knowledge_with(&loaded.documents, &stored), revision),
         _ => (loaded.kb, 0),
     };
-    let engine = Arc::new(emcee_core::Engine::new(kb, schedule));
+    let (faq, faq_version) = match stored_faq(&store).await {
+        Some(stored) => (Some(stored.faq), stored.version),
+        None => (loaded.faq.map(|f| f.imported.faq), 0),
+    };
+    let mut engine = emcee_core::Engine::new(kb, schedule);
+    if let Some(faq) = faq {
+        engine = engine.with_faq(faq);
+    }
+    let engine = Arc::new(engine);
     let documents = engine.knowledge().quotes.len() + engine.schedule().sessions.len();
     if documents >= LARGE_INDEX {
         // Built now rather than on the first search, which would otherwise wait for it in silence.
@@ -58,6 +66,7 @@ pub async fn dispatcher(settings: &Settings) -> anyhow::Result<(Dispatcher, writ
     let dispatcher = Dispatcher::new(engine, settings.clock(), Some(usage))
         .with_time_zone(settings.time_zone.clone())
         .with_documents(loaded.documents, revision)
+        .with_faq_version(faq_version)
         .with_agenda(crate::dispatch::AgendaSettings {
             public_url: settings.public_url.clone(),
             remind_minutes: u32::try_from(settings.reminder_lead.as_secs() / 60).unwrap_or(u32::MAX),
@@ -76,6 +85,19 @@ async fn stored_transcripts(store: &Store) -> Option<(Vec<StoredTranscript>, i64
         Ok(Ok(found)) => Some(found),
         Ok(Err(error)) => {
             tracing::warn!("reading the stored transcripts failed: {error:#}");
+            None
+        }
+        Err(_) => None,
+    }
+}
+
+/// The FAQ organisers stored, if any and the database answers in time
+/// (the follower reads it once it does); else the one in `data/` is used.
+async fn stored_faq(store: &Store) -> Option<crate::store::StoredFaq> {
+    match tokio::time::timeout(TRANSCRIPTS_TIMEOUT, store.faq()).await {
+        Ok(Ok(found)) => found,
+        Ok(Err(error)) => {
+            tracing::warn!("reading the stored FAQ failed: {error:#}");
             None
         }
         Err(_) => None,
@@ -107,8 +129,9 @@ fn redact(url: &str) -> String {
 /// processes, until it is dropped.
 pub fn follow(dispatcher: &Arc<Dispatcher>) -> Option<tokio::task::JoinHandle<()>> {
     let store = dispatcher.store()?;
-    let revision = dispatcher.transcripts_revision();
-    Some(tokio::spawn(crate::programme::follow(store, Arc::downgrade(dispatcher), revision)))
+    let started =
+        crate::programme::Started { transcripts: dispatcher.transcripts_revision(), faq: dispatcher.faq_version() };
+    Some(tokio::spawn(crate::programme::follow(store, Arc::downgrade(dispatcher), started)))
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Each command in the engine, on the seed knowledge base, at a real
-//! conference's size (FOSDEM 2025's programme with jev22's biographies and
-//! the real transcripts), and on a generated corpus of 100,000 quotes.
+//! conference's size (FOSDEM 2025's programme with jev22's biographies, the
+//! real transcripts and a 60-entry FAQ), and on a generated corpus of
+//! 100,000 quotes.
 //!
 //! First a latency report (p50, p99 and max over many calls of each
 //! command's queries, the numbers the product's targets are stated in), then
@@ -67,8 +68,13 @@ const CONFERENCE_QUERIES: &[(&str, &[&str])] = &[
             "marc dillon works where?",
             "anyone here from eficode",
             "which speakers come from Munich",
+            "what's the wifi password?",
+            "can I get a refund",
+            "is there parking",
+            "where is the conference held",
         ],
     ),
+    ("faq", &["/faq", "/faq wifi", "/faq tickets", "/faq childcare", "/faq nothing like it"]),
 ];
 
 /// FOSDEM 2025's first morning, 11:00 in Brussels.
@@ -175,12 +181,14 @@ fn main() -> Result<(), IndexError> {
 
     let (docs, programme) = corpus::conference();
     let start = Instant::now();
-    let conference = engine_with(&docs, programme, false)?;
+    let conference = engine_with(&docs, programme, false)?.with_faq(corpus::faq());
+    conference.warm()?;
     println!(
-        "conference: {} sessions, {} speakers, {} quotes, parsed and indexed in {:.2?}",
+        "conference: {} sessions, {} speakers, {} quotes, {} FAQ entries, parsed and indexed in {:.2?}",
         conference.schedule().sessions.len(),
         conference.knowledge().speakers.len(),
         conference.knowledge().quotes.len(),
+        conference.faq().entries.len(),
         start.elapsed()
     );
     let conference_rows: Vec<Row<'_>> =

@@ -99,7 +99,14 @@ pub fn plain_text(reply: &Reply, marks: Marks) -> String {
             .iter()
             .map(|f| match f.value.contains('\n') {
                 false => format!("{}: {}", f.name, f.value),
-                true => format!("{}:\n  {}", f.name, f.value.replace('\n', "\n  ")),
+                true => {
+                    let indented: Vec<String> = f
+                        .value
+                        .lines()
+                        .map(|line| if line.is_empty() { String::new() } else { format!("  {line}") })
+                        .collect();
+                    format!("{}:\n{}", f.name, indented.join("\n"))
+                }
             })
             .collect();
         block(&lines.join("\n"), false);

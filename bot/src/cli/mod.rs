@@ -4,6 +4,7 @@
 mod announce;
 mod data;
 mod discord;
+mod faq;
 mod schedule;
 mod slack;
 mod stats;
@@ -54,6 +55,9 @@ enum Command {
     /// Recordings' transcripts, linked to their sessions.
     #[command(subcommand)]
     Transcript(transcript::TranscriptCommand),
+    /// The organisers' FAQ: import the published page.
+    #[command(subcommand)]
+    Faq(faq::FaqCommand),
     /// Set up the Slack app.
     #[command(subcommand)]
     Slack(slack::SlackCommand),
@@ -92,6 +96,7 @@ async fn run_command(command: Command, settings: Settings) -> anyhow::Result<Exi
         Command::Usage(command) => usage::run(command, &settings).await,
         Command::Schedule(command) => schedule::run(command, &settings).await,
         Command::Transcript(command) => transcript::run(command, &settings).await,
+        Command::Faq(command) => faq::run(command, &settings).await,
         Command::Slack(command) => slack::run(command),
         Command::Discord(command) => discord::run(command, &settings).await,
         Command::Data(command) => data::run(command, &settings),

@@ -151,7 +151,8 @@ impl Discord {
             }
         };
         let transcript = line.starts_with("/transcript import");
-        let slow = transcript || line.starts_with("/schedule import");
+        let faq = line.starts_with("/faq import");
+        let slow = transcript || faq || line.starts_with("/schedule import");
         if !slow {
             let seed = crate::clock::seed();
             let reply = self.dispatcher.answer_seeded(&origin, &line, 0, seed).await;
@@ -163,12 +164,18 @@ impl Discord {
         let later = Box::pin(async move {
             let reply = match upload {
                 Some((name, url, size)) => {
-                    let kind = if transcript { CommandKind::Transcript } else { CommandKind::Schedule };
+                    let kind = match (transcript, faq) {
+                        (true, _) => CommandKind::Transcript,
+                        (_, true) => CommandKind::Faq,
+                        _ => CommandKind::Schedule,
+                    };
                     let file = this.fetch_upload(kind, &origin, (&name, &url, size)).await;
-                    if transcript {
-                        this.dispatcher.import_transcript(&origin, &name, file, &fields).await
-                    } else {
-                        this.dispatcher.import_file(&origin, &name, file.as_deref().map_err(Clone::clone)).await
+                    match kind {
+                        CommandKind::Transcript => {
+                            this.dispatcher.import_transcript(&origin, &name, file, &fields).await
+                        }
+                        CommandKind::Faq => this.dispatcher.import_faq_file(&origin, &name, file).await,
+                        _ => this.dispatcher.import_file(&origin, &name, file.as_deref().map_err(Clone::clone)).await,
                     }
                 }
                 None => this.dispatcher.answer(&origin, &line).await,

@@ -1,14 +1,16 @@
 //! The one path every adapter's command takes: parse, check permission,
 //! answer (the engine for knowledge, the store for usage statistics, the
-//! organisers' changes in [`schedule`] and [`transcript`]), and log usage —
+//! organisers' changes in [`schedule`], [`transcript`] and [`faq`]), and log usage —
 //! without ever waiting on the database for the log.
 
 mod agenda;
 mod conversation;
+mod faq;
 mod schedule;
 mod transcript;
 
 pub use agenda::{AgendaSettings, Feed, person};
+pub use faq::{Imported as FaqImported, Refused as FaqRefused, change_line as faq_change_line, import as import_faq};
 pub use transcript::{Added, Refused, knowledge_with, store as store_transcript};
 
 use std::sync::{Arc, RwLock};
@@ -80,6 +82,9 @@ pub struct Dispatcher {
     /// transcripts, and the revision of those it answers from.
     documents: Option<emcee_core::Documents>,
     transcripts_revision: i64,
+    /// The version of the stored FAQ the engine was first built with; 0
+    /// for none (the FAQ of `data/`, if any).
+    faq_version: i64,
     /// Who each asker's last `/ask` was about, for "he", "she" or "they" in the next.
     conversations: conversation::Conversations,
     agenda: AgendaSettings,
@@ -96,6 +101,7 @@ impl Dispatcher {
             time_zone: None,
             documents: None,
             transcripts_revision: 0,
+            faq_version: 0,
             conversations: conversation::Conversations::default(),
             agenda: AgendaSettings::default(),
             migrated: tokio::sync::OnceCell::new(),
@@ -121,6 +127,15 @@ impl Dispatcher {
     /// The revision of the stored transcripts the engine was first built with.
     pub fn transcripts_revision(&self) -> i64 {
         self.transcripts_revision
+    }
+
+    /// The version of the stored FAQ the engine was first built with.
+    pub fn with_faq_version(self, faq_version: i64) -> Dispatcher {
+        Dispatcher { faq_version, ..self }
+    }
+
+    pub fn faq_version(&self) -> i64 {
+        self.faq_version
     }
 
     /// The conference's zone for imports of files that give none.
@@ -179,6 +194,7 @@ impl Dispatcher {
             Ok(Command::Schedule(change)) => self.change_schedule(origin, change).await,
             Ok(Command::Transcript(command)) => self.change_transcripts(origin, command).await,
             Ok(Command::Agenda(command)) => self.agenda(origin, command).await,
+            Ok(Command::Faq(command)) => self.faq(origin, command, &ctx).await,
             Ok(cmd) if shown > 0 => engine.another(&cmd, shown, &ctx),
             Ok(Command::Ask { question }) => {
                 let previous = self.conversations.recall(origin, started);
@@ -296,5 +312,9 @@ impl programme::Follower for Dispatcher {
 
     fn take_transcripts(&self, stored: Vec<StoredTranscript>) {
         self.use_transcripts(&stored);
+    }
+
+    fn take_faq(&self, faq: emcee_core::faq::Faq) {
+        self.use_faq(faq);
     }
 }

@@ -16,12 +16,14 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 mod agenda;
+mod faq;
 mod outlets;
 mod schedule;
 mod transcripts;
 mod usage;
 
 pub use agenda::{Claimant, FeedHistory, Person, Preferences, RecordedChange};
+pub use faq::StoredFaq;
 pub use outlets::{EventState, Fans, KeynoteEvent};
 pub use schedule::Applied;
 pub use transcripts::StoredTranscript;

@@ -209,10 +209,10 @@ fn chat_answers_until_quit_and_keeps_history() {
 #[test]
 fn usage_is_logged_and_reported_then_pruned_and_forgotten() {
     let home = tempfile::tempdir().unwrap();
-    stdout(&run(emcee_in(&data_dir(), home.path()).args(["ask", "/bio kelsey", "What is the Wi-Fi password?"]), ""));
+    stdout(&run(emcee_in(&data_dir(), home.path()).args(["ask", "/bio kelsey", "Who won the chess olympiad?"]), ""));
     stdout(&run(
         emcee_in(&data_dir(), home.path()).args(["ask", "--json"]),
-        "/quote wasm\nWhat is the Wi-Fi password?\n",
+        "/quote wasm\nWho won the chess olympiad?\n",
     ));
     assert!(home.path().join("emcee.db").exists() && home.path().join("usage.key").exists());
 
@@ -223,7 +223,7 @@ fn usage_is_logged_and_reported_then_pruned_and_forgotten() {
     .unwrap();
     assert_eq!(json["total"], 4);
     assert_eq!(json["users"], 1);
-    assert_eq!(json["unanswered"][0]["name"], "what is the wi-fi password?");
+    assert_eq!(json["unanswered"][0]["name"], "who won the chess olympiad?");
     assert_eq!(json["unanswered"][0]["events"], 2);
 
     let table = stdout(&run(emcee_in(&data_dir(), home.path()).args(["stats", "--since", "all"]), ""));

@@ -11,6 +11,7 @@ mod agenda;
 mod cli;
 mod conversation;
 mod discord;
+mod faq;
 mod fault;
 mod keynotes;
 mod knowledge;

@@ -18,9 +18,9 @@ use super::cli::{data_dir, emcee_in, run, stdout};
 /// What a newcomer types first, whatever the examples say.
 const FIRST_TRIES: &[&str] = &["/help", "/talks", "/talks now", "/talks next", "/talks today", "what is on now"];
 
-/// Examples that reach the network (a transcript's address): not asked here.
+/// Examples that reach the network (an address to import from): not asked here.
 fn fetches(line: &str) -> bool {
-    line.starts_with("/transcript import") || line.starts_with("/schedule import")
+    ["/transcript import", "/schedule import", "/faq import"].iter().any(|import| line.starts_with(import))
 }
 
 /// Every example: the catalogue's (what `/help` and the README's table

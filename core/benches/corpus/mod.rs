@@ -107,3 +107,22 @@ pub fn conference() -> (Documents, emcee_core::Schedule) {
     ));
     (docs, schedule)
 }
+
+/// A real conference's FAQ at the size organisers publish: FOSDEM's
+/// questions and venue services with DjangoCon US's and EuroPython's
+/// pages, 60 entries.
+pub fn faq() -> emcee_core::faq::Faq {
+    let pages: [&[u8]; 4] = [
+        include_bytes!("../../tests/data/faq/fosdem-2026-faq.html"),
+        include_bytes!("../../tests/data/faq/fosdem-2026-venue-services.html"),
+        include_bytes!("../../tests/data/faq/djangoconus-2024-faq.html"),
+        include_bytes!("../../tests/data/faq/europython-2024-faq.mdx"),
+    ];
+    let mut faq = emcee_core::faq::Faq::default();
+    for page in pages {
+        if let Ok(imported) = emcee_core::faq::import(page) {
+            faq.entries.extend(imported.faq.entries);
+        }
+    }
+    faq
+}

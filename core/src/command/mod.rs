@@ -12,6 +12,7 @@
 //! /schedule cancel <id or title>
 //! /schedule post [day]
 //! /transcript import <url> [session=ID] [speakers="A; B"] [title="…"] [recording=URL]   (organisers)
+//! /faq [topic]             the organisers' FAQ; /faq import <url> (organisers)
 //! /agenda [show]           my sessions; /agenda add|remove <session>,
 //! /agenda remind <minutes>|off, /agenda feed [reset], /agenda forget
 //! ```
@@ -41,6 +42,16 @@ pub enum Command {
     Schedule(ScheduleCommand),
     Transcript(TranscriptCommand),
     Agenda(AgendaCommand),
+    Faq(FaqCommand),
+}
+
+/// `/faq`: the organisers' FAQ, for everyone; its import, for organisers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FaqCommand {
+    /// The questions, or the entries on a topic.
+    Show { topic: Option<String> },
+    /// Replace the FAQ with the page at an address.
+    Import { source: String },
 }
 
 /// Each person's own `/agenda`.
@@ -104,6 +115,7 @@ pub enum CommandKind {
     Transcript,
     Stats,
     Agenda,
+    Faq,
 }
 
 impl CommandKind {
@@ -139,6 +151,7 @@ impl Command {
             Command::Schedule(_) => CommandKind::Schedule,
             Command::Transcript(_) => CommandKind::Transcript,
             Command::Agenda(_) => CommandKind::Agenda,
+            Command::Faq(_) => CommandKind::Faq,
         }
     }
 }
@@ -198,6 +211,7 @@ pub fn parse(input: &str) -> Result<Command, ParseError> {
         CommandKind::Schedule => parse_schedule(rest.as_deref().unwrap_or("")),
         CommandKind::Transcript => parse_transcript(rest.as_deref().unwrap_or("")),
         CommandKind::Agenda => parse_agenda(rest.as_deref().unwrap_or("")),
+        CommandKind::Faq => parse_faq(rest.as_deref().unwrap_or("")),
         CommandKind::Help => Ok(Command::Help { topic: rest.map(|t| t.trim_start_matches('/').to_ascii_lowercase()) }),
     }
 }
@@ -277,6 +291,25 @@ fn parse_agenda(args: &str) -> Result<Command, ParseError> {
         other => return Err(need(&format!("`{other}` is not an agenda command."))),
     };
     Ok(Command::Agenda(command))
+}
+
+/// `/faq [show] [topic]` or `/faq import <url>`.
+fn parse_faq(args: &str) -> Result<Command, ParseError> {
+    let (verb, rest) = args.split_once(char::is_whitespace).map_or((args, ""), |(v, r)| (v, r.trim()));
+    let topic = |text: &str| (!text.is_empty()).then(|| text.to_string());
+    let command = match verb.to_ascii_lowercase().as_str() {
+        "import" if !rest.is_empty() => FaqCommand::Import { source: rest.to_string() },
+        "import" => {
+            let usage = CommandKind::Faq.spec().subcommands.iter().find(|s| s.name == "import").map(|s| s.usage);
+            return Err(invalid(
+                CommandKind::Faq,
+                format!("Import from where? Use `{}`.", usage.unwrap_or("/faq import <url>")),
+            ));
+        }
+        "show" => FaqCommand::Show { topic: topic(rest) },
+        _ => FaqCommand::Show { topic: topic(args) },
+    };
+    Ok(Command::Faq(command))
 }
 
 /// `/transcript import <url> [key=value …]`.

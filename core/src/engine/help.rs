@@ -24,7 +24,7 @@ fn list() -> Reply {
     let mut reply = Reply::message(
         CommandKind::Help,
         Status::Ok,
-        "I answer questions about the speakers and the programme. Anything that does not start with / is a question.",
+        "I answer questions about the speakers, the programme and the conference. Anything that does not start with / is a question.",
     );
     reply.title = Some(String::from("emcee commands"));
     for spec in CATALOGUE {
@@ -72,12 +72,13 @@ mod tests {
                 [ok]
                 emcee commands
 
-                I answer questions about the speakers and the programme. Anything that does not start with / is a question.
+                I answer questions about the speakers, the programme and the conference. Anything that does not start with / is a question.
 
                 /bio <speaker>: Who a speaker is: summary, facts, links and sessions. Try `/bio kelsey`.
                 /quote [topic] [speaker:<name>]: A quote from the talks and podcasts. Try `/quote wasm`.
                 /talks [now|next|today|tomorrow|<date>|<speaker>|<room>|<track>|<words>]: Sessions: now, next, today, a day, a speaker, a room, a track or a topic. Try `/talks now`.
-                /ask <question>: Ask anything about the speakers and the programme. Try `When was Kelsey born?`.
+                /ask <question>: Ask anything about the speakers, the programme and the conference. Try `When was Kelsey born?`.
+                /faq [topic]: The organisers' FAQ: every question, or the entries on a topic. Try `/faq`.
                 /agenda [show|add|remove|remind|feed|forget]: My agenda: my sessions, reminders before them, and a private calendar feed. Try `/agenda`.
                 /help [command]: What emcee can do, with examples. Try `/help quote`.
                 /schedule import|add|cancel|post: Organisers: import, add, cancel or post the programme. Try `/schedule post tomorrow`.
@@ -146,7 +147,7 @@ mod tests {
                 [not_found]
                 There is no /dance command.
 
-                Did you mean: /bio, /quote, /talks, /ask, /agenda, /help, /schedule, /transcript, /stats?"#]],
+                Did you mean: /bio, /quote, /talks, /ask, /faq, /agenda, /help, /schedule, /transcript, /stats?"#]],
         );
     }
 

@@ -9,6 +9,7 @@ pub use crate::lexicon::grammar::is_stop_word;
 pub use ask::{CONFIDENT, Considered};
 mod bio;
 mod dates;
+mod faq;
 mod help;
 mod memo;
 mod quote;
@@ -20,7 +21,7 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
-use crate::command::{self, Command, CommandKind, ScheduleCommand};
+use crate::command::{self, Command, CommandKind, FaqCommand, ScheduleCommand};
 use crate::faq::{Faq, FaqIndex};
 use crate::index::{IndexError, KnowledgeIndex};
 use crate::kb::KnowledgeBase;
@@ -299,6 +300,11 @@ impl Engine {
                 Status::Denied,
                 "Agendas are kept in emcee's database, and there is none here.",
             ),
+            Command::Faq(FaqCommand::Show { topic }) => faq::answer(self, topic.as_deref()),
+            // The FAQ is stored by the bot; an engine on its own cannot keep one.
+            Command::Faq(FaqCommand::Import { .. }) => {
+                Reply::message(CommandKind::Faq, Status::Denied, "The FAQ cannot be replaced here.")
+            }
             // Transcripts are stored by the bot; an engine on its own cannot keep one.
             Command::Transcript(_) => {
                 Reply::message(CommandKind::Transcript, Status::Denied, "Transcripts cannot be added here.")

@@ -21,7 +21,9 @@ use super::{Entry, Faq};
 use crate::index::stems;
 use crate::lexicon::grammar::is_stop_word;
 use crate::semantic::{Embedding, StaticModel};
-use crate::tuning::{FAQ_ANSWER_WORDS, FAQ_MEANING, FAQ_NEAR_WORD, FAQ_SOFT, FAQ_WORDS, NEAR, UNRELATED};
+use crate::tuning::{
+    FAQ_ANSWER_WORDS, FAQ_CONFIDENT, FAQ_MEANING, FAQ_NEAR_WORD, FAQ_SOFT, FAQ_WORDS, NEAR, UNRELATED,
+};
 
 /// Each entry's words and meaning, for matching questions against.
 #[derive(Debug, Default)]
@@ -204,6 +206,26 @@ impl FaqIndex {
                     .fold(meaning.cosine(&self.question_meaning[i]), f32::max);
                 Parts { words: words / total, soft: soft / total, meaning: scale(near) }
             })
+            .collect()
+    }
+
+    /// The entries on a topic (`wifi`, `tickets`, `registration`), best
+    /// first: those under a section the topic names, and those that answer
+    /// it as a question as well as `/ask` needs ([`FAQ_CONFIDENT`]).
+    pub fn on_topic(&self, topic: &str, faq: &Faq) -> Vec<usize> {
+        let wanted: Vec<String> = content_words(topic).iter().flat_map(|w| stems(w)).collect();
+        if wanted.is_empty() {
+            return Vec::new();
+        }
+        let in_section = |i: usize| {
+            let section = faq.entries[i].section.as_deref().map(content_words).unwrap_or_default();
+            let held: Vec<String> = section.iter().flat_map(|w| stems(w)).collect();
+            wanted.iter().all(|s| held.contains(s))
+        };
+        self.ranked(topic)
+            .into_iter()
+            .filter(|&(i, score)| score >= FAQ_CONFIDENT || in_section(i))
+            .map(|(i, _)| i)
             .collect()
     }
 

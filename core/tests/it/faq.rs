@@ -198,3 +198,67 @@ fn ask_answers_from_the_faq() {
         );
     }
 }
+
+/// `/faq` over a real conference's FAQ: every question by section, the
+/// entries on a topic with their answers (a word of the entry, or one
+/// near it in meaning), and a topic it does not cover said so.
+#[test]
+fn faq_lists_the_questions_and_the_entries_on_a_topic() {
+    let engine = super::attendee::engine().with_faq(conference());
+    let ctx = super::attendee::ctx();
+    let show = |line: &str| {
+        let reply = engine.answer(&emcee_core::parse(line).unwrap(), &ctx);
+        let text = emcee_core::render::plain_text(&reply, emcee_core::render::Marks::NONE);
+        format!("[{}] {}", reply.status.as_str(), text.chars().take(600).collect::<String>())
+    };
+    expect_test::expect![[r#"
+        [ok] The organisers' FAQ: 22 questions
+
+        Ask me any of them, or `/faq <topic>` for the answers on a topic (`/faq tickets`).
+
+        CFP:
+          • When will the CFP open?
+          • Why was our talk/developer room/stand rejected?
+        Visiting and videos:
+          • In what timezone are you?
+          • I need a formal invitation for a VISA request
+          • Where can I watch the talks?
+          • Are talk recordings available?
+          • Is there a job corner?
+        Registration:
+          • I plan on visiting FOSDEM, where can I register?
+          • How much does a entry ticket for FOSDEM cost?
+          • If entrance to FOSDEM is free, who pays the expenses?
+          • My company loves FOSD"#]]
+    .assert_eq(&show("/faq"));
+    expect_test::expect![[r#"
+        [ok] The FAQ on registration: 5 entries
+
+        I plan on visiting FOSDEM, where can I register?: No registration is required.
+        I need a formal invitation for a VISA request:
+          For legal reasons, the FOSDEM organization can only issue such letters of invitation to “main track” speakers for whom we also make travel and hotel arrangements.
+
+          If you are attending FOSDEM as part of your involvement with a project represented at our conference, we recommend you get in touch with someone you know locally who is involved in the project and ask them to invite you.
+
+          For information regarding Belgian visa require"#]].assert_eq(&show("/faq registration"));
+    expect_test::expect![[r#"
+        [ok] The FAQ on tickets: 2 entries
+
+        How much does a entry ticket for FOSDEM cost?: Attendance is free, including access to all talks and facilities.
+        If entrance to FOSDEM is free, who pays the expenses?: We have three sources of income: t-shirt sales, donations from our visitors and sponsorship.
+
+        Source: The organisers' FAQ"#]]
+    .assert_eq(&show("/faq show tickets"));
+    expect_test::expect![[r#"
+        [ok] The FAQ on recordings: 2 entries
+
+        Are talk recordings available?:
+          All talk recordings will be made available on video.fosdem.org/2026 (https://video.fosdem.org/2026/) as soon as the presenter reviewed the contents to make sure the recording is correct.
+
+          This will usually take a few days to a few weeks, check video.fosdem.org/2026 (https://video.fosdem.org/2026) for updates!
+        What does organising FOSDEM cost?: We make sure our limited budget is balanced. We derive our income mainly from sponsorship and t-shirt sales, plus some donations. Most of this is spent on making FOSDEM happen. Any pro"#]].assert_eq(&show("/faq recordings"));
+    expect_test::expect!["[not_found] The FAQ has nothing on “parking”. Its sections: CFP, Visiting and videos, Registration, FOSDEM in general; `/faq` lists every question."].assert_eq(&show("/faq parking"));
+    let empty = super::attendee::engine();
+    let reply = empty.answer(&emcee_core::parse("/faq").unwrap(), &ctx);
+    assert_eq!(reply.status, emcee_core::Status::NotFound);
+}

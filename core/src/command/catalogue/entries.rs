@@ -83,10 +83,12 @@ pub(super) static ASK: CommandSpec = CommandSpec {
     name: "ask",
     aliases: &[],
     usage: "/ask <question>",
-    summary: "Ask anything about the speakers and the programme",
+    summary: "Ask anything about the speakers, the programme and the conference",
     help: "A question about the programme (when, where, who, how long, which day or track; what is on now, \
-           next, at 11, after the keynote, in a room) is answered in a sentence with the sessions; any other \
-           with the sentence or quote that answers it, found by its words and their meaning, and its source. \
+           next, at 11, after the keynote, in a room) is answered in a sentence with the sessions; one about \
+           the conference itself (where it is held, when it starts, how many rooms) from the programme too; \
+           one the organisers' FAQ answers (the wifi, lunch, refunds) with its entry, in their words; any \
+           other with the sentence or quote that answers it, found by its words and their meaning, and its source. \
            \"He\", \"she\" or \"they\" is the person you asked about last. When nothing it knows answers, \
            it says so, and what it does know about the subject. Anything that does not start with `/` is a \
            question too.",
@@ -99,6 +101,39 @@ pub(super) static ASK: CommandSpec = CommandSpec {
     organisers_only: false,
     options: &[required(text("question", "Your question", 300))],
     subcommands: &[],
+};
+
+pub(super) static FAQ: CommandSpec = CommandSpec {
+    kind: CommandKind::Faq,
+    name: "faq",
+    aliases: &[],
+    usage: "/faq [topic]",
+    summary: "The organisers' FAQ: every question, or the entries on a topic",
+    help: "The organisers' FAQ: its questions by section, or the entries on a topic (`/faq wifi`) with their \
+           answers in the organisers' words. `/ask` answers from it too. Organisers replace it with \
+           `/faq import <url>` (or a file attached on Discord): a page of questions as headings in Markdown or \
+           HTML, `<details>` or `<dt>/<dd>`, or a YAML or JSON list; the reply says what was added, changed and \
+           removed.",
+    examples: &["/faq", "/faq wifi", "/faq import https://example.org/faq.md"],
+    organisers_only: false,
+    options: &[],
+    subcommands: &[
+        SubcommandSpec {
+            name: "show",
+            description: "The FAQ's questions, or the entries on a topic",
+            usage: "/faq show [topic]",
+            options: &[text("topic", "A topic, e.g. wifi or tickets (leave empty for every question)", 100)],
+        },
+        SubcommandSpec {
+            name: "import",
+            description: "Organisers: replace the FAQ with a published page (Markdown, HTML, YAML, JSON)",
+            usage: "/faq import <url>",
+            options: &[
+                OptionSpec { kind: OptionKind::Attachment, max_length: None, ..text("file", "The FAQ file", 0) },
+                text("url", "Or the FAQ page's https address", 500),
+            ],
+        },
+    ],
 };
 
 pub(super) static HELP: CommandSpec = CommandSpec {

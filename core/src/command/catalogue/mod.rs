@@ -9,7 +9,7 @@
 
 mod entries;
 
-use entries::{AGENDA, ASK, BIO, HELP, QUOTE, SCHEDULE, STATS, TALKS, TRANSCRIPT};
+use entries::{AGENDA, ASK, BIO, FAQ, HELP, QUOTE, SCHEDULE, STATS, TALKS, TRANSCRIPT};
 
 use super::CommandKind;
 
@@ -88,7 +88,8 @@ pub enum Suggest {
 pub const WHEN_WORDS: &[&str] = &["now", "next", "today", "tomorrow"];
 
 /// Every command, in the order `/help`, the README and the platforms list them.
-pub static CATALOGUE: [&CommandSpec; 9] = [&BIO, &QUOTE, &TALKS, &ASK, &AGENDA, &HELP, &SCHEDULE, &TRANSCRIPT, &STATS];
+pub static CATALOGUE: [&CommandSpec; 10] =
+    [&BIO, &QUOTE, &TALKS, &ASK, &FAQ, &AGENDA, &HELP, &SCHEDULE, &TRANSCRIPT, &STATS];
 
 impl CommandKind {
     /// This command's entry in the [`CATALOGUE`].
@@ -103,6 +104,7 @@ impl CommandKind {
             CommandKind::Transcript => &TRANSCRIPT,
             CommandKind::Stats => &STATS,
             CommandKind::Agenda => &AGENDA,
+            CommandKind::Faq => &FAQ,
         }
     }
 }
@@ -192,8 +194,8 @@ mod tests {
 
     #[test]
     fn every_kind_has_exactly_one_entry() {
-        use CommandKind::{Agenda, Ask, Bio, Help, Quote, Schedule, Stats, Talks, Transcript};
-        let kinds = [Bio, Quote, Talks, Ask, Agenda, Help, Schedule, Transcript, Stats];
+        use CommandKind::{Agenda, Ask, Bio, Faq, Help, Quote, Schedule, Stats, Talks, Transcript};
+        let kinds = [Bio, Quote, Talks, Ask, Faq, Agenda, Help, Schedule, Transcript, Stats];
         assert_eq!(CATALOGUE.len(), kinds.len());
         for kind in kinds {
             let entries: Vec<_> = CATALOGUE.iter().filter(|spec| spec.kind == kind).collect();
@@ -306,6 +308,9 @@ mod tests {
             /quote topic speaker
             /talks query
             /ask question*
+            /faq
+            /faq show topic
+            /faq import file url
             /agenda
             /agenda show
             /agenda add session*
@@ -333,6 +338,7 @@ mod tests {
             quote: [topic] [speaker:<name>]
             talks: [now|next|today|tomorrow|<date>|<speaker>|<room>|<track>|<words>]
             ask: <question>
+            faq: [topic]
             agenda: [show|add|remove|remind|feed|forget]
             help: [command]
             schedule: import|add|cancel|post
