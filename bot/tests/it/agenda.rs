@@ -409,7 +409,7 @@ async fn discord_buttons_add_and_remove() {
 
 /// The feed as Python's icalendar package reads it, or `None` (skipping
 /// that check, which CI refuses) when scripts/test did not provide it.
-fn parsed_by_python(ics: &str) -> Option<Value> {
+pub(crate) fn parsed_by_python(ics: &str) -> Option<Value> {
     let Some(python) = std::env::var_os("TEST_ICALENDAR_PYTHON") else {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),

@@ -12,6 +12,7 @@ mod cli;
 mod conversation;
 mod discord;
 mod faq;
+mod ics;
 mod fault;
 mod keynotes;
 mod knowledge;

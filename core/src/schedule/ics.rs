@@ -84,7 +84,7 @@ pub fn calendar_ics(schedule: &Schedule, calendar: &Calendar<'_>) -> String {
         if let Some(track) = &session.track {
             line(format!("CATEGORIES:{}", escape(track)));
         }
-        if let Some(url) = session.url.as_deref().filter(|u| !u.contains(char::is_whitespace)) {
+        if let Some(url) = session.url.as_deref().filter(|u| u.chars().all(|c| plain(c) && !c.is_whitespace())) {
             line(format!("URL:{url}"));
         }
         line("END:VEVENT".into());
@@ -145,15 +145,44 @@ fn local(at: Timestamp, zone: &TimeZone) -> String {
 
 /// A parameter value, quoted when it holds what would end it.
 fn param(value: &str) -> String {
-    if value.contains([':', ';', ',']) { format!("\"{}\"", value.replace('"', "'")) } else { value.to_string() }
+    let value: String = value.chars().filter(|&c| plain(c)).collect();
+    if value.contains([':', ';', ',']) { format!("\"{}\"", value.replace('"', "'")) } else { value }
 }
 
 fn utc(at: Timestamp) -> String {
     at.strftime("%Y%m%dT%H%M%SZ").to_string()
 }
 
+/// A TEXT value (RFC 5545 3.3.11): backslashes, semicolons and commas
+/// escaped; every way of ending a line (CR LF, a lone CR or LF, VT, FF,
+/// NEL, the Unicode line and paragraph separators) written as `\n`; a tab
+/// as a space; and every other control character dropped, since the
+/// grammar allows none and a reader may end a line at any of them.
 fn escape(text: &str) -> String {
-    text.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace("\r\n", "\\n").replace('\n', "\\n")
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                out.push_str("\\n");
+            }
+            '\n' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}' => out.push_str("\\n"),
+            '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether `c` may stand in a content line as written: no control
+/// character, and neither of the Unicode separators some readers end lines at.
+fn plain(c: char) -> bool {
+    !c.is_control() && c != '\u{2028}' && c != '\u{2029}'
 }
 
 /// Appends `text` as content lines of at most 75 octets, split on character boundaries.
