@@ -9,6 +9,7 @@ pub mod clock;
 pub mod config;
 pub mod discord;
 pub mod dispatch;
+pub mod fetch;
 pub mod hex;
 pub mod knowledge;
 pub mod metrics;

@@ -14,6 +14,7 @@ use emcee_core::Schedule;
 use emcee_core::schedule::{self, ImportError, ImportOptions, Imported, MAX_IMPORT_BYTES};
 use jiff::tz::TimeZone;
 
+use crate::fetch::Fetcher;
 use crate::store::{Store, StoredTranscript};
 
 /// How long start-up waits for the database before using the file's programme.
@@ -29,6 +30,8 @@ pub enum ProgrammeError {
     Read { from: String, reason: std::io::Error },
     #[error("downloading {url} failed: {reason}")]
     Download { url: String, reason: String },
+    #[error("{url} is not fetched: {reason}")]
+    Refused { url: String, reason: crate::fetch::Refused },
     #[error("downloading {url}: the server answered {status}")]
     Status { url: String, status: u16 },
     #[error("{from} is larger than {MAX_IMPORT_BYTES} bytes; schedules that large are refused")]
@@ -71,10 +74,10 @@ pub async fn load(store: &Store, from_file: Schedule, file: Option<&Path>) -> Sc
 }
 
 /// The bytes of a schedule file or `http(s)://` URL, refusing more than
-/// [`MAX_IMPORT_BYTES`].
-pub async fn fetch(source: &str) -> Result<Vec<u8>, ProgrammeError> {
+/// [`MAX_IMPORT_BYTES`] and any address `fetcher` may not reach.
+pub async fn fetch(fetcher: &Fetcher, source: &str) -> Result<Vec<u8>, ProgrammeError> {
     if is_address(source) {
-        let (bytes, _) = poll(source, &Validators::default()).await?.unwrap_or_default();
+        let (bytes, _) = poll(fetcher, source, &Validators::default()).await?.unwrap_or_default();
         return Ok(bytes);
     }
     let read = |reason| ProgrammeError::Read { from: source.to_string(), reason };
@@ -87,7 +90,8 @@ pub async fn fetch(source: &str) -> Result<Vec<u8>, ProgrammeError> {
 
 /// Whether `source` is an `http(s)://` address rather than a file.
 pub fn is_address(source: &str) -> bool {
-    source.starts_with("http://") || source.starts_with("https://")
+    let scheme = |s: &str| source.get(..s.len()).is_some_and(|start| start.eq_ignore_ascii_case(s));
+    scheme("http://") || scheme("https://")
 }
 
 /// Reads a schedule in any supported format, saying which. A file with no
@@ -131,10 +135,23 @@ pub struct Validators {
 
 /// Downloads `url` unless it is unchanged since `known` (HTTP 304 gives
 /// `None`), with the validators to send next time.
-pub async fn poll(url: &str, known: &Validators) -> Result<Option<(Vec<u8>, Validators)>, ProgrammeError> {
-    let failed = |reason: reqwest::Error| ProgrammeError::Download { url: url.to_string(), reason: reason.to_string() };
-    let client = reqwest::Client::builder().timeout(FETCH_TIMEOUT).build().map_err(failed)?;
-    let mut request = client.get(url);
+pub async fn poll(
+    fetcher: &Fetcher,
+    url: &str,
+    known: &Validators,
+) -> Result<Option<(Vec<u8>, Validators)>, ProgrammeError> {
+    let failed = |reason: reqwest::Error| {
+        if crate::fetch::refused(&reason) {
+            ProgrammeError::Refused { url: url.to_string(), reason: crate::fetch::Refused }
+        } else {
+            ProgrammeError::Download { url: url.to_string(), reason: download_failure(&reason) }
+        }
+    };
+    let parsed = reqwest::Url::parse(url)
+        .map_err(|e| ProgrammeError::Download { url: url.to_string(), reason: format!("not an address: {e}") })?;
+    fetcher.check(&parsed).map_err(|reason| ProgrammeError::Refused { url: url.to_string(), reason })?;
+    let client = fetcher.client(FETCH_TIMEOUT).map_err(failed)?;
+    let mut request = client.get(parsed);
     if let Some(etag) = &known.etag {
         request = request.header(reqwest::header::IF_NONE_MATCH, etag);
     }
@@ -163,10 +180,33 @@ pub async fn poll(url: &str, known: &Validators) -> Result<Option<(Vec<u8>, Vali
     Ok(Some((bytes, validators)))
 }
 
+/// What went wrong with a download, in words: a timeout says how long was
+/// waited, and the rest names the first cause rather than reqwest's
+/// "error sending request".
+fn download_failure(error: &reqwest::Error) -> String {
+    if error.is_timeout() {
+        return format!(
+            "the server sent nothing more for {} s; try again, or give another address",
+            FETCH_TIMEOUT.as_secs()
+        );
+    }
+    let mut deepest: &dyn std::error::Error = error;
+    while let Some(source) = deepest.source() {
+        deepest = source;
+    }
+    if error.is_connect() {
+        return format!("could not connect ({deepest})");
+    }
+    if error.is_body() || error.is_decode() {
+        return format!("the server stopped sending ({deepest})");
+    }
+    deepest.to_string()
+}
+
 /// One look at a published programme: imports it when it changed since
 /// `validators` were given; problems are logged and tried again next time.
-pub async fn sync(store: &Store, url: &str, validators: &mut Validators, zone: Option<&TimeZone>) {
-    let polled = match poll(url, validators).await {
+pub async fn sync(fetcher: &Fetcher, store: &Store, url: &str, validators: &mut Validators, zone: Option<&TimeZone>) {
+    let polled = match poll(fetcher, url, validators).await {
         Ok(polled) => polled,
         Err(error) => {
             tracing::warn!("schedule sync: {error}");

@@ -823,7 +823,7 @@ pub async fn run_loop(
             && tokio::time::Instant::now() >= next_sync
         {
             next_sync = tokio::time::Instant::now() + settings.schedule_sync;
-            programme::sync(&store, url, &mut validators, settings.time_zone.as_ref()).await;
+            programme::sync(&settings.fetcher, &store, url, &mut validators, settings.time_zone.as_ref()).await;
         }
         if announcing {
             // A stop during the pass lets it finish (what it claimed is

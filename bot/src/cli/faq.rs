@@ -40,7 +40,7 @@ pub async fn run(command: FaqCommand, settings: &Settings) -> anyhow::Result<Exi
             .and_then(|loaded| loaded.faq)
             .map_or_else(Faq::default, |f| f.imported.faq),
     };
-    let bytes = programme::fetch(&source).await?;
+    let bytes = programme::fetch(&crate::fetch::Fetcher::operator(), &source).await?;
     let imported = match import_faq(&store, &source, &bytes, &before, dry_run).await {
         Ok(imported) => imported,
         Err(FaqRefused::Database(error)) => return Err(error.context("storing the FAQ; nothing was stored")),

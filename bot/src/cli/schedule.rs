@@ -77,7 +77,7 @@ pub async fn run(command: ScheduleCommand, settings: &Settings) -> anyhow::Resul
             };
             // Never the replaced programme's zone or name: this import's, else the setting's.
             let options = programme::options(time_zone.as_ref().or(settings.time_zone.as_ref()), title);
-            let bytes = programme::fetch(&source).await?;
+            let bytes = programme::fetch(&crate::fetch::Fetcher::operator(), &source).await?;
             let imported = match programme::parse(&bytes, &source, &options, allow_empty) {
                 Ok(imported) => imported,
                 Err(error @ ProgrammeError::Empty { .. }) => {

@@ -40,7 +40,7 @@ pub enum TranscriptCommand {
 pub async fn run(command: TranscriptCommand, settings: &Settings) -> anyhow::Result<ExitCode> {
     let TranscriptCommand::Import { source, session, speakers, title, url, recording } = command;
     let store = startup::open_store(settings).await?;
-    let bytes = programme::fetch(&source).await?;
+    let bytes = programme::fetch(&crate::fetch::Fetcher::operator(), &source).await?;
     let mut meta = beside(&source)?;
     let mut fields: Vec<(String, String)> = Vec::new();
     fields.extend(session.map(|s| ("session".to_string(), s)));

@@ -37,6 +37,7 @@ struct Raw {
     time_zone: Option<String>,
     schedule_url: Option<String>,
     schedule_sync_seconds: u64,
+    fetch_allow: Option<String>,
     http_addr: String,
     http_header_timeout_seconds: u64,
     http_body_timeout_seconds: u64,
@@ -138,6 +139,9 @@ pub struct Settings {
     pub schedule_url: Option<String>,
     /// How often the published programme is polled.
     pub schedule_sync: std::time::Duration,
+    /// `EMCEE_FETCH_ALLOW`: what the addresses people give the bot may
+    /// reach besides the public internet.
+    pub fetcher: crate::fetch::Fetcher,
     /// `EMCEE_HTTP_ADDR`: where `emcee serve` listens.
     pub http_addr: std::net::SocketAddr,
     /// How long `emcee serve` waits for slow clients, and how many it holds.
@@ -285,6 +289,8 @@ impl Settings {
                 "EMCEE_PUBLIC_URL is `{url}`; give the address people reach emcee serve at, such as https://emcee.example.org"
             ),
         };
+        let fetcher = crate::fetch::Fetcher::allowing(raw.fetch_allow.as_deref().unwrap_or_default())
+            .map_err(|error| anyhow::anyhow!(error))?;
         let max_minutes = u64::from(emcee_core::command::MAX_REMIND_MINUTES);
         if !(1..=max_minutes).contains(&raw.reminder_minutes) {
             bail!(
@@ -312,6 +318,7 @@ impl Settings {
             time_zone,
             schedule_url: raw.schedule_url.filter(|u| !u.trim().is_empty()),
             schedule_sync: std::time::Duration::from_secs(raw.schedule_sync_seconds.max(10)),
+            fetcher,
             http_addr,
             http,
             accept_replays: raw.accept_replays,

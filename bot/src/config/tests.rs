@@ -24,6 +24,7 @@ fn raw(now: Option<&str>, log_format: &str) -> Raw {
         time_zone: None,
         schedule_url: None,
         schedule_sync_seconds: 300,
+        fetch_allow: None,
         http_addr: DEFAULT_HTTP_ADDR.into(),
         http_header_timeout_seconds: http::DEFAULT_HEADER_SECONDS,
         http_body_timeout_seconds: http::DEFAULT_BODY_SECONDS,

@@ -218,7 +218,7 @@ impl Discord {
             tracing::warn!("an upload's address is not Discord's file store: {url}");
             refuse(Status::Invalid, String::from("The upload is not on Discord's file store; attach the file again."))
         } else {
-            crate::programme::fetch(url).await.or_else(|error| {
+            crate::programme::fetch(&crate::fetch::Fetcher::operator(), url).await.or_else(|error| {
                 tracing::warn!("downloading an upload failed: {error}");
                 refuse(
                     Status::Error,

@@ -29,7 +29,7 @@ impl Dispatcher {
                 "Give the FAQ page's http(s) address, or attach the file to /faq import on Discord.",
             );
         }
-        match programme::fetch(&source).await {
+        match programme::fetch(&self.fetcher, &source).await {
             Ok(bytes) => self.replace_faq(&source, &bytes).await,
             Err(error) => Reply::message(CommandKind::Faq, Status::Invalid, format!("{error}.")),
         }

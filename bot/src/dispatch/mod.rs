@@ -88,6 +88,8 @@ pub struct Dispatcher {
     /// Who each asker's last `/ask` was about, for "he", "she" or "they" in the next.
     conversations: conversation::Conversations,
     agenda: AgendaSettings,
+    /// Fetches the addresses organisers give: public ones, and what the operator allows.
+    fetcher: crate::fetch::Fetcher,
     /// Set once the database's schema is known to be current.
     migrated: tokio::sync::OnceCell<()>,
 }
@@ -104,6 +106,7 @@ impl Dispatcher {
             faq_version: 0,
             conversations: conversation::Conversations::default(),
             agenda: AgendaSettings::default(),
+            fetcher: crate::fetch::Fetcher::default(),
             migrated: tokio::sync::OnceCell::new(),
         }
     }
@@ -114,6 +117,12 @@ impl Dispatcher {
     }
 
     /// Where feeds are reached from, and the default reminder lead, for `/agenda`.
+    /// What the addresses organisers give may reach (`EMCEE_FETCH_ALLOW`);
+    /// by default the public internet only.
+    pub fn with_fetcher(self, fetcher: crate::fetch::Fetcher) -> Dispatcher {
+        Dispatcher { fetcher, ..self }
+    }
+
     pub fn with_agenda(self, agenda: AgendaSettings) -> Dispatcher {
         Dispatcher { agenda, ..self }
     }
@@ -188,7 +197,14 @@ impl Dispatcher {
         let now = self.clock.now();
         let ctx = Context { now, seed };
         let engine = self.engine();
+        // Who may run it is settled before the line is read any further.
+        let denied = command::catalogue::for_organisers(line).filter(|_| !origin.organiser);
         let reply = match command::parse(line) {
+            parsed if denied.is_some() => Reply::message(
+                parsed.map_or_else(|e| e.kind, |cmd| cmd.kind()),
+                Status::Denied,
+                format!("Only organisers can use {}.", denied.as_deref().unwrap_or_default()),
+            ),
             Err(e) => Reply::message(e.kind, Status::Invalid, e.message),
             Ok(Command::Stats { since }) => self.stats(origin, since.as_deref()).await,
             Ok(Command::Schedule(change)) => self.change_schedule(origin, change).await,

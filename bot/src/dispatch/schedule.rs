@@ -52,7 +52,7 @@ impl Dispatcher {
                 let parsed = match file {
                     Some((name, bytes)) => programme::parse(bytes, name, &options, false),
                     None if !programme::is_address(&source) => Err(ProgrammeError::NotAnAddress),
-                    None => match programme::fetch(&source).await {
+                    None => match programme::fetch(&self.fetcher, &source).await {
                         Ok(bytes) => programme::parse(&bytes, &source, &options, false),
                         Err(error) => Err(error),
                     },
@@ -113,8 +113,11 @@ impl Dispatcher {
 /// The reply to an organiser whose programme could not be fetched or read:
 /// the one place such a failure becomes chat text.
 fn refused(error: &ProgrammeError) -> Reply {
+    // A message that starts with an address keeps it as written.
     let mut text = error.to_string();
-    if let Some(first) = text.get(..1) {
+    if let Some(first) = text.get(..1)
+        && !programme::is_address(&text)
+    {
         text.replace_range(..1, &first.to_uppercase());
     }
     if error.needs_zone() {

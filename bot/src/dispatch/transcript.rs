@@ -32,7 +32,7 @@ impl Dispatcher {
             );
         }
         let name = source.rsplit('/').next().filter(|n| !n.is_empty()).unwrap_or(&source).to_string();
-        match programme::fetch(&source).await {
+        match programme::fetch(&self.fetcher, &source).await {
             Ok(bytes) => self.add_transcript(&name, bytes, &fields).await,
             Err(error) => Reply::message(CommandKind::Transcript, Status::Invalid, format!("{error}.")),
         }

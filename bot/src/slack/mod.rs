@@ -225,11 +225,7 @@ impl Slack {
 
     async fn origin(&self, team: &str, channel: &str, user: &str, line: &str) -> Origin {
         // The group is read only for the commands that need it.
-        let needs_organiser = ["/schedule", "/stats"].iter().any(|c| {
-            line.trim_start()
-                .strip_prefix(c)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace))
-        });
+        let needs_organiser = emcee_core::command::catalogue::for_organisers(line).is_some();
         Origin {
             platform: Platform::Slack,
             workspace: team.to_string(),

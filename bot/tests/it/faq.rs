@@ -133,7 +133,9 @@ async fn organisers_import_the_faq_from_an_address_and_others_may_not() {
             writer::start(store.clone(), Spill::new(state.path().join(SPILL_FILE)), writer::Options::default());
         let usage = Usage { log, keyer: UserKeyer::new(b"k"), store: store.clone(), store_queries: true };
         let engine = Arc::new(Engine::new(KnowledgeBase::default(), Schedule::empty()));
-        let dispatcher = Dispatcher::new(engine, Clock::Pinned("2026-03-01T09:00:00Z".parse().unwrap()), Some(usage));
+        // The page is served on loopback, which only an operator's allowance reaches.
+        let dispatcher = Dispatcher::new(engine, Clock::Pinned("2026-03-01T09:00:00Z".parse().unwrap()), Some(usage))
+            .with_fetcher(emcee::fetch::Fetcher::allowing("127.0.0.1").unwrap());
 
         let empty = dispatcher.answer(&origin(false), "/faq").await;
         assert_eq!(empty.status.as_str(), "not_found", "{}", db.backend);

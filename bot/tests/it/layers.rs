@@ -5,7 +5,7 @@
 //!      → announcer → dispatch → programme, usage → store
 //! ```
 //!
-//! with the leaves (config, clock, hex, metrics, shutdown, knowledge,
+//! with the leaves (config, clock, fetch, hex, metrics, shutdown, knowledge,
 //! report, replays) open to all, using only each other. This test reads
 //! every `crate::…` path in `bot/src` and fails on one that points up or
 //! sideways.
@@ -33,6 +33,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("knowledge", LEAF),
     ("report", LEAF),
     ("replays", LEAF),
+    ("fetch", LEAF),
 ];
 
 /// Modules any other may use, which use none of the others.

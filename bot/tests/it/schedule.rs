@@ -286,9 +286,13 @@ async fn serve_schedule(body: &'static [u8]) -> (String, Arc<std::sync::atomic::
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sync_downloads_only_a_changed_programme() {
     let (url, downloads) = serve_schedule(CAMP).await;
-    let (bytes, validators) = emcee::programme::poll(&url, &Default::default()).await.unwrap().unwrap();
+    let (bytes, validators) =
+        emcee::programme::poll(&emcee::fetch::Fetcher::operator(), &url, &Default::default()).await.unwrap().unwrap();
     assert_eq!((bytes.len(), validators.etag.as_deref()), (CAMP.len(), Some("\"v1\"")));
-    assert!(emcee::programme::poll(&url, &validators).await.unwrap().is_none(), "unchanged: 304");
+    assert!(
+        emcee::programme::poll(&emcee::fetch::Fetcher::operator(), &url, &validators).await.unwrap().is_none(),
+        "unchanged: 304"
+    );
     assert_eq!(downloads.load(std::sync::atomic::Ordering::SeqCst), 1);
 }
 

@@ -313,6 +313,40 @@ async fn buttons_answer_through_the_response_url() {
     events(bot).await;
 }
 
+/// Every command and subcommand the catalogue keeps for organisers, as a
+/// line to type: imports name an address no fetch reaches.
+pub(crate) fn organisers_lines() -> Vec<(String, String)> {
+    let mut lines = Vec::new();
+    for spec in emcee_core::command::catalogue::CATALOGUE {
+        let theirs: Vec<&str> = match spec.subcommands {
+            [] if spec.organisers_only => vec![""],
+            subs => subs.iter().filter(|s| spec.organisers_only || s.organisers_only).map(|s| s.name).collect(),
+        };
+        for sub in theirs {
+            let text = if sub == "import" { format!("{sub} https://192.0.2.1/file") } else { sub.to_string() };
+            lines.push((format!("/{}", spec.name), text));
+        }
+    }
+    lines
+}
+
+#[tokio::test]
+async fn every_organisers_command_is_theirs_alone() {
+    let (api, _sent) = fake_slack().await;
+    let bot = bot(&api).await;
+    let lines = organisers_lines();
+    assert!(lines.len() >= 7, "{lines:?}");
+    for (command, text) in lines {
+        let body = |user: &str| {
+            signed("/slack/commands", command_body(&command, &text, user, "https://hooks.slack.com/commands/1"))
+        };
+        let (_, denied) = send(&bot.router, body("U0ATTENDEE")).await;
+        assert!(denied.contains("Only organisers"), "{command} {text}: {denied}");
+        let (_, allowed) = send(&bot.router, body("U0ORGANISER")).await;
+        assert!(!allowed.contains("Only organisers"), "{command} {text} by an organiser: {allowed}");
+    }
+}
+
 #[tokio::test]
 async fn organisers_come_from_the_user_group_and_announcements_wait_out_rate_limits() {
     let (api, sent) = fake_slack().await;

@@ -43,6 +43,9 @@ pub struct SubcommandSpec {
     pub name: &'static str,
     pub description: &'static str,
     pub usage: &'static str,
+    /// Only organisers may run it, though anyone may run the command's
+    /// others (`/faq import`, where `/faq` is for everyone).
+    pub organisers_only: bool,
     pub options: &'static [OptionSpec],
 }
 
@@ -112,6 +115,21 @@ impl CommandKind {
 /// The command called `name` (without its `/`) or with it as an alias, in any case.
 pub fn find(name: &str) -> Option<&'static CommandSpec> {
     CATALOGUE.iter().copied().find(|spec| spec.names().any(|n| n.eq_ignore_ascii_case(name)))
+}
+
+/// What of `line` only organisers may run — `/stats`, or `/faq import`
+/// where `/faq` is for everyone — or `None` when anyone may. The one
+/// place that says who may run what: adapters ask it to know whose
+/// organiser status to look up, and the dispatcher to refuse everyone else.
+pub fn for_organisers(line: &str) -> Option<String> {
+    let mut words = line.trim_start().strip_prefix('/')?.split_whitespace();
+    let spec = find(words.next()?)?;
+    if spec.organisers_only {
+        return Some(format!("/{}", spec.name));
+    }
+    let verb = words.next()?;
+    let sub = spec.subcommands.iter().find(|sub| sub.name.eq_ignore_ascii_case(verb))?;
+    sub.organisers_only.then(|| format!("/{} {}", spec.name, sub.name))
 }
 
 impl CommandSpec {
@@ -345,6 +363,56 @@ mod tests {
             transcript: import <url> [session=ID] [speakers="A; B"] [title="…"] [recording=URL]
             stats: [since]"#]]
         .assert_eq(&hints.join("\n"));
+    }
+
+    /// Organisers' commands and subcommands are told from the line as
+    /// typed, in any case and with an alias; nothing else is theirs.
+    #[test]
+    fn says_what_only_organisers_may_run() {
+        let restricted: Vec<_> = [
+            "/stats",
+            "/STATS 24h",
+            "/schedule post tomorrow",
+            "/transcript import https://example.org/a.srt",
+            "/faq import https://example.org/faq.md",
+            "/faq IMPORT",
+            "/faq",
+            "/faq wifi",
+            "/faq show import",
+            "/help schedule",
+            "/agenda feed",
+            "what is /stats",
+            "",
+        ]
+        .iter()
+        .map(|line| for_organisers(line))
+        .collect();
+        assert_eq!(
+            restricted,
+            [
+                Some("/stats".to_string()),
+                Some("/stats".to_string()),
+                Some("/schedule".to_string()),
+                Some("/transcript".to_string()),
+                Some("/faq import".to_string()),
+                Some("/faq import".to_string()),
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            ]
+        );
+        for spec in CATALOGUE {
+            for sub in spec.subcommands {
+                let line = format!("/{} {}", spec.name, sub.name);
+                let theirs = spec.organisers_only || sub.organisers_only;
+                assert_eq!(for_organisers(&line).is_some(), theirs, "{line}");
+                assert!(!sub.organisers_only || sub.description.starts_with("Organisers"), "{line} says who may");
+            }
+        }
     }
 
     /// The README's table of commands is this catalogue's, word for word.
