@@ -50,7 +50,7 @@ pub async fn run(command: UsageCommand, settings: &Settings) -> anyhow::Result<E
             let deleted =
                 store.forget(&keyer.key(platform, &user)).await.context("deleting the person's usage events")?;
             println!("deleted {deleted} usage events of that {platform} user");
-            let person = crate::store::Person { platform: platform.to_string(), user };
+            let person = crate::store::Person::new(platform, &user);
             let favourites = store.forget_agenda(&person).await.context("deleting the person's agenda")?;
             println!("deleted their agenda: {favourites} favourites, their reminder setting and calendar feed");
         }

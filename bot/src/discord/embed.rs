@@ -220,8 +220,8 @@ pub fn embed_for(reply: &Reply) -> CreateEmbed {
 /// Whether only the asker sees the reply: errors, refusals, organiser
 /// results and the asker's own agenda.
 pub fn ephemeral(reply: &Reply) -> bool {
-    matches!(reply.command, CommandKind::Schedule | CommandKind::Stats | CommandKind::Agenda)
-        || matches!(reply.status, Status::Invalid | Status::Error | Status::Denied)
+    let spec = reply.command.spec();
+    spec.organisers_only || spec.personal || matches!(reply.status, Status::Invalid | Status::Error | Status::Denied)
 }
 
 /// The buttons under a reply: each person an ambiguous or unknown name

@@ -29,7 +29,7 @@ use serenity::all::{
 
 use crate::announcer::{Announcement, DirectSink, Personal, Rate, Sink};
 use crate::config::DiscordSettings;
-use crate::dispatch::{Dispatcher, Origin, Platform};
+use crate::dispatch::{Button, Dispatcher, Origin, Platform, button_may_run};
 
 /// Work that goes on after the first response (a deferred import).
 pub type Later = Pin<Box<dyn Future<Output = ()> + Send>>;
@@ -250,7 +250,9 @@ impl Discord {
         );
         let id = component.data.custom_id.as_str();
         // A person picked from an ambiguous name: the answer about them replaces the question.
-        if let Some(line) = id.strip_prefix(embed::CHOOSE).and_then(|rest| rest.strip_prefix(':')) {
+        if let Some(line) = id.strip_prefix(embed::CHOOSE).and_then(|rest| rest.strip_prefix(':'))
+            && button_may_run(Button::Choose, line)
+        {
             let seed = crate::clock::seed();
             let reply = self.dispatcher.answer_seeded(&origin, line, 0, seed).await;
             return Handled::now(CreateInteractionResponse::UpdateMessage(embed::message(&reply, line, 0, seed)));
@@ -260,7 +262,8 @@ impl Discord {
             let reply = self.dispatcher.answer(&origin, &line).await;
             return Handled::now(CreateInteractionResponse::Message(embed::message(&reply, &line, 0, 0)));
         }
-        let Some((shown, seed, line)) = parse_another(id) else {
+        let Some((shown, seed, line)) = parse_another(id).filter(|(_, _, line)| button_may_run(Button::Another, line))
+        else {
             return Handled::now(CreateInteractionResponse::Acknowledge);
         };
         let reply = self.dispatcher.answer_seeded(&origin, line, shown, seed).await;

@@ -27,7 +27,7 @@ fn unavailable() -> Reply {
 
 /// The person an origin is.
 pub fn person(origin: &Origin) -> Person {
-    Person { platform: origin.platform.as_str().to_string(), user: origin.user.clone() }
+    Person::new(origin.platform.as_str(), &origin.user)
 }
 
 /// `s` for more than one.
@@ -127,7 +127,8 @@ impl Dispatcher {
                              EMCEE_PUBLIC_URL.",
                         ));
                     };
-                    let token = match store.preferences(&me).await?.feed_nonce {
+                    let current = store.preferences(&me).await?.feed_nonce;
+                    let token = match current {
                         Some(nonce) if !reset => usage.keyer.feed_token(&me.platform, &me.user, &nonce),
                         _ => {
                             let mut bytes = [0u8; 16];
@@ -135,8 +136,14 @@ impl Dispatcher {
                                 .map_err(|e| anyhow::anyhow!("no randomness for a feed: {e}"))?;
                             let nonce = crate::hex::encode(&bytes);
                             let token = usage.keyer.feed_token(&me.platform, &me.user, &nonce);
-                            store.set_feed(&me, &nonce, &feed_hash(&token)).await?;
-                            token
+                            if store.set_feed(&me, &nonce, &feed_hash(&token), current.as_deref()).await? {
+                                token
+                            } else {
+                                // Another request of theirs made one first: that one is the feed.
+                                let theirs = store.preferences(&me).await?.feed_nonce;
+                                let nonce = theirs.ok_or_else(|| anyhow::anyhow!("a feed was made and is gone"))?;
+                                usage.keyer.feed_token(&me.platform, &me.user, &nonce)
+                            }
                         }
                     };
                     let url = format!("{}/agenda/{token}.ics", base.trim_end_matches('/'));
@@ -152,12 +159,16 @@ impl Dispatcher {
                 }
                 AgendaCommand::Forget => {
                     let favourites = store.forget_agenda(&me).await?;
+                    // The usage log keys rows by the person as it was when they
+                    // were logged: the id as the platform sent it.
+                    store.forget(&usage.keyer.key(origin.platform.as_str(), &origin.user)).await?;
                     Reply::message(
                         CommandKind::Agenda,
                         Status::Ok,
                         format!(
-                            "Forgotten: your {favourites} favourite{}, your reminder setting and your calendar \
-                             address (which no longer works). Your next `/agenda add` starts a new agenda.",
+                            "Forgotten: your {favourites} favourite{}, your reminder setting, your calendar \
+                             address (which no longer works) and your commands in the usage log. Your next \
+                             `/agenda add` starts a new agenda; this command is logged as every one is.",
                             plural(favourites as usize)
                         ),
                     )

@@ -94,6 +94,38 @@ pub struct Dispatcher {
     migrated: tokio::sync::OnceCell<()>,
 }
 
+/// A kind of button under a reply, each carrying the line it asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Button {
+    /// A person or session picked from an ambiguous name.
+    Choose,
+    /// "Add to my agenda" or "Remove" beside a session.
+    Agenda,
+    /// "Another quote" (or the next answer).
+    Another,
+    /// "Share" an answer with the channel.
+    Share,
+}
+
+/// Whether a button of this kind may ask `line`. A button's value comes
+/// back from the platform as the client sent it, so it is checked as
+/// typed input is: no organisers' command; only adding or removing a
+/// session from an agenda button; nothing personal from a button whose
+/// answer replaces or joins a message others may see.
+pub fn button_may_run(button: Button, line: &str) -> bool {
+    if command::catalogue::for_organisers(line).is_some() {
+        return false;
+    }
+    let Ok(parsed) = command::parse(line) else { return false };
+    let agenda_change =
+        matches!(parsed, Command::Agenda(command::AgendaCommand::Add { .. } | command::AgendaCommand::Remove { .. }));
+    match button {
+        Button::Agenda => agenda_change,
+        Button::Choose => agenda_change || !parsed.kind().personal(),
+        Button::Another | Button::Share => !parsed.kind().personal(),
+    }
+}
+
 impl Dispatcher {
     pub fn new(engine: Arc<Engine>, clock: Clock, usage: Option<Usage>) -> Dispatcher {
         Dispatcher {
@@ -239,6 +271,29 @@ impl Dispatcher {
         reply
     }
 
+    /// Answers a line whose reply everyone in a channel will see (a Slack
+    /// mention, a shared answer): a personal command
+    /// ([`CommandKind::personal`]) is not run there, and the reply says
+    /// where to ask it instead. Logged as [`answer_seeded`](Self::answer_seeded) is.
+    pub async fn answer_in_public(&self, origin: &Origin, line: &str, shown: usize, seed: u64) -> Reply {
+        let kind = match command::parse(line) {
+            Ok(command) if command.kind().personal() => command.kind(),
+            _ => return self.answer_seeded(origin, line, shown, seed).await,
+        };
+        let started = Instant::now();
+        let reply = Reply::message(
+            kind,
+            Status::Invalid,
+            format!(
+                "/{name} answers with what is yours alone, so it is not answered where others see it: use the \
+                 /{name} command, whose reply only you see, or ask me in a direct message.",
+                name = kind.spec().name
+            ),
+        );
+        self.log(origin, line, started, &reply).await;
+        reply
+    }
+
     /// `/schedule import` of a file uploaded to the chat: organisers only;
     /// imported as a URL would be, and logged as `/schedule import NAME`.
     /// `file` is the upload's bytes, or the reply saying why the adapter
@@ -332,5 +387,23 @@ impl programme::Follower for Dispatcher {
 
     fn take_faq(&self, faq: emcee_core::faq::Faq) {
         self.use_faq(faq);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Button, button_may_run};
+
+    #[test]
+    fn each_button_asks_only_what_its_kind_may() {
+        let may = |button, line| button_may_run(button, line);
+        assert!(may(Button::Agenda, "/agenda add supply chain") && may(Button::Agenda, "/agenda remove abc"));
+        assert!(!may(Button::Agenda, "/agenda feed") && !may(Button::Agenda, "/agenda forget"));
+        assert!(may(Button::Choose, "/bio Kelsey Hightower") && may(Button::Choose, "/agenda add abc"));
+        assert!(!may(Button::Choose, "/agenda feed reset") && !may(Button::Choose, "/schedule cancel abc"));
+        assert!(may(Button::Another, "/quote wasm") && may(Button::Share, "when was Kelsey born?"));
+        assert!(!may(Button::Share, "/agenda feed") && !may(Button::Another, "/agenda"));
+        assert!(!may(Button::Share, "/stats") && !may(Button::Another, "/faq import https://example.org/faq.md"));
+        assert!(!may(Button::Another, &"x".repeat(5_000)), "a line too long to answer");
     }
 }

@@ -208,7 +208,8 @@ pub struct Shape {
 /// Whether a reply goes only to the asker: errors, refusals, organiser
 /// results and the asker's own agenda always; answers as the workspace chose.
 pub fn ephemeral(reply: &Reply, answers_in_channel: bool) -> bool {
-    let organiser = matches!(reply.command, CommandKind::Schedule | CommandKind::Stats | CommandKind::Agenda);
+    let spec = reply.command.spec();
+    let organiser = spec.organisers_only || spec.personal;
     let failed = matches!(reply.status, Status::Invalid | Status::Error | Status::Denied);
     organiser || failed || !answers_in_channel
 }

@@ -16,7 +16,7 @@ use slack_morphism::prelude::*;
 
 use crate::announcer::{Announcement, DirectSink, Personal, Sink};
 use crate::config::SlackSettings;
-use crate::dispatch::{Dispatcher, Origin, Platform};
+use crate::dispatch::{Button, Dispatcher, Origin, Platform, button_may_run};
 use blocks::{AGENDA, ANOTHER_QUOTE, Again, CHOOSE, SHARE, Shape};
 
 /// The channel usage events of the App Home tab are logged with.
@@ -174,7 +174,12 @@ pub struct Slack {
     channels: Vec<String>,
     answers_in_channel: bool,
     web: reqwest::Client,
+    /// The Web API's address when it is not Slack's own (a test's fake).
+    api_url: Option<String>,
 }
+
+/// Where Slack's `response_url`s point.
+const SLACK_HOOKS: &str = "https://hooks.slack.com/";
 
 impl Slack {
     pub fn new(dispatcher: Arc<Dispatcher>, options: Options) -> anyhow::Result<Slack> {
@@ -198,6 +203,7 @@ impl Slack {
             channels: settings.channels,
             answers_in_channel: settings.replies_in_channel,
             web: reqwest::Client::builder().timeout(RESPONSE_TIMEOUT).build()?,
+            api_url: options.api_url,
         })
     }
 
@@ -257,10 +263,26 @@ impl Slack {
         }
         let (Some(response_url), Some(user)) = (&event.response_url, &event.user) else { return };
         let channel = event.channel.as_ref().map(|c| c.id.0.clone()).unwrap_or_default();
-        for action in event.actions.iter().flatten() {
+        if !self.may_respond_to(response_url.0.as_str()) {
+            tracing::warn!("a button's response_url is not Slack's: {}", response_url.0);
+            return;
+        }
+        // A click is one action; a payload that claims more is answered for its first.
+        for action in event.actions.iter().flatten().take(1) {
             let Some(again) = action.value.as_deref().and_then(|v| serde_json::from_str::<Again>(v).ok()) else {
                 continue;
             };
+            let button = match action.action_id.0.as_str() {
+                id if id.starts_with(CHOOSE) => Button::Choose,
+                id if id.starts_with(AGENDA) => Button::Agenda,
+                ANOTHER_QUOTE => Button::Another,
+                SHARE => Button::Share,
+                _ => continue,
+            };
+            if !button_may_run(button, &again.line) {
+                tracing::warn!(action = %action.action_id.0, "a button asked what its kind may not: {}", again.line);
+                continue;
+            }
             let origin = self.origin(&event.team.id.0, &channel, &user.id.0, &again.line).await;
             let body = match action.action_id.0.as_str() {
                 // A person picked from an ambiguous name: the answer about them replaces the question.
@@ -285,7 +307,7 @@ impl Slack {
                     response_body(content, true, None)
                 }
                 SHARE => {
-                    let reply = self.dispatcher.answer_seeded(&origin, &again.line, again.shown, again.seed).await;
+                    let reply = self.dispatcher.answer_in_public(&origin, &again.line, again.shown, again.seed).await;
                     let content = blocks::message(&reply, Shape { ephemeral: false }, None);
                     response_body(content, false, Some(SlackMessageResponseType::InChannel))
                 }
@@ -296,6 +318,15 @@ impl Slack {
                 self.respond(response_url.0.as_str(), &serde_json::json!({ "delete_original": true })).await;
             }
         }
+    }
+
+    /// Whether `url` is a `response_url` Slack gives: on its hooks host,
+    /// or on the Web API's host when another is configured (a test's fake).
+    fn may_respond_to(&self, url: &str) -> bool {
+        let origin = |url: &str| reqwest::Url::parse(url).ok().map(|u| u.origin());
+        let Some(asked) = origin(url) else { return false };
+        let allowed = [Some(SLACK_HOOKS), self.api_url.as_deref()];
+        allowed.into_iter().flatten().any(|base| origin(base).as_ref() == Some(&asked))
     }
 
     async fn respond(&self, url: &str, body: &serde_json::Value) {
@@ -309,11 +340,11 @@ impl Slack {
     /// A button on the App Home tab, which has no response_url: "Remove"
     /// (or "Add") is answered by the tab shown again, changed.
     async fn home_action(&self, event: &SlackInteractionBlockActionsEvent, user: &str) {
-        for action in event.actions.iter().flatten() {
+        for action in event.actions.iter().flatten().take(1) {
             let Some(again) = action.value.as_deref().and_then(|v| serde_json::from_str::<Again>(v).ok()) else {
                 continue;
             };
-            if action.action_id.0.starts_with(AGENDA) && again.line.starts_with("/agenda ") {
+            if action.action_id.0.starts_with(AGENDA) && button_may_run(Button::Agenda, &again.line) {
                 let origin = self.origin(&event.team.id.0, HOME, user, &again.line).await;
                 self.dispatcher.answer_seeded(&origin, &again.line, 0, again.seed).await;
             }
@@ -350,7 +381,8 @@ impl Slack {
         let question = without_mentions(text);
         let line = if question.is_empty() { String::from("/help") } else { question };
         let origin = self.origin(&event.team_id.0, &mention.channel.0, &mention.user.0, &line).await;
-        let reply = self.dispatcher.answer(&origin, &line).await;
+        // A mention is answered in the channel's thread, for everyone to see.
+        let reply = self.dispatcher.answer_in_public(&origin, &line, 0, crate::clock::seed()).await;
         let Some(api) = &self.api else {
             tracing::warn!("a mention was answered but cannot be posted: SLACK_BOT_TOKEN is not set");
             return;

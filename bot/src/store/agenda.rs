@@ -18,6 +18,15 @@ pub struct Person {
     pub user: String,
 }
 
+impl Person {
+    /// The person `user` is on `platform`, as the database can store it
+    /// ([`storable`](super::storable)): a platform's id is never trusted
+    /// to be text PostgreSQL holds.
+    pub fn new(platform: &str, user: &str) -> Person {
+        Person { platform: super::storable(platform), user: super::storable(user) }
+    }
+}
+
 /// What a person set, when they set anything.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Preferences {
@@ -169,14 +178,25 @@ impl Store {
         Ok(())
     }
 
-    /// Gives a person a feed: the nonce its token is made with, and the
-    /// token's hash to find them by. Replaces (revokes) any feed before.
-    pub async fn set_feed(&self, person: &Person, nonce: &str, hash: &str) -> anyhow::Result<()> {
-        super::on_pool!(self, pool => sqlx::query(
+    /// Gives a person a feed — the nonce its token is made with, and the
+    /// token's hash to find them by — if the nonce in force is still
+    /// `replacing` (`None`: they have none), revoking that one; returns
+    /// whether it did. Compare-and-set, so that of simultaneous first
+    /// requests one feed is made and the others read it back.
+    pub async fn set_feed(
+        &self,
+        person: &Person,
+        nonce: &str,
+        hash: &str,
+        replacing: Option<&str>,
+    ) -> anyhow::Result<bool> {
+        let set = super::on_pool!(self, pool => sqlx::query(
             "INSERT INTO agenda_people (platform, user_id, feed_nonce, feed_hash) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (platform, user_id) DO UPDATE SET feed_nonce = $3, feed_hash = $4"
-        ).bind(&person.platform).bind(&person.user).bind(nonce).bind(hash).execute(pool).await.map(|r| r.rows_affected()))?;
-        Ok(())
+             ON CONFLICT (platform, user_id) DO UPDATE SET feed_nonce = $3, feed_hash = $4 \
+             WHERE agenda_people.feed_nonce IS NOT DISTINCT FROM $5"
+        ).bind(&person.platform).bind(&person.user).bind(nonce).bind(hash).bind(replacing)
+            .execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(set == 1)
     }
 
     /// Whose feed has the token with this hash, and when their favourites last changed.

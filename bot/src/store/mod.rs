@@ -29,6 +29,26 @@ pub use schedule::Applied;
 pub use transcripts::StoredTranscript;
 pub use usage::UsageEvent;
 
+/// `text` as both backends can store it: a NUL, which PostgreSQL's text
+/// cannot hold, becomes U+FFFD (Rust's strings are UTF-8, so a UTF-8
+/// database holds every other character). What people type or platforms
+/// send passes through here before any table: usage events, and each
+/// person's agenda rows.
+pub fn storable(text: &str) -> String {
+    text.replace('\0', "\u{fffd}")
+}
+
+/// What a usage event keeps of a line: a line the bot refuses as too long
+/// ([`emcee_core::command::MAX_INPUT_CHARS`]) is kept to that length and
+/// marked cut, so that refused input cannot grow the log.
+pub fn bounded(text: &str) -> String {
+    let limit = emcee_core::command::MAX_INPUT_CHARS;
+    match text.char_indices().nth(limit) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
 /// A pool on one of the two backends.
 #[derive(Clone, Debug)]
 pub enum Store {

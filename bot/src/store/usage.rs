@@ -29,13 +29,16 @@ pub struct UsageEvent {
 }
 
 impl UsageEvent {
-    /// The event with every text field storable on both backends: a NUL,
-    /// which PostgreSQL's text cannot hold, becomes U+FFFD. (Rust's strings
-    /// are UTF-8, so a UTF-8 database holds every other character.) Events
+    /// The event with every text field storable on both backends
+    /// ([`storable`](super::storable)) and its query no longer than a line
+    /// the bot accepts ([`bounded`](super::bounded)). Events
     /// are made storable where they are made, so that one user's byte never
     /// costs a batch; a refusal for any other reason is still found and set
     /// aside by the writer.
     pub fn storable(mut self) -> UsageEvent {
+        if let Some(query) = &mut self.query {
+            *query = super::bounded(query);
+        }
         let texts = [
             &mut self.event_id,
             &mut self.platform,
@@ -47,7 +50,7 @@ impl UsageEvent {
         ];
         for text in texts.into_iter().chain([&mut self.query, &mut self.source_kind].into_iter().flatten()) {
             if text.contains('\0') {
-                *text = text.replace('\0', "\u{fffd}");
+                *text = super::storable(text);
             }
         }
         self

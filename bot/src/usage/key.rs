@@ -110,10 +110,12 @@ impl UserKeyer {
 /// Bytes of a feed's token: 160 bits, more than the 128 that make it unguessable.
 pub const FEED_TOKEN_BYTES: usize = 20;
 
-/// What the database keeps of a feed's token: its SHA-256, in hex.
+/// What the database keeps of a feed's token: its SHA-256, in hex. A
+/// token is hex, so one written in capitals (a calendar app or a person
+/// copying it may) is the same token.
 pub fn feed_hash(token: &str) -> String {
     use sha2::Digest;
-    crate::hex::encode(&Sha256::digest(token.as_bytes()))
+    crate::hex::encode(&Sha256::digest(token.to_ascii_lowercase().as_bytes()))
 }
 
 #[cfg(unix)]
@@ -132,6 +134,12 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_feed_token_is_the_same_in_capitals() {
+        assert_eq!(feed_hash("ab12cd"), feed_hash("AB12CD"));
+        assert_ne!(feed_hash("ab12cd"), feed_hash("ab12ce"));
+    }
 
     #[test]
     fn keys_are_stable_per_secret_and_hide_the_id() {

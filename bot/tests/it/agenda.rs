@@ -523,3 +523,60 @@ async fn feeds_follow_changes_and_answer_conditional_requests() {
         db.remove().await;
     }
 }
+
+/// Simultaneous first `/agenda feed` requests hand out one address that
+/// works; a user id PostgreSQL could not hold (a NUL) keeps an agenda;
+/// `/agenda forget` deletes the person's usage rows too; and a line too
+/// long to answer is logged cut to the length the bot accepts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn feeds_are_made_once_and_forgetting_forgets_the_log_too() {
+    for db in support::backends().await {
+        let backend = db.backend;
+        let bot = bot(&db, "http://127.0.0.1:9").await;
+        let ana = origin(Platform::Slack, "U0ANA");
+        let mut asked = tokio::task::JoinSet::new();
+        for _ in 0..16 {
+            let (dispatcher, ana) = (bot.dispatcher.clone(), ana.clone());
+            asked.spawn(async move { dispatcher.answer(&ana, "/agenda feed").await });
+        }
+        let feeds = asked.join_all().await;
+        let addresses: std::collections::HashSet<String> =
+            feeds.iter().map(|r| r.body.lines().last().unwrap_or_default().to_string()).collect();
+        assert_eq!(addresses.len(), 1, "{backend}: one address for all: {addresses:?}");
+        let address = addresses.into_iter().next().unwrap();
+        let path = address.strip_prefix(PUBLIC).unwrap().to_string();
+        let (status, _, _) = send(&bot.router, get(&path, &[])).await;
+        assert_eq!(status, StatusCode::OK, "{backend}: the address handed out works");
+        let (status, _, _) =
+            send(&bot.router, get(&path.to_uppercase().replace("/AGENDA/", "/agenda/").replace(".ICS", ".ics"), &[]))
+                .await;
+        assert_eq!(status, StatusCode::OK, "{backend}: a token in capitals is the same token");
+
+        let odd = origin(Platform::Slack, "U0\0NUL");
+        let added = bot.dispatcher.answer(&odd, "/agenda add supply chain").await;
+        assert_eq!(added.status, Status::Ok, "{backend}: {}", added.body);
+        assert_eq!(bot.dispatcher.answer(&odd, "/agenda").await.sessions.len(), 1, "{backend}");
+
+        let long = format!("/ask {}", "why ".repeat(20_000));
+        assert_eq!(bot.dispatcher.answer(&ana, &long).await.status, Status::Invalid, "{backend}");
+        // What the log held when they asked is what is forgotten: wait for it to be written.
+        let key = UserKeyer::new(b"k").key("slack", "U0ANA");
+        for _ in 0..100 {
+            if bot.store.events().await.unwrap().iter().filter(|e| e.user_key == key).count() == 17 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let forgotten = bot.dispatcher.answer(&ana, "/agenda forget").await;
+        let Bot { writer, store, .. } = bot;
+        writer.stop().await;
+        let events = store.events().await.unwrap();
+        let longest = events.iter().filter_map(|e| e.query.as_deref()).map(|q| q.chars().count()).max();
+        assert!(longest <= Some(emcee_core::command::MAX_INPUT_CHARS + 1), "{backend}: {longest:?}");
+        let anas: Vec<_> = events.iter().filter(|e| e.user_key == key).map(|e| e.query.clone()).collect();
+        assert_eq!(anas, [Some("/agenda forget".to_string())], "{backend}: only the forget itself is left");
+        assert!(forgotten.body.contains("your commands in the usage log"), "{backend}: {}", forgotten.body);
+        store.close().await;
+        db.remove().await;
+    }
+}

@@ -251,9 +251,72 @@ async fn events_verify_the_url_and_answer_mentions_in_a_thread() {
     let mut retry = signed("/slack/events", mention);
     retry.headers_mut().insert("x-slack-retry-num", "1".parse().unwrap());
     assert_eq!(send(&bot.router, retry).await.0, StatusCode::OK);
+
+    // What is the asker's alone is not run where the channel sees the answer.
+    sent.lock().unwrap().clear();
+    let personal = serde_json::json!({
+        "type": "event_callback", "team_id": "T0001", "api_app_id": "A0123", "event_id": "Ev2", "event_time": 1700000001,
+        "event": { "type": "app_mention", "user": "U0ATTENDEE", "channel": "C0GENERAL", "ts": "1700000001.000100",
+                   "text": "<@U0BOT> /agenda feed reset" }
+    })
+    .to_string();
+    assert_eq!(send(&bot.router, signed("/slack/events", personal)).await.0, StatusCode::OK);
+    let posted = wait_for(&sent, "chat.postMessage").await;
+    let text = posted["text"].as_str().unwrap();
+    assert!(text.contains("not answered where others see it") && !text.contains(".ics"), "{posted}");
     tokio::time::sleep(Duration::from_millis(300)).await;
     let events = events(bot).await;
-    assert_eq!(events.len(), 1, "the retried mention is not answered again: {events:?}");
+    assert_eq!(events.len(), 2, "the retried mention is not answered again: {events:?}");
+    assert_eq!(events[1].status, "invalid", "the refused one is logged: {events:?}");
+}
+
+/// A button's value and its response_url come back as the client sent
+/// them: a button asking what its kind may not, a payload of many actions
+/// and a response_url off Slack's hosts are each refused.
+#[tokio::test]
+async fn forged_buttons_do_no_more_than_real_ones() {
+    let (api, sent) = fake_slack().await;
+    let bot = bot(&api).await;
+    let press = |actions: Vec<(&str, &str)>, response_url: &str| {
+        let actions: Vec<serde_json::Value> = actions
+            .iter()
+            .map(|(id, line)| {
+                let value = serde_json::json!({ "l": line, "n": 0, "s": 1 }).to_string();
+                serde_json::json!({ "type": "button", "action_id": id, "block_id": "b", "value": value, "action_ts": "1.3" })
+            })
+            .collect();
+        let payload = serde_json::json!({
+            "type": "block_actions", "team": { "id": "T0001" }, "user": { "id": "U0ATTENDEE" }, "api_app_id": "A0123",
+            "container": { "type": "message", "message_ts": "1.2", "channel_id": "C0GENERAL", "is_ephemeral": false },
+            "trigger_id": trigger_id(), "channel": { "id": "C0GENERAL" }, "response_url": response_url,
+            "actions": actions
+        });
+        signed("/slack/interactivity", serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap())
+    };
+    let here = format!("{api}/response/9");
+    // Sharing a personal answer, or an organisers' command behind "another quote", is not run.
+    for (id, line) in [("share", "/agenda feed"), ("another_quote", "/agenda feed reset"), ("share", "/stats")] {
+        assert_eq!(send(&bot.router, press(vec![(id, line)], &here)).await.0, StatusCode::OK);
+    }
+    // One click is one answer, however many actions the payload claims.
+    let many = vec![("another_quote", "/quote wasm"); 50];
+    assert_eq!(send(&bot.router, press(many, &here)).await.0, StatusCode::OK);
+    // An answer is never sent off Slack's hosts.
+    let elsewhere = press(vec![("another_quote", "/quote wasm")], "http://127.0.0.2:9/steal");
+    assert_eq!(send(&bot.router, elsewhere).await.0, StatusCode::OK);
+    wait_for(&sent, "/response/9").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let answered: Vec<String> = sent
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(path, _)| path.ends_with("/response/9"))
+        .map(|(_, body)| body["text"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(answered.len(), 1, "{answered:?}");
+    assert!(!answered[0].contains(".ics"), "{answered:?}");
+    let events = events(bot).await;
+    assert_eq!(events.len(), 1, "only the one real click ran a command: {events:?}");
 }
 
 #[tokio::test]

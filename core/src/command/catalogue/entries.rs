@@ -34,6 +34,7 @@ pub(super) static BIO: CommandSpec = CommandSpec {
            and none names the closest.",
     examples: &["/bio kelsey", "/bio Hightwoer"],
     organisers_only: false,
+    personal: false,
     options: &[suggesting(required(text("speaker", "The speaker's name", 100)), &[Suggest::Speaker])],
     subcommands: &[],
 };
@@ -54,6 +55,7 @@ pub(super) static QUOTE: CommandSpec = CommandSpec {
         "/quote speaker:\"Kelsey Hightower\"",
     ],
     organisers_only: false,
+    personal: false,
     options: &[
         text("topic", "What the quote is about (leave empty for a random one)", 80),
         suggesting(text("speaker", "Only quotes by this speaker", 100), &[Suggest::Speaker]),
@@ -71,6 +73,7 @@ pub(super) static TALKS: CommandSpec = CommandSpec {
            a speaker, a room, a track, or words from titles and abstracts. Times are in the conference's zone, named.",
     examples: &["/talks now", "/talks room 2", "/talks supply chain"],
     organisers_only: false,
+    personal: false,
     options: &[suggesting(
         text("query", "now, next, today, a speaker, a room, a track…", 100),
         &[Suggest::When, Suggest::Speaker, Suggest::Room, Suggest::Track],
@@ -99,6 +102,7 @@ pub(super) static ASK: CommandSpec = CommandSpec {
         "who is talking about supply chain security?",
     ],
     organisers_only: false,
+    personal: false,
     options: &[required(text("question", "Your question", 300))],
     subcommands: &[],
 };
@@ -116,6 +120,7 @@ pub(super) static FAQ: CommandSpec = CommandSpec {
            removed.",
     examples: &["/faq", "/faq wifi", "/faq import https://example.org/faq.md"],
     organisers_only: false,
+    personal: false,
     options: &[],
     subcommands: &[
         SubcommandSpec {
@@ -147,6 +152,7 @@ pub(super) static HELP: CommandSpec = CommandSpec {
     help: "The commands, or one command in detail with examples.",
     examples: &["/help quote"],
     organisers_only: false,
+    personal: false,
     options: &[text("command", "A command to explain, e.g. quote", 32)],
     subcommands: &[],
 };
@@ -161,6 +167,7 @@ pub(super) static SCHEDULE: CommandSpec = CommandSpec {
            programme by room. Every change is recorded and announced.",
     examples: &["/schedule post tomorrow", "/schedule cancel Lightning talks"],
     organisers_only: true,
+    personal: false,
     options: &[],
     subcommands: &[
         SubcommandSpec {
@@ -215,6 +222,7 @@ pub(super) static TRANSCRIPT: CommandSpec = CommandSpec {
            who speaks when the transcript does not. Every replica answers from it at once.",
     examples: &["/transcript import https://example.org/talk.srt session=ABC123"],
     organisers_only: true,
+    personal: false,
     options: &[],
     subcommands: &[SubcommandSpec {
         name: "import",
@@ -245,6 +253,7 @@ pub(super) static STATS: CommandSpec = CommandSpec {
            top queries, questions it could not answer, and latency.",
     examples: &["/stats 24h"],
     organisers_only: true,
+    personal: false,
     options: &[text("since", "How far back, e.g. 7d or 24h", 20)],
     subcommands: &[],
 };
@@ -262,6 +271,7 @@ pub(super) static AGENDA: CommandSpec = CommandSpec {
            everything kept about you.",
     examples: &["/agenda", "/agenda add supply chain", "/agenda remind 15", "/agenda feed"],
     organisers_only: false,
+    personal: true,
     options: &[],
     subcommands: &[
         SubcommandSpec {

@@ -32,6 +32,10 @@ pub struct CommandSpec {
     pub examples: &'static [&'static str],
     /// Only organisers may run it; anyone may read its help.
     pub organisers_only: bool,
+    /// What it answers is the asker's own (their agenda, their calendar
+    /// address): every adapter shows the reply to the asker alone, never
+    /// in a channel, whichever way the command arrived.
+    pub personal: bool,
     /// The options of a command without subcommands, in Discord's order.
     pub options: &'static [OptionSpec],
     pub subcommands: &'static [SubcommandSpec],
@@ -95,6 +99,11 @@ pub static CATALOGUE: [&CommandSpec; 10] =
     [&BIO, &QUOTE, &TALKS, &ASK, &FAQ, &AGENDA, &HELP, &SCHEDULE, &TRANSCRIPT, &STATS];
 
 impl CommandKind {
+    /// Whether only the asker may see its replies ([`CommandSpec::personal`]).
+    pub fn personal(self) -> bool {
+        self.spec().personal
+    }
+
     /// This command's entry in the [`CATALOGUE`].
     pub fn spec(self) -> &'static CommandSpec {
         match self {
