@@ -132,7 +132,7 @@ async fn commands(State(state): State<HttpState>, headers: HeaderMap, body: Byte
 }
 
 /// The fields of a slash command's form the adapter uses; the others
-/// (`response_url`, names) are skipped, not parsed.
+/// (names) are skipped, not parsed.
 #[derive(Default)]
 struct CommandForm<'a> {
     team_id: Cow<'a, str>,
@@ -142,6 +142,8 @@ struct CommandForm<'a> {
     text: Cow<'a, str>,
     /// Slack's id of this one invocation.
     trigger_id: Cow<'a, str>,
+    /// Where a later answer goes.
+    response_url: Cow<'a, str>,
 }
 
 impl<'a> CommandForm<'a> {
@@ -158,6 +160,7 @@ impl<'a> CommandForm<'a> {
                 "command" => &mut form.command,
                 "text" => &mut form.text,
                 "trigger_id" => &mut form.trigger_id,
+                "response_url" => &mut form.response_url,
                 _ => continue,
             };
             if let Some((_, value)) = form_urlencoded::parse(pair.as_bytes()).next() {
@@ -179,6 +182,7 @@ impl<'a> CommandForm<'a> {
             user: &self.user_id,
             command: &self.command,
             text: &self.text,
+            response_url: &self.response_url,
         }
     }
 }

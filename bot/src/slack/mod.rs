@@ -115,6 +115,8 @@ pub struct SlashCommand<'a> {
     pub command: &'a str,
     /// What follows the command.
     pub text: &'a str,
+    /// Where a later answer goes (empty when Slack gave none).
+    pub response_url: &'a str,
 }
 
 impl<'a> From<&'a SlackCommandEvent> for SlashCommand<'a> {
@@ -125,6 +127,7 @@ impl<'a> From<&'a SlackCommandEvent> for SlashCommand<'a> {
             user: &event.user_id.0,
             command: &event.command.0,
             text: event.text.as_deref().unwrap_or(""),
+            response_url: event.response_url.0.as_str(),
         }
     }
 }
@@ -247,6 +250,14 @@ impl Slack {
         let line = if text.is_empty() { command.command.to_string() } else { format!("{} {text}", command.command) };
         let origin = self.origin(command.team, command.channel, command.user, &line).await;
         let again = Again { line, shown: 0, seed: crate::clock::seed() };
+        // Slack waits three seconds for the answer; a download may take
+        // thirty. An organiser's is acknowledged now and its outcome follows.
+        if origin.organiser
+            && emcee_core::command::catalogue::fetches(&again.line)
+            && self.may_respond_to(command.response_url)
+        {
+            return self.later(origin, again, command.response_url.to_string());
+        }
         let reply = self.dispatcher.answer_seeded(&origin, &again.line, 0, again.seed).await;
         let ephemeral = blocks::ephemeral(&reply, self.answers_in_channel);
         CommandAnswer { content: blocks::message(&reply, Shape { ephemeral }, Some(&again)), ephemeral }
@@ -330,11 +341,28 @@ impl Slack {
     }
 
     async fn respond(&self, url: &str, body: &serde_json::Value) {
-        let request = self.web.post(url).header(reqwest::header::CONTENT_TYPE, "application/json");
-        let sent = request.body(body.to_string()).send().await.and_then(|r| r.error_for_status());
-        if let Err(error) = sent {
-            tracing::warn!("answering a Slack button through its response_url failed: {error}");
-        }
+        respond(&self.web, url, body).await;
+    }
+
+    /// Answers `again` in the background, its reply sent to `response_url`;
+    /// what Slack gets now says the work has started.
+    fn later(&self, origin: Origin, again: Again, response_url: String) -> CommandAnswer {
+        let (dispatcher, web, in_channel) = (self.dispatcher.clone(), self.web.clone(), self.answers_in_channel);
+        let kind = emcee_core::parse(&again.line).map_or(emcee_core::CommandKind::Help, |c| c.kind());
+        tokio::spawn(async move {
+            let reply = dispatcher.answer_seeded(&origin, &again.line, 0, again.seed).await;
+            let ephemeral = blocks::ephemeral(&reply, in_channel);
+            let content = blocks::message(&reply, Shape { ephemeral }, None);
+            let shown =
+                if ephemeral { SlackMessageResponseType::Ephemeral } else { SlackMessageResponseType::InChannel };
+            respond(&web, &response_url, &response_body(content, false, Some(shown))).await;
+        });
+        let started = emcee_core::Reply::message(
+            kind,
+            emcee_core::reply::Status::Ok,
+            "Downloading and reading it now (up to 30 s); what came of it follows here.",
+        );
+        CommandAnswer { content: blocks::message(&started, Shape { ephemeral: true }, None), ephemeral: true }
     }
 
     /// A button on the App Home tab, which has no response_url: "Remove"
@@ -410,6 +438,15 @@ impl ContainerEphemeral for SlackInteractionBlockActionsEvent {
 }
 
 /// The JSON a `response_url` takes: the message, and what to do with the original.
+/// Posts `body` to a `response_url`; a failure is logged, as nothing else can be done.
+async fn respond(web: &reqwest::Client, url: &str, body: &serde_json::Value) {
+    let request = web.post(url).header(reqwest::header::CONTENT_TYPE, "application/json");
+    let sent = request.body(body.to_string()).send().await.and_then(|r| r.error_for_status());
+    if let Err(error) = sent {
+        tracing::warn!("answering through a Slack response_url failed: {error}");
+    }
+}
+
 fn response_body(
     content: SlackMessageContent,
     replace_original: bool,

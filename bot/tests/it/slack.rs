@@ -74,11 +74,11 @@ async fn bot(api: &str) -> Bot {
     let (log, writer) =
         writer::start(store.clone(), Spill::new(state.path().join(SPILL_FILE)), writer::Options::default());
     let usage = Usage { log, keyer: UserKeyer::new(b"k"), store: store.clone(), store_queries: true };
-    let dispatcher = Arc::new(Dispatcher::new(
-        support::seed_engine(),
-        Clock::Pinned("2022-11-01T08:30:00Z".parse().unwrap()),
-        Some(usage),
-    ));
+    // Imports in these tests are served on loopback, which only an operator's allowance reaches.
+    let dispatcher = Arc::new(
+        Dispatcher::new(support::seed_engine(), Clock::Pinned("2022-11-01T08:30:00Z".parse().unwrap()), Some(usage))
+            .with_fetcher(emcee::fetch::Fetcher::allowing("127.0.0.1").unwrap()),
+    );
     let platforms = Platforms {
         slack: SlackSettings {
             signing_secret: Some(SECRET.into()),
@@ -319,6 +319,34 @@ async fn forged_buttons_do_no_more_than_real_ones() {
     assert_eq!(events.len(), 1, "only the one real click ran a command: {events:?}");
 }
 
+/// Slack waits three seconds for a slash command's answer: an organiser's
+/// import from a slow server is acknowledged at once, and what came of it
+/// follows through the response_url.
+#[tokio::test]
+async fn a_slow_import_is_acknowledged_at_once_and_its_outcome_follows() {
+    let (api, sent) = fake_slack().await;
+    let bot = bot(&api).await;
+    let slow = axum::Router::new().route(
+        "/schedule.json",
+        axum::routing::get(|| async {
+            tokio::time::sleep(Duration::from_secs(4)).await;
+            "this is not a schedule"
+        }),
+    );
+    let address = format!("{}/schedule.json", support::serve(slow).await);
+    let response_url = format!("{api}/response/7");
+    let started = std::time::Instant::now();
+    let body = command_body("/schedule", &format!("import {address}"), "U0ORGANISER", &response_url);
+    let (status, text) = send(&bot.router, signed("/slack/commands", body)).await;
+    assert!(started.elapsed() < Duration::from_secs(3), "answered in {:?}", started.elapsed());
+    assert_eq!(status, StatusCode::OK);
+    assert!(text.contains("what came of it follows here"), "{text}");
+    let outcome = wait_for(&sent, "/response/7").await;
+    assert!(started.elapsed() >= Duration::from_secs(4), "the outcome waited for the server");
+    assert!(outcome["text"].as_str().unwrap().contains("is not a schedule emcee can read"), "{outcome}");
+    assert_eq!(outcome["response_type"], "ephemeral", "{outcome}");
+}
+
 #[tokio::test]
 async fn buttons_answer_through_the_response_url() {
     let (api, sent) = fake_slack().await;
@@ -400,9 +428,8 @@ async fn every_organisers_command_is_theirs_alone() {
     let lines = organisers_lines();
     assert!(lines.len() >= 7, "{lines:?}");
     for (command, text) in lines {
-        let body = |user: &str| {
-            signed("/slack/commands", command_body(&command, &text, user, "https://hooks.slack.com/commands/1"))
-        };
+        let response_url = format!("{api}/response/1");
+        let body = |user: &str| signed("/slack/commands", command_body(&command, &text, user, &response_url));
         let (_, denied) = send(&bot.router, body("U0ATTENDEE")).await;
         assert!(denied.contains("Only organisers"), "{command} {text}: {denied}");
         let (_, allowed) = send(&bot.router, body("U0ORGANISER")).await;

@@ -128,6 +128,7 @@ pub(super) static FAQ: CommandSpec = CommandSpec {
             description: "The FAQ's questions, or the entries on a topic",
             usage: "/faq show [topic]",
             organisers_only: false,
+            fetches: false,
             options: &[text("topic", "A topic, e.g. wifi or tickets (leave empty for every question)", 100)],
         },
         SubcommandSpec {
@@ -135,6 +136,7 @@ pub(super) static FAQ: CommandSpec = CommandSpec {
             description: "Organisers: replace the FAQ with a published page (Markdown, HTML, YAML, JSON)",
             usage: "/faq import <url>",
             organisers_only: true,
+            fetches: true,
             options: &[
                 OptionSpec { kind: OptionKind::Attachment, max_length: None, ..text("file", "The FAQ file", 0) },
                 text("url", "Or the FAQ page's https address", 500),
@@ -175,6 +177,7 @@ pub(super) static SCHEDULE: CommandSpec = CommandSpec {
             description: "Import a schedule file or URL (pretalx/frab JSON or XML, iCalendar, CSV, Sessionize)",
             usage: "/schedule import <url>",
             organisers_only: false,
+            fetches: true,
             options: &[
                 OptionSpec { kind: OptionKind::Attachment, max_length: None, ..text("file", "The schedule file", 0) },
                 text("url", "Or the schedule's https address", 500),
@@ -185,6 +188,7 @@ pub(super) static SCHEDULE: CommandSpec = CommandSpec {
             description: "Add one session",
             usage: "/schedule add title=\"…\" start=2022-11-01T10:00 duration=00:30 room=\"Room 2\"",
             organisers_only: false,
+            fetches: false,
             options: &[
                 required(text("title", "The session's title", 200)),
                 required(text("start", "Start, e.g. 2022-11-01T17:00", 40)),
@@ -198,6 +202,7 @@ pub(super) static SCHEDULE: CommandSpec = CommandSpec {
             description: "Cancel a session",
             usage: "/schedule cancel <id or title>",
             organisers_only: false,
+            fetches: false,
             options: &[required(text("session", "The session's title or id", 200))],
         },
         SubcommandSpec {
@@ -205,6 +210,7 @@ pub(super) static SCHEDULE: CommandSpec = CommandSpec {
             description: "Post the programme of a day",
             usage: "/schedule post [day]",
             organisers_only: false,
+            fetches: false,
             options: &[text("day", "today, tomorrow, a date…", 40)],
         },
     ],
@@ -229,6 +235,7 @@ pub(super) static TRANSCRIPT: CommandSpec = CommandSpec {
         description: "Add a transcript (SubRip, WebVTT, Whisper JSON, podcast) linked to a session",
         usage: "/transcript import <url> session=ID speakers=\"A; B\" title=\"…\" recording=URL",
         organisers_only: false,
+        fetches: true,
         options: &[
             OptionSpec { kind: OptionKind::Attachment, max_length: None, ..text("file", "The transcript file", 0) },
             text("url", "Or the transcript's https address", 500),
@@ -279,6 +286,7 @@ pub(super) static AGENDA: CommandSpec = CommandSpec {
             description: "My sessions in time order, the next first",
             usage: "/agenda show",
             organisers_only: false,
+            fetches: false,
             options: &[],
         },
         SubcommandSpec {
@@ -286,6 +294,7 @@ pub(super) static AGENDA: CommandSpec = CommandSpec {
             description: "Add a session to my agenda",
             usage: "/agenda add <session>",
             organisers_only: false,
+            fetches: false,
             options: &[suggesting(
                 required(text("session", "The session's title or a part of it", 200)),
                 &[Suggest::Session],
@@ -296,6 +305,7 @@ pub(super) static AGENDA: CommandSpec = CommandSpec {
             description: "Remove a session from my agenda",
             usage: "/agenda remove <session>",
             organisers_only: false,
+            fetches: false,
             options: &[suggesting(
                 required(text("session", "The session's title or a part of it", 200)),
                 &[Suggest::Session],
@@ -306,6 +316,7 @@ pub(super) static AGENDA: CommandSpec = CommandSpec {
             description: "How many minutes before each session to remind me, or off",
             usage: "/agenda remind 15",
             organisers_only: false,
+            fetches: false,
             options: &[required(text("minutes", "Minutes before (1 to 1440), or off", 8))],
         },
         SubcommandSpec {
@@ -313,6 +324,7 @@ pub(super) static AGENDA: CommandSpec = CommandSpec {
             description: "My private calendar address; reset makes a new one",
             usage: "/agenda feed",
             organisers_only: false,
+            fetches: false,
             options: &[text("reset", "Type reset to revoke the old address and get a new one", 5)],
         },
         SubcommandSpec {
@@ -320,6 +332,7 @@ pub(super) static AGENDA: CommandSpec = CommandSpec {
             description: "Delete my favourites, reminder setting and calendar address",
             usage: "/agenda forget",
             organisers_only: false,
+            fetches: false,
             options: &[],
         },
     ],

@@ -50,6 +50,9 @@ pub struct SubcommandSpec {
     /// Only organisers may run it, though anyone may run the command's
     /// others (`/faq import`, where `/faq` is for everyone).
     pub organisers_only: bool,
+    /// Given an address, it downloads from it: slower than a platform
+    /// waits for an answer, so adapters acknowledge it first.
+    pub fetches: bool,
     pub options: &'static [OptionSpec],
 }
 
@@ -139,6 +142,17 @@ pub fn for_organisers(line: &str) -> Option<String> {
     let verb = words.next()?;
     let sub = spec.subcommands.iter().find(|sub| sub.name.eq_ignore_ascii_case(verb))?;
     sub.organisers_only.then(|| format!("/{} {}", spec.name, sub.name))
+}
+
+/// Whether `line` runs a subcommand that downloads from an address it
+/// gives (`/schedule import https://…`): work that can take longer than a
+/// platform waits for an answer.
+pub fn fetches(line: &str) -> bool {
+    let mut words = line.trim_start().strip_prefix('/').unwrap_or_default().split_whitespace();
+    let Some(spec) = words.next().and_then(find) else { return false };
+    let Some(verb) = words.next() else { return false };
+    let fetching = spec.subcommands.iter().any(|sub| sub.fetches && sub.name.eq_ignore_ascii_case(verb));
+    fetching && words.any(|w| w.get(..4).is_some_and(|h| h.eq_ignore_ascii_case("http")) && w.contains("://"))
 }
 
 impl CommandSpec {
@@ -422,6 +436,17 @@ mod tests {
                 assert!(!sub.organisers_only || sub.description.starts_with("Organisers"), "{line} says who may");
             }
         }
+    }
+
+    #[test]
+    fn tells_the_commands_that_download() {
+        assert!(fetches("/schedule import https://example.org/s.json"));
+        assert!(fetches("/faq import HTTP://example.org/faq.md"));
+        assert!(fetches("/transcript import https://example.org/t.srt session=ABC"));
+        assert!(!fetches("/schedule import s.json"));
+        assert!(!fetches("/schedule post tomorrow"));
+        assert!(!fetches("/ask is https://example.org down"));
+        assert!(!fetches("/faq wifi"));
     }
 
     /// The README's table of commands is this catalogue's, word for word.
