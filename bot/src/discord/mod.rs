@@ -152,7 +152,7 @@ impl Discord {
         };
         let transcript = line.starts_with("/transcript import");
         let faq = line.starts_with("/faq import");
-        let slow = transcript || faq || line.starts_with("/schedule import");
+        let slow = emcee_core::command::catalogue::downloads(&line);
         if !slow {
             let seed = crate::clock::seed();
             let reply = self.dispatcher.answer_seeded(&origin, &line, 0, seed).await;

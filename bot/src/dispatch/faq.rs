@@ -14,14 +14,11 @@ use crate::store::Store;
 
 impl Dispatcher {
     /// `/faq [topic]` for everyone; `/faq import <address>` for organisers.
-    pub(super) async fn faq(&self, origin: &Origin, command: FaqCommand, ctx: &Context) -> Reply {
+    pub(super) async fn faq(&self, command: FaqCommand, ctx: &Context) -> Reply {
         let source = match command {
             FaqCommand::Import { source } => source,
             show => return self.engine().answer(&emcee_core::Command::Faq(show), ctx),
         };
-        if !origin.organiser {
-            return denied();
-        }
         if !programme::is_address(&source) {
             return Reply::message(
                 CommandKind::Faq,
@@ -40,12 +37,13 @@ impl Dispatcher {
     /// could not get it.
     pub async fn import_faq_file(&self, origin: &Origin, name: &str, file: Result<Vec<u8>, Box<Reply>>) -> Reply {
         let started = std::time::Instant::now();
+        let line = format!("/faq import {name}");
         let reply = match file {
-            _ if !origin.organiser => denied(),
+            _ if let Some(refused) = super::refusal(origin, &line, CommandKind::Faq) => refused,
             Ok(bytes) => self.replace_faq(name, &bytes).await,
             Err(unusable) => *unusable,
         };
-        self.log(origin, &format!("/faq import {name}"), started, &reply).await;
+        self.log(origin, &line, started, &reply).await;
         reply
     }
 
@@ -86,10 +84,6 @@ impl Dispatcher {
             self.replace_engine(engine.with_schedule(engine.schedule().clone()).with_faq(faq));
         }
     }
-}
-
-fn denied() -> Reply {
-    Reply::message(CommandKind::Faq, Status::Denied, "Only organisers can replace the FAQ; `/faq` shows it.")
 }
 
 /// Why an FAQ page was not imported: nothing of it was stored.

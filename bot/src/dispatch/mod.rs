@@ -126,6 +126,15 @@ pub fn button_may_run(button: Button, line: &str) -> bool {
     }
 }
 
+/// The refusal of `line` (a `kind` command) to `origin`, when the
+/// catalogue keeps what it runs for organisers and `origin` is not one
+/// ([`catalogue::for_organisers`](command::catalogue::for_organisers)):
+/// the one check every way a command arrives goes through.
+fn refusal(origin: &Origin, line: &str, kind: CommandKind) -> Option<Reply> {
+    let what = command::catalogue::for_organisers(line).filter(|_| !origin.organiser)?;
+    Some(Reply::message(kind, Status::Denied, format!("Only organisers can use {what}.")))
+}
+
 impl Dispatcher {
     pub fn new(engine: Arc<Engine>, clock: Clock, usage: Option<Usage>) -> Dispatcher {
         Dispatcher {
@@ -229,20 +238,17 @@ impl Dispatcher {
         let now = self.clock.now();
         let ctx = Context { now, seed };
         let engine = self.engine();
+        let parsed = command::parse(line);
         // Who may run it is settled before the line is read any further.
-        let denied = command::catalogue::for_organisers(line).filter(|_| !origin.organiser);
-        let reply = match command::parse(line) {
-            parsed if denied.is_some() => Reply::message(
-                parsed.map_or_else(|e| e.kind, |cmd| cmd.kind()),
-                Status::Denied,
-                format!("Only organisers can use {}.", denied.as_deref().unwrap_or_default()),
-            ),
+        let kind = parsed.as_ref().map_or_else(|e| e.kind, Command::kind);
+        let reply = match parsed {
+            _ if let Some(refused) = refusal(origin, line, kind) => refused,
             Err(e) => Reply::message(e.kind, Status::Invalid, e.message),
-            Ok(Command::Stats { since }) => self.stats(origin, since.as_deref()).await,
-            Ok(Command::Schedule(change)) => self.change_schedule(origin, change).await,
-            Ok(Command::Transcript(command)) => self.change_transcripts(origin, command).await,
+            Ok(Command::Stats { since }) => self.stats(since.as_deref()).await,
+            Ok(Command::Schedule(change)) => self.change_schedule_to(change, None).await,
+            Ok(Command::Transcript(command)) => self.change_transcripts(command).await,
             Ok(Command::Agenda(command)) => self.agenda(origin, command).await,
-            Ok(Command::Faq(command)) => self.faq(origin, command, &ctx).await,
+            Ok(Command::Faq(command)) => self.faq(command, &ctx).await,
             Ok(cmd) if shown > 0 => engine.another(&cmd, shown, &ctx),
             Ok(Command::Ask { question }) => {
                 let previous = self.conversations.recall(origin, started);
@@ -303,9 +309,7 @@ impl Dispatcher {
         let started = Instant::now();
         let line = format!("/schedule import {name}");
         let reply = match file {
-            _ if !origin.organiser => {
-                Reply::message(CommandKind::Schedule, Status::Denied, "Only organisers can use /schedule.")
-            }
+            _ if let Some(refused) = refusal(origin, &line, CommandKind::Schedule) => refused,
             Ok(bytes) => {
                 self.change_schedule_to(ScheduleCommand::Import { source: name.to_string() }, Some((name, bytes))).await
             }
@@ -342,10 +346,7 @@ impl Dispatcher {
 
     /// `/stats [since]`: organisers only, from the usage store, over a
     /// window of real time.
-    async fn stats(&self, origin: &Origin, since: Option<&str>) -> Reply {
-        if !origin.organiser {
-            return Reply::message(CommandKind::Stats, Status::Denied, "Only organisers can see usage statistics.");
-        }
+    async fn stats(&self, since: Option<&str>) -> Reply {
         let now = jiff::Timestamp::now();
         let Some(usage) = &self.usage else {
             return self

@@ -7,22 +7,15 @@ use emcee_core::engine::schedule as schedule_replies;
 use emcee_core::reply::Status;
 use emcee_core::{Context, Reply};
 
-use super::{Dispatcher, Origin};
+use super::Dispatcher;
 use crate::programme::{self, ProgrammeError};
 
 impl Dispatcher {
     /// `/schedule …`: organisers only. `post` is answered by the engine;
+    /// Changes the programme; `file` is an uploaded schedule for an import.
     /// `import`, `add` and `cancel` start from the stored programme (which
     /// another process may have changed), replace it in one transaction and
     /// reload the engine.
-    pub(super) async fn change_schedule(&self, origin: &Origin, change: ScheduleCommand) -> Reply {
-        if !origin.organiser {
-            return Reply::message(CommandKind::Schedule, Status::Denied, "Only organisers can use /schedule.");
-        }
-        self.change_schedule_to(change, None).await
-    }
-
-    /// Changes the programme; `file` is an uploaded schedule for an import.
     pub(super) async fn change_schedule_to(&self, change: ScheduleCommand, file: Option<(&str, &[u8])>) -> Reply {
         let engine = self.engine();
         let Some(usage) = (match change {

@@ -19,10 +19,7 @@ const STORED: &str = "imported";
 
 impl Dispatcher {
     /// `/transcript import <address> [key=value …]`: organisers only.
-    pub(super) async fn change_transcripts(&self, origin: &Origin, command: TranscriptCommand) -> Reply {
-        if !origin.organiser {
-            return Reply::message(CommandKind::Transcript, Status::Denied, "Only organisers can use /transcript.");
-        }
+    pub(super) async fn change_transcripts(&self, command: TranscriptCommand) -> Reply {
         let TranscriptCommand::Import { source, fields } = command;
         if !programme::is_address(&source) {
             return Reply::message(
@@ -49,14 +46,13 @@ impl Dispatcher {
         fields: &[(String, String)],
     ) -> Reply {
         let started = std::time::Instant::now();
+        let line = format!("/transcript import {name}");
         let reply = match file {
-            _ if !origin.organiser => {
-                Reply::message(CommandKind::Transcript, Status::Denied, "Only organisers can use /transcript.")
-            }
+            _ if let Some(refused) = super::refusal(origin, &line, CommandKind::Transcript) => refused,
             Ok(bytes) => self.add_transcript(name, bytes, fields).await,
             Err(unusable) => *unusable,
         };
-        self.log(origin, &format!("/transcript import {name}"), started, &reply).await;
+        self.log(origin, &line, started, &reply).await;
         reply
     }
 

@@ -20,7 +20,7 @@ const FIRST_TRIES: &[&str] = &["/help", "/talks", "/talks now", "/talks next", "
 
 /// Examples that reach the network (an address to import from): not asked here.
 fn fetches(line: &str) -> bool {
-    ["/transcript import", "/schedule import", "/faq import"].iter().any(|import| line.starts_with(import))
+    emcee_core::command::catalogue::fetches(line)
 }
 
 /// Every example: the catalogue's (what `/help` and the README's table

@@ -144,15 +144,23 @@ pub fn for_organisers(line: &str) -> Option<String> {
     sub.organisers_only.then(|| format!("/{} {}", spec.name, sub.name))
 }
 
-/// Whether `line` runs a subcommand that downloads from an address it
-/// gives (`/schedule import https://…`): work that can take longer than a
+/// Whether `line` runs a subcommand that downloads what it imports (a
+/// file uploaded with it, or an address): work that can take longer than a
 /// platform waits for an answer.
-pub fn fetches(line: &str) -> bool {
+pub fn downloads(line: &str) -> bool {
     let mut words = line.trim_start().strip_prefix('/').unwrap_or_default().split_whitespace();
     let Some(spec) = words.next().and_then(find) else { return false };
     let Some(verb) = words.next() else { return false };
-    let fetching = spec.subcommands.iter().any(|sub| sub.fetches && sub.name.eq_ignore_ascii_case(verb));
-    fetching && words.any(|w| w.get(..4).is_some_and(|h| h.eq_ignore_ascii_case("http")) && w.contains("://"))
+    spec.subcommands.iter().any(|sub| sub.fetches && sub.name.eq_ignore_ascii_case(verb))
+}
+
+/// Whether `line` [`downloads`] from an address it gives (`/schedule
+/// import https://…`).
+pub fn fetches(line: &str) -> bool {
+    downloads(line)
+        && line
+            .split_whitespace()
+            .any(|w| w.get(..4).is_some_and(|h| h.eq_ignore_ascii_case("http")) && w.contains("://"))
 }
 
 impl CommandSpec {
@@ -447,6 +455,7 @@ mod tests {
         assert!(!fetches("/schedule post tomorrow"));
         assert!(!fetches("/ask is https://example.org down"));
         assert!(!fetches("/faq wifi"));
+        assert!(downloads("/transcript import") && downloads("/faq import faq.md") && !downloads("/faq show"));
     }
 
     /// The README's table of commands is this catalogue's, word for word.
