@@ -155,6 +155,54 @@ fn latency_report(label: &str, rows: &[Row<'_>], rounds: usize, per_query: bool)
     }
 }
 
+/// `/agenda` drawn for a person with [`AGENDA_MOST`] sessions chosen out of
+/// a generated programme of 10,000: 200 rooms in parallel, the person's
+/// sessions ten at a time; and the worst case, where every session lasts
+/// the whole day so that each of theirs clashes with every other.
+fn agenda_report(docs: &emcee_core::Documents, rounds: usize) -> Result<(), IndexError> {
+    use emcee_core::engine::agenda::AGENDA_MOST;
+    let base = jiff::Timestamp::constant(1_767_254_400, 0);
+    let minutes = |m: i64| base + jiff::SignedDuration::from_mins(m);
+    let programme = |all_day: bool| {
+        let sessions = (0..10_000)
+            .map(|i: i64| {
+                let start = if all_day { minutes(60 + i % 60) } else { minutes(60 + (i / 200) * 30) };
+                emcee_core::schedule::Session {
+                    id: format!("s{i}"),
+                    title: format!("Session {i} on topic {}", i % 97),
+                    room: format!("Room {}", i % 200),
+                    start,
+                    end: if all_day { minutes(60 * 11) } else { start + jiff::SignedDuration::from_mins(30) },
+                    ..emcee_core::schedule::Session::default()
+                }
+            })
+            .collect();
+        emcee_core::Schedule::new(emcee_core::seed::schedule().conference, sessions)
+    };
+    let chosen: Vec<String> = (0..10_000).filter(|i| i % 200 < 10).take(AGENDA_MOST).map(|i| format!("s{i}")).collect();
+    println!("agenda: {AGENDA_MOST} sessions chosen of 10,000, over {rounds} rounds");
+    println!("  {:<44} {:>10} {:>10} {:>10}", "", "p50", "p99", "max");
+    for (label, all_day) in [("ten at a time", false), ("every one clashing", true)] {
+        let engine = engine_with(docs, programme(all_day), false)?;
+        let mut samples: Vec<Duration> = (0..rounds)
+            .map(|_| {
+                let start = Instant::now();
+                black_box(engine.agenda(black_box(&chosen), &[], base));
+                start.elapsed()
+            })
+            .collect();
+        samples.sort();
+        println!(
+            "  {:<44} {:>10.1?} {:>10.1?} {:>10.1?}",
+            label,
+            percentile(&samples, 0.5),
+            percentile(&samples, 0.99),
+            samples[samples.len() - 1]
+        );
+    }
+    Ok(())
+}
+
 fn bench(c: &mut Criterion, label: &str, rows: &[Row<'_>]) {
     let mut group = c.benchmark_group(label);
     for &(command, queries, engine, now) in rows {
@@ -194,6 +242,8 @@ fn main() -> Result<(), IndexError> {
     let conference_rows: Vec<Row<'_>> =
         CONFERENCE_QUERIES.iter().map(|&(command, queries)| (command, queries, &conference, CONFERENCE_NOW)).collect();
     latency_report("conference", &conference_rows, if quick { 50 } else { 400 }, per_query);
+
+    agenda_report(&seed_docs, if quick { 50 } else { 400 })?;
 
     let docs = corpus::generated_documents(100_000);
     let start = Instant::now();

@@ -3,6 +3,7 @@
 //! session a person names and lays their agenda out.
 
 use emcee_core::command::{AgendaCommand, Command, CommandKind};
+use emcee_core::engine::agenda::AGENDA_MOST;
 use emcee_core::reply::Status;
 use emcee_core::{Context, Reply};
 
@@ -19,6 +20,10 @@ pub struct AgendaSettings {
     /// Minutes before a session its reminder goes out, for whoever set none.
     pub remind_minutes: u32,
 }
+
+/// How long `/agenda forget` waits for the usage log to store what it has
+/// queued: a batch lingers for milliseconds; more is a database in trouble.
+const SETTLE_WITHIN: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The reply when the database does not answer.
 fn unavailable() -> Reply {
@@ -50,8 +55,10 @@ impl Dispatcher {
                 AgendaCommand::Show => {
                     let ids = store.favourites(&me).await?;
                     let gone = store.cancelled_sessions().await?;
-                    let mut reply = engine.agenda(&ids, &gone, now);
-                    if !ids.is_empty() {
+                    // A full agenda takes a millisecond or two to lay out: not on the async workers.
+                    let (drawn, empty) = (engine.clone(), ids.is_empty());
+                    let mut reply = tokio::task::spawn_blocking(move || drawn.agenda(&ids, &gone, now)).await?;
+                    if !empty {
                         let minutes = store.preferences(&me).await?.remind_minutes;
                         reply = reply.field("Reminders", self.reminders_text(minutes));
                     }
@@ -62,14 +69,25 @@ impl Dispatcher {
                         Ok(found) => found,
                         Err(reply) => return Ok(*reply),
                     };
-                    let added = store.add_favourite(&me, &found.id, jiff::Timestamp::now()).await?;
+                    let added = store.add_favourite(&me, &found.id, jiff::Timestamp::now(), AGENDA_MOST).await?;
+                    let mine = store.favourites(&me).await?;
                     let mut reply = Reply::new(CommandKind::Agenda, Status::Ok);
                     reply.body = if added {
                         format!("Added “{}” to your agenda.", found.title)
-                    } else {
+                    } else if mine.contains(&found.id) {
                         format!("“{}” was already in your agenda.", found.title)
+                    } else {
+                        return Ok(Reply::message(
+                            CommandKind::Agenda,
+                            Status::Invalid,
+                            format!(
+                                "Your agenda is full: it holds {} sessions, the most one can. Remove one with \
+                                 `/agenda remove <title>` to add “{}”.",
+                                mine.len(),
+                                found.title
+                            ),
+                        ));
                     };
-                    let mine = store.favourites(&me).await?;
                     let clashes = engine.clashing_with(found, &mine);
                     if !clashes.is_empty() {
                         reply.body.push_str(&format!(" It clashes with “{}”.", clashes.join("”, “")));
@@ -159,6 +177,10 @@ impl Dispatcher {
                 }
                 AgendaCommand::Forget => {
                     let favourites = store.forget_agenda(&me).await?;
+                    // What this replica has queued of theirs is stored first, so that it goes too.
+                    if !usage.log.settle(SETTLE_WITHIN).await {
+                        tracing::warn!("forgetting a person's commands while older ones still wait to be stored");
+                    }
                     // The usage log keys rows by the person as it was when they
                     // were logged: the id as the platform sent it.
                     store.forget(&usage.keyer.key(origin.platform.as_str(), &origin.user)).await?;

@@ -6,6 +6,7 @@
 mod agenda;
 mod conversation;
 mod faq;
+mod gate;
 mod schedule;
 mod transcript;
 
@@ -92,6 +93,8 @@ pub struct Dispatcher {
     fetcher: crate::fetch::Fetcher,
     /// Set once the database's schema is known to be current.
     migrated: tokio::sync::OnceCell<()>,
+    /// Each person's commands that use the store, one at a time.
+    gate: gate::Gate,
 }
 
 /// A kind of button under a reply, each carrying the line it asks.
@@ -149,6 +152,7 @@ impl Dispatcher {
             agenda: AgendaSettings::default(),
             fetcher: crate::fetch::Fetcher::default(),
             migrated: tokio::sync::OnceCell::new(),
+            gate: gate::Gate::default(),
         }
     }
 
@@ -241,7 +245,24 @@ impl Dispatcher {
         let parsed = command::parse(line);
         // Who may run it is settled before the line is read any further.
         let kind = parsed.as_ref().map_or_else(|e| e.kind, Command::kind);
+        let uses_store = matches!(
+            parsed,
+            Ok(Command::Stats { .. }
+                | Command::Schedule(_)
+                | Command::Transcript(_)
+                | Command::Agenda(_)
+                | Command::Faq(_))
+        ) && self.usage.is_some();
+        let turn = if uses_store { Some(self.gate.enter(origin).await) } else { None };
         let reply = match parsed {
+            _ if matches!(turn, Some(None)) => Reply::message(
+                kind,
+                Status::Invalid,
+                format!(
+                    "{} of your commands are still being answered, so this one was not run: try it again in a moment.",
+                    gate::WAITING_MOST + 1
+                ),
+            ),
             _ if let Some(refused) = refusal(origin, line, kind) => refused,
             Err(e) => Reply::message(e.kind, Status::Invalid, e.message),
             Ok(Command::Stats { since }) => self.stats(since.as_deref()).await,
@@ -273,8 +294,16 @@ impl Dispatcher {
             status = reply.status.as_str(),
             "answered"
         );
+        drop(turn);
         self.log(origin, line, started, &reply).await;
         reply
+    }
+
+    /// Whether a command from this person that uses the store would now be
+    /// refused, so many of theirs are in flight: an adapter drops a click
+    /// then, before doing any work for it.
+    pub fn crowded(&self, platform: Platform, user: &str) -> bool {
+        self.gate.crowded(platform, user)
     }
 
     /// Answers a line whose reply everyone in a channel will see (a Slack

@@ -227,8 +227,8 @@ async fn interactivity(State(state): State<HttpState>, headers: HeaderMap, body:
         Ok((_, ids)) if state.answered_before(ids.trigger_id.as_deref()) => refuse_copy(),
         Ok((event, _)) => {
             // Slack wants the acknowledgement within three seconds; the answer follows through response_url.
-            let slack = state.slack.clone();
-            tokio::spawn(async move { slack.interaction(event).await });
+            let user = super::interaction_user(&event);
+            state.slack.in_background(user.as_deref(), |slack| async move { slack.interaction(event).await });
             StatusCode::OK.into_response()
         }
         Err(error) => bad_request("an interaction", error),
@@ -253,8 +253,8 @@ async fn events(State(state): State<HttpState>, headers: HeaderMap, body: Bytes)
             StatusCode::OK.into_response()
         }
         Ok(SlackPushEvent::EventCallback(event)) => {
-            let slack = state.slack.clone();
-            tokio::spawn(async move { slack.push(event).await });
+            let user = super::push_user(&event);
+            state.slack.in_background(user.as_deref(), |slack| async move { slack.push(event).await });
             StatusCode::OK.into_response()
         }
         Ok(SlackPushEvent::AppRateLimited(_)) => {

@@ -179,7 +179,17 @@ pub struct Slack {
     web: reqwest::Client,
     /// The Web API's address when it is not Slack's own (a test's fake).
     api_url: Option<String>,
+    /// Room for work answered in the background ([`BACKGROUND_MOST`]).
+    background: Arc<tokio::sync::Semaphore>,
 }
+
+/// Clicks, mentions, tab openings and slow imports answered in the
+/// background at once; more are dropped, and counted, until some end. Each
+/// holds a task and an answer waiting for at most [`RESPONSE_TIMEOUT`] on
+/// Slack; chosen so that a burst of clicks holds a few megabytes, while a
+/// conference's real traffic (tens a second, answered in milliseconds)
+/// never comes near.
+const BACKGROUND_MOST: usize = 256;
 
 /// Where Slack's `response_url`s point.
 const SLACK_HOOKS: &str = "https://hooks.slack.com/";
@@ -207,7 +217,28 @@ impl Slack {
             answers_in_channel: settings.replies_in_channel,
             web: reqwest::Client::builder().timeout(RESPONSE_TIMEOUT).build()?,
             api_url: options.api_url,
+            background: Arc::new(tokio::sync::Semaphore::new(BACKGROUND_MOST)),
         })
+    }
+
+    /// Runs what `work` makes in the background for `user`, unless
+    /// [`BACKGROUND_MOST`] tasks already run or that person has too many
+    /// commands in flight: then it is dropped, and counted.
+    pub fn in_background<F>(self: &Arc<Self>, user: Option<&str>, work: impl FnOnce(Arc<Slack>) -> F)
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        if user.is_some_and(|user| self.dispatcher.crowded(Platform::Slack, user)) {
+            return crate::metrics::work_dropped("person");
+        }
+        let Ok(permit) = self.background.clone().try_acquire_owned() else {
+            return crate::metrics::work_dropped("busy");
+        };
+        let work = work(self.clone());
+        tokio::spawn(async move {
+            let _permit = permit;
+            work.await;
+        });
     }
 
     pub fn api(&self) -> Option<&Api> {
@@ -349,7 +380,17 @@ impl Slack {
     fn later(&self, origin: Origin, again: Again, response_url: String) -> CommandAnswer {
         let (dispatcher, web, in_channel) = (self.dispatcher.clone(), self.web.clone(), self.answers_in_channel);
         let kind = emcee_core::parse(&again.line).map_or(emcee_core::CommandKind::Help, |c| c.kind());
+        let Ok(permit) = self.background.clone().try_acquire_owned() else {
+            crate::metrics::work_dropped("busy");
+            let busy = emcee_core::Reply::message(
+                kind,
+                emcee_core::reply::Status::Error,
+                "emcee has as much work running as it takes at once; try again in a minute.",
+            );
+            return CommandAnswer { content: blocks::message(&busy, Shape { ephemeral: true }, None), ephemeral: true };
+        };
         tokio::spawn(async move {
+            let _permit = permit;
             let reply = dispatcher.answer_seeded(&origin, &again.line, 0, again.seed).await;
             let ephemeral = blocks::ephemeral(&reply, in_channel);
             let content = blocks::message(&reply, Shape { ephemeral }, None);
@@ -420,6 +461,23 @@ impl Slack {
         if let Err(error) = api.post(&mention.channel.0, content, Some(thread)).await {
             tracing::warn!(channel = %mention.channel.0, "posting the answer to a mention failed: {error:#}");
         }
+    }
+}
+
+/// Who clicked, for the bounds on work done in the background.
+pub(crate) fn interaction_user(event: &SlackInteractionEvent) -> Option<String> {
+    match event {
+        SlackInteractionEvent::BlockActions(actions) => actions.user.as_ref().map(|user| user.id.0.clone()),
+        _ => None,
+    }
+}
+
+/// Who an event is from (a mention, the Home tab opened), for the same bounds.
+pub(crate) fn push_user(event: &SlackPushEventCallback) -> Option<String> {
+    match &event.event {
+        SlackEventCallbackBody::AppMention(mention) => Some(mention.user.0.clone()),
+        SlackEventCallbackBody::AppHomeOpened(opened) => Some(opened.user.0.clone()),
+        _ => None,
     }
 }
 

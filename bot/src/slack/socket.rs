@@ -30,7 +30,8 @@ async fn on_interaction(
     states: SlackClientEventsUserState,
 ) -> CallbackResult<()> {
     let slack = adapter(&*states.read().await)?;
-    tokio::spawn(async move { slack.interaction(event).await });
+    let user = super::interaction_user(&event);
+    slack.in_background(user.as_deref(), |slack| async move { slack.interaction(event).await });
     Ok(())
 }
 
@@ -40,7 +41,8 @@ async fn on_push(
     states: SlackClientEventsUserState,
 ) -> CallbackResult<()> {
     let slack = adapter(&*states.read().await)?;
-    tokio::spawn(async move { slack.push(event).await });
+    let user = super::push_user(&event);
+    slack.in_background(user.as_deref(), |slack| async move { slack.push(event).await });
     Ok(())
 }
 

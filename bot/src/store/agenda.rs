@@ -122,11 +122,19 @@ fn change_from(row: ChangeRow) -> RecordedChange {
 
 impl Store {
     /// Adds a session to a person's agenda; `true` when it was not there.
-    pub async fn add_favourite(&self, person: &Person, session_id: &str, now: Timestamp) -> anyhow::Result<bool> {
+    pub async fn add_favourite(
+        &self,
+        person: &Person,
+        session_id: &str,
+        now: Timestamp,
+        most: usize,
+    ) -> anyhow::Result<bool> {
+        let most = i64::try_from(most).unwrap_or(i64::MAX);
         let added = super::on_pool!(self, pool => sqlx::query(
-            "INSERT INTO favourites (platform, user_id, session_id, added_at) VALUES ($1, $2, $3, $4) \
+            "INSERT INTO favourites (platform, user_id, session_id, added_at) SELECT $1, $2, $3, $4 \
+             WHERE (SELECT count(*) FROM favourites WHERE platform = $1 AND user_id = $2) < $5 \
              ON CONFLICT (platform, user_id, session_id) DO NOTHING"
-        ).bind(&person.platform).bind(&person.user).bind(session_id).bind(now.as_second()).execute(pool).await.map(|r| r.rows_affected()))?;
+        ).bind(&person.platform).bind(&person.user).bind(session_id).bind(now.as_second()).bind(most).execute(pool).await.map(|r| r.rows_affected()))?;
         self.touch(person, now).await?;
         Ok(added == 1)
     }

@@ -14,6 +14,7 @@ pub mod writer;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use tokio::sync::mpsc;
 
@@ -102,6 +103,24 @@ pub struct UsageLog {
     /// last handle is dropped. Declared after `tx`, so the queue is closed
     /// by then.
     wake: Arc<Wake>,
+    /// Events put in the queue, counted, and those the writer has dealt with.
+    queued: Arc<AtomicU64>,
+    settled: Arc<Settled>,
+}
+
+/// Events the writer has taken from the queue and dealt with (written,
+/// spilled or set aside), and a bell rung after each batch.
+#[derive(Debug, Default)]
+pub(crate) struct Settled {
+    count: AtomicU64,
+    bell: tokio::sync::Notify,
+}
+
+impl Settled {
+    pub(crate) fn add(&self, events: usize) {
+        self.count.fetch_add(events as u64, Ordering::Release);
+        self.bell.notify_waiters();
+    }
 }
 
 /// Rings the writer's bell; dropped with the last [`UsageLog`], it rings a
@@ -122,6 +141,7 @@ impl UsageLog {
     pub fn record(&self, event: UsageEvent) {
         let event = match self.tx.try_send(event) {
             Ok(()) => {
+                self.queued.fetch_add(1, Ordering::Release);
                 if self.queue_depth() >= writer::BATCH_MAX {
                     self.wake.0.notify_one();
                 }
@@ -184,6 +204,29 @@ impl UsageLog {
     /// Whether the spill file can take events now.
     pub fn spill_writable(&self) -> bool {
         self.spill.writable()
+    }
+
+    /// Waits until the writer has dealt with every event queued before
+    /// this call (stored it, or spilled it while the database is away), for
+    /// at most `within`; `false` if that passed first. For what must see
+    /// the log whole, such as forgetting a person.
+    pub async fn settle(&self, within: Duration) -> bool {
+        let target = self.queued.load(Ordering::Acquire);
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let rung = self.settled.bell.notified();
+            let mut rung = std::pin::pin!(rung);
+            // Registered before the count is read, so that a batch in between is not missed.
+            rung.as_mut().enable();
+            if self.settled.count.load(Ordering::Acquire) >= target {
+                return true;
+            }
+            // A batch lingering for more events goes now.
+            self.wake.0.notify_one();
+            if tokio::time::timeout_at(deadline, rung).await.is_err() {
+                return false;
+            }
+        }
     }
 
     /// Events waiting in the queue.

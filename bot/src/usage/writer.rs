@@ -116,7 +116,9 @@ pub fn start(store: Store, spill: Spill, options: Options) -> (UsageLog, WriterH
     };
     let counters = Arc::new(Counters::default());
     let health = Arc::new(Health::default());
+    let settled = Arc::new(super::Settled::default());
     let writer = Writer {
+        settled: settled.clone(),
         rx,
         store,
         spill: spill.clone(),
@@ -136,7 +138,17 @@ pub fn start(store: Store, spill: Spill, options: Options) -> (UsageLog, WriterH
         wake: wake.clone(),
     };
     (
-        UsageLog { tx, spill, rejected, counters, health, journal, wake: Arc::new(super::Wake(wake)) },
+        UsageLog {
+            tx,
+            spill,
+            rejected,
+            counters,
+            health,
+            journal,
+            wake: Arc::new(super::Wake(wake)),
+            queued: Arc::default(),
+            settled,
+        },
         WriterHandle { task: tokio::spawn(writer.run()), stop },
     )
 }
@@ -174,6 +186,8 @@ struct Writer {
     /// Notified by the reply path once [`BATCH_MAX`] events are queued,
     /// and when the last [`UsageLog`] is dropped.
     wake: Arc<tokio::sync::Notify>,
+    /// Counts the events dealt with, for [`UsageLog::settle`].
+    settled: Arc<super::Settled>,
 }
 
 impl Writer {
@@ -181,7 +195,9 @@ impl Writer {
         loop {
             let (batch, open) = self.collect().await;
             if !batch.is_empty() {
+                let taken = batch.len();
                 self.deliver(batch).await;
+                self.settled.add(taken);
             }
             if !open {
                 break;

@@ -173,13 +173,81 @@ async fn agendas_are_each_person_s_and_follow_the_programme() {
         let token = reset.rsplit('/').next().unwrap().trim_end_matches(".ics");
         assert_eq!(bot.store.feed_owner(&emcee::usage::key::feed_hash(token)).await.unwrap(), None, "{backend}");
 
-        // Each command is one usage event, keyed, never the raw id.
+        // Each command is one usage event, keyed, never the raw id; forgetting
+        // deleted every one of theirs before it, queued or stored, and leaves
+        // its own and the other platform's person's.
         let Bot { router, dispatcher, writer, store, _state } = bot;
         drop((router, dispatcher));
         writer.wait().await;
         let events = store.events().await.unwrap();
-        assert_eq!(events.iter().filter(|e| e.command == "agenda").count(), 18, "{backend}");
+        assert_eq!(events.iter().filter(|e| e.command == "agenda").count(), 2, "{backend}");
         assert!(events.iter().all(|e| e.user_key != "U0ANA" && e.user_key.len() == 64), "{backend}");
+        db.remove().await;
+    }
+}
+
+/// An agenda holds at most `AGENDA_MOST` sessions: the next is refused
+/// with what to do, one already there is still "already there", and the
+/// store's own check holds when two adds race.
+#[tokio::test]
+async fn a_full_agenda_refuses_more_and_says_what_to_do() {
+    use emcee_core::engine::agenda::AGENDA_MOST;
+    for db in support::backends().await {
+        let backend = db.backend;
+        let bot = bot(&db, "http://127.0.0.1:9").await;
+        let ana = origin(Platform::Slack, "U0ANA");
+        let me = person(Platform::Slack, "U0ANA");
+        let now = jiff::Timestamp::now();
+        assert_eq!(bot.dispatcher.answer(&ana, "/agenda add supply chain").await.status, Status::Ok);
+        for i in 1..AGENDA_MOST {
+            assert!(bot.store.add_favourite(&me, &format!("gone-{i}"), now, AGENDA_MOST).await.unwrap());
+        }
+        assert!(!bot.store.add_favourite(&me, "one-more", now, AGENDA_MOST).await.unwrap(), "{backend}");
+        assert_eq!(bot.store.favourites(&me).await.unwrap().len(), AGENDA_MOST, "{backend}");
+
+        let full = bot.dispatcher.answer(&ana, "/agenda add observability for small teams").await;
+        assert_eq!(full.status, Status::Invalid, "{backend}: {}", full.body);
+        assert!(full.body.contains(&format!("holds {AGENDA_MOST} sessions")), "{backend}: {}", full.body);
+        assert!(full.body.contains("/agenda remove"), "{backend}: {}", full.body);
+        let again = bot.dispatcher.answer(&ana, "/agenda add supply chain").await;
+        assert!(again.body.contains("already in your agenda"), "{backend}: {}", again.body);
+        let shown = bot.dispatcher.answer(&ana, "/agenda").await;
+        assert_eq!(shown.status, Status::Ok, "{backend}: {}", shown.body);
+
+        assert_eq!(bot.dispatcher.answer(&ana, "/agenda remove gone-1").await.status, Status::Ok, "{backend}");
+        let room = bot.dispatcher.answer(&ana, "/agenda add observability for small teams").await;
+        assert_eq!(room.status, Status::Ok, "{backend}: {}", room.body);
+        db.remove().await;
+    }
+}
+
+/// One person's burst of agenda commands runs one at a time: a few wait,
+/// the rest are refused at once with a reply saying so, and someone else's
+/// command in the middle of it is answered.
+#[tokio::test]
+async fn a_burst_from_one_person_runs_a_few_and_leaves_room_for_others() {
+    for db in support::backends().await {
+        let backend = db.backend;
+        let bot = bot(&db, "http://127.0.0.1:9").await;
+        let (ana, bo) = (origin(Platform::Slack, "U0ANA"), origin(Platform::Slack, "U0BO"));
+        let ask = |origin: &Origin| {
+            let (dispatcher, origin) = (bot.dispatcher.clone(), origin.clone());
+            tokio::spawn(async move { dispatcher.answer(&origin, "/agenda add supply chain").await })
+        };
+        // Each starts, in this order, before any has its answer from the database.
+        let burst: Vec<_> = (0..20).map(|_| ask(&ana)).collect();
+        let other = ask(&bo).await.unwrap();
+        let mut replies = Vec::new();
+        for reply in burst {
+            replies.push(reply.await.unwrap());
+        }
+        let refused: Vec<_> = replies.iter().filter(|r| r.status == Status::Invalid).collect();
+        assert_eq!(refused.len(), 20 - 3, "{backend}: one runs, two wait");
+        assert!(refused[0].body.contains("still being answered") && refused[0].body.contains("again in a moment"));
+        assert!(replies.iter().filter(|r| r.status == Status::Ok).count() == 3, "{backend}");
+        assert_eq!(other.status, Status::Ok, "{backend}: {}", other.body);
+        assert!(!bot.dispatcher.crowded(Platform::Slack, "U0ANA"), "{backend}: nothing held once answered");
+        assert_eq!(bot.dispatcher.answer(&ana, "/agenda").await.sessions.len(), 1, "{backend}");
         db.remove().await;
     }
 }
@@ -534,14 +602,19 @@ async fn feeds_are_made_once_and_forgetting_forgets_the_log_too() {
         let backend = db.backend;
         let bot = bot(&db, "http://127.0.0.1:9").await;
         let ana = origin(Platform::Slack, "U0ANA");
+        // Two replicas on one database: each runs one person's commands one at a time, so they race each other.
+        let replica = self::bot(&db, "http://127.0.0.1:9").await;
         let mut asked = tokio::task::JoinSet::new();
-        for _ in 0..16 {
-            let (dispatcher, ana) = (bot.dispatcher.clone(), ana.clone());
+        for i in 0..16 {
+            let dispatcher = if i % 2 == 0 { bot.dispatcher.clone() } else { replica.dispatcher.clone() };
+            let ana = ana.clone();
             asked.spawn(async move { dispatcher.answer(&ana, "/agenda feed").await });
         }
         let feeds = asked.join_all().await;
+        let made: Vec<_> = feeds.iter().filter(|r| r.status == Status::Ok).collect();
+        assert!(made.len() >= 2, "{backend}: each replica made or found one");
         let addresses: std::collections::HashSet<String> =
-            feeds.iter().map(|r| r.body.lines().last().unwrap_or_default().to_string()).collect();
+            made.iter().map(|r| r.body.lines().last().unwrap_or_default().to_string()).collect();
         assert_eq!(addresses.len(), 1, "{backend}: one address for all: {addresses:?}");
         let address = addresses.into_iter().next().unwrap();
         let path = address.strip_prefix(PUBLIC).unwrap().to_string();

@@ -85,7 +85,7 @@ async fn each_fan_is_reminded_once_however_many_announcers_race() {
         let keynote = schedule.sessions.iter().find(|s| s.title == KEYNOTE).unwrap().clone();
         let now = Timestamp::now();
         for i in 0..40 {
-            store.add_favourite(&fan(&format!("U{i:03}")), &keynote.id, now).await.unwrap();
+            store.add_favourite(&fan(&format!("U{i:03}")), &keynote.id, now, usize::MAX).await.unwrap();
         }
         store.set_remind_minutes(&fan("U000"), 0).await.unwrap();
         store.set_remind_minutes(&fan("U001"), 60).await.unwrap();
@@ -150,8 +150,11 @@ async fn each_announcer_claims_only_the_people_it_can_reach() {
         let (store, schedule) = store_with_programme(&db).await;
         let keynote = schedule.sessions.iter().find(|s| s.title == KEYNOTE).unwrap().clone();
         let now = Timestamp::now();
-        store.add_favourite(&fan("U1"), &keynote.id, now).await.unwrap();
-        store.add_favourite(&Person { platform: "discord".into(), user: "42".into() }, &keynote.id, now).await.unwrap();
+        store.add_favourite(&fan("U1"), &keynote.id, now, usize::MAX).await.unwrap();
+        store
+            .add_favourite(&Person { platform: "discord".into(), user: "42".into() }, &keynote.id, now, usize::MAX)
+            .await
+            .unwrap();
         let (slack, discord) = (Inbox::default(), Inbox::default());
         let only_slack = Announcer::new(store.clone(), Vec::new(), Duration::from_secs(600), "http-0".into())
             .with_direct(vec![Arc::new(OnPlatform(slack.clone(), "slack", None))]);
@@ -191,7 +194,12 @@ async fn a_notice_to_a_crowd_goes_out_a_chunk_at_a_time() {
     let now = Timestamp::now();
     for i in 0..35 {
         store
-            .add_favourite(&Person { platform: "discord".into(), user: format!("{i:03}") }, &keynote.id, now)
+            .add_favourite(
+                &Person { platform: "discord".into(), user: format!("{i:03}") },
+                &keynote.id,
+                now,
+                usize::MAX,
+            )
             .await
             .unwrap();
     }
@@ -253,10 +261,10 @@ async fn a_move_and_a_cancel_tell_each_fan_once_what_changed() {
         let other = schedule.sessions.iter().find(|s| s.id != keynote.id).unwrap().clone();
         let now = Timestamp::now();
         for user in ["UA", "UB", "UC"] {
-            store.add_favourite(&fan(user), &keynote.id, now).await.unwrap();
+            store.add_favourite(&fan(user), &keynote.id, now, usize::MAX).await.unwrap();
         }
         for user in ["UC", "UD"] {
-            store.add_favourite(&fan(user), &other.id, now).await.unwrap();
+            store.add_favourite(&fan(user), &other.id, now, usize::MAX).await.unwrap();
         }
         let (_, version) = store.load_schedule().await.unwrap().unwrap();
         let inbox = Inbox::default();
@@ -288,7 +296,7 @@ async fn a_move_and_a_cancel_tell_each_fan_once_what_changed() {
         assert!(inbox.of("UD").is_empty(), "{backend}: not a fan of the keynote");
         // Who chooses the session after the change saw it as it is: an
         // announcer that starts again and looks at that change says nothing to them.
-        store.add_favourite(&fan("UE"), &keynote.id, now + SignedDuration::from_secs(5)).await.unwrap();
+        store.add_favourite(&fan("UE"), &keynote.id, now + SignedDuration::from_secs(5), usize::MAX).await.unwrap();
         assert_eq!(racing[0].notify_fans(version, &zone, now).await.unwrap(), 0, "{backend}");
         assert!(inbox.of("UE").is_empty(), "{backend}");
 
@@ -359,7 +367,7 @@ async fn five_thousand_fans_are_reminded_within_a_minute() {
     let keynote = schedule.sessions.iter().find(|s| s.title == KEYNOTE).unwrap().clone();
     let now = Timestamp::now();
     for i in 0..FANS {
-        store.add_favourite(&fan(&format!("U{i:05}")), &keynote.id, now).await.unwrap();
+        store.add_favourite(&fan(&format!("U{i:05}")), &keynote.id, now, usize::MAX).await.unwrap();
     }
     let dispatcher =
         Arc::new(emcee::dispatch::Dispatcher::new(support::seed_engine(), emcee::clock::Clock::System, None));
@@ -522,7 +530,12 @@ async fn five_thousand_discord_fans_are_reminded_within_a_minute_of_due() {
     let choose = |i: usize| {
         let store = store.clone();
         let id = keynote.id.clone();
-        async move { store.add_favourite(&Person { platform: "discord".into(), user: user(i) }, &id, now).await.unwrap() }
+        async move {
+            store
+                .add_favourite(&Person { platform: "discord".into(), user: user(i) }, &id, now, usize::MAX)
+                .await
+                .unwrap()
+        }
     };
     for i in 0..OPENED_BEFORE + OPENED_AHEAD {
         choose(i).await;

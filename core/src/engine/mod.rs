@@ -75,6 +75,7 @@ pub struct Engine {
 /// by name costs the same whatever the size of the programme.
 #[derive(Debug, Default)]
 pub(crate) struct SessionKeys {
+    pub id: HashMap<String, usize>,
     pub title: HashMap<String, Vec<usize>>,
     pub room: HashMap<String, Vec<usize>>,
     pub track: HashMap<String, Vec<usize>>,
@@ -84,6 +85,7 @@ impl SessionKeys {
     fn build(schedule: &Schedule) -> SessionKeys {
         let mut keys = SessionKeys::default();
         for (i, session) in schedule.sessions.iter().enumerate() {
+            keys.id.entry(session.id.clone()).or_insert(i);
             keys.title.entry(crate::text::fold(&session.title)).or_default().push(i);
             keys.room.entry(crate::text::fold(&session.room)).or_default().push(i);
             if let Some(track) = &session.track {
@@ -405,8 +407,10 @@ impl Engine {
     /// transcript recording it.
     fn recording_of(&self, session: &Session) -> Option<String> {
         session.recording.clone().or_else(|| {
-            let index = self.schedule.sessions.iter().position(|s| std::ptr::eq(s, session))?;
-            let transcript = self.recorded.iter().position(|r| *r == Some(index))?;
+            // Over the transcripts, which are few, not the programme's sessions.
+            let sessions = &self.schedule.sessions;
+            let transcript =
+                self.recorded.iter().position(|r| r.is_some_and(|i| std::ptr::eq(&sessions[i], session)))?;
             self.kb.transcripts[transcript].recording().map(str::to_string)
         })
     }
