@@ -1,8 +1,11 @@
-//! A connection's first request, read whole before hyper takes the
-//! connection. hyper gives every connection two 8 KiB buffers at once, so a
-//! client that sends nothing, or its headers or its body a byte at a time,
-//! would hold them for as long as its deadline allows; until its first
-//! request is all there, a connection here holds only the bytes it sent.
+//! A request read whole before hyper takes the connection: a connection's
+//! first, and each next one on a kept-alive connection that hyper gave back
+//! once it was quiet ([`super::state::HAND_BACK_AFTER`]). hyper gives every
+//! connection two 8 KiB buffers, so a client that sends nothing, or its
+//! headers or its body a byte at a time, or that keeps its connection open
+//! between requests, would hold them for as long as its deadline allows;
+//! while its request is not all there, a connection here holds only the
+//! bytes it sent.
 //!
 //! A request that cannot be waited for here (larger than [`WHOLE_MAX`],
 //! chunked, or expecting `100 Continue` before it sends its body) goes to
@@ -19,35 +22,39 @@ use crate::config::HttpSettings;
 /// Most of a first request read here; Slack's and Discord's are a few kilobytes.
 pub const WHOLE_MAX: usize = 16 * 1024;
 
-/// What became of a first request.
+/// What became of a request.
 pub enum Arrival {
     /// The bytes to hand to hyper: the whole request, or as much as is waited for here.
     Arrived(Vec<u8>),
-    /// The client went away before it was all there.
+    /// The client went away before it was all there (or, between requests, closed).
     Gone,
-    /// A deadline passed first (`header_timeout` or `body_timeout`).
+    /// A deadline passed first (`header_timeout`, `body_timeout` or `idle_timeout`).
     Late(&'static str),
 }
 
-/// Reads the first request on `stream` until it is all there, within the
-/// header deadline (from `accepted`) and then the body deadline.
-pub async fn first_request(stream: &TcpStream, accepted: Instant, limits: &HttpSettings) -> Arrival {
-    let mut received = Vec::new();
-    let mut deadline = (accepted + limits.header_timeout, "header_timeout");
+/// What a connection waits for before a request's first byte: the header
+/// deadline from its opening, for its first request; the idle deadline
+/// from its last response, for a next one, after which the header
+/// deadline starts at the first byte.
+#[derive(Debug, Clone, Copy)]
+pub enum Waiting {
+    First { accepted: Instant },
+    Next { idle_since: Instant },
+}
+
+/// Reads a request on `stream`, after the bytes already `received` of it,
+/// until it is all there, within the deadline `waiting` says, then the
+/// header and body deadlines.
+pub async fn request(stream: &TcpStream, received: Vec<u8>, waiting: Waiting, limits: &HttpSettings) -> Arrival {
+    let mut received = received;
+    let header = |from: Instant| (from + limits.header_timeout, "header_timeout");
+    let mut deadline = match waiting {
+        Waiting::First { accepted } => header(accepted),
+        Waiting::Next { .. } if !received.is_empty() => header(Instant::now()),
+        Waiting::Next { idle_since } => (idle_since + limits.idle_timeout, "idle_timeout"),
+    };
     let mut head_in = false;
     loop {
-        tokio::select! {
-            ready = stream.readable() => if ready.is_err() { return Arrival::Gone },
-            () = tokio::time::sleep_until(deadline.0) => return Arrival::Late(deadline.1),
-        }
-        // A chunk on the stack, kept only as long as the read.
-        let mut chunk = [0u8; 2048];
-        match stream.try_read(&mut chunk) {
-            Ok(0) => return Arrival::Gone,
-            Ok(read) => received.extend_from_slice(&chunk[..read]),
-            Err(error) if error.kind() == io::ErrorKind::WouldBlock => continue,
-            Err(_) => return Arrival::Gone,
-        }
         match still_to_come(&received) {
             ToCome::Head if received.len() < WHOLE_MAX => {}
             ToCome::Body { total } if received.len() < total => {
@@ -58,10 +65,27 @@ pub async fn first_request(stream: &TcpStream, accepted: Instant, limits: &HttpS
             }
             _ => return Arrival::Arrived(received),
         }
+        tokio::select! {
+            ready = stream.readable() => if ready.is_err() { return Arrival::Gone },
+            () = tokio::time::sleep_until(deadline.0) => return Arrival::Late(deadline.1),
+        }
+        // A chunk on the stack, kept only as long as the read.
+        let mut chunk = [0u8; 2048];
+        match stream.try_read(&mut chunk) {
+            Ok(0) => return Arrival::Gone,
+            Ok(read) => {
+                if received.is_empty() && deadline.1 == "idle_timeout" {
+                    deadline = header(Instant::now());
+                }
+                received.extend_from_slice(&chunk[..read]);
+            }
+            Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
+            Err(_) => return Arrival::Gone,
+        }
     }
 }
 
-/// What a first request still lacks.
+/// What a request still lacks.
 #[derive(Debug, PartialEq, Eq)]
 enum ToCome {
     /// Its head is not all there.

@@ -14,36 +14,40 @@
 //!   more are closed to make room, the longest waiting first, a few at a
 //!   time; a failing accept backs off instead of spinning.
 //!
-//! A connection's first request is read whole before hyper takes it
+//! A request is read whole before hyper takes the connection
 //! ([`super::arrival`]), so that a client that sends nothing or sends
-//! slowly holds only the bytes it sent; after that the deadlines are kept
-//! on the socket's reads and each request's body ([`super::deadlines`]).
+//! slowly holds only the bytes it sent; while hyper has it the deadlines
+//! are kept on the socket's reads and each request's body
+//! ([`super::deadlines`]), and once it has been quiet for a moment after a
+//! response hyper gives it back, so that a kept-alive connection between
+//! requests holds no buffers either.
 //!
 //! On stop the loop accepts no more; each connection finishes the request
 //! it is on and closes, idle ones at once.
 
+use std::convert::Infallible;
+use std::future::{Future, poll_fn};
 use std::io;
-use std::pin::pin;
+use std::pin::{Pin, pin};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::Request;
+use axum::http::{Request, Response};
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, watch};
-use tokio::time::Instant;
 use tower::ServiceExt;
 
-use super::arrival::{Arrival, first_request};
+use super::arrival::{Arrival, Waiting, request};
 use super::deadlines::{Deadline, Watched};
+use super::state::{ConnectionState, SHED_AFTER};
 use crate::config::HttpSettings;
 
-/// A connection between requests this long may be closed to make room.
-const SHED_AFTER: Duration = Duration::from_secs(1);
 /// Connections asked to make room at a time, oldest first: a few more than
 /// the one connection waiting, so that a burst of them gets in at once,
 /// but never the whole server for one newcomer. Out of descriptors, eight
@@ -173,111 +177,113 @@ fn is_connection_error(error: &io::Error) -> bool {
     )
 }
 
-/// Where one connection is, for its deadlines and for shedding.
-pub(super) struct ConnectionState {
-    pub(super) accepted: Instant,
-    /// A request is being answered (its headers are in).
-    pub(super) busy: AtomicBool,
-    /// That request's body took longer than its deadline: close.
-    pub(super) expired: AtomicBool,
-    /// Responses handed over.
-    pub(super) answered: AtomicU64,
-    /// When the last response was handed over, in milliseconds after `accepted`.
-    idle_since_ms: AtomicU64,
-}
-
-impl ConnectionState {
-    fn new() -> ConnectionState {
-        ConnectionState {
-            accepted: Instant::now(),
-            busy: AtomicBool::new(false),
-            expired: AtomicBool::new(false),
-            answered: AtomicU64::new(0),
-            idle_since_ms: AtomicU64::new(0),
-        }
-    }
-
-    pub(super) fn idle_since(&self) -> Instant {
-        self.accepted + Duration::from_millis(self.idle_since_ms.load(Ordering::Relaxed))
-    }
-
-    fn went_idle(&self, at: Instant) {
-        let ms = u64::try_from(at.saturating_duration_since(self.accepted).as_millis()).unwrap_or(u64::MAX);
-        self.idle_since_ms.store(ms, Ordering::Relaxed);
-    }
-
-    fn begin(&self) {
-        self.busy.store(true, Ordering::Relaxed);
-    }
-
-    fn end(&self) {
-        self.went_idle(Instant::now());
-        self.answered.fetch_add(1, Ordering::Relaxed);
-        self.busy.store(false, Ordering::Relaxed);
-    }
-
-    /// Between requests for a while: may be closed to make room.
-    fn sheddable(&self) -> bool {
-        !self.busy.load(Ordering::Relaxed) && self.idle_since().elapsed() >= SHED_AFTER
-    }
-}
-
 async fn connection(server: Arc<Server>, stream: TcpStream, permit: OwnedSemaphorePermit) {
     let _permit = permit;
     let _open = crate::metrics::HttpConnection::open();
     let state = Arc::new(ConnectionState::new());
-    let arrival = tokio::select! {
-        arrival = first_request(&stream, state.accepted, &server.limits) => arrival,
-        told = told(&server, &state) => match told {
-            Told::Shed => return crate::metrics::http_closed("shed"),
-            Told::Stop => return,
-        },
-    };
-    let received = match arrival {
-        Arrival::Arrived(received) => received,
-        Arrival::Gone => return,
-        Arrival::Late(reason) => return crate::metrics::http_closed(reason),
-    };
-    // Boxed: until now the task holds no more than the wait above.
-    Box::pin(serve_http(server, stream, received, state)).await;
+    let (mut stream, mut received, mut waiting) = (stream, Vec::new(), Waiting::First { accepted: state.accepted });
+    loop {
+        let arrival = tokio::select! {
+            arrival = request(&stream, std::mem::take(&mut received), waiting, &server.limits) => arrival,
+            told = told(&server, &state) => match told {
+                Told::Shed => return crate::metrics::http_closed("shed"),
+                Told::Stop => return,
+            },
+        };
+        let whole = match arrival {
+            Arrival::Arrived(whole) => whole,
+            Arrival::Gone => return,
+            Arrival::Late(reason) => return crate::metrics::http_closed(reason),
+        };
+        // Boxed: between requests the task holds no more than the wait above.
+        match Box::pin(serve_http(server.clone(), stream, whole, state.clone())).await {
+            Some((back, rest)) => {
+                (stream, received) = (back, rest);
+                waiting = Waiting::Next { idle_since: state.idle_since() };
+            }
+            None => return,
+        }
+    }
 }
 
-/// hyper's HTTP/1 on a connection whose first request has arrived.
-async fn serve_http(server: Arc<Server>, stream: TcpStream, received: Vec<u8>, state: Arc<ConnectionState>) {
+/// The future hyper's service answers with: boxed, so that the connection
+/// can be polled without being pinned, and given back.
+type Answering = Pin<Box<dyn Future<Output = Result<Response<Body>, Infallible>> + Send>>;
+
+/// hyper's HTTP/1 on a connection whose request has arrived, until the
+/// connection ends (`None`) or has been quiet for [`HAND_BACK_AFTER`](super::state::HAND_BACK_AFTER)
+/// after a response: then hyper gives it back, with any bytes it read of
+/// the next request, to wait for that outside hyper.
+async fn serve_http(
+    server: Arc<Server>,
+    stream: TcpStream,
+    received: Vec<u8>,
+    state: Arc<ConnectionState>,
+) -> Option<(TcpStream, Vec<u8>)> {
     let io = TokioIo::new(Watched::new(stream, received, state.clone(), server.limits));
     let (router, body_timeout, requests) = (server.router.clone(), server.limits.body_timeout, state.clone());
-    let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+    let service = hyper::service::service_fn(move |request: Request<Incoming>| -> Answering {
         requests.begin();
         let request = request.map(|body| Body::new(Deadline::new(body, body_timeout, requests.clone())));
         let (router, requests) = (router.clone(), requests.clone());
-        async move {
+        Box::pin(async move {
             let response = router.oneshot(request).await;
             requests.end();
             response
-        }
+        })
     });
     // hyper's own header timer would count idle time as header time: the deadlines are Watched's.
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder.header_read_timeout(None);
-    let mut connection = pin!(builder.serve_connection(io, service));
+    let mut connection = builder.serve_connection(io, service);
+    let from = state.answered();
     let told = tokio::select! {
         biased;
-        ended = connection.as_mut() => {
+        ended = poll_fn(|cx| connection.poll_without_shutdown(cx)) => {
             if let Err(error) = ended {
                 tracing::debug!("an HTTP connection ended: {error}");
+                return None;
             }
-            return;
+            // Done (the client closed, or asked to): closed as hyper would have.
+            let mut watched = connection.into_parts().io.into_inner();
+            let _ = watched.shutdown().await;
+            return None;
         }
-        told = told(&server, &state) => told,
+        told = told(&server, &state) => Some(told),
+        () = quiet(&state, from) => None,
     };
     match told {
-        Told::Shed => crate::metrics::http_closed("shed"),
+        Some(Told::Shed) => {
+            crate::metrics::http_closed("shed");
+            None
+        }
         // The request in flight finishes; an idle connection closes at once.
-        Told::Stop => {
-            connection.as_mut().graceful_shutdown();
-            if let Err(error) = connection.await {
+        Some(Told::Stop) => {
+            Pin::new(&mut connection).graceful_shutdown();
+            if let Err(error) = poll_fn(|cx| connection.poll_without_shutdown(cx)).await {
                 tracing::debug!("an HTTP connection ended: {error}");
             }
+            None
         }
+        // Quiet: hyper is between requests, so it closes its side at once and gives the socket back.
+        None => {
+            Pin::new(&mut connection).graceful_shutdown();
+            if let Err(error) = poll_fn(|cx| connection.poll_without_shutdown(cx)).await {
+                tracing::debug!("an HTTP connection ended: {error}");
+                return None;
+            }
+            let parts = connection.into_parts();
+            let (stream, mut rest) = parts.io.into_inner().into_parts();
+            rest.extend_from_slice(&parts.read_buf);
+            Some((stream, rest))
+        }
+    }
+}
+
+/// Completes once the connection has been quiet for [`HAND_BACK_AFTER`](super::state::HAND_BACK_AFTER)
+/// after a response, past the `from` it had when hyper took it.
+async fn quiet(state: &ConnectionState, from: u64) {
+    while let Err(wait) = state.quiet(from) {
+        tokio::time::sleep(wait).await;
     }
 }

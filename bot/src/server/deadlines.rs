@@ -17,7 +17,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::time::{Instant, Sleep};
 
-use super::connections::ConnectionState;
+use super::state::ConnectionState;
 use crate::config::HttpSettings;
 
 /// The socket, with the header and idle deadlines kept on its reads, and
@@ -47,6 +47,18 @@ impl Watched {
         limits: HttpSettings,
     ) -> Watched {
         Watched { stream, received, given: 0, state, limits, head_at: None, head_since: None, timer: None, armed: None }
+    }
+
+    /// The socket and the bytes read before hyper had it that hyper has not
+    /// been given: to wait for the next request outside hyper.
+    pub(super) fn into_parts(self) -> (TcpStream, Vec<u8>) {
+        let rest = self.received[self.given..].to_vec();
+        (self.stream, rest)
+    }
+
+    /// Whether the last write left bytes with hyper.
+    fn note(&self, blocked: bool) {
+        self.state.blocked.store(blocked, Ordering::Relaxed);
     }
 
     /// Ready with an error once the deadline of what the connection waits
@@ -125,6 +137,7 @@ impl AsyncRead for Watched {
         match Pin::new(&mut this.stream).poll_read(cx, buf) {
             Poll::Ready(Ok(())) => {
                 if buf.filled().len() > before && !this.state.busy.load(Ordering::Relaxed) {
+                    this.state.arriving.store(true, Ordering::Relaxed);
                     // The first bytes of a request: its header deadline starts.
                     let answered = this.state.answered.load(Ordering::Relaxed);
                     if this.head_at != Some(answered) {
@@ -141,7 +154,10 @@ impl AsyncRead for Watched {
 
 impl AsyncWrite for Watched {
     fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.get_mut().stream).poll_write(cx, buf)
+        let this = self.get_mut();
+        let written = Pin::new(&mut this.stream).poll_write(cx, buf);
+        this.note(written.is_pending());
+        written
     }
 
     fn poll_write_vectored(
@@ -149,7 +165,10 @@ impl AsyncWrite for Watched {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.get_mut().stream).poll_write_vectored(cx, bufs)
+        let this = self.get_mut();
+        let written = Pin::new(&mut this.stream).poll_write_vectored(cx, bufs);
+        this.note(written.is_pending());
+        written
     }
 
     fn is_write_vectored(&self) -> bool {

@@ -14,6 +14,7 @@ mod arrival;
 pub mod connections;
 mod deadlines;
 mod feeds;
+mod state;
 
 use std::process::ExitCode;
 use std::sync::Arc;

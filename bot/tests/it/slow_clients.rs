@@ -166,3 +166,34 @@ async fn a_request_that_arrives_in_pieces_or_in_a_row_is_answered() {
     assert_eq!(statuses(&mut both, 2).await, ["HTTP/1.1 200 OK", "HTTP/1.1 200 OK"]);
     db.remove().await;
 }
+
+/// A kept-alive connection quiet between requests is given back by hyper
+/// and waits for its next request outside it: requests after a pause,
+/// one arriving in pieces across the pause, and two at once after it are
+/// answered on the same connection, none of them told to close.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_quiet_between_requests_keeps_being_answered() {
+    let db = support::sqlite();
+    let server = Server::start(&db.url);
+    let mut stream = open(&server, &raw_quote()).await;
+    assert_eq!(statuses(&mut stream, 1).await, ["HTTP/1.1 200 OK"]);
+    for _ in 0..3 {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let request = raw_quote();
+        stream.write_all(&request[..40]).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(120)).await;
+        stream.write_all(&request[40..]).await.unwrap();
+        assert_eq!(statuses(&mut stream, 1).await, ["HTTP/1.1 200 OK"]);
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    stream.write_all(&[raw_quote(), raw_quote()].concat()).await.unwrap();
+    let mut text = String::new();
+    let mut buffer = [0u8; 65536];
+    while text.matches("HTTP/1.1 200 OK").count() < 2 || !text.ends_with('}') {
+        let read = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut buffer)).await.unwrap().unwrap();
+        assert!(read > 0, "closed after {text}");
+        text.push_str(&String::from_utf8_lossy(&buffer[..read]));
+    }
+    assert!(!text.to_ascii_lowercase().contains("connection: close"), "{text}");
+    db.remove().await;
+}
