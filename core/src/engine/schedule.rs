@@ -145,7 +145,7 @@ pub fn new_session(fields: &[(String, String)], zone: &TimeZone) -> Result<Sessi
         title,
         subtitle: String::new(),
         abstract_text: get("abstract").unwrap_or("").to_string(),
-        speakers: crate::names::written::people(get("speakers").unwrap_or("")).into_iter().map(|p| p.name).collect(),
+        speakers: crate::schedule::written::people(get("speakers").unwrap_or("")).into_iter().map(|p| p.name).collect(),
         room: need("room")?.to_string(),
         track: get("track").map(str::to_string),
         kind: None,

@@ -253,13 +253,6 @@ pub(crate) const NUMBER_WORDS: &[&str] = &[
 /// (`in Atlanta`, `worked with BellSouth`).
 pub(crate) const PLACE_BEFORE: &[&str] = &["in", "at", "from", "to", "near", "for", "of", "with"];
 
-/// Source: common English abbreviations written with a full stop (`Dr.`,
-/// `e.g.`), after which a full stop does not end a sentence.
-pub(crate) const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "st", "vs", "etc", "e.g", "i.e", "inc", "jr", "sr", "no", "approx", "dept", "est",
-    "fig", "mt",
-];
-
 /// A plural noun's singular, by English's regular endings (`engineers`,
 /// `boxes`, `companies`); a word that is no regular plural as it is.
 pub(crate) fn singular(word: &str) -> String {

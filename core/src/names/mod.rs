@@ -5,8 +5,6 @@
 //! The directory holds everyone the bot can talk about: speakers of the
 //! knowledge base and the speakers named in the schedule.
 
-pub mod written;
-
 use std::collections::HashMap;
 use std::sync::OnceLock;
 

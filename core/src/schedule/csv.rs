@@ -8,7 +8,7 @@
 //! | `start` | yes | `2022-11-01T09:15:00+01:00`, or `2022-11-01 09:15` in the conference's zone |
 //! | `end` or `duration` | one of them | like `start`; or `00:45` |
 //! | `room` | yes | |
-//! | `speakers` | no | names separated by `;` (each as [`crate::names::written`] reads names) |
+//! | `speakers` | no | names separated by `;` (each as [`super::written`] reads names) |
 //! | `track`, `type`, `language`, `subtitle`, `abstract`, `url`, `recording` | no | |
 
 use super::speakers::Roster;

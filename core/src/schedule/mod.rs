@@ -10,6 +10,7 @@ mod ics;
 mod pretalx_api;
 mod sessionize;
 pub mod speakers;
+pub mod written;
 
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::names::written;
+use super::written;
 use crate::text;
 
 /// One person of the programme.

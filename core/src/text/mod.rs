@@ -70,7 +70,7 @@ fn is_boundary(text: &str, start: usize, stop: usize, end: usize) -> bool {
             let word = text[start..stop].rsplit(|c: char| c.is_whitespace() || c == '(').next().unwrap_or("");
             let lower = word.to_ascii_lowercase();
             let is_initial = word.len() == 1 && word.chars().all(|c| c.is_uppercase());
-            !(is_initial || crate::lexicon::grammar::ABBREVIATIONS.contains(&lower.as_str()))
+            !(is_initial || ABBREVIATIONS.contains(&lower.as_str()))
         }
     }
 }
@@ -97,6 +97,13 @@ pub fn truncate_words(text: &str, max: usize) -> String {
     };
     format!("{}…", trimmed.trim_end_matches([',', ';', ':', ' ']))
 }
+
+/// Source: common English abbreviations written with a full stop (`Dr.`,
+/// `e.g.`), after which a full stop does not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "st", "vs", "etc", "e.g", "i.e", "inc", "jr", "sr", "no", "approx", "dept", "est",
+    "fig", "mt",
+];
 
 #[cfg(test)]
 mod tests {

@@ -3,7 +3,7 @@
 //! ([`crate::tuning::FAQ_CONFIDENT`]), its answer given whole (or its
 //! first paragraph, for a long one) and the entry named.
 
-use super::route::Asked;
+use super::asked::Asked;
 use crate::command::CommandKind;
 use crate::faq::answering_part;
 use crate::reply::{Reply, Source, SourceKind, Status};

@@ -47,8 +47,8 @@ struct Asked {
 }
 
 /// Rule: the best answer the knowledge holds, with its score.
-pub(super) fn rule(a: &super::route::Asked<'_>) -> Option<super::route::Answered> {
-    best(a.engine, a.index, a.q, a.ctx).map(|(reply, score)| super::route::Answered { reply, score: Some(score) })
+pub(super) fn rule(a: &super::asked::Asked<'_>) -> Option<super::asked::Answered> {
+    best(a.engine, a.index, a.q, a.ctx).map(|(reply, score)| super::asked::Answered { reply, score: Some(score) })
 }
 
 /// The best answer the knowledge holds, with its score; `None` when

@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use super::conference::{names_conference, within_its_name};
+use super::own_name::{names_conference, within_its_name};
 use super::question::{Intent, Question, Role};
 use super::timing::{self, Timing};
 use crate::engine::Engine;

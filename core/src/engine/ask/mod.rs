@@ -27,10 +27,12 @@
 //! Every tuned number of the stages is in `crate::tuning`, with how it was set.
 
 mod answers;
+pub(crate) mod asked;
 mod conference;
 mod faq;
 mod knowledge;
 pub(crate) mod link;
+mod own_name;
 mod people;
 mod programme;
 pub(crate) mod question;

@@ -7,8 +7,8 @@
 //! where that phrase is. A fact the profile does not hold is declined, and
 //! the reply says what is known of the person instead.
 
+use super::asked::Asked;
 use super::link::Who;
-use super::route::Asked;
 use crate::command::CommandKind;
 use crate::engine::Engine;
 use crate::index::stems;

@@ -13,8 +13,8 @@
 use jiff::Timestamp;
 use jiff::civil::Date;
 
+use super::asked::Asked;
 use super::question::{Intent, Question, Role};
-use super::route::Asked;
 use super::timing::{self, Relation, Timing};
 use super::titles::{Link, Titles, title_stems};
 use crate::command::CommandKind;
