@@ -14,6 +14,7 @@
 //! | `emcee_http_connections` (gauge) | |
 //! | `emcee_http_connections_closed_total` | reason: header_timeout, body_timeout, idle_timeout, shed |
 //! | `emcee_http_pressure_total` | cause: connections (at the cap), accept (out of descriptors) |
+//! | `emcee_internal_errors_total` | command |
 //! | `emcee_work_dropped_total` | reason: person (too many of theirs in flight), busy (the background is full) |
 
 use std::borrow::Cow;
@@ -85,6 +86,11 @@ fn describe() {
         "Times room was needed: connections at the cap, or an accept that failed for want of descriptors."
     );
     metrics::describe_counter!(
+        "emcee_internal_errors_total",
+        "Commands answered with a generic error because work inside emcee failed (the database), by command; \
+         the detail is in the log."
+    );
+    metrics::describe_counter!(
         "emcee_work_dropped_total",
         "Clicks and events dropped before any work: the person had too many commands in flight (person), or as \
          much work as is allowed ran in the background (busy)."
@@ -142,6 +148,11 @@ pub fn http_closed(reason: &'static str) {
 /// Room was needed for connections.
 pub fn http_pressure(cause: &'static str) {
     metrics::counter!("emcee_http_pressure_total", "cause" => cause).increment(1);
+}
+
+/// A command answered with a generic error, its detail logged.
+pub fn internal_error(command: &'static str) {
+    metrics::counter!("emcee_internal_errors_total", "command" => command).increment(1);
 }
 
 /// A click or event dropped before any work was done for it, and why.

@@ -25,11 +25,6 @@ pub struct AgendaSettings {
 /// queued: a batch lingers for milliseconds; more is a database in trouble.
 const SETTLE_WITHIN: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// The reply when the database does not answer.
-fn unavailable() -> Reply {
-    Reply::message(CommandKind::Agenda, Status::Error, "Your agenda cannot be reached just now; try again soon.")
-}
-
 /// The person an origin is.
 pub fn person(origin: &Origin) -> Person {
     Person::new(origin.platform.as_str(), &origin.user)
@@ -199,8 +194,12 @@ impl Dispatcher {
         }
         .await;
         result.unwrap_or_else(|error| {
-            tracing::error!("an agenda command failed: {error:#}");
-            unavailable()
+            super::failed(
+                CommandKind::Agenda,
+                "an agenda command",
+                &error,
+                "Your agenda cannot be reached just now; try again soon.",
+            )
         })
     }
 

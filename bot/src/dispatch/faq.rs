@@ -64,14 +64,12 @@ impl Dispatcher {
                 reply.result_count = imported.faq.entries.len();
                 reply
             }
-            Err(Refused::Database(error)) => {
-                tracing::error!("storing the FAQ failed: {error:#}");
-                Reply::message(
-                    CommandKind::Faq,
-                    Status::Error,
-                    "The database is not answering; the FAQ was not changed. Try again soon.",
-                )
-            }
+            Err(Refused::Database(error)) => super::failed(
+                CommandKind::Faq,
+                "storing the FAQ",
+                &error,
+                "The database is not answering; the FAQ was not changed. Try again soon.",
+            ),
             Err(refused) => Reply::message(CommandKind::Faq, Status::Invalid, format!("{refused}.")),
         }
     }

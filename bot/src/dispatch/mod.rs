@@ -129,6 +129,16 @@ pub fn button_may_run(button: Button, line: &str) -> bool {
     }
 }
 
+/// The reply to a command whose work inside emcee failed (the database did
+/// not answer, or refused): the detail `what … failed: error` logged for
+/// the operator and counted in `emcee_internal_errors_total`, and the
+/// person told only what it means for them, `told`.
+fn failed(kind: CommandKind, what: &str, error: &anyhow::Error, told: &str) -> Reply {
+    tracing::error!(command = kind.as_str(), "{what} failed: {error:#}");
+    crate::metrics::internal_error(kind.as_str());
+    Reply::message(kind, Status::Error, told)
+}
+
 /// The refusal of `line` (a `kind` command) to `origin`, when the
 /// catalogue keeps what it runs for organisers and `origin` is not one
 /// ([`catalogue::for_organisers`](command::catalogue::for_organisers)):
@@ -394,14 +404,12 @@ impl Dispatcher {
         .unwrap_or_else(|_| Err(anyhow::anyhow!("no answer within {STATS_TIMEOUT:?}")));
         match summary {
             Ok(summary) => emcee_core::stats::reply(&summary),
-            Err(error) => {
-                tracing::error!("usage statistics failed: {error:#}");
-                Reply::message(
-                    CommandKind::Stats,
-                    Status::Error,
-                    "The usage database is not answering; try again soon.",
-                )
-            }
+            Err(error) => failed(
+                CommandKind::Stats,
+                "usage statistics",
+                &error,
+                "The usage database is not answering; try again soon.",
+            ),
         }
     }
 }

@@ -10,6 +10,9 @@ use emcee_core::{Context, Reply};
 use super::Dispatcher;
 use crate::programme::{self, ProgrammeError};
 
+/// What an organiser is told when the database fails a change.
+const NOT_CHANGED: &str = "The schedule database is not answering; nothing was changed.";
+
 impl Dispatcher {
     /// `/schedule …`: organisers only. `post` is answered by the engine;
     /// Changes the programme; `file` is an uploaded schedule for an import.
@@ -28,12 +31,7 @@ impl Dispatcher {
             Ok(Some((schedule, _))) => schedule,
             Ok(None) => engine.schedule().clone(),
             Err(error) => {
-                tracing::error!("reading the programme failed: {error:#}");
-                return Reply::message(
-                    CommandKind::Schedule,
-                    Status::Error,
-                    "The schedule database is not answering; nothing was changed.",
-                );
+                return super::failed(CommandKind::Schedule, "reading the programme", &error, NOT_CHANGED);
             }
         };
         let current = &stored;
@@ -91,14 +89,7 @@ impl Dispatcher {
                 }
                 schedule_replies::change_reply(applied.version, &applied.changes, &zone)
             }
-            Err(error) => {
-                tracing::error!("changing the programme failed: {error:#}");
-                Reply::message(
-                    CommandKind::Schedule,
-                    Status::Error,
-                    "The schedule database is not answering; nothing was changed.",
-                )
-            }
+            Err(error) => super::failed(CommandKind::Schedule, "changing the programme", &error, NOT_CHANGED),
         }
     }
 }

@@ -72,10 +72,10 @@ impl Dispatcher {
         let added = match store(&usage.store, self.engine().schedule(), name, bytes, meta).await {
             Ok(added) => added,
             Err(Refused::Database(error)) => {
-                tracing::error!("storing a transcript failed: {error:#}");
-                return Reply::message(
+                return super::failed(
                     CommandKind::Transcript,
-                    Status::Error,
+                    "storing a transcript",
+                    &error,
                     "The database is not answering; the transcript was not added.",
                 );
             }

@@ -252,6 +252,35 @@ async fn a_burst_from_one_person_runs_a_few_and_leaves_room_for_others() {
     }
 }
 
+/// A database that fails an agenda command gets the person a reply that
+/// says only what it means for them; the operator gets the detail in the
+/// log and a count in `emcee_internal_errors_total`.
+#[tokio::test]
+async fn a_failing_database_is_a_plain_reply_and_a_counted_internal_error() {
+    let metrics = emcee::metrics::install().expect("this test binary installs the recorder");
+    let counted = || {
+        metrics
+            .render()
+            .lines()
+            .find(|l| l.starts_with("emcee_internal_errors_total{command=\"agenda\"}"))
+            .and_then(|l| l.rsplit(' ').next().and_then(|n| n.parse::<f64>().ok()))
+            .unwrap_or(0.0)
+    };
+    let before = counted();
+    let nowhere = tempfile::tempdir().unwrap();
+    let store = Store::open(&format!("sqlite://{}", nowhere.path().join("missing/emcee.db").display())).unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let (log, _writer) =
+        writer::start(store.clone(), Spill::new(state.path().join(SPILL_FILE)), writer::Options::default());
+    let usage = Usage { log, keyer: UserKeyer::new(b"k"), store, store_queries: true };
+    let dispatcher =
+        Dispatcher::new(support::seed_engine(), Clock::Pinned("2022-11-01T08:30:00Z".parse().unwrap()), Some(usage));
+    let reply = dispatcher.answer(&origin(Platform::Slack, "U0ANA"), "/agenda add supply chain").await;
+    assert_eq!(reply.status, Status::Error, "{}", reply.body);
+    assert_eq!(reply.body, "Your agenda cannot be reached just now; try again soon.");
+    assert!(counted() >= before + 1.0, "{}", metrics.render());
+}
+
 /// The feed address in a `/agenda feed` reply.
 fn feed_url(body: &str) -> String {
     let start = body.find(PUBLIC).unwrap_or_else(|| panic!("no address in {body}"));
