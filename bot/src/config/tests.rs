@@ -252,16 +252,8 @@ mod platform {
         fields
     }
 
-    #[test]
-    fn every_setting_read_is_in_env_example_with_a_comment() {
-        let example = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../.env.example")).unwrap();
-        let lines: Vec<&str> = example.lines().collect();
-        let variable = |line: &str| -> Option<String> {
-            let line = line.trim_start_matches('#').trim_start();
-            let (name, _) = line.split_once('=')?;
-            (!name.is_empty() && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
-                .then(|| name.to_string())
-        };
+    /// The name of every variable emcee reads.
+    fn settings_read() -> Vec<String> {
         let keys = setting_keys();
         assert!(keys.len() > 20 && keys.contains(&"http_addr"), "{keys:?}");
         let mut read: Vec<String> = keys
@@ -273,6 +265,36 @@ mod platform {
             .collect();
         // Read outside the settings struct: the settings file's name, and the log filter.
         read.extend(["EMCEE_CONFIG".to_string(), "RUST_LOG".to_string()]);
+        read
+    }
+
+    #[test]
+    fn the_readme_s_settings_table_lists_every_setting_read_and_no_other() {
+        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+        let table = readme.split("| setting | default | meaning |").nth(1).expect("the README has a settings table");
+        let mut listed = Vec::new();
+        for row in table.lines().skip(2).take_while(|line| line.starts_with('|')) {
+            let first = row.trim_start_matches('|').split('|').next().unwrap_or("");
+            listed.extend(first.split('`').skip(1).step_by(2).map(str::to_string));
+        }
+        let read = settings_read();
+        let missing: Vec<&String> = read.iter().filter(|name| !listed.contains(name)).collect();
+        let unknown: Vec<&String> = listed.iter().filter(|name| !read.contains(name)).collect();
+        assert!(missing.is_empty(), "read but not in the README's settings table: {missing:?}");
+        assert!(unknown.is_empty(), "in the README's settings table but read nowhere: {unknown:?}");
+    }
+
+    #[test]
+    fn every_setting_read_is_in_env_example_with_a_comment() {
+        let example = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../.env.example")).unwrap();
+        let lines: Vec<&str> = example.lines().collect();
+        let variable = |line: &str| -> Option<String> {
+            let line = line.trim_start_matches('#').trim_start();
+            let (name, _) = line.split_once('=')?;
+            (!name.is_empty() && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
+                .then(|| name.to_string())
+        };
+        let read = settings_read();
         for name in &read {
             let Some(at) = lines.iter().position(|line| variable(line).as_deref() == Some(name.as_str())) else {
                 panic!("{name} is read but .env.example does not show it");
