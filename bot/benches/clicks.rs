@@ -48,8 +48,8 @@ fn main() {
     server.block_on(postgres.remove());
 }
 
-/// The server on `db`, its address and the count of answers the fake Slack got.
-async fn start(db: &support::TestDb) -> (String, Arc<AtomicUsize>) {
+/// The server on `db`: its address, the fake Slack's, and the count of answers the fake got.
+async fn start(db: &support::TestDb) -> (String, String, Arc<AtomicUsize>) {
     let store = Store::open(&db.url).unwrap();
     store.migrate().await.unwrap();
     let state = Box::leak(Box::new(tempfile::tempdir().unwrap()));
@@ -84,7 +84,7 @@ async fn start(db: &support::TestDb) -> (String, Arc<AtomicUsize>) {
         let _stop = _stop;
         emcee::server::connections::serve(listener, app.router, HttpSettings::default(), stopped).await;
     });
-    (format!("{address}|{api}"), answered)
+    (address, api, answered)
 }
 
 fn signed(client: &reqwest::Client, url: String, body: String) -> reqwest::RequestBuilder {
@@ -170,8 +170,7 @@ fn dropped() -> (u64, u64) {
 }
 
 fn burst(server: &tokio::runtime::Runtime, db: &support::TestDb, clicks: usize) {
-    let (addresses, answered) = server.block_on(start(db));
-    let (address, api) = addresses.split_once('|').map(|(a, b)| (a.to_string(), b.to_string())).unwrap();
+    let (address, api, answered) = server.block_on(start(db));
     let sessions: Arc<Vec<String>> =
         Arc::new(support::seed_engine().schedule().sessions.iter().map(|s| s.id.clone()).collect());
     let clients = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();

@@ -259,23 +259,36 @@ async fn serve_http(
         }
         // The request in flight finishes; an idle connection closes at once.
         Some(Told::Stop) => {
-            Pin::new(&mut connection).graceful_shutdown();
-            if let Err(error) = poll_fn(|cx| connection.poll_without_shutdown(cx)).await {
-                tracing::debug!("an HTTP connection ended: {error}");
-            }
+            wind_up(&mut connection).await;
             None
         }
         // Quiet: hyper is between requests, so it closes its side at once and gives the socket back.
         None => {
-            Pin::new(&mut connection).graceful_shutdown();
-            if let Err(error) = poll_fn(|cx| connection.poll_without_shutdown(cx)).await {
-                tracing::debug!("an HTTP connection ended: {error}");
+            if !wind_up(&mut connection).await {
                 return None;
             }
             let parts = connection.into_parts();
             let (stream, mut rest) = parts.io.into_inner().into_parts();
             rest.extend_from_slice(&parts.read_buf);
             Some((stream, rest))
+        }
+    }
+}
+
+/// Lets hyper finish the request it is on and take no other, keeping the
+/// socket; `false` if the connection failed on the way.
+async fn wind_up<S>(connection: &mut hyper::server::conn::http1::Connection<TokioIo<Watched>, S>) -> bool
+where
+    S: hyper::service::HttpService<Incoming, ResBody = Body> + Unpin,
+    S::Future: Unpin,
+    S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    Pin::new(&mut *connection).graceful_shutdown();
+    match poll_fn(|cx| connection.poll_without_shutdown(cx)).await {
+        Ok(()) => true,
+        Err(error) => {
+            tracing::debug!("an HTTP connection ended: {error}");
+            false
         }
     }
 }

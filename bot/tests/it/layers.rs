@@ -6,9 +6,11 @@
 //! ```
 //!
 //! with the leaves (config, clock, fetch, hex, metrics, shutdown, knowledge,
-//! report, replays) open to all, using only each other. This test reads
-//! every `crate::…` path in `bot/src` and fails on one that points up or
-//! sideways.
+//! report, replays) open to all, using only each other. These tests read
+//! every `crate::`, `super::` and `self::` path of both crates, resolved to
+//! the module it names, and fail on one that points up or sideways, on an
+//! import circle among sibling modules at any depth, and on a core import
+//! against the layers `ARCHITECTURE.md` draws.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -55,67 +57,25 @@ fn sources(dir: &Path, found: &mut Vec<PathBuf>) {
     }
 }
 
-/// The top-level module a file of `bot/src` belongs to (`slack/blocks.rs` → `slack`).
-fn module_of(src: &Path, file: &Path) -> Option<String> {
-    let relative = file.strip_prefix(src).ok()?;
-    let first = relative.components().next()?.as_os_str().to_str()?;
-    Some(first.trim_end_matches(".rs").to_string())
-}
-
-/// The modules a line names with `crate::NAME`, including inside `use crate::{a, b}`.
-fn named_modules(line: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    for (at, _) in line.match_indices("crate::") {
-        let rest = &line[at + "crate::".len()..];
-        if let Some(group) = rest.strip_prefix('{') {
-            let group = group.split('}').next().unwrap_or("");
-            names.extend(group.split(',').map(|part| part.trim().split("::").next().unwrap_or("").to_string()));
-        } else {
-            names.push(rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect());
-        }
-    }
-    names.retain(|name| !name.is_empty() && name != "self");
-    names
-}
-
 #[test]
 fn the_bot_crate_depends_one_way() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    sources(&src, &mut files);
-    files.sort();
+    let top = sibling_uses(&src).remove(&Vec::new()).unwrap_or_default();
     let mut wrong = Vec::new();
-    for file in &files {
-        let Some(module) = module_of(&src, file) else { continue };
-        if module == "main" || module == "lib" {
-            continue;
-        }
-        let own = layer(&module).unwrap_or_else(|| panic!("{module} has no layer in LAYERS: give it one"));
-        let text = std::fs::read_to_string(file).unwrap();
-        // Unit tests may reach anywhere.
-        let code = text.split("#[cfg(test)]").next().unwrap_or("");
-        for (number, line) in code.lines().enumerate() {
-            if line.trim_start().starts_with("//") {
-                continue;
-            }
-            for used in named_modules(line) {
-                let Some(theirs) = layer(&used) else { continue };
-                let leaf = own == LEAF && theirs == LEAF;
-                if used != module && (theirs <= own) && !leaf {
-                    wrong.push(format!("{}:{}: {module} uses {used}", file.display(), number + 1));
-                }
+    for module in module_files(&src).keys().filter_map(|path| path.first()) {
+        layer(module).unwrap_or_else(|| panic!("{module} has no layer in LAYERS: give it one"));
+    }
+    for (module, used) in &top {
+        let Some(own) = layer(module) else { continue };
+        for (theirs, place) in used {
+            let Some(their_layer) = layer(theirs) else { continue };
+            let leaf = own == LEAF && their_layer == LEAF;
+            if their_layer <= own && !leaf {
+                wrong.push(format!("{place}: {module} uses {theirs}"));
             }
         }
     }
     assert!(wrong.is_empty(), "imports against the stated direction:\n{}", wrong.join("\n"));
-}
-
-#[test]
-fn the_check_reads_every_form_of_path() {
-    assert_eq!(named_modules("use crate::store::Store;"), ["store"]);
-    assert_eq!(named_modules("use crate::{knowledge, report};"), ["knowledge", "report"]);
-    assert_eq!(named_modules("    crate::programme::fetch(url).await"), ["programme"]);
-    assert!(named_modules("use super::Store;").is_empty());
 }
 
 /// A module's path in its crate (`["server", "connections"]`); the root is empty.
@@ -337,6 +297,7 @@ fn the_core_crate_depends_down_the_layers_architecture_md_draws() {
 fn paths_are_read_and_resolved_as_rust_does() {
     let strings = |paths: Vec<Vec<String>>| -> Vec<String> { paths.into_iter().map(|p| p.join("::")).collect() };
     assert_eq!(strings(named_paths("use crate::store::Store;")), ["crate::store::Store"]);
+    assert_eq!(strings(named_paths("use crate::{knowledge, report};")), ["crate::knowledge", "crate::report"]);
     assert_eq!(
         strings(named_paths("use super::{deadlines::Watched, state};")),
         ["super::deadlines::Watched", "super::state"]
