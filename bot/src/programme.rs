@@ -232,6 +232,31 @@ pub async fn sync(fetcher: &Fetcher, store: &Store, url: &str, validators: &mut 
     }
 }
 
+/// Keeps the programme in sync with the export published at
+/// `EMCEE_SCHEDULE_URL`, looking every `EMCEE_SCHEDULE_SYNC`, until `stop`
+/// completes; once only with `once`. Nothing to do without an address.
+pub async fn keep_in_sync(
+    settings: &crate::config::Settings,
+    store: &Store,
+    once: bool,
+    stop: impl std::future::Future<Output = ()>,
+) {
+    let Some(url) = &settings.schedule_url else { return };
+    let mut validators = Validators::default();
+    tokio::pin!(stop);
+    loop {
+        let next = tokio::time::Instant::now() + settings.schedule_sync;
+        sync(&settings.fetcher, store, url, &mut validators, settings.time_zone.as_ref()).await;
+        if once {
+            return;
+        }
+        tokio::select! {
+            () = tokio::time::sleep_until(next) => {}
+            () = &mut stop => return,
+        }
+    }
+}
+
 /// How often a long-running process looks for a programme changed elsewhere.
 const FOLLOW_EVERY: Duration = Duration::from_secs(10);
 

@@ -20,6 +20,14 @@ pub async fn run(args: AnnounceArgs, settings: &Settings) -> anyhow::Result<Exit
         vec![std::sync::Arc::new(TerminalDirect { operator: settings.operator.clone() })];
     let sinks: Vec<Box<dyn crate::announcer::Sink>> = vec![Box::new(TerminalSink)];
     let outlets = crate::announcer::Outlets { sinks, direct, keynotes: None };
-    crate::announcer::run_loop(settings, store, outlets, args.once, crate::shutdown::signal()).await?;
+    // With --once the programme is synced before the pass, which announces what it changed.
+    if args.once {
+        crate::programme::keep_in_sync(settings, &store, true, crate::shutdown::signal()).await;
+        crate::announcer::run_loop(settings, store, outlets, true, crate::shutdown::signal()).await?;
+    } else {
+        let syncing = crate::programme::keep_in_sync(settings, &store, false, crate::shutdown::signal());
+        let announcing = crate::announcer::run_loop(settings, store.clone(), outlets, false, crate::shutdown::signal());
+        tokio::join!(syncing, announcing).1?;
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -249,16 +249,22 @@ pub async fn run(settings: &Settings) -> anyhow::Result<ExitCode> {
         .as_deref()
         .and_then(crate::discord::events::DiscordEvents::new)
         .map(|events| crate::announcer::keynotes::Keynotes::new(Arc::new(events), &settings.discord.keynote_kinds));
+    let outlets = crate::announcer::Outlets { sinks, direct, keynotes };
     if let Some(store) = dispatcher.store()
-        && (!sinks.is_empty() || !direct.is_empty() || keynotes.is_some() || settings.schedule_url.is_some())
+        && outlets.any()
     {
         let (settings, stop) = (settings.clone(), stopped(stop_rx.clone()));
-        let outlets = crate::announcer::Outlets { sinks, direct, keynotes };
         tasks.spawn(async move {
             if let Err(error) = crate::announcer::run_loop(&settings, store, outlets, false, stop).await {
                 tracing::error!("announcements stopped: {error:#}");
             }
         });
+    }
+    if let Some(store) = dispatcher.store()
+        && settings.schedule_url.is_some()
+    {
+        let (settings, stop) = (settings.clone(), stopped(stop_rx.clone()));
+        tasks.spawn(async move { crate::programme::keep_in_sync(&settings, &store, false, stop).await });
     }
     if let (Some(slack), Some(token)) = (&app.slack, &settings.slack.app_token) {
         let (slack, token, stop) = (slack.clone(), token.clone(), stopped(stop_rx.clone()));

@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use emcee_core::schedule::Session;
+use emcee_core::schedule::changes::{Change, Part};
 use jiff::Timestamp;
 
 use super::Store;
@@ -35,44 +36,43 @@ pub struct Preferences {
     pub feed_nonce: Option<String>,
 }
 
-/// A recorded change to a session, with the session before and after it.
+/// A change to a session as the programme's history recorded it. Its
+/// sessions hold what the history keeps of them: id, title, time, room
+/// and speakers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordedChange {
     pub version: i64,
-    pub session_id: String,
-    /// `added`, `removed` or `changed`.
-    pub change: String,
-    /// For `changed`: `time`, `room`, `title`, `speakers`, `details`, comma-separated.
-    pub parts: String,
-    /// The session after the change; for `removed`, as it last was.
-    pub title: String,
-    pub start: Timestamp,
-    pub end: Timestamp,
-    pub room: String,
-    pub speakers: Vec<String>,
-    /// For `changed`: what it was before.
-    pub before: Option<(String, Timestamp, Timestamp, String, Vec<String>)>,
     /// When it was recorded.
     pub at: Timestamp,
+    pub change: Change,
 }
 
-type ChangeRow = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    Option<i64>,
-    String,
-    Option<String>,
-    Option<i64>,
-    Option<i64>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    i64,
-);
+impl RecordedChange {
+    /// The session after the change; for a removal, as it last was.
+    pub fn session(&self) -> &Session {
+        self.change.session()
+    }
+}
+
+/// One row of `schedule_changes`, as [`CHANGES_SINCE`] and [`REMOVED`] read it.
+#[derive(sqlx::FromRow)]
+struct ChangeRow {
+    version: i64,
+    session_id: String,
+    change: String,
+    parts: String,
+    title: String,
+    start_at: i64,
+    end_at: Option<i64>,
+    room: String,
+    speakers: Option<String>,
+    before_start_at: Option<i64>,
+    before_end_at: Option<i64>,
+    before_title: Option<String>,
+    before_room: Option<String>,
+    before_speakers: Option<String>,
+    at: i64,
+}
 
 fn instant(seconds: i64) -> Timestamp {
     Timestamp::from_second(seconds).unwrap_or(Timestamp::UNIX_EPOCH)
@@ -82,41 +82,33 @@ fn names(json: Option<&str>) -> Vec<String> {
     json.and_then(|j| serde_json::from_str(j).ok()).unwrap_or_default()
 }
 
-fn change_from(row: ChangeRow) -> RecordedChange {
-    let (
-        version,
-        session_id,
-        change,
-        parts,
-        title,
-        start,
-        end,
-        room,
-        speakers,
-        b_start,
-        b_end,
-        b_title,
-        b_room,
-        b_who,
-        at,
-    ) = row;
-    let before = match (b_start, b_end, b_title, b_room) {
-        (Some(s), Some(e), Some(t), Some(r)) => Some((t, instant(s), instant(e), r, names(b_who.as_deref()))),
-        _ => None,
-    };
-    RecordedChange {
-        version,
-        session_id,
-        change,
-        parts,
-        title,
-        start: instant(start),
-        // Changes recorded before ends were kept: the start stands in.
-        end: instant(end.unwrap_or(start)),
-        room,
-        speakers: names(speakers.as_deref()),
-        before,
-        at: instant(at),
+impl ChangeRow {
+    /// The change the row records; `None` for one this version cannot read.
+    fn read(self) -> Option<RecordedChange> {
+        let before = match (self.before_start_at, self.before_end_at, self.before_title, self.before_room) {
+            (Some(start), Some(end), Some(title), Some(room)) => Some(Session {
+                id: self.session_id.clone(),
+                title,
+                room,
+                speakers: names(self.before_speakers.as_deref()),
+                start: instant(start),
+                end: instant(end),
+                ..Session::default()
+            }),
+            _ => None,
+        };
+        let after = Session {
+            id: self.session_id,
+            title: self.title,
+            room: self.room,
+            speakers: names(self.speakers.as_deref()),
+            start: instant(self.start_at),
+            // Changes recorded before ends were kept: the start stands in.
+            end: instant(self.end_at.unwrap_or(self.start_at)),
+            ..Session::default()
+        };
+        let change = Change::stored(&self.change, after, before, Part::read_list(&self.parts))?;
+        Some(RecordedChange { version: self.version, at: instant(self.at), change })
     }
 }
 
@@ -240,7 +232,7 @@ impl Store {
     pub async fn recorded_changes(&self, after: i64) -> anyhow::Result<Vec<RecordedChange>> {
         let rows: Vec<ChangeRow> =
             super::on_pool!(self, pool => sqlx::query_as(CHANGES_SINCE).bind(after).fetch_all(pool).await)?;
-        Ok(rows.into_iter().map(change_from).collect())
+        Ok(rows.into_iter().filter_map(ChangeRow::read).collect())
     }
 
     /// What feeds need of the programme's history: the sessions cancelled
@@ -264,19 +256,10 @@ impl Store {
     pub async fn cancelled_sessions(&self) -> anyhow::Result<Vec<Session>> {
         let rows: Vec<ChangeRow> = super::on_pool!(self, pool => sqlx::query_as(REMOVED).fetch_all(pool).await)?;
         let mut cancelled: HashMap<String, Session> = HashMap::new();
-        for change in rows.into_iter().map(change_from) {
-            cancelled.insert(
-                change.session_id.clone(),
-                Session {
-                    id: change.session_id,
-                    title: change.title,
-                    room: change.room,
-                    speakers: change.speakers,
-                    start: change.start,
-                    end: change.end,
-                    ..Session::default()
-                },
-            );
+        for recorded in rows.into_iter().filter_map(ChangeRow::read) {
+            if let Change::Removed(session) = recorded.change {
+                cancelled.insert(session.id.clone(), session);
+            }
         }
         let mut cancelled: Vec<Session> = cancelled.into_values().collect();
         cancelled.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));

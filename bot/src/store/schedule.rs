@@ -2,7 +2,7 @@
 //! one transaction that records what changed (and whether that is news),
 //! and claim announcements exactly once.
 
-use emcee_core::schedule::changes::{self, Change};
+use emcee_core::schedule::changes::{self, Change, Part};
 use emcee_core::schedule::{Conference, Profile, Schedule, Session};
 use jiff::Timestamp;
 use jiff::tz::{Offset, TimeZone};
@@ -229,7 +229,7 @@ impl Store {
                         .await?;
                     }
                     let parts = match change {
-                        Change::Changed { parts, .. } => parts.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(","),
+                        Change::Changed { parts, .. } => Part::list(parts),
                         _ => String::new(),
                     };
                     let before = match change {
@@ -280,18 +280,5 @@ impl Store {
              ON CONFLICT (session_id, kind, version) DO NOTHING"
         ).bind(session_id).bind(kind).bind(version).bind(now.as_second()).bind(by).execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(claimed == 1)
-    }
-
-    /// The changes worth announcing recorded with schedule versions after
-    /// `after`, oldest first.
-    pub async fn changes_since(
-        &self,
-        after: i64,
-    ) -> anyhow::Result<Vec<(i64, String, String, String, String, i64, String)>> {
-        let rows = super::on_pool!(self, pool => sqlx::query_as(
-            "SELECT version, session_id, change, parts, title, start_at, room FROM schedule_changes \
-             WHERE version > $1 AND announce = 1 ORDER BY version, start_at, session_id"
-        ).bind(after).fetch_all(pool).await)?;
-        Ok(rows)
     }
 }

@@ -436,3 +436,51 @@ async fn a_dry_run_refuses_what_storing_refuses() {
         db.remove().await;
     }
 }
+
+/// `emcee announce --once` with `EMCEE_SCHEDULE_URL` syncs the published
+/// programme before its pass, so that the pass announces what the sync changed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn announce_syncs_the_published_programme_then_announces_its_changes() {
+    let home = tempfile::tempdir().unwrap();
+    let published: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(data_dir().join("schedule.json")).unwrap()).unwrap();
+    let programme = std::sync::Arc::new(std::sync::Mutex::new(published.to_string()));
+    let serving = programme.clone();
+    let app = axum::Router::new().route(
+        "/schedule.json",
+        axum::routing::get(move || {
+            let body = serving.lock().unwrap().clone();
+            async move { ([("content-type", "application/json")], body) }
+        }),
+    );
+    let address = crate::support::serve(app).await;
+    let announce = move || {
+        let mut command = emcee_in(&data_dir(), home.path());
+        command
+            .env("EMCEE_SCHEDULE_URL", format!("{address}/schedule.json"))
+            .env("EMCEE_FETCH_ALLOW", "127.0.0.1")
+            .args(["announce", "--once"]);
+        stdout(&run(&mut command, ""))
+    };
+    let announce = std::sync::Arc::new(announce);
+    let first = tokio::task::spawn_blocking({
+        let announce = announce.clone();
+        move || announce()
+    })
+    .await
+    .unwrap();
+    assert!(!first.contains("[moved]"), "the published programme is the one it has: {first}");
+
+    // The organisers move the last talk of the first day to Room 2.
+    let mut moved = published.clone();
+    let rooms = &mut moved["schedule"]["conference"]["days"][0]["rooms"];
+    let mut talk = rooms["Main Stage"].as_array_mut().unwrap().pop().unwrap();
+    talk["room"] = "Room 2".into();
+    rooms["Room 2"].as_array_mut().unwrap().push(talk);
+    *programme.lock().unwrap() = moved.to_string();
+    let second = tokio::task::spawn_blocking(move || announce()).await.unwrap();
+    assert!(
+        second.contains("[moved] Moved: Sample: Observability for small teams is now Tue 1 Nov 14:00 CET, Room 2"),
+        "{second}"
+    );
+}

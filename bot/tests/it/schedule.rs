@@ -12,7 +12,8 @@ use emcee::dispatch::{Dispatcher, Origin, Platform, Usage};
 use emcee::store::Store;
 use emcee::usage::spill::{SPILL_FILE, Spill};
 use emcee::usage::{UserKeyer, writer};
-use emcee_core::schedule::changes::Change;
+use emcee_core::schedule::Session;
+use emcee_core::schedule::changes::{Change, Part};
 use emcee_core::{Engine, KnowledgeBase, Schedule};
 use jiff::Timestamp;
 
@@ -52,9 +53,19 @@ async fn importing_records_changes_once() {
         assert_eq!(applied.version, 2, "{}", db.backend);
         let kinds: Vec<(&str, &str)> = applied.changes.iter().map(|c| (c.kind(), c.session().id.as_str())).collect();
         assert_eq!(kinds, [("changed", moved.as_str()), ("removed", cancelled.id.as_str())], "{}", db.backend);
-        let recorded = store.changes_since(1).await.unwrap();
-        let recorded: Vec<(i64, &str, &str)> = recorded.iter().map(|r| (r.0, r.2.as_str(), r.3.as_str())).collect();
-        assert_eq!(recorded, [(2, "removed", ""), (2, "changed", "time,room")], "{}: in order of start", db.backend);
+        let recorded = store.recorded_changes(1).await.unwrap();
+        let kinds: Vec<(i64, &str, bool)> =
+            recorded.iter().map(|r| (r.version, r.change.kind(), r.change.moved())).collect();
+        assert_eq!(kinds, [(2, "removed", false), (2, "changed", true)], "{}: in order of start", db.backend);
+        // Read back typed, with the session as it was and as it is.
+        let Change::Changed { before, after, parts } = &recorded[1].change else { panic!("{:?}", recorded[1]) };
+        assert_eq!(parts, &[Part::Time, Part::Room], "{}", db.backend);
+        let was = camp().sessions.into_iter().find(|s| s.id == moved).unwrap();
+        let is = next.sessions.iter().find(|s| s.id == moved).unwrap();
+        let kept = |s: &Session| (s.id.clone(), s.title.clone(), s.room.clone(), s.start, s.end, s.speakers.clone());
+        assert_eq!((kept(before), kept(after)), (kept(&was), kept(is)), "{}", db.backend);
+        let Change::Removed(gone) = &recorded[0].change else { panic!("{:?}", recorded[0]) };
+        assert_eq!(kept(gone), kept(&cancelled), "{}: as it last was", db.backend);
         assert_eq!(store.preview_schedule(&next).await.unwrap(), Vec::<Change>::new(), "{}", db.backend);
         store.close().await;
         db.remove().await;
@@ -309,7 +320,7 @@ async fn speakers_are_stored_with_the_programme_and_the_sample_is_not_news() {
         let applied = store.replace_schedule(&jev, "jev22.json", now()).await.unwrap();
         assert!(applied.new_programme && applied.changes.len() > 400, "{}", db.backend);
         assert!(
-            store.changes_since(0).await.unwrap().is_empty(),
+            store.recorded_changes(0).await.unwrap().is_empty(),
             "{}: neither the sample nor the new one is news",
             db.backend
         );
@@ -331,7 +342,7 @@ async fn speakers_are_stored_with_the_programme_and_the_sample_is_not_news() {
         let mut moved = edited.clone();
         moved.sessions[0].room = "Elsewhere".into();
         store.replace_schedule(&moved, "jev22.json", now()).await.unwrap();
-        assert_eq!(store.changes_since(0).await.unwrap().len(), 1, "{}", db.backend);
+        assert_eq!(store.recorded_changes(0).await.unwrap().len(), 1, "{}", db.backend);
         store.close().await;
         db.remove().await;
     }

@@ -28,6 +28,23 @@ impl Part {
             Part::Details => "details",
         }
     }
+
+    const ALL: [Part; 5] = [Part::Time, Part::Room, Part::Title, Part::Speakers, Part::Details];
+
+    /// The part [`as_str`](Self::as_str) names.
+    pub fn named(name: &str) -> Option<Part> {
+        Part::ALL.into_iter().find(|part| part.as_str() == name)
+    }
+
+    /// Parts as a database column keeps them: their names, comma-separated.
+    pub fn list(parts: &[Part]) -> String {
+        parts.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(",")
+    }
+
+    /// The parts [`list`](Self::list) wrote; a name no longer known is left out.
+    pub fn read_list(text: &str) -> Vec<Part> {
+        text.split(',').filter_map(|name| Part::named(name.trim())).collect()
+    }
 }
 
 /// One session's change.
@@ -46,15 +63,38 @@ impl Change {
         }
     }
 
-    /// `added`, `removed` or `changed`.
+    /// `added`, `removed` or `changed`: the change's kind as it is stored
+    /// and shown ([`Change::stored`] reads it back).
     pub fn kind(&self) -> &'static str {
         match self {
-            Change::Added(_) => "added",
-            Change::Removed(_) => "removed",
-            Change::Changed { .. } => "changed",
+            Change::Added(_) => ADDED,
+            Change::Removed(_) => REMOVED,
+            Change::Changed { .. } => CHANGED,
+        }
+    }
+
+    /// Whether the session moved: its time or its room changed.
+    pub fn moved(&self) -> bool {
+        matches!(self, Change::Changed { parts, .. } if parts.iter().any(|p| matches!(p, Part::Time | Part::Room)))
+    }
+
+    /// The change a stored record describes: its [`kind`](Self::kind), the
+    /// session after it (for a removal, as it last was), and for a change
+    /// the session before it and the parts that changed. `None` for a kind
+    /// no longer known, or a change without the session as it was.
+    pub fn stored(kind: &str, after: Session, before: Option<Session>, parts: Vec<Part>) -> Option<Change> {
+        match kind {
+            ADDED => Some(Change::Added(after)),
+            REMOVED => Some(Change::Removed(after)),
+            CHANGED => Some(Change::Changed { before: Box::new(before?), after: Box::new(after), parts }),
+            _ => None,
         }
     }
 }
+
+const ADDED: &str = "added";
+const REMOVED: &str = "removed";
+const CHANGED: &str = "changed";
 
 /// Every change from `old` to `new`, matched by session id, in the new
 /// programme's order with removals last.
@@ -138,7 +178,30 @@ mod tests {
         assert_eq!(got.len(), 4);
         assert_eq!((got[0].1, got[0].2.clone()), ("changed", vec!["time", "room"]));
         assert_eq!((got[1].1, got[1].2.clone()), ("changed", vec!["details"]));
+        assert!(diff(&old, &new)[0].moved() && !diff(&old, &new)[1].moved());
         assert_eq!((got[2].0.as_str(), got[2].1), ("new-1", "added"));
         assert_eq!((got[3].0.clone(), got[3].1), (cancelled.id, "removed"));
+    }
+
+    #[test]
+    fn a_change_reads_back_as_it_was_stored() {
+        let old = sample();
+        let mut new = old.clone();
+        new[0].title = "Renamed".into();
+        new[0].speakers.clear();
+        new.remove(1);
+        for change in diff(&old, &new) {
+            let (after, before, parts) = match &change {
+                Change::Added(s) | Change::Removed(s) => (s.clone(), None, Vec::new()),
+                Change::Changed { before, after, parts } => {
+                    ((**after).clone(), Some((**before).clone()), parts.clone())
+                }
+            };
+            let parts = Part::read_list(&Part::list(&parts));
+            assert_eq!(Change::stored(change.kind(), after, before, parts).as_ref(), Some(&change));
+        }
+        assert_eq!(Part::read_list("time,colour,room"), [Part::Time, Part::Room], "unknown names are left out");
+        assert_eq!(Change::stored("renamed", Session::default(), None, Vec::new()), None);
+        assert_eq!(Change::stored("changed", Session::default(), None, vec![Part::Time]), None, "no session as it was");
     }
 }
