@@ -36,6 +36,8 @@ pub struct DiscordSettings {
 
 /// Discord's limit on a bot's requests a second, across all routes.
 pub const DEFAULT_DM_RATE: f64 = 50.0;
+/// The session type or track that is a keynote when `EMCEE_DISCORD_KEYNOTE_KINDS` is unset.
+pub const DEFAULT_KEYNOTE_KIND: &str = "Keynote";
 /// The slowest direct messages may go: one a second.
 const MIN_DM_RATE: f64 = 1.0;
 
@@ -49,7 +51,7 @@ impl Default for DiscordSettings {
             channels: Vec::new(),
             shards: None,
             keynote_guild: None,
-            keynote_kinds: vec![String::from("Keynote")],
+            keynote_kinds: vec![String::from(DEFAULT_KEYNOTE_KIND)],
             dm_rate: DEFAULT_DM_RATE,
             replicas: 1,
             ordinal: 0,
@@ -144,7 +146,7 @@ pub(super) fn discord_settings(raw: &Raw, host: &Host) -> anyhow::Result<Discord
     }
     let mut keynote_kinds = raw.discord_keynote_kinds.clone().into_names();
     if keynote_kinds.is_empty() {
-        keynote_kinds.push(String::from("Keynote"));
+        keynote_kinds.push(String::from(DEFAULT_KEYNOTE_KIND));
     }
     let dm_rate = raw.discord_dm_rate;
     if !dm_rate.is_finite() || dm_rate < MIN_DM_RATE {

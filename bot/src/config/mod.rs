@@ -191,12 +191,15 @@ pub enum LogFormat {
 }
 
 impl Settings {
-    pub fn load(file: Option<&Path>) -> anyhow::Result<Settings> {
-        dotenvy::dotenv().ok();
-        let file = file.map(Path::to_path_buf).or_else(|| std::env::var_os("EMCEE_CONFIG").map(PathBuf::from));
-        let mut builder = config::Config::builder()
+    /// Every setting that has a value when nothing sets it, with that
+    /// value; the others are unset, or worked out by [`Settings::validate`].
+    /// `docs/operators.md`'s settings table gives the same defaults, and a
+    /// test compares them.
+    fn defaults() -> Result<config::ConfigBuilder<config::builder::DefaultState>, config::ConfigError> {
+        config::Config::builder()
             .set_default("data_dir", "data")?
             .set_default("log_format", "text")?
+            .set_default("database_url", DEFAULT_DATABASE_URL)?
             .set_default("usage_store_queries", true)?
             .set_default("usage_durability", "shutdown")?
             .set_default("reminder_minutes", 10)?
@@ -209,7 +212,14 @@ impl Settings {
             .set_default("accept_replays", false)?
             .set_default("slack_replies", "ephemeral")?
             .set_default("discord_replicas", 1)?
-            .set_default("discord_dm_rate", discord::DEFAULT_DM_RATE)?;
+            .set_default("discord_keynote_kinds", discord::DEFAULT_KEYNOTE_KIND)?
+            .set_default("discord_dm_rate", discord::DEFAULT_DM_RATE)
+    }
+
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Settings> {
+        dotenvy::dotenv().ok();
+        let file = file.map(Path::to_path_buf).or_else(|| std::env::var_os("EMCEE_CONFIG").map(PathBuf::from));
+        let mut builder = Settings::defaults()?;
         builder = match &file {
             Some(path) => {
                 if !path.exists() {
@@ -386,10 +396,13 @@ fn secret(value: &Option<String>) -> Option<String> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string)
 }
 
-/// Logs go to standard error, filtered by `RUST_LOG` (default `warn`).
+/// Which log lines show when `RUST_LOG` is unset.
+pub const DEFAULT_LOG_FILTER: &str = "warn";
+
+/// Logs go to standard error, filtered by `RUST_LOG` (default [`DEFAULT_LOG_FILTER`]).
 pub fn init_logging(settings: &Settings) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(DEFAULT_LOG_FILTER));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     match settings.log_format {
         LogFormat::Text => builder.init(),

@@ -252,6 +252,10 @@ mod platform {
         fields
     }
 
+    /// Variables read outside the settings struct, and their defaults: the
+    /// settings file's name, and the log filter.
+    const READ_OUTSIDE: &[(&str, Option<&str>)] = &[("EMCEE_CONFIG", None), ("RUST_LOG", Some(DEFAULT_LOG_FILTER))];
+
     /// The name of every variable emcee reads.
     fn settings_read() -> Vec<String> {
         let keys = setting_keys();
@@ -263,25 +267,92 @@ mod platform {
                 None => format!("EMCEE_{}", key.to_uppercase()),
             })
             .collect();
-        // Read outside the settings struct: the settings file's name, and the log filter.
-        read.extend(["EMCEE_CONFIG".to_string(), "RUST_LOG".to_string()]);
+        read.extend(READ_OUTSIDE.iter().map(|(name, _)| name.to_string()));
         read
     }
 
-    #[test]
-    fn the_readme_s_settings_table_lists_every_setting_read_and_no_other() {
-        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
-        let table = readme.split("| setting | default | meaning |").nth(1).expect("the README has a settings table");
-        let mut listed = Vec::new();
-        for row in table.lines().skip(2).take_while(|line| line.starts_with('|')) {
-            let first = row.trim_start_matches('|').split('|').next().unwrap_or("");
-            listed.extend(first.split('`').skip(1).step_by(2).map(str::to_string));
+    /// What the code takes for the variable `name` when nothing sets it:
+    /// `Some` value for a setting with a plain default, `None` for one that
+    /// is unset or worked out at start.
+    fn code_default(name: &str) -> Option<String> {
+        if let Some((_, default)) = READ_OUTSIDE.iter().find(|(n, _)| *n == name) {
+            return default.map(str::to_string);
         }
+        let key = match PLATFORM_VARIABLES.iter().find(|(variable, _)| *variable == name) {
+            Some((_, key)) => key.to_string(),
+            None => name.strip_prefix("EMCEE_").expect("an EMCEE_ variable").to_lowercase(),
+        };
+        let defaults = Settings::defaults().and_then(|builder| builder.build()).unwrap();
+        defaults.get_string(&key).ok()
+    }
+
+    /// The rows of the settings table in `docs/operators.md`: each row's
+    /// settings (the backticked names of its first cell) and its default cell.
+    fn operators_guide_settings() -> Vec<(String, Vec<String>, String)> {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/operators.md");
+        let guide = std::fs::read_to_string(path).unwrap();
+        let table =
+            guide.split("| setting | default | meaning |").nth(1).expect("docs/operators.md has a settings table");
+        table
+            .lines()
+            .skip(2)
+            .take_while(|line| line.starts_with('|'))
+            .map(|row| {
+                let mut cells = row.trim_start_matches('|').split('|').map(str::trim);
+                let names = cells.next().unwrap_or("").split('`').skip(1).step_by(2).map(str::to_string).collect();
+                (row.to_string(), names, cells.next().unwrap_or("").to_string())
+            })
+            .collect()
+    }
+
+    /// The table in `docs/operators.md` names every setting emcee reads, and
+    /// no other, with the default the code takes when it is unset. A default
+    /// is one per setting the row names, separated by `, ` (or one for them
+    /// all); a plain default is written as its value in backticks, and a
+    /// setting without one says so in words ("unset", "the system clock").
+    #[test]
+    fn the_operators_guide_s_settings_table_lists_every_setting_read_with_its_default() {
+        let rows = operators_guide_settings();
+        let listed: Vec<&String> = rows.iter().flat_map(|(_, names, _)| names).collect();
         let read = settings_read();
         let missing: Vec<&String> = read.iter().filter(|name| !listed.contains(name)).collect();
-        let unknown: Vec<&String> = listed.iter().filter(|name| !read.contains(name)).collect();
-        assert!(missing.is_empty(), "read but not in the README's settings table: {missing:?}");
-        assert!(unknown.is_empty(), "in the README's settings table but read nowhere: {unknown:?}");
+        let unknown: Vec<&&String> = listed.iter().filter(|name| !read.contains(name)).collect();
+        assert!(missing.is_empty(), "read but not in docs/operators.md's settings table: {missing:?}");
+        assert!(unknown.is_empty(), "in docs/operators.md's settings table but read nowhere: {unknown:?}");
+
+        let mut wrong = Vec::new();
+        for (row, names, cell) in &rows {
+            let parts: Vec<&str> = match cell.split(", ").collect::<Vec<_>>() {
+                parts if parts.len() == names.len() => parts,
+                _ if !cell.contains(", ") || names.len() == 1 => vec![cell.as_str(); names.len()],
+                parts => {
+                    wrong.push(format!("{row}\n  gives {} defaults for {} settings", parts.len(), names.len()));
+                    continue;
+                }
+            };
+            for (name, part) in names.iter().zip(parts) {
+                let plain =
+                    part.strip_prefix('`').and_then(|rest| rest.strip_suffix('`')).filter(|value| !value.contains('`'));
+                match (plain, code_default(name)) {
+                    (Some(table), Some(code)) if table == code => {}
+                    (Some(table), Some(code)) => {
+                        wrong.push(format!("{row}\n  {name}: the table's default is `{table}`, the code's is `{code}`"))
+                    }
+                    (Some(table), None) => wrong.push(format!(
+                        "{row}\n  {name}: the table's default is `{table}`, but the code has no plain default \
+                         (it is unset or worked out at start): say so in words"
+                    )),
+                    (None, Some(code)) => wrong.push(format!(
+                        "{row}\n  {name}: the table says \"{part}\", but the code's default is `{code}`: write `{code}`"
+                    )),
+                    (None, None) if part.is_empty() => {
+                        wrong.push(format!("{row}\n  {name}: no default given; say in words that there is none"))
+                    }
+                    (None, None) => {}
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "docs/operators.md's settings table is wrong:\n{}", wrong.join("\n"));
     }
 
     #[test]

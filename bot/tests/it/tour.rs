@@ -1,11 +1,11 @@
-//! The first five minutes: every example the README and `/help` give, and
-//! the first things a newcomer types, asked of the sample as they would ask
-//! it (`emcee ask` on a fresh machine), with the clock pinned inside the
-//! sample conference and after it. The replies are snapshots
-//! (`snapshots/tour_inside.txt`, `tour_after.txt`), and every reply must
-//! read as a person would write it: none suggests the command that was
-//! just asked, none says a clause twice, and none says "I don't know" of a
-//! room or track the programme names.
+//! The first five minutes: every example the README, the guides in `docs/`
+//! and `/help` give, and the first things a newcomer types, asked of the
+//! sample as they would ask it (`emcee ask` on a fresh machine), with the
+//! clock pinned inside the sample conference and after it. The replies are
+//! snapshots (`snapshots/tour_inside.txt`, `tour_after.txt`), and every
+//! reply must read as a person would write it: none suggests the command
+//! that was just asked, none says a clause twice, and none says "I don't
+//! know" of a room or track the programme names.
 
 use std::path::Path;
 
@@ -23,10 +23,24 @@ fn fetches(line: &str) -> bool {
     emcee_core::command::catalogue::fetches(line)
 }
 
+/// The README and every guide in `docs/`, in that order (the guides by name).
+fn pages() -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut guides: Vec<_> = std::fs::read_dir(root.join("docs"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "md"))
+        .collect();
+    guides.sort();
+    assert!(!guides.is_empty(), "docs/ holds the guides");
+    std::iter::once(root.join("README.md")).chain(guides).map(|page| std::fs::read_to_string(page).unwrap()).collect()
+}
+
 /// Every example: the catalogue's (what `/help` and the README's table
-/// show), every `/command …` the README writes in backticks, and the first tries.
+/// show), every `/command …` the README and the guides write in backticks,
+/// and the first tries.
 fn examples() -> Vec<String> {
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md")).unwrap();
+    let pages = pages();
     // A command with words after it that are all its options' names
     // (`/quote topic speaker`) lists options; it is no example.
     let lists_options = |span: &str| {
@@ -37,7 +51,7 @@ fn examples() -> Vec<String> {
         spec.is_some_and(|spec| !rest.is_empty() && rest.iter().all(|w| spec.options.iter().any(|o| o.name == *w)))
     };
     let commands: Vec<String> = CATALOGUE.iter().map(|spec| format!("/{}", spec.name)).collect();
-    let in_readme = readme.split('`').skip(1).step_by(2).filter(|span| {
+    let in_pages = pages.iter().flat_map(|page| page.split('`').skip(1).step_by(2)).filter(|span| {
         let first = span.split_whitespace().next().unwrap_or("");
         commands.iter().any(|c| c == first)
             && !span.contains(['<', '[', '|'])
@@ -48,7 +62,7 @@ fn examples() -> Vec<String> {
     let all = CATALOGUE
         .iter()
         .flat_map(|spec| spec.examples.iter().copied())
-        .chain(in_readme)
+        .chain(in_pages)
         .chain(FIRST_TRIES.iter().copied());
     for line in all {
         let line = line.trim().to_string();

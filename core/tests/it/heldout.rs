@@ -135,7 +135,7 @@ fn ask_on_the_held_out_set() {
         }
         let right = |kind: &str| counts.get(kind).map_or(0, |c| c.0);
         // Where the set stands, so that a regression fails: the people
-        // questions are short of the 90% the product asks (the README says so).
+        // questions are short of the 90% the product asks (docs/organisers.md says so).
         assert!(right("all") >= HELD_OUT_MIN.0, "fewer held-out questions right{told} than {}", HELD_OUT_MIN.0);
         assert!(
             right("people") >= HELD_OUT_MIN.1,

@@ -12,7 +12,7 @@ use serde::Deserialize;
 /// The exports whose speakers were read, the zone to read each in, and
 /// the share of its generated people questions `/ask` must answer
 /// rightly: the product asks 98%; each bar is where the export stands
-/// (the README gives the figures), so that a regression fails.
+/// (docs/organisers.md gives the figures), so that a regression fails.
 pub(crate) const PEOPLE_FIXTURES: &[(&str, Option<&str>, f64)] = &[
     ("sessionize-dddmelbourne-2025-all.json", Some("Australia/Melbourne"), 0.97),
     ("pretalx-rc3-channels-2020.json", None, 0.85),
