@@ -1,5 +1,6 @@
 //! Schedules as CSV (RFC 4180: commas, double-quoted fields, `""` for a quote
-//! inside one), with a header row naming the columns in any order:
+//! inside one, read by the `csv` crate), with a header row naming the
+//! columns in any order:
 //!
 //! | column | required | meaning |
 //! |---|---|---|
@@ -98,69 +99,100 @@ pub fn parse_csv(input: &[u8], options: &ImportOptions) -> Result<Schedule, Impo
     Ok(Schedule::new(Conference { title, acronym: None, time_zone }, sessions).with_speakers(roster.into_profiles()))
 }
 
-/// The records of the file, each with the line it starts on.
+/// The records of the file, each with the line it starts on, read by the
+/// `csv` crate. A record with a quote the crate reads leniently (a quoted
+/// field never closed, which runs to the end of the file; text after a
+/// closing quote, which it joins to the field) is refused, saying where.
+/// Lines are counted here, from each record's first byte: the crate's own
+/// count leaves out blank lines and the first line break of a CR LF file.
 fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, ImportError> {
+    let mut reader = ::csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut lines = Lines { text, byte: 0, line: 1 };
     let mut rows = Vec::new();
-    let mut row: Vec<String> = Vec::new();
-    let mut field = String::new();
-    let mut quoted_since: Option<(usize, usize)> = None;
-    let (mut line, mut column) = (1usize, 0usize);
-    let mut row_line = 1;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        column += 1;
-        if quoted_since.is_some() {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    column += 1;
-                    field.push('"');
-                }
-                '"' => {
-                    quoted_since = None;
-                    if !matches!(chars.peek(), None | Some(',' | '\n' | '\r')) {
-                        return Err(ImportError::Syntax {
-                            line,
-                            column: column + 1,
-                            message: "text after a closing quote; double a quote inside a quoted field".into(),
-                        });
-                    }
-                }
-                '\n' => {
-                    field.push(c);
-                    line += 1;
-                    column = 0;
-                }
-                _ => field.push(c),
-            }
-            continue;
+    let mut record = ::csv::StringRecord::new();
+    loop {
+        let start = to_usize(reader.position().byte());
+        let read = reader.read_record(&mut record).map_err(|error| {
+            let at = error.position().map_or(start, |p| to_usize(p.byte()));
+            ImportError::Syntax { line: lines.at(at), column: 1, message: error.to_string() }
+        })?;
+        if !read {
+            break;
         }
-        match c {
-            '"' if field.is_empty() => quoted_since = Some((line, column)),
-            ',' => row.push(std::mem::take(&mut field)),
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\n' | '\r' => {
-                row.push(std::mem::take(&mut field));
-                rows.push((row_line, std::mem::take(&mut row)));
-                line += 1;
-                column = 0;
-                row_line = line;
-            }
-            _ => field.push(c),
-        }
-    }
-    if let Some((opened_line, opened_column)) = quoted_since {
-        return Err(ImportError::Syntax {
-            line: opened_line,
-            column: opened_column,
-            message: "a quoted field is never closed".into(),
-        });
-    }
-    if !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        rows.push((row_line, row));
+        let end = to_usize(reader.position().byte()).min(text.len());
+        // Blank lines before the record are skipped by the crate.
+        let raw = text.get(start..end).unwrap_or_default();
+        let begin = raw.find(|c| c != '\r' && c != '\n').map_or(end, |skip| start + skip);
+        let line = lines.at(begin);
+        check_quotes(text.get(begin..end).unwrap_or_default(), line)?;
+        rows.push((line, record.iter().map(str::to_string).collect()));
     }
     Ok(rows)
+}
+
+fn to_usize(n: u64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
+}
+
+/// Line numbers of byte offsets asked in order: LF, CR LF and a lone CR
+/// each end a line.
+struct Lines<'a> {
+    text: &'a str,
+    byte: usize,
+    line: usize,
+}
+
+impl Lines<'_> {
+    fn at(&mut self, byte: usize) -> usize {
+        let byte = byte.min(self.text.len());
+        if byte > self.byte {
+            let bytes = self.text.as_bytes();
+            let ends = (self.byte..byte)
+                .filter(|&i| bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+                .count();
+            self.line += ends;
+            self.byte = byte;
+        }
+        self.line
+    }
+}
+
+/// Refuses the quotes RFC 4180 does not allow in `raw`, a record's text
+/// from the start of `line`: a quoted field that is never closed, and
+/// text between a closing quote and the end of its field.
+fn check_quotes(raw: &str, line: usize) -> Result<(), ImportError> {
+    let (mut line, mut column) = (line, 0usize);
+    let mut opened: Option<(usize, usize)> = None;
+    let mut field_start = true;
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        column += 1;
+        match (c, opened) {
+            ('"', Some(_)) if chars.peek() == Some(&'"') => {
+                chars.next();
+                column += 1;
+            }
+            ('"', Some(_)) => {
+                opened = None;
+                if !matches!(chars.peek(), None | Some(',' | '\n' | '\r')) {
+                    let message = "text after a closing quote; double a quote inside a quoted field".into();
+                    return Err(ImportError::Syntax { line, column: column + 1, message });
+                }
+            }
+            ('"', None) if field_start => opened = Some((line, column)),
+            _ => {}
+        }
+        field_start = opened.is_none() && c == ',';
+        if c == '\n' || (c == '\r' && chars.peek() != Some(&'\n')) {
+            (line, column) = (line + 1, 0);
+        }
+    }
+    match opened {
+        Some((line, column)) => {
+            Err(ImportError::Syntax { line, column, message: "a quoted field is never closed".into() })
+        }
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]
@@ -224,5 +256,66 @@ w1,WebAssembly at the edge,2022-11-01T11:00:00+01:00,00:30,Room 2,Ana; Bo,,\n";
             no_zone.unwrap_err().to_string(),
             "line 2, column `start`: the file gives local times without a time zone, and no conference time zone was given"
         );
+    }
+
+    #[test]
+    fn names_the_line_after_multi_line_fields_blank_lines_crlf_and_a_bom() {
+        let text = "\u{feff}id,title,start,duration,room,abstract\r\n\
+k1,T,2022-11-01 09:15,00:45,A,\"two\r\nlines\"\r\n\
+\r\n\
+k2,Short row,2022-11-01 10:15,00:30,B\r\n\
+k3,T,2022-11-01 11:15,soon,A,\r\n";
+        check_error(text, "line 6, column `duration`: `soon` is not a duration like 00:45");
+        let fine = text.replace("soon", "00:15");
+        let s = parse_csv(fine.as_bytes(), &options()).unwrap();
+        let ids: Vec<&str> = s.sessions.iter().map(|x| x.id.as_str()).collect();
+        assert_eq!(ids, ["k1", "k2", "k3"], "the BOM is not part of the first column's name");
+        assert_eq!(s.sessions[0].abstract_text, "two\r\nlines");
+        assert_eq!(s.sessions[1].abstract_text, "", "a short row leaves the last columns empty");
+        check_error(
+            "id,title,start,duration,room\nk1,\"T\",2022-11-01 09:15,00:30,A\nk2,\"unclosed,2022-11-01 09:15,00:30,A\nk3,T,2022-11-01 09:15,00:30,A\n",
+            "line 3, column 4: a quoted field is never closed",
+        );
+    }
+
+    /// A field written as a spreadsheet writes it: quoted when it holds a
+    /// comma, a quote or a line break, its quotes doubled.
+    fn written(field: &str) -> String {
+        if field.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", field.replace('"', "\"\""))
+        } else {
+            field.to_string()
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_rows_read_back_with_the_line_each_starts_on(
+            rows in proptest::collection::vec(
+                proptest::collection::vec("[a-z ,\"]{0,6}|[a-z]{1,3}(\r\n|\n)[a-z]{0,3}", 1..5),
+                1..8,
+            ),
+            crlf in proptest::prelude::any::<bool>(),
+            blank in 0..3usize,
+        ) {
+            let end = if crlf { "\r\n" } else { "\n" };
+            let mut text = String::new();
+            let mut expected = Vec::new();
+            let mut line = 1;
+            for (i, row) in rows.iter().enumerate() {
+                if i == 1 {
+                    // Blank lines between the first record and the rest are skipped.
+                    text.push_str(&end.repeat(blank));
+                    line += blank;
+                }
+                // A record of one empty field is a blank line: give every record a first field.
+                let fields: Vec<String> = std::iter::once(format!("r{i}")).chain(row.iter().cloned()).collect();
+                text.push_str(&fields.iter().map(|f| written(f)).collect::<Vec<_>>().join(","));
+                text.push_str(end);
+                expected.push((line, fields.clone()));
+                line += 1 + fields.iter().map(|f| f.matches('\n').count()).sum::<usize>();
+            }
+            proptest::prop_assert_eq!(records(&text).unwrap(), expected);
+        }
     }
 }
