@@ -355,3 +355,134 @@ fn a_room_with_no_session_is_known() {
     assert_eq!(text("/talks Janson"), "Janson has no sessions in this programme.");
     assert_eq!(text("what is on in Janson at 10:30 on saturday"), "Janson has no sessions in this programme.");
 }
+
+/// Recurring sessions as calendars write them, in the shape of the
+/// MOCA 2024 export's events (numeric UIDs, an `ORGANIZER` with a `CN`,
+/// UTC times, a `LOCATION` with a leading space): weekly on chosen days,
+/// with dates added (`RDATE`) and taken out (`EXDATE`), and one occurrence
+/// moved by an event of its own (`RECURRENCE-ID`).
+#[test]
+fn recurring_events_follow_their_days_extra_and_excluded_dates_and_overrides() {
+    let calendar = |events: &str| {
+        format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nX-WR-CALNAME:MOCA\r\nX-WR-TIMEZONE:Europe/Rome\r\n{events}END:VCALENDAR\r\n"
+        )
+    };
+    let event = |uid: &str, extra: &str| {
+        format!(
+            "BEGIN:VEVENT\r\nUID:{uid}\r\nSEQUENCE: 0\r\nORGANIZER;CN=Luca Mercatanti:MAILTO:info@olografix.org\r\n\
+DTSTAMP:20240912T140000Z\r\nDTSTART:20240910T110000Z\r\nDTEND:20240910T113000Z\r\nSUMMARY:Digital Forensics\r\n\
+LOCATION: MOV\r\n{extra}END:VEVENT\r\n"
+        )
+    };
+    let sessions = |events: &str| -> Vec<String> {
+        let options = ImportOptions::default();
+        let imported = schedule::import(calendar(events).as_bytes(), &options).unwrap();
+        let rome = jiff::tz::TimeZone::get("Europe/Rome").unwrap();
+        imported
+            .schedule
+            .sessions
+            .iter()
+            .map(|s| format!("{} {}", s.start.to_zoned(rome.clone()).strftime("%a %d %H:%M"), s.room))
+            .collect()
+    };
+    // Tuesday 10 September 2024, 13:00 in Rome; then Tuesdays and Thursdays.
+    assert_eq!(
+        sessions(&event("46939", "RRULE:FREQ=WEEKLY;BYDAY=TU,TH;COUNT=4\r\n")),
+        ["Tue 10 13:00 MOV", "Thu 12 13:00 MOV", "Tue 17 13:00 MOV", "Thu 19 13:00 MOV"]
+    );
+    // Taken out: one by its time, one by its date.
+    assert_eq!(
+        sessions(&event(
+            "46940",
+            "RRULE:FREQ=DAILY;COUNT=5\r\nEXDATE:20240911T110000Z\r\nEXDATE;VALUE=DATE:20240913\r\n"
+        )),
+        ["Tue 10 13:00 MOV", "Thu 12 13:00 MOV", "Sat 14 13:00 MOV"]
+    );
+    // Added: with no rule, and beside one, a period giving its start; in a zone of their own.
+    assert_eq!(
+        sessions(&event("46941", "RDATE:20240916T090000Z,20240918T090000Z\r\n")),
+        ["Tue 10 13:00 MOV", "Mon 16 11:00 MOV", "Wed 18 11:00 MOV"]
+    );
+    assert_eq!(
+        sessions(&event(
+            "46942",
+            "RRULE:FREQ=DAILY;COUNT=2\r\nRDATE;VALUE=PERIOD:20240920T090000Z/PT1H\r\nRDATE;TZID=Europe/Rome:20240921T180000\r\n"
+        )),
+        ["Tue 10 13:00 MOV", "Wed 11 13:00 MOV", "Fri 20 11:00 MOV", "Sat 21 18:00 MOV"]
+    );
+    // The second occurrence moved to another room and hour by an event of its own.
+    let moved = "BEGIN:VEVENT\r\nUID:46943\r\nRECURRENCE-ID:20240911T110000Z\r\nDTSTART:20240911T150000Z\r\n\
+DTEND:20240911T153000Z\r\nSUMMARY:Digital Forensics\r\nLOCATION: LAB\r\nEND:VEVENT\r\n";
+    assert_eq!(
+        sessions(&format!("{}{moved}", event("46943", "RRULE:FREQ=DAILY;COUNT=3\r\n"))),
+        ["Tue 10 13:00 MOV", "Wed 11 17:00 LAB", "Thu 12 13:00 MOV"]
+    );
+    // A date that is not one imports nothing and says where.
+    let bad = calendar(&event("46944", "RRULE:FREQ=DAILY;COUNT=2\r\nEXDATE:2024-09-11\r\n"));
+    let error = schedule::import(bad.as_bytes(), &ImportOptions::default()).unwrap_err().to_string();
+    assert!(error.contains("line 16") && error.contains("`2024-09-11` is not an iCalendar date"), "{error}");
+}
+
+/// One field of a session, as text.
+type Field = dyn Fn(&emcee_core::schedule::Session) -> String;
+
+/// Every fixture's sessions, field by field, pinned: one line per fixture
+/// and field with a digest of that field over all its sessions (in the
+/// order the import gives them), so that a change to a reader that alters
+/// any field of any session names the fixture and the field. The snapshot
+/// is `tests/data/schedules/fields.txt`.
+#[test]
+fn every_fixture_imports_to_the_sessions_pinned_field_by_field() {
+    const FIXTURES: [(&str, Option<&str>); 12] = [
+        ("35c3-workshops.schedule.json", None),
+        ("fosdem-2025-schedule.xml", None),
+        ("frab-31c3-schedule.xml", None),
+        ("frab-camp2019.json", None),
+        ("jev22-channels.schedule.xml", None),
+        ("jev22-everything.schedule.json", None),
+        ("moca2024-schedule.ics", None),
+        ("pretalx-rc3-channels-2020.json", None),
+        ("pyconfr-2024-schedule.json", Some("Europe/Paris")),
+        ("schedule-39c3-20251206.xml", None),
+        ("sessionize-dddmelbourne-2025-all.json", Some("Australia/Melbourne")),
+        ("35c3-workshops.schedule.json", Some("Europe/Berlin")),
+    ];
+    // FNV-1a, 64 bits: the same on every machine.
+    let digest = |values: &mut dyn Iterator<Item = String>| {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for value in values {
+            for byte in value.bytes().chain([0xff]) {
+                hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        format!("{hash:016x}")
+    };
+    let mut out = String::new();
+    for (file, zone) in FIXTURES {
+        let bytes = std::fs::read(format!("{}/tests/data/schedules/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let options = ImportOptions { time_zone: zone.map(|z| TimeZone::get(z).unwrap()), title: None };
+        let sessions = schedule::import(&bytes, &options).unwrap().schedule.sessions;
+        let fields: [(&str, &Field); 13] = [
+            ("id", &|s| s.id.clone()),
+            ("title", &|s| s.title.clone()),
+            ("subtitle", &|s| s.subtitle.clone()),
+            ("abstract", &|s| s.abstract_text.clone()),
+            ("speakers", &|s| s.speakers.join("\u{1f}")),
+            ("room", &|s| s.room.clone()),
+            ("track", &|s| format!("{:?}", s.track)),
+            ("kind", &|s| format!("{:?}", s.kind)),
+            ("language", &|s| format!("{:?}", s.language)),
+            ("start", &|s| s.start.to_string()),
+            ("end", &|s| s.end.to_string()),
+            ("url", &|s| format!("{:?}", s.url)),
+            ("recording", &|s| format!("{:?}", s.recording)),
+        ];
+        let zone = zone.unwrap_or("its own zone");
+        out.push_str(&format!("{file} ({zone}): {} sessions\n", sessions.len()));
+        for (name, field) in fields {
+            out.push_str(&format!("  {name:<10} {}\n", digest(&mut sessions.iter().map(field))));
+        }
+    }
+    expect_test::expect_file!["../data/schedules/fields.txt"].assert_eq(&out);
+}

@@ -10,7 +10,9 @@
 //! Real calendars bend the rules, and the importer bends with them:
 //! events that share a `UID` are told apart by `RECURRENCE-ID`, else by
 //! their start, with a warning; a recurring event is expanded into its
-//! occurrences (see [`recurrence`]); a zone named by a misplaced top-level
+//! occurrences (see [`recurrence`]), with its `RDATE`s added, its
+//! `EXDATE`s taken out and the occurrences another event overrides
+//! (`RECURRENCE-ID`) left to that event; a zone named by a misplaced top-level
 //! property (`VTIMEZONE: Europe/Rome`) is taken as the calendar's.
 
 mod lines;
@@ -115,15 +117,39 @@ pub(crate) fn parse_ical_warned(input: &[u8], options: &ImportOptions) -> Result
             Some(recurrence) => instant(recurrence, calendar_zone.as_ref())?.0,
             None => start,
         };
-        let Some(rule) = event.get("RRULE") else {
+        let rule = event.get("RRULE");
+        let extra: Vec<&Line> = event.all("RDATE").collect();
+        if rule.is_none() && extra.is_empty() {
             found.push((uid, named_by, session));
             continue;
-        };
+        }
         let zone = event_zone.or_else(|| calendar_zone.clone()).unwrap_or(TimeZone::UTC);
-        let starts = recurrence::occurrences(&rule.value, start, &zone).unwrap_or_else(|why| {
-            warnings.push(format!("line {}: RRULE `{}`: {why}; only its first time is kept", rule.no, rule.value));
-            vec![start]
+        let mut starts = match rule {
+            Some(rule) => recurrence::occurrences(&rule.value, start, &zone).unwrap_or_else(|why| {
+                warnings.push(format!("line {}: RRULE `{}`: {why}; only its first time is kept", rule.no, rule.value));
+                vec![start]
+            }),
+            None => vec![start],
+        };
+        for line in extra {
+            for value in values(line) {
+                starts.push(instant(&value, calendar_zone.as_ref())?.0);
+            }
+        }
+        let mut excluded = Vec::new();
+        for line in event.all("EXDATE") {
+            for value in values(line) {
+                let (at, all_day, _) = instant(&value, calendar_zone.as_ref())?;
+                excluded.push((at, all_day));
+            }
+        }
+        let day = |at: Timestamp| at.to_zoned(zone.clone()).date();
+        starts.retain(|&at| {
+            !excluded.iter().any(|&(out, all_day)| if all_day { day(out) == day(at) } else { out == at })
         });
+        starts.sort();
+        starts.dedup();
+        starts.truncate(recurrence::MAX_OCCURRENCES);
         let length = end.duration_since(start);
         for at in starts {
             let overridden = uid.as_ref().is_some_and(|u| overrides.iter().any(|(o, when)| o == u && *when == at));
@@ -323,6 +349,26 @@ fn instant(line: &Line, calendar: Option<&TimeZone>) -> Result<(Timestamp, bool,
     let dt = DateTime::strptime("%Y%m%dT%H%M%S", value).map_err(|_| bad())?;
     let zone = zone_for(&named)?;
     Ok((dt.to_zoned(zone).map_err(|_| bad())?.timestamp(), false, named))
+}
+
+/// Each value of a line that lists several (`RDATE`, `EXDATE`), as a line
+/// of its own with the same parameters; a period (`start/end` or
+/// `start/duration`) gives its start.
+fn values(line: &Line) -> Vec<Line> {
+    let period = line.param("VALUE").is_some_and(|v| v.eq_ignore_ascii_case("PERIOD"));
+    let params: Vec<(String, String)> =
+        line.params.iter().filter(|(key, _)| !(period && key.eq_ignore_ascii_case("VALUE"))).cloned().collect();
+    line.value
+        .split(',')
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(|value| Line {
+            no: line.no,
+            name: line.name.clone(),
+            params: params.clone(),
+            value: value.split('/').next().unwrap_or(value).to_string(),
+        })
+        .collect()
 }
 
 fn zone(name: &str, no: usize) -> Result<TimeZone, ImportError> {
