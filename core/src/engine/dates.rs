@@ -11,6 +11,15 @@ impl Engine {
         super::ask::days(&self.schedule.sessions, &self.schedule.conference.time_zone)
     }
 
+    /// Where `now` is against the programme's days, for an FAQ answer
+    /// that changes with the day; `None` for a programme with no session.
+    pub fn phase(&self, now: jiff::Timestamp) -> Option<crate::faq::Phase> {
+        let days = self.days();
+        let (first, last) = (*days.first()?, *days.last()?);
+        let today = now.to_zoned(self.schedule.conference.time_zone.clone()).date();
+        Some(crate::faq::Phase::of(today, first, last))
+    }
+
     /// When the programme runs: `1–2 November 2022`, `30 October – 2
     /// November 2022`, `31 December 2022 – 1 January 2023`, `1 November
     /// 2022`; `None` for a programme with no session.

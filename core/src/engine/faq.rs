@@ -1,10 +1,11 @@
 //! `/faq [topic]`: the organisers' FAQ as they wrote it — every question,
 //! by the page's sections, or the entries on a topic with their answers.
 //! The platforms' adapters keep the reply within their limits; each entry
-//! is one field, so a cut never splits one question from its answer.
+//! is one field, so a cut never splits one question from its answer. An
+//! answer that changes with the day is shown as it is in force.
 
 use crate::command::CommandKind;
-use crate::engine::Engine;
+use crate::engine::{Context, Engine};
 use crate::reply::{Field, Reply, Source, SourceKind, Status};
 
 /// Entries shown whole for a topic; more are named, for `/faq <topic>` on them.
@@ -13,7 +14,7 @@ const SHOWN: usize = 5;
 /// Longest answer shown in a list of entries, in characters.
 const ANSWER_CHARS: usize = 900;
 
-pub(super) fn answer(engine: &Engine, topic: Option<&str>) -> Reply {
+pub(super) fn answer(engine: &Engine, topic: Option<&str>, ctx: &Context) -> Reply {
     let faq = engine.faq();
     if faq.entries.is_empty() {
         return Reply::message(
@@ -25,7 +26,7 @@ pub(super) fn answer(engine: &Engine, topic: Option<&str>) -> Reply {
     }
     match topic.map(str::trim).filter(|t| !t.is_empty()) {
         None => questions(engine),
-        Some(topic) => on_topic(engine, topic),
+        Some(topic) => on_topic(engine, topic, ctx),
     }
 }
 
@@ -56,7 +57,8 @@ fn questions(engine: &Engine) -> Reply {
 }
 
 /// The entries on `topic`, with their answers.
-fn on_topic(engine: &Engine, topic: &str) -> Reply {
+fn on_topic(engine: &Engine, topic: &str, ctx: &Context) -> Reply {
+    let phase = engine.phase(ctx.now);
     let faq = engine.faq();
     let found = engine.faq_index().on_topic(topic, faq);
     if found.is_empty() {
@@ -79,7 +81,8 @@ fn on_topic(engine: &Engine, topic: &str) -> Reply {
         .take(SHOWN)
         .map(|&i| {
             let entry = &faq.entries[i];
-            Field { name: entry.question.clone(), value: crate::text::truncate_words(&entry.answer, ANSWER_CHARS) }
+            let answer = crate::faq::in_force(&entry.answer, phase);
+            Field { name: entry.question.clone(), value: crate::text::truncate_words(&answer, ANSWER_CHARS) }
         })
         .collect();
     if found.len() > SHOWN {

@@ -302,7 +302,7 @@ impl Engine {
                 Status::Denied,
                 "Agendas are kept in emcee's database, and there is none here.",
             ),
-            Command::Faq(FaqCommand::Show { topic }) => faq::answer(self, topic.as_deref()),
+            Command::Faq(FaqCommand::Show { topic }) => faq::answer(self, topic.as_deref(), ctx),
             // The FAQ is stored by the bot; an engine on its own cannot keep one.
             Command::Faq(FaqCommand::Import { .. }) => {
                 Reply::message(CommandKind::Faq, Status::Denied, "The FAQ cannot be replaced here.")

@@ -17,7 +17,7 @@
 
 use std::collections::HashMap;
 
-use super::{Entry, Faq};
+use super::Faq;
 use crate::index::stems;
 use crate::lexicon::grammar::is_stop_word;
 use crate::semantic::{Embedding, StaticModel};
@@ -239,10 +239,10 @@ impl FaqIndex {
 
 /// The part of a long answer that answers: its first paragraph, when the
 /// whole is over `longest` characters.
-pub fn answering_part(entry: &Entry, longest: usize) -> (String, bool) {
-    if entry.answer.chars().count() <= longest {
-        return (entry.answer.clone(), false);
+pub fn answering_part(answer: &str, longest: usize) -> (String, bool) {
+    if answer.chars().count() <= longest {
+        return (answer.to_string(), false);
     }
-    let first = entry.answer.split("\n\n").next().unwrap_or(&entry.answer);
+    let first = answer.split("\n\n").next().unwrap_or(answer);
     (crate::text::truncate_words(first, longest), true)
 }

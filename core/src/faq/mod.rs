@@ -21,8 +21,10 @@ mod html;
 mod index;
 mod lists;
 mod markdown;
+mod phases;
 
 pub use index::{FaqIndex, Parts, answering_part};
+pub use phases::{Phase, in_force, is_phased};
 
 use serde::{Deserialize, Serialize};
 
@@ -388,5 +390,11 @@ mod tests {
         assert!(matches!(import(b"[{\"question\": 1}]"), Err(FaqError::Syntax { line: 1, .. } | FaqError::Field(_))));
         assert_eq!(import(b"Just some text.").err(), Some(FaqError::Empty));
         assert_eq!(import(b"## Q?\nTBD\n").err(), Some(FaqError::Empty));
+        let phase_error = |yaml: &str| match import(yaml.as_bytes()) {
+            Err(FaqError::Field(message)) => message,
+            other => panic!("{other:?}"),
+        };
+        assert!(phase_error("- question: Q?\n  answer:\n    before: a\n    durin: b\n").contains("`durin`"));
+        assert!(phase_error("- question: Q?\n  answer:\n    before: a\n").contains("names one phase"));
     }
 }

@@ -262,3 +262,55 @@ fn faq_lists_the_questions_and_the_entries_on_a_topic() {
     let reply = empty.answer(&emcee_core::parse("/faq").unwrap(), &ctx);
     assert_eq!(reply.status, emcee_core::Status::NotFound);
 }
+
+/// An answer that changes with the day, written either way an organiser
+/// would (labelled paragraphs, or YAML fields), answered as it is in
+/// force by the clock against the sample programme's days (1–2 November
+/// 2022),
+/// by `/ask` and `/faq` alike.
+#[test]
+fn answers_that_change_with_the_day_are_given_as_they_stand() {
+    let markdown = "## Is there childcare?\n\nChildcare is run in room B.\n\n**Before the event:** Book a place when \
+                    you register.\n\n**During the event:** Fully booked; ask at the help desk for the waiting list.\n";
+    let yaml = "- question: Can I still buy a ticket?\n  answer:\n    before: Yes, on the website until 31 October.\n    \
+                during: Only at the door, from 8:00.\n    after: The event is over; see you next year.\n";
+    for (format, page, asked, before, during, after) in [
+        ("Markdown", markdown, "is there childcare", "Book a place when you register", "Fully booked", "Fully booked"),
+        (
+            "YAML",
+            yaml,
+            "can I still buy a ticket",
+            "on the website until 31 October",
+            "Only at the door",
+            "see you next year",
+        ),
+    ] {
+        let faq = faq::import(page.as_bytes()).unwrap().faq;
+        let engine = emcee_core::Engine::new(
+            emcee_core::KnowledgeBase::build(&emcee_core::seed::documents()),
+            emcee_core::seed::schedule(),
+        )
+        .with_faq(faq);
+        for (now, expected, unexpected) in [
+            ("2022-10-20T12:00:00Z", before, during),
+            ("2022-11-01T08:30:00Z", during, before),
+            ("2022-11-02T16:00:00Z", during, before),
+            ("2022-12-01T12:00:00Z", after, before),
+        ] {
+            let ctx = emcee_core::Context { now: now.parse().unwrap(), seed: 1 };
+            for line in [format!("/ask {asked}"), format!("/faq {asked}")] {
+                let reply = engine.answer(&emcee_core::parse(&line).unwrap(), &ctx);
+                let text = emcee_core::render::plain_text(&reply, emcee_core::render::Marks::NONE);
+                assert_eq!(reply.status, emcee_core::Status::Ok, "{format} {line} at {now}: {text}");
+                assert!(text.contains(expected), "{format} {line} at {now} should say “{expected}”: {text}");
+                if expected != unexpected {
+                    assert!(
+                        !text.contains(unexpected),
+                        "{format} {line} at {now} should not say “{unexpected}”: {text}"
+                    );
+                }
+                assert!(!text.contains("the event:"), "{format} {line} at {now}: the label is not shown: {text}");
+            }
+        }
+    }
+}

@@ -1,11 +1,12 @@
 //! Questions the organisers' FAQ answers, answered in their own words:
 //! the entry that answers the question best, when it answers well enough
 //! ([`crate::tuning::FAQ_CONFIDENT`]), its answer given whole (or its
-//! first paragraph, for a long one) and the entry named.
+//! first paragraph, for a long one) and the entry named; for an answer
+//! that changes with the day, the one in force ([`crate::faq::in_force`]).
 
 use super::asked::Asked;
 use crate::command::CommandKind;
-use crate::faq::answering_part;
+use crate::faq::{answering_part, in_force};
 use crate::reply::{Reply, Source, SourceKind, Status};
 use crate::tuning::FAQ_CONFIDENT;
 
@@ -30,7 +31,7 @@ pub(super) fn entry(a: &Asked<'_>) -> Option<Reply> {
         return None;
     }
     let entry = &faq.entries[best];
-    let (answer, cut) = answering_part(entry, LONGEST);
+    let (answer, cut) = answering_part(&in_force(&entry.answer, a.engine.phase(a.ctx.now)), LONGEST);
     let mut reply = Reply::new(CommandKind::Ask, Status::Ok);
     reply.body = format!("{answer}{}", if cut { " (The FAQ says more: `/faq`.)" } else { "" });
     reply.sources.push(Source {
