@@ -84,6 +84,12 @@ pub const SERIES: &[Series] = &[
         "Usage events the database refused for what they hold, set aside in usage-rejected.jsonl.",
     ),
     series("emcee_announcements_total", Kind::Counter, "Announcements by platform and outcome: sent or failed."),
+    series(
+        "emcee_help_requests_total",
+        Kind::Counter,
+        "Questions /ask could not answer, by platform and outcome: posted to the help channel, joined (one \
+         already waiting), person_limited or channel_limited (held back).",
+    ),
     series("emcee_http_responses_total", Kind::Counter, "HTTP responses by route and status code."),
     series("emcee_http_request_seconds", Kind::Histogram, "Time to answer an HTTP request, by route."),
     series("emcee_http_connections", Kind::Gauge, "HTTP connections open."),
@@ -136,6 +142,11 @@ pub fn command(platform: &'static str, command: &'static str, status: &'static s
 pub fn announcement(platform: &'static str, sent: bool) {
     let outcome = if sent { "sent" } else { "failed" };
     metrics::counter!("emcee_announcements_total", "platform" => platform, "outcome" => outcome).increment(1);
+}
+
+/// One question /ask could not answer, passed to a help channel or held back.
+pub fn help_request(platform: &'static str, outcome: &'static str) {
+    metrics::counter!("emcee_help_requests_total", "platform" => platform, "outcome" => outcome).increment(1);
 }
 
 /// One HTTP response.

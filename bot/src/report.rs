@@ -47,7 +47,8 @@ fn table(header: &[&str]) -> Table {
 fn counts(name: &str, counts: &[Count]) -> Table {
     let mut table = table(&[name, "commands"]);
     for c in counts {
-        table.add_row(vec![Cell::new(&c.name), number(c.events)]);
+        let named = if c.also.is_empty() { c.name.clone() } else { c.label() };
+        table.add_row(vec![Cell::new(named), number(c.events)]);
     }
     table
 }

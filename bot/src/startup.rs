@@ -68,6 +68,7 @@ pub async fn dispatcher(settings: &Settings) -> anyhow::Result<(Dispatcher, writ
         .with_documents(loaded.documents, revision)
         .with_faq_version(faq_version)
         .with_fetcher(settings.fetcher.clone())
+        .with_help(settings.help.clone())
         .with_agenda(crate::dispatch::AgendaSettings {
             public_url: settings.public_url.clone(),
             remind_minutes: u32::try_from(settings.reminder_lead.as_secs() / 60).unwrap_or(u32::MAX),

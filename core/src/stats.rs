@@ -14,6 +14,81 @@ use crate::reply::{Reply, Status};
 pub struct Count {
     pub name: String,
     pub events: u64,
+    /// Other names counted with this one: the paraphrases of a question
+    /// no source answered ([`group_paraphrases`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<String>,
+}
+
+impl Count {
+    pub fn new(name: impl Into<String>, events: u64) -> Count {
+        Count { name: name.into(), events, also: Vec::new() }
+    }
+
+    /// The name, and the paraphrases counted with it: `“wifi password?” (also
+    /// “how do I get online”)`.
+    pub fn label(&self) -> String {
+        let also: Vec<String> = self.also.iter().map(|a| format!("“{a}”")).collect();
+        match also.as_slice() {
+            [] => format!("“{}”", self.name),
+            _ => format!("“{}” (also {})", self.name, also.join(", ")),
+        }
+    }
+}
+
+/// How many groups of unanswered questions `/stats` lists.
+pub const UNANSWERED_SHOWN: usize = 10;
+
+/// The questions no source answered, grouped when they are paraphrases of
+/// one another, most asked first, at most `keep` groups: each question
+/// joins the most asked one before it that would answer it, were that one
+/// an FAQ entry — the same test, and the same threshold
+/// ([`crate::tuning::FAQ_CONFIDENT`]), as an asked question and an entry's
+/// — so that organisers see which answer to add first. A command's name
+/// (`/ask`) is not part of what is compared.
+pub fn group_paraphrases(counts: Vec<Count>, keep: usize) -> Vec<Count> {
+    if counts.len() < 2 {
+        return counts;
+    }
+    let asked = |name: &str| -> String {
+        let name = name.trim();
+        name.strip_prefix("/ask").filter(|rest| rest.starts_with(' ')).map_or(name, str::trim).to_string()
+    };
+    let faq = crate::faq::Faq {
+        entries: counts
+            .iter()
+            .map(|c| crate::faq::Entry { question: asked(&c.name), answer: String::new(), section: None })
+            .collect(),
+    };
+    let index = crate::faq::FaqIndex::build(&faq);
+    // For each question, the group it leads, or the earlier question it joins.
+    let mut leader: Vec<usize> = Vec::with_capacity(counts.len());
+    for (i, entry) in faq.entries.iter().enumerate() {
+        let joined = index
+            .ranked(&entry.question)
+            .into_iter()
+            .filter(|&(j, score)| j < i && leader[j] == j && score >= crate::tuning::FAQ_CONFIDENT)
+            .map(|(j, _)| j)
+            .min();
+        leader.push(joined.unwrap_or(i));
+    }
+    let mut groups: Vec<Count> = Vec::new();
+    let mut at: Vec<Option<usize>> = vec![None; counts.len()];
+    for (i, count) in counts.into_iter().enumerate() {
+        match at[leader[i]] {
+            Some(g) => {
+                groups[g].events += count.events;
+                groups[g].also.push(count.name);
+            }
+            None => {
+                at[i] = Some(groups.len());
+                groups.push(count);
+            }
+        }
+    }
+    groups.sort_by_key(|g| std::cmp::Reverse(g.events));
+    groups.truncate(keep);
+    groups
 }
 
 /// Events and distinct users on one UTC day.
@@ -119,7 +194,7 @@ pub fn reply(summary: &UsageSummary) -> Reply {
         counts
             .iter()
             .enumerate()
-            .map(|(i, c)| format!("{}. “{}” ×{}", i + 1, c.name, c.events))
+            .map(|(i, c)| format!("{}. {} ×{}", i + 1, c.label(), c.events))
             .collect::<Vec<_>>()
             .join("\n")
     };
@@ -182,17 +257,41 @@ mod tests {
     }
 
     #[test]
+    fn paraphrases_of_an_unanswered_question_are_counted_together() {
+        let counts = vec![
+            Count::new("what's the wifi password?", 3),
+            Count::new("where is the cloakroom", 2),
+            Count::new("wifi password", 2),
+            Count::new("/ask what is the password for the wifi", 1),
+            Count::new("is there parking near the venue", 1),
+            Count::new("where can i leave my coat", 1),
+        ];
+        let groups = group_paraphrases(counts, UNANSWERED_SHOWN);
+        let shown: Vec<String> = groups.iter().map(|g| format!("{} ×{}", g.label(), g.events)).collect();
+        expect_test::expect![[r#"
+            [
+                "“what's the wifi password?” (also “wifi password”, “/ask what is the password for the wifi”) ×6",
+                "“where is the cloakroom” ×2",
+                "“is there parking near the venue” ×1",
+                "“where can i leave my coat” ×1",
+            ]
+        "#]]
+        .assert_debug_eq(&shown);
+        assert_eq!(group_paraphrases(vec![Count::new("a", 1), Count::new("b", 1)], 1).len(), 1, "at most `keep`");
+    }
+
+    #[test]
     fn renders_the_summary() {
         let summary = UsageSummary {
             since: "2026-11-14T12:00:00Z".parse().unwrap(),
             until: now(),
             total: 5,
             users: 2,
-            by_command: vec![Count { name: "ask".into(), events: 3 }, Count { name: "bio".into(), events: 2 }],
-            by_platform: vec![Count { name: "terminal".into(), events: 5 }],
+            by_command: vec![Count::new("ask", 3), Count::new("bio", 2)],
+            by_platform: vec![Count::new("terminal", 5)],
             by_day: vec![Day { day: "2026-11-20".parse().unwrap(), events: 5, users: 2 }],
-            top_queries: vec![Count { name: "when is the keynote?".into(), events: 2 }],
-            unanswered: vec![Count { name: "what is the wi-fi password?".into(), events: 1 }],
+            top_queries: vec![Count::new("when is the keynote?", 2)],
+            unanswered: vec![Count::new("what is the wi-fi password?", 1)],
             latency: vec![Latency { command: "ask".into(), events: 3, p50_us: 40, p95_us: 900, p99_us: 1_250 }],
         };
         let text = crate::render::plain_text(&reply(&summary), crate::render::Marks::NONE);

@@ -32,6 +32,8 @@ pub struct DiscordSettings {
     /// `EMCEE_DISCORD_REPLICAS`: how many replicas hold the token, and this one's index among them.
     pub replicas: u32,
     pub ordinal: u32,
+    /// `EMCEE_DISCORD_HELP_CHANNEL`: where questions `/ask` could not answer go, for organisers to answer.
+    pub help_channel: Option<u64>,
 }
 
 /// Discord's limit on a bot's requests a second, across all routes.
@@ -55,6 +57,7 @@ impl Default for DiscordSettings {
             dm_rate: DEFAULT_DM_RATE,
             replicas: 1,
             ordinal: 0,
+            help_channel: None,
         }
     }
 }
@@ -73,6 +76,7 @@ impl std::fmt::Debug for DiscordSettings {
             .field("dm_rate", &self.dm_rate)
             .field("replicas", &self.replicas)
             .field("ordinal", &self.ordinal)
+            .field("help_channel", &self.help_channel)
             .finish()
     }
 }
@@ -112,6 +116,15 @@ pub(super) fn discord_settings(raw: &Raw, host: &Host) -> anyhow::Result<Discord
     if !channels.is_empty() && token.is_none() {
         bail!("EMCEE_DISCORD_CHANNELS is set for announcements, but posting them needs DISCORD_TOKEN");
     }
+    let help_channel =
+        match ids("EMCEE_DISCORD_HELP_CHANNEL", &IdList::Text(raw.discord_help_channel.clone().unwrap_or_default()))?
+            .as_slice()
+        {
+            [] => None,
+            [channel] if token.is_some() => Some(*channel),
+            [_] => bail!("EMCEE_DISCORD_HELP_CHANNEL is set, but posting questions there needs DISCORD_TOKEN"),
+            _ => bail!("EMCEE_DISCORD_HELP_CHANNEL holds more than one channel id; give one"),
+        };
     let shards = match raw.discord_shard_total {
         None => None,
         Some(total) => {
@@ -169,6 +182,7 @@ pub(super) fn discord_settings(raw: &Raw, host: &Host) -> anyhow::Result<Discord
         keynote_guild,
         keynote_kinds,
         dm_rate,
+        help_channel,
     })
 }
 

@@ -53,6 +53,7 @@ struct Raw {
     #[serde(default)]
     slack_channels: IdList,
     slack_replies: String,
+    slack_help_channel: Option<String>,
     discord_token: Option<String>,
     discord_application_id: Option<String>,
     discord_public_key: Option<String>,
@@ -66,6 +67,9 @@ struct Raw {
     #[serde(default)]
     discord_keynote_kinds: IdList,
     discord_dm_rate: f64,
+    discord_help_channel: Option<String>,
+    help_contact: Option<String>,
+    help_per_hour: u32,
     replica_ordinal: Option<u32>,
 }
 
@@ -149,8 +153,34 @@ pub struct Settings {
     /// Answer a copy of a signed request already answered: only for load
     /// generators that cycle through a few pre-signed requests.
     pub accept_replays: bool,
+    /// Who can help when `/ask` cannot, and how many questions an hour go to the help channels.
+    pub help: HelpSettings,
     pub slack: SlackSettings,
     pub discord: DiscordSettings,
+}
+
+/// Who can help, and how much the help channels take.
+#[derive(Debug, Clone)]
+pub struct HelpSettings {
+    /// `EMCEE_HELP_CONTACT`: said when `/ask` cannot answer (`the help desk
+    /// by registration, or help@example.org`).
+    pub contact: Option<String>,
+    /// `EMCEE_HELP_PER_HOUR`: questions a workspace passes to its help channel an hour.
+    pub per_hour: u32,
+}
+
+impl HelpSettings {
+    /// Questions passed on an hour when unset: one every three minutes,
+    /// which a few organisers on duty can answer.
+    pub const DEFAULT_PER_HOUR: u32 = 20;
+    /// The most that may be set: more than a person can read.
+    pub const MOST_PER_HOUR: u32 = 600;
+}
+
+impl Default for HelpSettings {
+    fn default() -> HelpSettings {
+        HelpSettings { contact: None, per_hour: HelpSettings::DEFAULT_PER_HOUR }
+    }
 }
 
 /// The address `emcee serve` listens on when `EMCEE_HTTP_ADDR` is unset.
@@ -213,7 +243,8 @@ impl Settings {
             .set_default("slack_replies", "ephemeral")?
             .set_default("discord_replicas", 1)?
             .set_default("discord_keynote_kinds", discord::DEFAULT_KEYNOTE_KIND)?
-            .set_default("discord_dm_rate", discord::DEFAULT_DM_RATE)
+            .set_default("discord_dm_rate", discord::DEFAULT_DM_RATE)?
+            .set_default("help_per_hour", HelpSettings::DEFAULT_PER_HOUR)
     }
 
     pub fn load(file: Option<&Path>) -> anyhow::Result<Settings> {
@@ -308,6 +339,14 @@ impl Settings {
                 raw.reminder_minutes
             );
         }
+        if !(1..=HelpSettings::MOST_PER_HOUR).contains(&raw.help_per_hour) {
+            bail!(
+                "EMCEE_HELP_PER_HOUR is {}; it is how many unanswered questions an hour are passed to a help channel, from 1 to {}",
+                raw.help_per_hour,
+                HelpSettings::MOST_PER_HOUR
+            );
+        }
+        let help = HelpSettings { contact: secret(&raw.help_contact), per_hour: raw.help_per_hour };
         let operator = host.user.clone().unwrap_or_else(|| String::from("operator"));
         let host = host.hostname.clone().unwrap_or_else(|| operator.clone());
         Ok(Settings {
@@ -332,6 +371,7 @@ impl Settings {
             http_addr,
             http,
             accept_replays: raw.accept_replays,
+            help,
             slack,
             discord,
         })

@@ -22,6 +22,8 @@ pub struct SlackSettings {
     pub channels: Vec<String>,
     /// Whether answers are posted for the whole channel or only the asker.
     pub replies_in_channel: bool,
+    /// `EMCEE_SLACK_HELP_CHANNEL`: where questions `/ask` could not answer go, for organisers to answer.
+    pub help_channel: Option<String>,
 }
 
 impl std::fmt::Debug for SlackSettings {
@@ -34,6 +36,7 @@ impl std::fmt::Debug for SlackSettings {
             .field("organiser_group", &self.organiser_group)
             .field("channels", &self.channels)
             .field("replies_in_channel", &self.replies_in_channel)
+            .field("help_channel", &self.help_channel)
             .finish()
     }
 }
@@ -80,6 +83,10 @@ pub(super) fn slack_settings(raw: &Raw) -> anyhow::Result<SlackSettings> {
     if !channels.is_empty() && bot_token.is_none() {
         bail!("EMCEE_SLACK_CHANNELS is set for announcements, but posting them needs SLACK_BOT_TOKEN");
     }
+    let help_channel = secret(&raw.slack_help_channel);
+    if help_channel.is_some() && bot_token.is_none() {
+        bail!("EMCEE_SLACK_HELP_CHANNEL is set, but posting questions there needs SLACK_BOT_TOKEN");
+    }
     Ok(SlackSettings {
         signing_secret,
         bot_token,
@@ -88,5 +95,6 @@ pub(super) fn slack_settings(raw: &Raw) -> anyhow::Result<SlackSettings> {
         organiser_group,
         channels,
         replies_in_channel,
+        help_channel,
     })
 }

@@ -38,6 +38,7 @@ fn raw(now: Option<&str>, log_format: &str) -> Raw {
         slack_organiser_group: None,
         slack_channels: IdList::None,
         slack_replies: "ephemeral".into(),
+        slack_help_channel: None,
         discord_token: None,
         discord_application_id: None,
         discord_public_key: None,
@@ -48,6 +49,9 @@ fn raw(now: Option<&str>, log_format: &str) -> Raw {
         discord_keynote_guild: None,
         discord_keynote_kinds: IdList::None,
         discord_dm_rate: super::discord::DEFAULT_DM_RATE,
+        discord_help_channel: None,
+        help_contact: None,
+        help_per_hour: super::HelpSettings::DEFAULT_PER_HOUR,
         replica_ordinal: None,
     }
 }
@@ -137,6 +141,35 @@ mod platform {
         settings.http_addr = "localhost".into();
         let error = validate(settings).unwrap_err().to_string();
         assert!(error.contains("EMCEE_HTTP_ADDR is `localhost`"), "{error}");
+
+        let mut settings = raw();
+        settings.slack_signing_secret = Some("s".into());
+        settings.slack_help_channel = Some("C0HELP".into());
+        let error = validate(settings).unwrap_err().to_string();
+        assert!(error.contains("EMCEE_SLACK_HELP_CHANNEL is set") && error.contains("SLACK_BOT_TOKEN"), "{error}");
+
+        let mut settings = raw();
+        settings.discord_help_channel = Some("12 34".into());
+        settings.discord_token = Some("token".into());
+        let error = validate(settings).unwrap_err().to_string();
+        assert!(error.contains("more than one channel"), "{error}");
+
+        let mut settings = raw();
+        settings.help_per_hour = 0;
+        let error = validate(settings).unwrap_err().to_string();
+        assert!(error.contains("EMCEE_HELP_PER_HOUR is 0"), "{error}");
+    }
+
+    #[test]
+    fn reads_the_help_desk() {
+        let mut settings = raw();
+        settings.discord_token = Some("token".into());
+        settings.discord_help_channel = Some(" 123456789012345679 ".into());
+        settings.help_contact = Some(" the help desk by registration ".into());
+        let settings = validate(settings).unwrap();
+        assert_eq!(settings.discord.help_channel, Some(123_456_789_012_345_679));
+        assert_eq!(settings.help.contact.as_deref(), Some("the help desk by registration"));
+        assert_eq!(settings.help.per_hour, super::HelpSettings::DEFAULT_PER_HOUR);
     }
 
     #[test]

@@ -25,6 +25,7 @@ impl EventHandler for Handler {
         let (id, token) = match &interaction {
             Interaction::Command(c) | Interaction::Autocomplete(c) => (c.id, c.token.clone()),
             Interaction::Component(c) => (c.id, c.token.clone()),
+            Interaction::Modal(m) => (m.id, m.token.clone()),
             _ => return,
         };
         let Some(handled) = self.discord.handle(interaction).await else { return };

@@ -10,6 +10,7 @@ pub mod commands;
 pub mod embed;
 pub mod events;
 pub mod gateway;
+pub mod help;
 pub mod http;
 pub mod markdown;
 pub mod pace;
@@ -134,6 +135,7 @@ impl Discord {
             Interaction::Command(command) => Some(self.command(command).await),
             Interaction::Autocomplete(command) => Some(Handled::now(self.autocomplete(&command))),
             Interaction::Component(component) => Some(self.component(component).await),
+            Interaction::Modal(modal) => self.help_submitted(modal).await,
             _ => None,
         }
     }
@@ -248,6 +250,9 @@ impl Discord {
             component.user.id.get(),
             component.member.as_ref(),
         );
+        if let Some(handled) = self.help_button(&component).await {
+            return handled;
+        }
         let id = component.data.custom_id.as_str();
         // A person picked from an ambiguous name: the answer about them replaces the question.
         if let Some(line) = id.strip_prefix(embed::CHOOSE).and_then(|rest| rest.strip_prefix(':'))

@@ -1,17 +1,20 @@
 //! The one path every adapter's command takes: parse, check permission,
 //! answer (the engine for knowledge, the store for usage statistics, the
-//! organisers' changes in [`schedule`], [`transcript`] and [`faq`]), and log usage —
+//! organisers' changes in [`schedule`], [`transcript`] and [`faq`]; what `/ask`
+//! cannot answer handed to the organisers' help desk in [`help`]), and log usage —
 //! without ever waiting on the database for the log.
 
 mod agenda;
 mod conversation;
 mod faq;
 mod gate;
+mod help;
 mod schedule;
 mod transcript;
 
 pub use agenda::{AgendaSettings, Feed, person};
 pub use faq::{Imported as FaqImported, Refused as FaqRefused, change_line as faq_change_line, import as import_faq};
+pub use help::{FAQ_SECTION, HELP_ANSWER_MAX, HelpAnswered, HelpClaimed, HelpDesk, HelpRefused, HelpSettings, Pending};
 pub use transcript::{Added, Refused, knowledge_with, store as store_transcript};
 
 use std::sync::{Arc, RwLock};
@@ -95,6 +98,9 @@ pub struct Dispatcher {
     migrated: tokio::sync::OnceCell<()>,
     /// Each person's commands that use the store, one at a time.
     gate: gate::Gate,
+    /// Who can help when `/ask` cannot, and each platform's help channel.
+    help: HelpSettings,
+    desks: help::Desks,
 }
 
 /// A kind of button under a reply, each carrying the line it asks.
@@ -163,6 +169,8 @@ impl Dispatcher {
             fetcher: crate::fetch::Fetcher::default(),
             migrated: tokio::sync::OnceCell::new(),
             gate: gate::Gate::default(),
+            help: HelpSettings::default(),
+            desks: help::Desks::default(),
         }
     }
 
@@ -283,9 +291,12 @@ impl Dispatcher {
             Ok(cmd) if shown > 0 => engine.another(&cmd, shown, &ctx),
             Ok(Command::Ask { question }) => {
                 let previous = self.conversations.recall(origin, started);
-                let reply = engine.ask(&question, &ctx, previous.as_deref());
+                let mut reply = engine.ask(&question, &ctx, previous.as_deref());
                 if let Some(person) = &reply.about {
                     self.conversations.remember(origin, person, started);
+                }
+                if reply.status == Status::NotFound {
+                    self.ask_for_help(origin, &question, &mut reply).await;
                 }
                 reply
             }

@@ -89,6 +89,9 @@ pub fn app(platforms: &Platforms, dispatcher: Arc<Dispatcher>, endpoints: &Endpo
     } else {
         None
     };
+    if let Some(desk) = slack.as_deref().and_then(crate::slack::help::SlackHelp::new) {
+        dispatcher.add_help_desk(crate::dispatch::Platform::Slack, Arc::new(desk));
+    }
     if let (Some(slack), Some(secret)) = (&slack, &slack_settings.signing_secret) {
         router = router.merge(crate::slack::http::routes(slack.clone(), secret, replays.clone()));
     }
@@ -102,6 +105,9 @@ pub fn app(platforms: &Platforms, dispatcher: Arc<Dispatcher>, endpoints: &Endpo
     } else {
         None
     };
+    if let Some(desk) = discord.as_deref().and_then(crate::discord::help::DiscordHelp::new) {
+        dispatcher.add_help_desk(crate::dispatch::Platform::Discord, Arc::new(desk));
+    }
     if let (Some(discord), Some(key)) = (&discord, &discord_settings.public_key) {
         router = router.merge(crate::discord::http::routes(discord.clone(), key, replays)?);
     }

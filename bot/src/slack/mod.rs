@@ -4,6 +4,7 @@
 //! announcements posted with `chat.postMessage`; the app manifest.
 
 pub mod blocks;
+pub mod help;
 pub mod http;
 pub mod manifest;
 pub mod socket;
@@ -181,6 +182,8 @@ pub struct Slack {
     api_url: Option<String>,
     /// Room for work answered in the background ([`BACKGROUND_MOST`]).
     background: Arc<tokio::sync::Semaphore>,
+    /// Where questions `/ask` could not answer go ([`help`]).
+    help_channel: Option<String>,
 }
 
 /// Clicks, mentions, tab openings and slow imports answered in the
@@ -218,6 +221,7 @@ impl Slack {
             web: reqwest::Client::builder().timeout(RESPONSE_TIMEOUT).build()?,
             api_url: options.api_url,
             background: Arc::new(tokio::sync::Semaphore::new(BACKGROUND_MOST)),
+            help_channel: settings.help_channel,
         })
     }
 
@@ -295,11 +299,17 @@ impl Slack {
     }
 
     /// A button: "another quote" replaces the message with the next match;
+    /// **Answer** and **Add to FAQ** in the help channel open a form, whose
+    /// submission is handled here too ([`help`]);
     /// "share in channel" posts the asker's private answer for everyone;
     /// "Add to my agenda" and "Remove" answer the clicker alone.
     /// Both answer through the interaction's `response_url`.
     pub async fn interaction(&self, event: SlackInteractionEvent) {
-        let SlackInteractionEvent::BlockActions(event) = event else { return };
+        let event = match event {
+            SlackInteractionEvent::BlockActions(event) => event,
+            SlackInteractionEvent::ViewSubmission(submitted) => return self.help_submitted(submitted).await,
+            _ => return,
+        };
         if let (SlackInteractionActionContainer::View(_), Some(user)) = (&event.container, &event.user) {
             return self.home_action(&event, &user.id.0).await;
         }
@@ -311,6 +321,10 @@ impl Slack {
         }
         // A click is one action; a payload that claims more is answered for its first.
         for action in event.actions.iter().flatten().take(1) {
+            if [help::HELP_ANSWER, help::HELP_FAQ].contains(&action.action_id.0.as_str()) {
+                self.help_button(&event, action, &user.id.0).await;
+                continue;
+            }
             let Some(again) = action.value.as_deref().and_then(|v| serde_json::from_str::<Again>(v).ok()) else {
                 continue;
             };

@@ -218,7 +218,9 @@ impl Store {
                 .bind(&person.platform).bind(&person.user).execute(&mut *tx).await?.rows_affected();
             for table in ["DELETE FROM agenda_people WHERE platform = $1 AND user_id = $2",
                           "DELETE FROM personal_notices WHERE platform = $1 AND user_id = $2",
-                          "DELETE FROM direct_channels WHERE platform = $1 AND user_id = $2"] {
+                          "DELETE FROM direct_channels WHERE platform = $1 AND user_id = $2",
+                          "DELETE FROM help_askers WHERE asker = $2 \
+                           AND request_id IN (SELECT id FROM help_requests WHERE platform = $1)"] {
                 sqlx::query(table).bind(&person.platform).bind(&person.user).execute(&mut *tx).await?;
             }
             tx.commit().await?;

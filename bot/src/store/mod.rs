@@ -17,6 +17,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 mod agenda;
 mod faq;
+mod help;
 mod outlets;
 mod schedule;
 mod transcripts;
@@ -24,6 +25,7 @@ mod usage;
 
 pub use agenda::{Claimant, FeedHistory, Person, Preferences, RecordedChange};
 pub use faq::StoredFaq;
+pub use help::{AnsweredHelp, HelpAsk, HelpOutcome, HelpRequest};
 pub use outlets::{EventState, Fans, KeynoteEvent};
 pub use schedule::Applied;
 pub use transcripts::StoredTranscript;

@@ -138,7 +138,7 @@ impl Store {
         let counts = |sql: &'static str| async move {
             let rows: Vec<(String, i64)> =
                 on_pool!(self, pool => sqlx::query_as(sql).bind(from).bind(to).fetch_all(pool).await)?;
-            anyhow::Ok(rows.into_iter().map(|(name, events)| Count { name, events: events as u64 }).collect::<Vec<_>>())
+            anyhow::Ok(rows.into_iter().map(|(name, events)| Count::new(name, events as u64)).collect::<Vec<_>>())
         };
         let (total, users): (i64, i64) = on_pool!(self, pool => sqlx::query_as(
             "SELECT COUNT(*), COUNT(DISTINCT user_key) FROM usage_events WHERE occurred_at >= $1 AND occurred_at <= $2"
@@ -162,9 +162,11 @@ impl Store {
         let unanswered = counts(
             "SELECT lower(query), COUNT(*) FROM usage_events WHERE occurred_at >= $1 AND occurred_at <= $2 \
              AND query IS NOT NULL AND status = 'not_found' \
-             GROUP BY lower(query) ORDER BY COUNT(*) DESC, lower(query) LIMIT 10",
+             GROUP BY lower(query) ORDER BY COUNT(*) DESC, lower(query) LIMIT 100",
         )
         .await?;
+        // The hundred most asked, grouped when they are paraphrases.
+        let unanswered = emcee_core::stats::group_paraphrases(unanswered, emcee_core::stats::UNANSWERED_SHOWN);
         let days: Vec<(i64, i64, i64)> = on_pool!(self, pool => sqlx::query_as(
             "SELECT occurred_at / 86400, COUNT(*), COUNT(DISTINCT user_key) FROM usage_events \
              WHERE occurred_at >= $1 AND occurred_at <= $2 GROUP BY occurred_at / 86400 ORDER BY 1"

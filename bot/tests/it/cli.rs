@@ -189,6 +189,22 @@ fn errors_say_what_is_wrong_and_what_to_do() {
     );
 }
 
+/// A question no source answers says who can help, when the operator says who.
+#[test]
+fn a_question_not_answered_says_who_can_help() {
+    let home = tempfile::tempdir().unwrap();
+    let out = stdout(&run(
+        emcee_in(&data_dir(), home.path()).env("EMCEE_HELP_CONTACT", "the help desk by registration").args([
+            "ask",
+            "Who won the chess olympiad?",
+            "/ask when was Kelsey born",
+        ]),
+        "",
+    ));
+    assert!(out.contains("I don't know") && out.contains("Who can help: the help desk by registration."), "{out}");
+    assert_eq!(out.matches("Who can help").count(), 1, "only under the answer that declined: {out}");
+}
+
 #[test]
 fn chat_answers_until_quit_and_keeps_history() {
     let home = tempfile::tempdir().unwrap();

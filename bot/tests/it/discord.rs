@@ -39,6 +39,11 @@ async fn bot() -> Bot {
 }
 
 async fn bot_with(endpoints: &Endpoints) -> Bot {
+    bot_with_settings(endpoints, DiscordSettings::default()).await
+}
+
+/// A bot with `settings`, given the application id, key and organiser role of the others.
+async fn bot_with_settings(endpoints: &Endpoints, settings: DiscordSettings) -> Bot {
     let db = support::sqlite();
     let store = Store::open(&db.url).unwrap();
     store.migrate().await.unwrap();
@@ -57,7 +62,7 @@ async fn bot_with(endpoints: &Endpoints) -> Bot {
             application_id: Some(1_100_000_000_000_000_001),
             public_key: Some(public_key),
             organiser_roles: vec![ORGANISER_ROLE],
-            ..DiscordSettings::default()
+            ..settings
         },
         ..Platforms::default()
     };
@@ -263,7 +268,8 @@ async fn forged_stale_and_unsigned_requests_are_refused() {
 type Received = Arc<std::sync::Mutex<Vec<(String, String, Value)>>>;
 
 /// Discord's API and file store on loopback: files under `/attachments/`
-/// are `file`; every other request is recorded and answered with a message.
+/// are `file`; every other request is recorded and answered: a DM channel
+/// opened (`9…` for user `1…`), or a message in the channel the path names.
 async fn fake_discord(file: &'static [u8]) -> (String, Received) {
     let received: Received = Arc::default();
     let record = received.clone();
@@ -275,9 +281,27 @@ async fn fake_discord(file: &'static [u8]) -> (String, Received) {
                 return axum::response::Response::new(Body::from(file));
             }
             let bytes = to_bytes(request.into_body(), 1 << 22).await.unwrap();
-            record.lock().unwrap().push((method, path, serde_json::from_slice(&bytes).unwrap_or(Value::Null)));
+            let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+            record.lock().unwrap().push((method, path.clone(), body.clone()));
+            if path.ends_with("/users/@me/channels") {
+                let user =
+                    body["recipient_id"].as_str().map_or_else(|| body["recipient_id"].to_string(), str::to_string);
+                return support::json(
+                    200,
+                    &[],
+                    json!({
+                        "id": format!("9{}", &user[1..]), "type": 1, "last_message_id": null,
+                        "recipients": [{"id": user, "username": "fan", "discriminator": "0", "avatar": null}]
+                    }),
+                );
+            }
+            let channel = path
+                .strip_suffix("/messages")
+                .and_then(|p| p.rsplit_once("/channels/"))
+                .map_or("1100000000000000003", |(_, id)| id)
+                .to_string();
             let message = json!({
-                "id": "1500000000000000001", "channel_id": "1100000000000000003", "content": "", "embeds": [],
+                "id": "1500000000000000001", "channel_id": channel, "content": "", "embeds": [],
                 "attachments": [], "mentions": [], "mention_roles": [], "pinned": false, "type": 0, "tts": false,
                 "mention_everyone": false, "timestamp": "2024-05-01T10:00:00.000000+00:00", "edited_timestamp": null,
                 "author": {"id": "1100000000000000001", "username": "emcee", "discriminator": "0", "avatar": null}
@@ -386,4 +410,140 @@ async fn an_ambiguous_name_offers_each_person_to_pick() {
     assert_eq!(picked["data"]["embeds"][0]["title"], pick["label"], "{picked}");
     let events = events(bot).await;
     assert_eq!(events.iter().map(|e| e.status.as_str()).collect::<Vec<_>>(), ["ambiguous", "ok"]);
+}
+
+/// The help desk on Discord, through the signed route and a fake Discord:
+/// a question `/ask` cannot answer is posted to the help channel once,
+/// without the asker's name, however many ask it; only an organiser may
+/// answer; the answer reaches each asker once, in a direct message; and
+/// with **Add to FAQ** the next asker is answered from the FAQ.
+#[tokio::test]
+async fn the_help_desk_passes_on_what_ask_cannot_answer_and_sends_the_answer_back_once() {
+    const HELP_CHANNEL: u64 = 1_100_000_000_000_000_777;
+    let (fake, received) = fake_discord(b"").await;
+    let endpoints = Endpoints { discord_api: Some(fake), ..Endpoints::default() };
+    let settings =
+        DiscordSettings { token: Some("token".into()), help_channel: Some(HELP_CHANNEL), ..DiscordSettings::default() };
+    let bot = bot_with_settings(&endpoints, settings).await;
+    let asked = "Can I bring my dog to the venue?";
+    let ask_as = |user: &str| {
+        let mut body =
+            interaction(2, Some(command("ask", json!([{ "name": "question", "type": 3, "value": asked }]))), &[]);
+        body["member"]["user"]["id"] = json!(user);
+        body
+    };
+    let posts = |received: &Received| -> Vec<Value> {
+        let help = format!("/channels/{HELP_CHANNEL}/messages");
+        received
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(m, p, _)| m == "POST" && p.ends_with(&help))
+            .map(|(_, _, b)| b.clone())
+            .collect()
+    };
+    let wait = |what: &'static str, done: Box<dyn Fn() -> bool + Send>| async move {
+        for _ in 0..200 {
+            if done() {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        panic!("{what}");
+    };
+
+    let first = ask(&bot, ask_as("1300000000000000001")).await;
+    let text = first["data"]["embeds"][0]["description"].as_str().unwrap_or_default().to_string();
+    assert!(text.contains("I don't know") && text.contains("passed your question to the organisers"), "{first}");
+    let seen = received.clone();
+    wait("the question is posted to the help channel", Box::new(move || posts(&seen).len() == 1)).await;
+    // Another person asking the same joins it; the first asking again is told it waits.
+    let second = ask(&bot, ask_as("1300000000000000002")).await;
+    assert!(second.to_string().contains("passed your question"), "{second}");
+    let again = ask(&bot, ask_as("1300000000000000001")).await;
+    assert!(again.to_string().contains("already with the organisers"), "{again}");
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let posted = posts(&received);
+    assert_eq!(posted.len(), 1, "posted once however many ask: {posted:?}");
+    let post = posted[0].to_string();
+    assert!(post.contains("bring my dog") && !post.contains("130000000000000000"), "no asker named: {post}");
+    assert_eq!(posted[0]["allowed_mentions"]["parse"], json!([]));
+    let buttons = &posted[0]["components"][0]["components"];
+    let faq_button =
+        buttons.as_array().unwrap().iter().find(|b| b["label"] == "Add to FAQ").unwrap()["custom_id"].clone();
+
+    let message = json!({
+        "id": "1500000000000000001", "channel_id": HELP_CHANNEL.to_string(), "content": "", "embeds": [], "attachments": [],
+        "author": {"id": "1100000000000000001", "username": "emcee", "discriminator": "0", "avatar": null},
+        "timestamp": "2024-05-01T10:00:00.000000+00:00", "edited_timestamp": null, "tts": false, "mention_everyone": false,
+        "mentions": [], "mention_roles": [], "pinned": false, "type": 0, "flags": 0, "components": []
+    });
+    let click = |roles: &[u64]| {
+        let mut click = interaction(3, Some(json!({ "custom_id": faq_button, "component_type": 2 })), roles);
+        click["message"] = message.clone();
+        click
+    };
+    let refused = ask(&bot, click(&[])).await;
+    assert!(
+        refused["data"]["content"].as_str().unwrap().contains("Only organisers") && refused["data"]["flags"] == 64,
+        "{refused}"
+    );
+    let form = ask(&bot, click(&[ORGANISER_ROLE])).await;
+    assert_eq!(form["type"], 9, "a form: {form}");
+    assert_eq!(
+        form["data"]["components"][0]["components"][0]["value"], asked,
+        "the question to file, filled in: {form}"
+    );
+
+    let submit = |roles: &[u64]| {
+        let data = json!({ "custom_id": faq_button, "components": [
+            { "type": 1, "components": [{ "type": 4, "custom_id": "question", "value": asked }] },
+            { "type": 1, "components": [{ "type": 4, "custom_id": "answer", "value": "Only guide dogs, which are welcome everywhere." }] }
+        ]});
+        let mut submit = interaction(5, Some(data), roles);
+        submit["message"] = message.clone();
+        submit
+    };
+    let done = ask(&bot, submit(&[ORGANISER_ROLE])).await;
+    assert_eq!(done["type"], 7, "the post shows the answer: {done}");
+    assert!(done["data"]["embeds"][0]["description"].as_str().unwrap().contains("Answered by"), "{done}");
+    assert_eq!(done["data"]["components"], json!([]), "no buttons left: {done}");
+    let dms = |received: &Received| -> Vec<(String, Value)> {
+        received
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(m, p, _)| m == "POST" && p.contains("/channels/9") && p.ends_with("/messages"))
+            .map(|(_, p, b)| (p.clone(), b.clone()))
+            .collect()
+    };
+    let seen = received.clone();
+    wait("both askers are sent the answer", Box::new(move || dms(&seen).len() == 2)).await;
+    // A second submission, from another organiser or a double click, sends nothing more.
+    let late = ask(&bot, submit(&[ORGANISER_ROLE])).await;
+    assert!(late.to_string().contains("no longer waiting"), "{late}");
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let sent = dms(&received);
+    assert_eq!(sent.len(), 2, "each asker once: {sent:?}");
+    assert!(sent.iter().all(|(_, body)| body["content"].as_str().unwrap().contains("Only guide dogs")), "{sent:?}");
+    let mut to: Vec<&str> = sent.iter().map(|(path, _)| path.as_str()).collect();
+    to.sort();
+    to.dedup();
+    assert_eq!(to.len(), 2, "two people, one message each: {to:?}");
+
+    // The next person to ask is answered from the FAQ, and nothing more is posted.
+    let mut next = ask_as("1300000000000000003");
+    next["data"]["options"][0]["value"] = json!("can i bring my dog to the venue");
+    let next = ask(&bot, next).await;
+    assert!(next.to_string().contains("Only guide dogs"), "{next}");
+    assert_eq!(posts(&received).len(), 1);
+    let stored = bot.store.faq().await.unwrap().expect("the FAQ is stored with the new entry");
+    assert!(
+        stored
+            .faq
+            .entries
+            .iter()
+            .any(|e| e.question == asked && e.section.as_deref() == Some(emcee::dispatch::FAQ_SECTION))
+    );
+    events(bot).await;
 }

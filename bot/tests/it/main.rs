@@ -14,6 +14,7 @@ mod discord;
 mod faq;
 mod fault;
 mod fetch;
+mod help;
 mod ics;
 mod keynotes;
 mod knowledge;

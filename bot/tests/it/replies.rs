@@ -61,7 +61,7 @@ fn without_seeds(mut value: Value) -> Value {
 /// `/stats` as an organiser sees it with a conference day of usage behind it.
 fn stats_with_usage() -> Reply {
     use emcee_core::stats::{Count, Day, Latency, UsageSummary};
-    let count = |name: &str, events| Count { name: name.to_string(), events };
+    let count = |name: &str, events| Count::new(name, events);
     let latency = |command: &str, events, p50_us, p95_us, p99_us| Latency {
         command: command.to_string(),
         events,

@@ -67,6 +67,12 @@ struct Bot {
 }
 
 async fn bot(api: &str) -> Bot {
+    bot_with(api, SlackSettings::default()).await
+}
+
+/// A bot with `settings`, given the secret, token, organiser group and
+/// announcement channel of the others.
+async fn bot_with(api: &str, settings: SlackSettings) -> Bot {
     let db = support::sqlite();
     let store = Store::open(&db.url).unwrap();
     store.migrate().await.unwrap();
@@ -85,7 +91,7 @@ async fn bot(api: &str) -> Bot {
             bot_token: Some("xoxb-test".into()),
             organiser_group: Some("S0ORGANISERS".into()),
             channels: vec!["C0ANNOUNCE".into()],
-            ..SlackSettings::default()
+            ..settings
         },
         ..Platforms::default()
     };
@@ -510,4 +516,148 @@ async fn a_replayed_request_is_answered_once() {
     let events = events(bot).await;
     let commands: Vec<&str> = events.iter().map(|e| e.command.as_str()).collect();
     assert_eq!(commands, ["quote", "quote", "ask"], "each request once: {events:?}");
+}
+
+/// The help desk on Slack, through the signed routes and a fake Slack: a
+/// question `/ask` cannot answer is posted to the help channel once,
+/// without the asker's name; only an organiser gets the form; its
+/// submission sends the answer to each asker once, in a direct message,
+/// shows it on the post, and with **Add to FAQ** answers the next asker.
+#[tokio::test]
+async fn the_help_desk_passes_on_what_ask_cannot_answer_and_sends_the_answer_back_once() {
+    let (api, sent) = fake_slack().await;
+    let bot = bot_with(&api, SlackSettings { help_channel: Some("C0HELP".into()), ..SlackSettings::default() }).await;
+    let response_url = format!("{api}/response/help");
+    let asked = "Can I bring my dog to the venue?";
+    let posts = |sent: &Sent| -> Vec<serde_json::Value> {
+        sent.lock()
+            .unwrap()
+            .iter()
+            .filter(|(p, b)| p.ends_with("chat.postMessage") && b["channel"] == "C0HELP")
+            .map(|(_, b)| b.clone())
+            .collect()
+    };
+    let ask_as = |user: &str| signed("/slack/commands", command_body("/ask", asked, user, &response_url));
+
+    let (_, first) = send(&bot.router, ask_as("U0ATTENDEE1")).await;
+    assert!(first.contains("I don't know") && first.contains("passed your question to the organisers"), "{first}");
+    let (_, second) = send(&bot.router, ask_as("U0ATTENDEE2")).await;
+    assert!(second.contains("passed your question"), "{second}");
+    let (_, again) = send(&bot.router, ask_as("U0ATTENDEE1")).await;
+    assert!(again.contains("already with the organisers"), "{again}");
+    for _ in 0..100 {
+        if !posts(&sent).is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let posted = posts(&sent);
+    assert_eq!(posted.len(), 1, "posted once however many ask: {posted:?}");
+    let post = posted[0].to_string();
+    assert!(post.contains("bring my dog") && !post.contains("U0ATTENDEE"), "no asker named: {post}");
+    let actions = posted[0]["blocks"].as_array().unwrap().iter().find(|b| b["type"] == "actions").unwrap();
+    let faq_button = actions["elements"].as_array().unwrap().iter().find(|e| e["action_id"] == "help_faq").unwrap();
+    let id = faq_button["value"].as_str().unwrap().to_string();
+
+    let click = |user: &str| {
+        let payload = serde_json::json!({
+            "type": "block_actions", "team": { "id": "T0001" }, "user": { "id": user }, "api_app_id": "A0123",
+            "container": { "type": "message", "message_ts": "1700000000.000100", "channel_id": "C0HELP", "is_ephemeral": false },
+            "trigger_id": trigger_id(), "channel": { "id": "C0HELP" }, "response_url": response_url,
+            "actions": [{ "type": "button", "action_id": "help_faq", "block_id": "b", "value": id, "action_ts": "1.3" }]
+        });
+        signed("/slack/interactivity", serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap())
+    };
+    sent.lock().unwrap().clear();
+    send(&bot.router, click("U0ATTENDEE1")).await;
+    let refused = wait_for(&sent, "/response/help").await;
+    assert!(refused["text"].as_str().unwrap().contains("Only organisers"), "{refused}");
+    assert!(!sent.lock().unwrap().iter().any(|(p, _)| p.ends_with("views.open")));
+    send(&bot.router, click("U0ORGANISER")).await;
+    let form = wait_for(&sent, "views.open").await;
+    assert_eq!(
+        (form["view"]["callback_id"].as_str(), form["view"]["private_metadata"].as_str()),
+        (Some("help_faq"), Some(id.as_str())),
+        "{form}"
+    );
+    assert!(form.to_string().contains(asked), "the question to file, filled in: {form}");
+
+    let submit = || {
+        let payload = serde_json::json!({
+            "type": "view_submission", "team": { "id": "T0001" }, "user": { "id": "U0ORGANISER" }, "api_app_id": "A0123",
+            "trigger_id": trigger_id(),
+            "view": {
+                "id": "V0001", "team_id": "T0001", "type": "modal", "hash": "1.a",
+                "title": { "type": "plain_text", "text": "Answer and add to FAQ" }, "blocks": [],
+                "callback_id": "help_faq", "private_metadata": id,
+                "state": { "values": {
+                    "question": { "question": { "type": "plain_text_input", "value": asked } },
+                    "answer": { "answer": { "type": "plain_text_input", "value": "Only guide dogs, which are welcome everywhere." } }
+                } }
+            }
+        });
+        signed("/slack/interactivity", serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap())
+    };
+    sent.lock().unwrap().clear();
+    let (status, body) = send(&bot.router, submit()).await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, ""), "the form closes");
+    let dms = |sent: &Sent| -> Vec<(String, String)> {
+        sent.lock()
+            .unwrap()
+            .iter()
+            .filter(|(p, b)| {
+                p.ends_with("chat.postMessage") && b["channel"].as_str().is_some_and(|c| c.starts_with("U0ATTENDEE"))
+            })
+            .map(|(_, b)| (b["channel"].as_str().unwrap().to_string(), b.to_string()))
+            .collect()
+    };
+    let updated = wait_for(&sent, "chat.update").await;
+    assert_eq!(updated["ts"], "1700000000.000100");
+    assert!(updated.to_string().contains("Answered by") && !updated.to_string().contains("help_faq"), "{updated}");
+    for _ in 0..100 {
+        if dms(&sent).len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // A second submission sends nothing more to the askers; the organiser is told why.
+    send(&bot.router, submit()).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut to = dms(&sent);
+    assert!(to.iter().all(|(_, body)| body.contains("Only guide dogs")), "{to:?}");
+    to.sort();
+    assert_eq!(
+        to.iter().map(|(user, _)| user.as_str()).collect::<Vec<_>>(),
+        ["U0ATTENDEE1", "U0ATTENDEE2"],
+        "each asker once"
+    );
+    let told = |sent: &Sent| {
+        sent.lock().unwrap().iter().any(|(p, b)| {
+            p.ends_with("chat.postMessage")
+                && b["channel"] == "U0ORGANISER"
+                && b.to_string().contains("no longer waiting")
+        })
+    };
+    for _ in 0..100 {
+        if told(&sent) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let organiser: Vec<_> =
+        sent.lock().unwrap().iter().filter(|(_, b)| b["channel"] == "U0ORGANISER").cloned().collect();
+    assert!(told(&sent), "the organiser is told the question was answered already: {organiser:?}");
+
+    let (_, next) = send(
+        &bot.router,
+        signed(
+            "/slack/commands",
+            command_body("/ask", "can i bring my dog to the venue", "U0ATTENDEE3", &response_url),
+        ),
+    )
+    .await;
+    assert!(next.contains("Only guide dogs"), "the next asker is answered from the FAQ: {next}");
+    assert_eq!(posts(&sent).len(), 0, "and nothing more is posted");
+    events(bot).await;
 }
