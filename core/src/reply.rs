@@ -138,6 +138,18 @@ pub struct Reply {
     /// The person the question was about, so that the asker's next
     /// question can say "he", "she" or "they" for them.
     pub about: Option<String>,
+    /// Something the asker may do about this reply that is not a command,
+    /// offered as a button the bot reads back.
+    pub offer: Option<Offer>,
+}
+
+/// A button under a reply that is not a command: its label, and the token
+/// the platform sends back when it is pressed (`help-name:ID`), which only
+/// the one who asked may use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Offer {
+    pub label: String,
+    pub token: String,
 }
 
 impl QuoteBlock {
@@ -191,6 +203,7 @@ impl Reply {
             sources: Vec::new(),
             result_count: 0,
             about: None,
+            offer: None,
         }
     }
 

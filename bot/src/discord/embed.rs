@@ -29,6 +29,8 @@ const COLOUR_PROBLEM: u32 = 0xED4245;
 pub const ANOTHER_QUOTE: &str = "quote";
 /// The custom id of a person picked from an ambiguous name: `choose:LINE`.
 pub const CHOOSE: &str = "choose";
+/// The custom id of a reply's offer ([`emcee_core::reply::Offer`]): `offer:TOKEN`.
+pub const OFFER: &str = "offer";
 /// The custom id of a session's agenda button: `agenda:add:ID` or `agenda:remove:ID`.
 pub const AGENDA: &str = "agenda";
 /// Buttons in one action row, rows in one message, and characters of a button's label.
@@ -243,6 +245,15 @@ fn buttons(reply: &Reply, line: &str, shown: usize, seed: u64) -> Vec<CreateActi
         return choices.chunks(BUTTONS_PER_ROW).map(|row| CreateActionRow::Buttons(row.to_vec())).collect();
     }
     let mut rows = Vec::new();
+    // Something offered that is not a command (to be named with a question passed on).
+    if let Some(offer) = &reply.offer {
+        let id = format!("{OFFER}:{}", offer.token);
+        if id.chars().count() <= CUSTOM_ID_MAX {
+            rows.push(CreateActionRow::Buttons(vec![
+                CreateButton::new(id).label(cut(&offer.label, BUTTON_LABEL_MAX)).style(ButtonStyle::Secondary),
+            ]));
+        }
+    }
     let id = format!("{ANOTHER_QUOTE}:{}:{:x}:{line}", shown + 1, seed.wrapping_add(1));
     if reply.command == CommandKind::Quote && reply.status == Status::Ok && id.chars().count() <= CUSTOM_ID_MAX {
         rows.push(CreateActionRow::Buttons(vec![

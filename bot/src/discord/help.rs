@@ -8,14 +8,15 @@ use std::sync::Arc;
 
 use serenity::all::{
     ButtonStyle, ChannelId, ComponentInteraction, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
-    CreateInputText, CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage, CreateModal, Http,
-    InputTextStyle, ModalInteraction, UserId,
+    CreateInputText, CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage, CreateModal,
+    EditMessage, Http, InputTextStyle, MessageId, ModalInteraction, UserId,
 };
 
 use super::embed::{CONTENT_MAX, DESCRIPTION_MAX, cut};
 use super::markdown::escape;
 use super::{Discord, Handled};
 use crate::dispatch::{HELP_ANSWER_MAX, HelpClaimed, HelpDesk, HelpRefused, Pending};
+use crate::store::NamedHelp;
 
 /// The custom ids of the two buttons, and of the forms they open: `help:answer:ID`, `help:faq:ID`.
 const HELP: &str = "help";
@@ -50,7 +51,7 @@ impl HelpDesk for DiscordHelp {
                 CreateButton::new(format!("{HELP}:{FAQ}:{id}")).label("Add to FAQ").style(ButtonStyle::Secondary),
             ];
             let message = CreateMessage::new()
-                .embed(waiting(question))
+                .embed(waiting(question, &[]))
                 .components(vec![CreateActionRow::Buttons(buttons)])
                 .allowed_mentions(CreateAllowedMentions::new());
             let posted = ChannelId::new(self.channel).send_message(&self.http, message).await?;
@@ -71,13 +72,34 @@ impl HelpDesk for DiscordHelp {
             Ok(())
         })
     }
+
+    fn name<'a>(&'a self, _id: &'a str, posted: &'a NamedHelp) -> Pending<'a, ()> {
+        Box::pin(async move {
+            let snowflake = |id: &str| id.parse::<u64>().ok().filter(|&n| n != 0);
+            let (Some(channel), Some(message)) = (snowflake(&posted.channel), snowflake(&posted.message)) else {
+                anyhow::bail!(
+                    "the help channel's post is not a Discord message ({}/{})",
+                    posted.channel,
+                    posted.message
+                );
+            };
+            let edit = EditMessage::new()
+                .embed(waiting(&posted.question, &posted.named))
+                .allowed_mentions(CreateAllowedMentions::new());
+            ChannelId::new(channel).edit_message(&self.http, MessageId::new(message), edit).await?;
+            Ok(())
+        })
+    }
 }
 
-/// A question waiting, as posted: what was asked, never who.
-fn waiting(question: &str) -> CreateEmbed {
+/// A question waiting, as posted: what was asked, and who asked only when
+/// they agreed (`named`, Discord user ids).
+fn waiting(question: &str, named: &[String]) -> CreateEmbed {
+    let who: Vec<String> = named.iter().filter(|id| id.parse::<u64>().is_ok()).map(|id| format!("<@{id}>")).collect();
+    let asked = if who.is_empty() { String::new() } else { format!("Asked by {}\n", who.join(", ")) };
     CreateEmbed::new()
         .title("A question I could not answer")
-        .description(cut(&format!(">>> {}", escape(question)), DESCRIPTION_MAX))
+        .description(cut(&format!("{asked}>>> {}", escape(question)), DESCRIPTION_MAX))
         .footer(serenity::all::CreateEmbedFooter::new(
             "Answer sends your answer to everyone who asked it, in a direct message; Add to FAQ also makes it an FAQ \
              entry, which the next person to ask gets at once.",

@@ -254,6 +254,11 @@ impl Discord {
             return handled;
         }
         let id = component.data.custom_id.as_str();
+        // An offer under a reply, answered to the one who pressed it.
+        if let Some(token) = id.strip_prefix(embed::OFFER).and_then(|rest| rest.strip_prefix(':')) {
+            let reply = self.dispatcher.take_offer(&origin, token).await;
+            return Handled::now(CreateInteractionResponse::Message(embed::message(&reply, "", 0, 0)));
+        }
         // A person picked from an ambiguous name: the answer about them replaces the question.
         if let Some(line) = id.strip_prefix(embed::CHOOSE).and_then(|rest| rest.strip_prefix(':'))
             && button_may_run(Button::Choose, line)

@@ -18,11 +18,13 @@ use std::pin::Pin;
 use std::sync::{Arc, RwLock};
 
 use emcee_core::Reply;
+use emcee_core::command::CommandKind;
 use emcee_core::faq::Entry;
+use emcee_core::reply::{Offer, Status};
 
 use super::{Dispatcher, Origin, Platform};
 pub use crate::config::HelpSettings;
-use crate::store::{HelpAsk, HelpOutcome};
+use crate::store::{HelpAsk, HelpOutcome, NamedHelp};
 
 /// Questions one person may have waiting for the organisers in an hour:
 /// enough for a real conversation's follow-ups, too few for one person to
@@ -42,7 +44,13 @@ pub trait HelpDesk: Send + Sync {
     fn post<'a>(&'a self, id: &'a str, question: &'a str) -> Pending<'a, (String, String)>;
     /// Sends `answer` to `asker` (the platform's user id) in a direct message.
     fn deliver<'a>(&'a self, asker: &'a str, question: &'a str, answer: &'a str) -> Pending<'a, ()>;
+    /// Shows the question posted as `posted` again, with `named` (platform
+    /// user ids, who agreed) as those who asked it.
+    fn name<'a>(&'a self, id: &'a str, posted: &'a NamedHelp) -> Pending<'a, ()>;
 }
+
+/// The token of the button that names the asker with their question.
+const NAME_ME: &str = "help-name:";
 
 /// The help desks the adapters registered, by platform.
 #[derive(Default)]
@@ -166,6 +174,44 @@ impl Dispatcher {
         };
         if !said.is_empty() {
             reply.body = format!("{}\n\n{said}", reply.body.trim_end());
+        }
+        if let Some(HelpOutcome::New(id) | HelpOutcome::Joined(id)) = passed {
+            reply.offer =
+                Some(Offer { label: String::from("Tell the organisers who I am"), token: format!("{NAME_ME}{id}") });
+        }
+    }
+
+    /// A button a reply offered ([`Offer`]), pressed by `origin`: the one
+    /// kind there is names the asker with their question in the help
+    /// channel, which only they can do, since the database knows them as
+    /// one who waits for it.
+    pub async fn take_offer(&self, origin: &Origin, token: &str) -> Reply {
+        let refused = |text: &str| Reply::message(CommandKind::Ask, Status::Invalid, text);
+        let (Some(id), Some(usage), Some(desk)) =
+            (token.strip_prefix(NAME_ME), &self.usage, self.desks.get(origin.platform))
+        else {
+            return refused("That button no longer does anything.");
+        };
+        let named = tokio::time::timeout(LOOK_UP_BUDGET, usage.store.name_help_asker(id, &origin.user)).await;
+        match named {
+            Ok(Ok(Some(posted))) => match desk.name(id, &posted).await {
+                Ok(()) => Reply::message(
+                    CommandKind::Ask,
+                    Status::Ok,
+                    "The organisers now see your name with your question; their answer will still come to you in \
+                     a direct message.",
+                ),
+                Err(error) => {
+                    tracing::warn!("naming an asker on the help channel failed: {error:#}");
+                    refused("Your name could not be added to the question just now; try again in a moment.")
+                }
+            },
+            Ok(Ok(None)) => refused("Your question is no longer waiting, or has not reached the organisers yet."),
+            Ok(Err(error)) => {
+                tracing::warn!("naming an asker failed: {error:#}");
+                refused("The database is not answering; try again soon.")
+            }
+            Err(_) => refused("The database is not answering; try again soon."),
         }
     }
 

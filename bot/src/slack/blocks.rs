@@ -37,6 +37,9 @@ pub struct Again {
 
 pub const ANOTHER_QUOTE: &str = "another_quote";
 pub const SHARE: &str = "share";
+/// The action id of a reply's offer ([`emcee_core::reply::Offer`]); its
+/// value is the offer's token.
+pub const OFFER: &str = "offer";
 /// The start of the action id of each person offered for an ambiguous
 /// name (`choose-0`, `choose-1`, …: ids are unique within a block).
 pub const CHOOSE: &str = "choose";
@@ -341,6 +344,17 @@ fn buttons(reply: &Reply, shape: Shape, again: Option<&Again>) -> Option<SlackBl
     for (i, (name, line)) in reply.suggestions.iter().zip(&reply.choices).take(CHOICES_MAX).enumerate() {
         let pick = Again { line: line.clone(), shown: 0, seed: again.seed };
         elements.extend(button(&cut(name, LABEL_MAX), &format!("{CHOOSE}-{i}"), &pick));
+    }
+    if let Some(offer) = reply.offer.as_ref().filter(|o| o.token.len() <= BUTTON_VALUE_MAX) {
+        elements.push(
+            SlackBlockButtonElement::new(SlackBlockPlainTextOnly::from(SlackBlockPlainText::from(cut(
+                &offer.label,
+                LABEL_MAX,
+            ))))
+            .with_action_id(OFFER.into())
+            .with_value(offer.token.clone())
+            .into(),
+        );
     }
     let quote = reply.command == CommandKind::Quote && reply.status == Status::Ok;
     if quote {

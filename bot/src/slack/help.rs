@@ -9,6 +9,7 @@ use slack_morphism::prelude::*;
 use super::blocks::{SECTION_MAX, cut, escape};
 use super::{Api, Slack};
 use crate::dispatch::{HELP_ANSWER_MAX, HelpAnswered, HelpDesk, Origin, Pending, Platform};
+use crate::store::NamedHelp;
 
 /// The buttons on a question posted to the help channel, and the forms they open.
 pub const HELP_ANSWER: &str = "help_answer";
@@ -36,7 +37,7 @@ impl SlackHelp {
 impl HelpDesk for SlackHelp {
     fn post<'a>(&'a self, id: &'a str, question: &'a str) -> Pending<'a, (String, String)> {
         Box::pin(async move {
-            let request = SlackApiChatPostMessageRequest::new(self.channel.clone().into(), waiting(id, question))
+            let request = SlackApiChatPostMessageRequest::new(self.channel.clone().into(), waiting(id, question, &[]))
                 .with_unfurl_links(false);
             let posted = self.api.client.open_session(&self.api.token).chat_post_message(&request).await?;
             Ok((posted.channel.0, posted.ts.0))
@@ -53,6 +54,16 @@ impl HelpDesk for SlackHelp {
             self.api.post(asker, content, None).await
         })
     }
+
+    fn name<'a>(&'a self, id: &'a str, posted: &'a NamedHelp) -> Pending<'a, ()> {
+        Box::pin(async move {
+            let content = waiting(id, &posted.question, &posted.named);
+            let request =
+                SlackApiChatUpdateRequest::new(posted.channel.clone().into(), content, posted.message.clone().into());
+            self.api.client.open_session(&self.api.token).chat_update(&request).await?;
+            Ok(())
+        })
+    }
 }
 
 fn section(text: String) -> SlackBlock {
@@ -65,9 +76,14 @@ fn plain(text: &str) -> SlackBlockPlainTextOnly {
     SlackBlockPlainTextOnly::from(SlackBlockPlainText::from(text))
 }
 
-/// A question waiting, as posted: what was asked (never who), and the two buttons.
-pub fn waiting(id: &str, question: &str) -> SlackMessageContent {
-    let text = format!("*A question I could not answer*\n>{}", escape(question).replace('\n', "\n>"));
+/// A question waiting, as posted: what was asked, who asked only when they
+/// agreed (`named`, Slack user ids), and the two buttons.
+pub fn waiting(id: &str, question: &str, named: &[String]) -> SlackMessageContent {
+    let mut text = format!("*A question I could not answer*\n>{}", escape(question).replace('\n', "\n>"));
+    if !named.is_empty() {
+        let who: Vec<String> = named.iter().map(|user| format!("<@{}>", escape(user))).collect();
+        text.push_str(&format!("\nAsked by {}", who.join(", ")));
+    }
     let button = |label: &str, action: &str| {
         SlackActionBlockElement::Button(
             SlackBlockButtonElement::new(plain(label)).with_action_id(action.into()).with_value(id.to_string()),

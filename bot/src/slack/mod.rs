@@ -325,6 +325,15 @@ impl Slack {
                 self.help_button(&event, action, &user.id.0).await;
                 continue;
             }
+            // An offer under a reply, answered to the one who pressed it.
+            if action.action_id.0 == blocks::OFFER {
+                let origin = self.origin(&event.team.id.0, &channel, &user.id.0, "").await;
+                let reply = self.dispatcher.take_offer(&origin, action.value.as_deref().unwrap_or("")).await;
+                let content = blocks::message(&reply, Shape { ephemeral: true }, None);
+                let body = response_body(content, false, Some(SlackMessageResponseType::Ephemeral));
+                self.respond(response_url.0.as_str(), &body).await;
+                continue;
+            }
             let Some(again) = action.value.as_deref().and_then(|v| serde_json::from_str::<Again>(v).ok()) else {
                 continue;
             };

@@ -51,6 +51,16 @@ pub struct AnsweredHelp {
     pub askers: Vec<String>,
 }
 
+/// A question whose askers agreed to be named, and where it was posted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedHelp {
+    pub question: String,
+    pub channel: String,
+    pub message: String,
+    /// The platform ids of those who agreed, in the order they asked.
+    pub named: Vec<String>,
+}
+
 /// A request as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HelpRequest {
@@ -207,6 +217,44 @@ impl Store {
             .await
             .map(|_| ()))?;
         Ok(())
+    }
+
+    /// Records that `asker` agreed to be named with request `id`'s
+    /// question: the question, where it was posted, and everyone who
+    /// agreed, in the order they asked; `None` when they do not wait for
+    /// it (answered, or never theirs) or it was not posted yet.
+    pub async fn name_help_asker(&self, id: &str, asker: &str) -> anyhow::Result<Option<NamedHelp>> {
+        let named = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let agreed = sqlx::query("UPDATE help_askers SET named = TRUE WHERE request_id = $1 AND asker = $2")
+                .bind(id)
+                .bind(asker)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            let posted: Option<(String, Option<String>, Option<String>)> = sqlx::query_as(
+                "SELECT question, channel, message FROM help_requests WHERE id = $1 AND answered_at IS NULL",
+            )
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let named: Vec<(String,)> =
+                sqlx::query_as("SELECT asker FROM help_askers WHERE request_id = $1 AND named ORDER BY asked_at")
+                    .bind(id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+            tx.commit().await?;
+            anyhow::Ok(match posted {
+                Some((question, Some(channel), Some(message))) if agreed == 1 => Some(NamedHelp {
+                    question,
+                    channel,
+                    message,
+                    named: named.into_iter().map(|(asker,)| asker).collect(),
+                }),
+                _ => None,
+            })
+        })?;
+        Ok(named)
     }
 
     /// A request, if there is one with this id.

@@ -25,7 +25,7 @@ mod usage;
 
 pub use agenda::{Claimant, FeedHistory, Person, Preferences, RecordedChange};
 pub use faq::StoredFaq;
-pub use help::{AnsweredHelp, HelpAsk, HelpOutcome, HelpRequest};
+pub use help::{AnsweredHelp, HelpAsk, HelpOutcome, HelpRequest, NamedHelp};
 pub use outlets::{EventState, Fans, KeynoteEvent};
 pub use schedule::Applied;
 pub use transcripts::StoredTranscript;

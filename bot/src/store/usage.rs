@@ -218,10 +218,13 @@ impl Store {
         })
     }
 
-    /// Deletes events older than `before`; returns how many.
+    /// Deletes events older than `before`, and forgets who has waited
+    /// since before then for a help desk answer; returns how many events.
     pub async fn prune(&self, before: Timestamp) -> anyhow::Result<u64> {
         let done = on_pool!(self, pool => sqlx::query("DELETE FROM usage_events WHERE occurred_at < $1")
             .bind(before.as_second()).execute(pool).await.map(|r| r.rows_affected()))?;
+        on_pool!(self, pool => sqlx::query("DELETE FROM help_askers WHERE asked_at < $1")
+            .bind(before.as_second()).execute(pool).await.map(|_| ()))?;
         Ok(done)
     }
 

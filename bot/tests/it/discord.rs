@@ -453,6 +453,8 @@ async fn the_help_desk_passes_on_what_ask_cannot_answer_and_sends_the_answer_bac
     };
 
     let first = ask(&bot, ask_as("1300000000000000001")).await;
+    let offer = first["data"]["components"][0]["components"][0].clone();
+    assert_eq!(offer["label"], "Tell the organisers who I am", "{first}");
     let text = first["data"]["embeds"][0]["description"].as_str().unwrap_or_default().to_string();
     assert!(text.contains("I don't know") && text.contains("passed your question to the organisers"), "{first}");
     let seen = received.clone();
@@ -483,6 +485,31 @@ async fn the_help_desk_passes_on_what_ask_cannot_answer_and_sends_the_answer_bac
         click["message"] = message.clone();
         click
     };
+    // The first asker agrees to be named: the post shows them; someone who
+    // did not ask cannot name themselves with it.
+    let press = |user: &str| {
+        let mut press = interaction(3, Some(json!({ "custom_id": offer["custom_id"], "component_type": 2 })), &[]);
+        press["member"]["user"]["id"] = json!(user);
+        press["message"] = message.clone();
+        press
+    };
+    let stranger = ask(&bot, press("1300000000000000009")).await;
+    assert!(stranger.to_string().contains("no longer waiting"), "{stranger}");
+    let agreed = ask(&bot, press("1300000000000000001")).await;
+    assert!(agreed.to_string().contains("now see your name"), "{agreed}");
+    let edits: Vec<Value> = received
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(m, p, _)| {
+            m == "PATCH" && p.ends_with(&format!("/channels/{HELP_CHANNEL}/messages/1500000000000000001"))
+        })
+        .map(|(_, _, b)| b.clone())
+        .collect();
+    assert_eq!(edits.len(), 1, "{edits:?}");
+    let shown = edits[0]["embeds"][0]["description"].as_str().unwrap();
+    assert!(shown.contains("Asked by <@1300000000000000001>") && !shown.contains("1300000000000000002"), "{shown}");
+
     let refused = ask(&bot, click(&[])).await;
     assert!(
         refused["data"]["content"].as_str().unwrap().contains("Only organisers") && refused["data"]["flags"] == 64,

@@ -89,6 +89,13 @@ async fn a_question_is_one_request_the_limits_hold_and_an_answer_is_recorded_onc
             one.ask_for_help(&ask("Is there parking?", "is there parking", "U9", now + 7_300)).await.unwrap(),
             HelpOutcome::New(_)
         ));
+        // Pruning the usage log forgets who has waited since before the window.
+        let HelpOutcome::New(old) = one.ask_for_help(&ask("Old?", "old", "U7", now + 7_400)).await.unwrap() else {
+            panic!("a new question")
+        };
+        one.prune(jiff::Timestamp::from_second(now + 7_401).unwrap()).await.unwrap();
+        let answered = one.answer_help(&old, "slack", "Long ago.", "organiser-a", now + 7_500).await.unwrap().unwrap();
+        assert!(answered.askers.is_empty(), "{}: {answered:?}", db.backend);
         one.close().await;
         two.close().await;
         db.remove().await;

@@ -23,7 +23,8 @@ const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 type Sent = Arc<Mutex<Vec<(String, serde_json::Value)>>>;
 
 /// A fake Slack on loopback: `chat.postMessage` answers 429 once, then ok;
-/// `usergroups.users.list` names U0ORGANISER; anything else is recorded.
+/// `usergroups.users.list` names U0ORGANISER; `chat.update` and
+/// `views.open` answer as Slack does; anything else is recorded.
 async fn fake_slack() -> (String, Sent) {
     let sent: Sent = Arc::default();
     let limited = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -47,6 +48,13 @@ async fn fake_slack() -> (String, Sent) {
                 serde_json::json!({ "ok": true, "users": ["U0ORGANISER"] })
             } else if path.ends_with("chat.postMessage") {
                 serde_json::json!({ "ok": true, "channel": "C1", "ts": "1700000000.000100", "message": { "ts": "1700000000.000100", "text": "" } })
+            } else if path.ends_with("chat.update") {
+                serde_json::json!({ "ok": true, "channel": "C1", "ts": "1700000000.000100", "text": "", "message": { "text": "" } })
+            } else if path.ends_with("views.open") {
+                serde_json::json!({ "ok": true, "view": {
+                    "id": "V0001", "team_id": "T0001", "type": "modal", "hash": "1.a",
+                    "title": { "type": "plain_text", "text": "Answer" }, "blocks": []
+                } })
             } else {
                 serde_json::json!({ "ok": true })
             };
@@ -559,6 +567,43 @@ async fn the_help_desk_passes_on_what_ask_cannot_answer_and_sends_the_answer_bac
     let actions = posted[0]["blocks"].as_array().unwrap().iter().find(|b| b["type"] == "actions").unwrap();
     let faq_button = actions["elements"].as_array().unwrap().iter().find(|e| e["action_id"] == "help_faq").unwrap();
     let id = faq_button["value"].as_str().unwrap().to_string();
+
+    // The first asker agrees to be named: the post shows them; someone who
+    // did not ask cannot name themselves with it.
+    let first: serde_json::Value = serde_json::from_str(&first).unwrap();
+    let offer = first["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["type"] == "actions")
+        .flat_map(|b| b["elements"].as_array().unwrap().clone())
+        .find(|e| e["action_id"] == "offer")
+        .expect("an offer to be named");
+    assert_eq!(offer["text"]["text"], "Tell the organisers who I am");
+    let press = |user: &str| {
+        let payload = serde_json::json!({
+            "type": "block_actions", "team": { "id": "T0001" }, "user": { "id": user }, "api_app_id": "A0123",
+            "container": { "type": "message", "message_ts": "1.2", "channel_id": "C0GENERAL", "is_ephemeral": true },
+            "trigger_id": trigger_id(), "channel": { "id": "C0GENERAL" }, "response_url": response_url,
+            "actions": [{ "type": "button", "action_id": "offer", "block_id": "b", "value": offer["value"], "action_ts": "1.3" }]
+        });
+        signed("/slack/interactivity", serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap())
+    };
+    sent.lock().unwrap().clear();
+    send(&bot.router, press("U0ATTENDEE9")).await;
+    let told = wait_for(&sent, "/response/help").await;
+    assert!(told["text"].as_str().unwrap().contains("no longer waiting"), "{told}");
+    assert!(!sent.lock().unwrap().iter().any(|(p, _)| p.ends_with("chat.update")));
+    sent.lock().unwrap().clear();
+    send(&bot.router, press("U0ATTENDEE1")).await;
+    let named = wait_for(&sent, "chat.update").await;
+    assert!(
+        named.to_string().contains("Asked by <@U0ATTENDEE1>") && !named.to_string().contains("U0ATTENDEE2"),
+        "{named}"
+    );
+    assert!(named.to_string().contains("help_faq"), "the buttons stay: {named}");
+    let told = wait_for(&sent, "/response/help").await;
+    assert!(told["text"].as_str().unwrap().contains("now see your name"), "{told}");
 
     let click = |user: &str| {
         let payload = serde_json::json!({
