@@ -203,6 +203,48 @@ fn agenda_report(docs: &emcee_core::Documents, rounds: usize) -> Result<(), Inde
     Ok(())
 }
 
+/// `/stats` grouping the questions no source answered, as the store hands
+/// them over: the 100 most asked, here the 60 questions of the conference's
+/// FAQ pages asked as typed and 40 of them again in lower case without
+/// their question mark, each counted a different number of times.
+fn stats_report(rounds: usize) {
+    use emcee_core::stats::{Count, UNANSWERED_SHOWN, group_paraphrases};
+    let questions: Vec<String> = corpus::faq().entries.into_iter().map(|e| e.question).collect();
+    let mut asked: Vec<Count> =
+        questions.iter().enumerate().map(|(i, q)| Count::new(q.clone(), 100 - i as u64)).collect();
+    asked.extend(
+        questions
+            .iter()
+            .take(40)
+            .enumerate()
+            .map(|(i, q)| Count::new(q.to_lowercase().replace('?', ""), 40 - i as u64)),
+    );
+    asked.sort_by_key(|c| std::cmp::Reverse(c.events));
+    let groups = group_paraphrases(asked.clone(), UNANSWERED_SHOWN);
+    let joined: usize = groups.iter().map(|g| g.also.len()).sum();
+    println!(
+        "stats: {} unanswered questions grouped, {joined} joined the top {}, over {rounds} rounds",
+        asked.len(),
+        groups.len()
+    );
+    let mut samples: Vec<Duration> = (0..rounds)
+        .map(|_| {
+            let start = Instant::now();
+            black_box(group_paraphrases(black_box(asked.clone()), UNANSWERED_SHOWN));
+            start.elapsed()
+        })
+        .collect();
+    samples.sort();
+    println!("  {:<44} {:>10} {:>10} {:>10}", "", "p50", "p99", "max");
+    println!(
+        "  {:<44} {:>10.1?} {:>10.1?} {:>10.1?}",
+        "group_paraphrases",
+        percentile(&samples, 0.5),
+        percentile(&samples, 0.99),
+        samples[samples.len() - 1]
+    );
+}
+
 fn bench(c: &mut Criterion, label: &str, rows: &[Row<'_>]) {
     let mut group = c.benchmark_group(label);
     for &(command, queries, engine, now) in rows {
@@ -244,6 +286,7 @@ fn main() -> Result<(), IndexError> {
     latency_report("conference", &conference_rows, if quick { 50 } else { 400 }, per_query);
 
     agenda_report(&seed_docs, if quick { 50 } else { 400 })?;
+    stats_report(if quick { 50 } else { 400 });
 
     let docs = corpus::generated_documents(100_000);
     let start = Instant::now();

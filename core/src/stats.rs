@@ -41,10 +41,9 @@ pub const UNANSWERED_SHOWN: usize = 10;
 
 /// The questions no source answered, grouped when they are paraphrases of
 /// one another, most asked first, at most `keep` groups: each question
-/// joins the most asked one before it that would answer it, were that one
-/// an FAQ entry — the same test, and the same threshold
-/// ([`crate::tuning::FAQ_CONFIDENT`]), as an asked question and an entry's
-/// — so that organisers see which answer to add first. A command's name
+/// joins the most asked one before it that scores it as the FAQ scores an
+/// entry's question, at [`crate::tuning::PARAPHRASES_GROUPED`] or more —
+/// so that organisers see which answer to add first. A command's name
 /// (`/ask`) is not part of what is compared.
 pub fn group_paraphrases(counts: Vec<Count>, keep: usize) -> Vec<Count> {
     if counts.len() < 2 {
@@ -67,7 +66,7 @@ pub fn group_paraphrases(counts: Vec<Count>, keep: usize) -> Vec<Count> {
         let joined = index
             .ranked(&entry.question)
             .into_iter()
-            .filter(|&(j, score)| j < i && leader[j] == j && score >= crate::tuning::FAQ_CONFIDENT)
+            .filter(|&(j, score)| j < i && leader[j] == j && score >= crate::tuning::PARAPHRASES_GROUPED)
             .map(|(j, _)| j)
             .min();
         leader.push(joined.unwrap_or(i));

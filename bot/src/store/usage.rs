@@ -165,8 +165,12 @@ impl Store {
              GROUP BY lower(query) ORDER BY COUNT(*) DESC, lower(query) LIMIT 100",
         )
         .await?;
-        // The hundred most asked, grouped when they are paraphrases.
-        let unanswered = emcee_core::stats::group_paraphrases(unanswered, emcee_core::stats::UNANSWERED_SHOWN);
+        // The hundred most asked, grouped when they are paraphrases: some
+        // milliseconds of embedding, kept off the threads that answer.
+        let unanswered = tokio::task::spawn_blocking(move || {
+            emcee_core::stats::group_paraphrases(unanswered, emcee_core::stats::UNANSWERED_SHOWN)
+        })
+        .await?;
         let days: Vec<(i64, i64, i64)> = on_pool!(self, pool => sqlx::query_as(
             "SELECT occurred_at / 86400, COUNT(*), COUNT(DISTINCT user_key) FROM usage_events \
              WHERE occurred_at >= $1 AND occurred_at <= $2 GROUP BY occurred_at / 86400 ORDER BY 1"

@@ -314,3 +314,70 @@ fn answers_that_change_with_the_day_are_given_as_they_stand() {
         }
     }
 }
+
+/// `/stats` groups unanswered questions that are paraphrases of one
+/// another ([`emcee_core::stats::group_paraphrases`]): on every fixture
+/// page, each wording of an entry (its own question, lower case, a short
+/// form, a paraphrase) and each near miss is compared with the page's own
+/// questions, as the grouping compares questions. A wording is right when
+/// the questions it would join are its entry's alone (none, for a near
+/// miss or an entry's own question against the others). This prints how
+/// many are right at each threshold, and checks that
+/// [`PARAPHRASES_GROUPED`] is among the best.
+#[test]
+fn paraphrases_are_grouped_at_a_fitted_threshold() {
+    use emcee_core::tuning::PARAPHRASES_GROUPED;
+    let questions = questions();
+    // Per wording: its score against each own question, and which is its entry's.
+    let mut outcomes: Vec<(Vec<f32>, Option<usize>)> = Vec::new();
+    for file in FAQS {
+        let faq = read(file).faq;
+        let own = faq::Faq {
+            entries: faq
+                .entries
+                .iter()
+                .map(|e| faq::Entry { question: e.question.clone(), answer: String::new(), section: None })
+                .collect(),
+        };
+        let index = faq::FaqIndex::build(&own);
+        for q in questions.iter().filter(|q| q.faq == *file) {
+            let mut scores = vec![0.0; own.entries.len()];
+            for (i, score) in index.ranked(&q.ask) {
+                scores[i] = score;
+            }
+            let entry = faq.entries.iter().position(|e| !q.declines() && q.holds(&e.answer));
+            if q.kind == "own" {
+                // Its own question scores itself: only the others count.
+                if let Some(e) = entry {
+                    scores[e] = 0.0;
+                }
+                outcomes.push((scores, None));
+            } else {
+                outcomes.push((scores, entry));
+            }
+        }
+    }
+    let right_at = |t: f32| {
+        outcomes
+            .iter()
+            .filter(|(scores, entry)| {
+                let joined: Vec<usize> = (0..scores.len()).filter(|&i| scores[i] >= t).collect();
+                match entry {
+                    Some(e) => joined == [*e],
+                    None => joined.is_empty(),
+                }
+            })
+            .count()
+    };
+    let tried: Vec<f32> = (30..=100).map(|t| t as f32 / 100.0).collect();
+    let best = tried.iter().map(|&t| right_at(t)).max().unwrap();
+    let reaching: Vec<f32> = tried.iter().copied().filter(|&t| right_at(t) == best).collect();
+    println!(
+        "paraphrases grouped: best {best} of {} at {:.2} to {:.2}; at {PARAPHRASES_GROUPED}: {}",
+        outcomes.len(),
+        reaching[0],
+        reaching[reaching.len() - 1],
+        right_at(PARAPHRASES_GROUPED)
+    );
+    assert!(right_at(PARAPHRASES_GROUPED) == best, "refit PARAPHRASES_GROUPED: best {best} at {reaching:?}");
+}
