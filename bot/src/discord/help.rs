@@ -61,9 +61,7 @@ impl HelpDesk for DiscordHelp {
 
     fn deliver<'a>(&'a self, asker: &'a str, question: &'a str, answer: &'a str) -> Pending<'a, ()> {
         Box::pin(async move {
-            let user = asker.parse::<u64>().ok().filter(|&u| u != 0);
-            let user = user.ok_or_else(|| anyhow::anyhow!("`{asker}` is not a Discord user id"))?;
-            let channel = UserId::new(user).create_dm_channel(&self.http).await?;
+            let channel = UserId::new(super::snowflake(asker, "user")?).create_dm_channel(&self.http).await?;
             let question: String = question.chars().take(usize::from(QUESTION_MAX)).collect();
             let text = format!("You asked: *{}*\nThe organisers answer:\n{}", escape(&question), escape(answer));
             let message =
@@ -75,14 +73,8 @@ impl HelpDesk for DiscordHelp {
 
     fn name<'a>(&'a self, _id: &'a str, posted: &'a NamedHelp) -> Pending<'a, ()> {
         Box::pin(async move {
-            let snowflake = |id: &str| id.parse::<u64>().ok().filter(|&n| n != 0);
-            let (Some(channel), Some(message)) = (snowflake(&posted.channel), snowflake(&posted.message)) else {
-                anyhow::bail!(
-                    "the help channel's post is not a Discord message ({}/{})",
-                    posted.channel,
-                    posted.message
-                );
-            };
+            let channel = super::snowflake(&posted.channel, "channel")?;
+            let message = super::snowflake(&posted.message, "message")?;
             let edit = EditMessage::new()
                 .embed(waiting(&posted.question, &posted.named))
                 .allowed_mentions(CreateAllowedMentions::new());
