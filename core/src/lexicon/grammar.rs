@@ -8,7 +8,9 @@ use std::sync::LazyLock;
 /// Source: NLTK's English stop-word list (function words: pronouns,
 /// determiners, auxiliaries, prepositions, conjunctions), with the pieces
 /// contractions leave once their apostrophe is gone (`s`, `t`, `dont`) and
-/// the fillers questions are padded with (`really`, `please`, `anything`).
+/// the fillers questions are padded with (`really`, `please`, `anything`),
+/// and the modal verbs it leaves out (`cannot`, `must`), but for `may`,
+/// which is a month too.
 pub const STOP_WORDS: &[&str] = &[
     "a",
     "about",
@@ -35,6 +37,7 @@ pub const STOP_WORDS: &[&str] = &[
     "but",
     "by",
     "can",
+    "cannot",
     "could",
     "did",
     "do",
@@ -72,6 +75,8 @@ pub const STOP_WORDS: &[&str] = &[
     "me",
     "more",
     "most",
+    "must",
+    "might",
     "my",
     "myself",
     "no",
@@ -93,6 +98,7 @@ pub const STOP_WORDS: &[&str] = &[
     "own",
     "same",
     "she",
+    "shall",
     "should",
     "so",
     "some",
@@ -187,6 +193,10 @@ pub const STOP_WORDS: &[&str] = &[
     "sort",
     "type",
 ];
+
+/// The object pronouns no other word class shares (`her` and `you` are
+/// possessives and subjects too): what follows a verb, never a noun.
+pub(crate) const OBJECT_PRONOUNS: &[&str] = &["me", "us", "him", "them"];
 
 static STOP: LazyLock<HashSet<&'static str>> = LazyLock::new(|| STOP_WORDS.iter().copied().collect());
 

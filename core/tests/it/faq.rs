@@ -138,7 +138,8 @@ fn ask_answers_from_the_faq() {
         let index = faq::FaqIndex::build(&faq);
         let (engine, ctx) = super::heldout::setting(over, Some(&faq));
         for q in questions.iter().filter(|q| q.faq == *file) {
-            let reply = engine.ask(&q.ask, &ctx, None);
+            let considered = engine.consider(&q.ask, &ctx, None);
+            let reply = considered.reply;
             let text = emcee_core::render::plain_text(&reply, emcee_core::render::Marks::NONE);
             let right = if q.declines() {
                 reply.status == emcee_core::Status::NotFound
@@ -149,11 +150,14 @@ fn ask_answers_from_the_faq() {
             entry.0 += usize::from(right);
             entry.1 += 1;
             if !right {
+                // The rule that answered, and the best entry's score.
                 println!(
-                    "wrong [{file} over {over}, {}] {}\n  -> [{}] {}",
+                    "wrong [{file} over {over}, {}] {}\n  -> [{}, {} {:.2}] {}",
                     q.kind,
                     q.ask,
                     reply.status.as_str(),
+                    considered.rule.unwrap_or("no rule"),
+                    index.ranked(&q.ask).first().map_or(0.0, |b| b.1),
                     text.replace('\n', " ").chars().take(160).collect::<String>()
                 );
             }
@@ -189,7 +193,11 @@ fn ask_answers_from_the_faq() {
     let now = at_tuned(FAQ_CONFIDENT);
     println!("the FAQ alone, as tuned: {:.1}%", now * 100.0);
     assert!(now >= fits[0].0.0 - 0.01, "the tuned FAQ weights and threshold are no longer among the best: refit them");
-    for (kind, bar) in [("own", 0.97), ("lower", 0.96), ("short", 0.93), ("paraphrase", 0.52), ("decline", 0.6)] {
+    // Declines fell from 60.4% to 58.3% when words of English stopped
+    // being read as a stranger's name: two near misses (`how do I get
+    // from the airport to the venue`) were declined as "I don't know
+    // anyone called “airport venue”", right only by accident.
+    for (kind, bar) in [("own", 0.99), ("lower", 0.99), ("short", 0.95), ("paraphrase", 0.58), ("decline", 0.58)] {
         assert!(
             share(kind) >= bar,
             "FAQ questions of kind {kind}: {:.1}%, under {:.0}%",

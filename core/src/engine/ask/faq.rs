@@ -8,7 +8,7 @@ use super::asked::Asked;
 use crate::command::CommandKind;
 use crate::faq::{answering_part, in_force};
 use crate::reply::{Reply, Source, SourceKind, Status};
-use crate::tuning::FAQ_CONFIDENT;
+use crate::tuning::{FAQ_CONFIDENT, FAQ_SURE};
 
 /// An answer longer than this, in characters, is given by its first
 /// paragraph: a chat reply, not the page.
@@ -20,14 +20,34 @@ const LONGEST: usize = 700;
 /// event: its words may still be near an entry's (`who works for AWS`
 /// and the sponsors' entry).
 pub(super) fn entry(a: &Asked<'_>) -> Option<Reply> {
-    let faq = a.engine.faq();
     let links = a.links;
     let about_people = links.person.is_some() || links.who.is_some() || super::people::stranger_named(a).is_some();
-    if faq.entries.is_empty() || about_people {
+    if about_people {
+        return None;
+    }
+    answer(a, FAQ_CONFIDENT)
+}
+
+/// Rule: the FAQ entry a question asks in the entry's own words, or all
+/// but: the organisers' answer to their own question, whatever a word of
+/// it names on the programme or among the people (`are the sessions
+/// recorded` is not a topic, `are speaker mentors available` not a role).
+/// Not when the question names a person, whose facts come first.
+pub(super) fn own_entry(a: &Asked<'_>) -> Option<Reply> {
+    if a.links.person.is_some() {
+        return None;
+    }
+    answer(a, FAQ_SURE)
+}
+
+/// The best entry's answer, when it scores at least `least`.
+fn answer(a: &Asked<'_>, least: f32) -> Option<Reply> {
+    let faq = a.engine.faq();
+    if faq.entries.is_empty() {
         return None;
     }
     let (best, score) = a.engine.faq_index().ranked(&a.q.typed).into_iter().next()?;
-    if score < FAQ_CONFIDENT {
+    if score < least {
         return None;
     }
     let entry = &faq.entries[best];

@@ -14,7 +14,7 @@ use super::question::{Intent, Question, Role};
 use super::timing::{self, Timing};
 use crate::engine::Engine;
 use crate::index::stems;
-use crate::lexicon::grammar::{is_stop_word, singular};
+use crate::lexicon::grammar::{OBJECT_PRONOUNS, is_stop_word, singular};
 use crate::lexicon::profiles::names_a_role;
 use crate::lexicon::questions::{
     AFTER_DO, AT_OR_FROM, AT_ORGANISATION, BASED_ASK_WORDS, EMPLOYER_WORDS, FROM_PLACE, KNOWN_ASK_WORDS, LISTING_WORDS,
@@ -298,7 +298,12 @@ fn role_in(q: &Question, besides: std::ops::Range<usize>) -> Option<(Vec<String>
         .filter(|(i, w)| q.roles[*i] == Role::Content && !PEOPLE_NOUNS.contains(&w.as_str()) && !besides.contains(i))
         .map(|(i, w)| (i, w.as_str()))
         .collect();
-    let head = content.iter().rposition(|(_, w)| names_a_role(w))?;
+    // `can someone coach me`, `someone to guide us`: a verb, not a role.
+    let a_verb = |i: usize| {
+        q.words.get(i + 1).is_some_and(|next| OBJECT_PRONOUNS.contains(&next.as_str()))
+            || (i > 0 && q.words[i - 1] == "to")
+    };
+    let head = content.iter().rposition(|&(i, w)| names_a_role(w) && !a_verb(i))?;
     let mut from = head;
     while from > 0 && content[from - 1].0 + 1 == content[from].0 {
         from -= 1;

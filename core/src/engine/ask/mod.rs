@@ -415,6 +415,43 @@ mod tests {
         ));
     }
 
+    /// The FAQ's own questions go to the FAQ whatever a word of them names
+    /// on the programme or among people; words of English are not taken
+    /// for a stranger's name, nor a verb for a role.
+    #[test]
+    fn practical_questions_are_not_read_as_topics_names_or_roles() {
+        let faq = crate::faq::import(
+            b"## Are the sessions recorded?\n\nEvery talk is recorded and online within a week.\n\n\
+              ## Can companies post job offers?\n\nYes: the job board is next to the help desk.\n\n\
+              ## Is there a speaker mentor programme?\n\nYes: write to the programme committee for a mentor.\n",
+        )
+        .unwrap()
+        .faq;
+        let engine = seed_engine().with_faq(faq);
+        let rule = |line: &str| {
+            let considered = engine.consider(line, &keynote_morning(), None);
+            let reply = crate::render::plain_text(&considered.reply, crate::render::Marks::NONE);
+            format!("{line} → {}: {}\n", considered.rule.unwrap_or("none"), reply.lines().next().unwrap_or(""))
+        };
+        let shown: String = [
+            "are the sessions recorded?",
+            "where can firms advertise open positions",
+            "can someone coach me on my presentation",
+            "where does Jorunn Skjelbred work",
+            "where does Bill Gates work",
+        ]
+        .iter()
+        .map(|line| rule(line))
+        .collect();
+        expect![[r#"
+            are the sessions recorded? → an entry of the organisers' FAQ in its own words: Every talk is recorded and online within a week.
+            where can firms advertise open positions → an entry of the organisers' FAQ: Yes: the job board is next to the help desk.
+            can someone coach me on my presentation → an entry of the organisers' FAQ: Yes: write to the programme committee for a mentor.
+            where does Jorunn Skjelbred work → a fact of someone not on the programme: I don't know anyone called “jorunn skjelbred” on this programme.
+            where does Bill Gates work → a fact of someone not on the programme: I don't know anyone called “bill gates” on this programme.
+        "#]].assert_eq(&shown);
+    }
+
     #[test]
     fn answers_from_a_biography() {
         check(

@@ -8,6 +8,9 @@
 //! The order is the logic: a session named by its whole title is that
 //! session whatever else the words seem to say; a fact of a person comes
 //! before their sessions (`where does she work` is not where she speaks);
+//! an FAQ entry asked in its own words, or nearly, is the organisers'
+//! answer whatever a word of it names (`are the sessions recorded` is
+//! not a topic, `are speaker mentors available` not a role);
 //! the programme's rules go from the most particular (a time) to the most
 //! general (a topic), with the organisers' FAQ before that last one (a
 //! session that merely mentions recordings does not say whether talks are
@@ -41,6 +44,11 @@ pub(crate) const RULES: &[Rule] = &[
         answer: |a| programme::by_whole_title(a).map(sure),
     },
     Rule { name: "a fact of the person asked about", source: Source::People, answer: |a| people::fact(a).map(sure) },
+    Rule {
+        name: "an entry of the organisers' FAQ in its own words",
+        source: Source::Faq,
+        answer: |a| faq::own_entry(a).map(sure),
+    },
     Rule {
         name: "the people an organisation, place or role names",
         source: Source::People,
