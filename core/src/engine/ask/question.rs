@@ -112,10 +112,15 @@ impl Question {
         let roles = words
             .iter()
             .map(|w| {
-                let possessive = w.strip_suffix('s').filter(|base| name_stems.contains(base)).is_some();
+                // `kelseys` (typed `Kelsey's`); `mc.flys`, whose name's stems are the dotted whole.
+                let possessive = w
+                    .strip_suffix('s')
+                    .filter(|base| name_stems.contains(base) || name_words.iter().any(|n| n == base))
+                    .is_some();
                 if is_stop_word(w) || FRAME_WORDS.contains(&w.as_str()) || SESSION_VERBS.contains(&w.as_str()) {
                     Role::Frame
                 } else if possessive
+                    || name_words.contains(w)
                     || stems(w).iter().any(|s| name_stems.contains(s.as_str()))
                     || name_words.iter().any(|n| misspells(w, n))
                 {
