@@ -73,12 +73,18 @@ impl Speaker {
         self.facts.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v.as_str())
     }
 
-    /// Adds first and last name as aliases (once each).
+    /// Adds first and last name as aliases (once each), unless one is an
+    /// initial or grammar: `Sample Speaker A` is not called "a", which
+    /// every "who is a data scientist" would name.
     fn add_name_aliases(&mut self) {
         let words: Vec<String> = self.name.split_whitespace().map(str::to_string).collect();
         if let [first, .., last] = words.as_slice() {
-            self.add_alias(first);
-            self.add_alias(last);
+            for word in [first, last] {
+                let folded = text::fold(word);
+                if folded.chars().count() > 1 && !crate::lexicon::grammar::is_stop_word(&folded) {
+                    self.add_alias(word);
+                }
+            }
         }
     }
 

@@ -375,6 +375,16 @@ mod tests {
         Directory::build(&kb, &schedule)
     }
 
+    /// An initial or a word of grammar in a name is no name on its own:
+    /// "a" in a question does not name Sample Speaker A.
+    #[test]
+    fn grammar_in_a_name_names_no_one() {
+        let d = directory();
+        assert!(d.mentioned_in("who is a data scientist").is_empty());
+        let first = d.mentioned_in("what does sample speaker a do")[0];
+        assert_eq!(d.people[first].name, "Sample Speaker A");
+    }
+
     fn check(query: &str, expected: &str) {
         let d = directory();
         let names = |ids: &[usize]| ids.iter().map(|&i| d.people[i].name.as_str()).collect::<Vec<_>>().join(", ");

@@ -231,7 +231,7 @@ fn ask_answers_the_attendee_set() {
         [not_found] Where did kelsey write his first open source project?
         [ok] is there a second edition of kelsey's kubernetes book
         [not_found] was kelsey an early employee at CoreOS?
-        [not_found] is kelsey a manager or an IC
+        [ok] is kelsey a manager or an IC
         [ok] what is kelsey doing now that he's retired from google
         [ok] When did kelsey hightower leave google?
         [ok] where does kelsey live now
@@ -294,7 +294,7 @@ fn ask_answers_the_attendee_set() {
         [ok] Can one server speak both http and ssh on the same port?
         [ok] can someone find out who i am from my ssh public key
         [ok] how do i make repeated ssh connections faster
-        [not_found] Is password login mandatory in the ssh spec?
+        [ok] Is password login mandatory in the ssh spec?
         [ok] where did the speaker find the ssh 1 source code
         [not_found] who moderated the sovereign ai panel
         [ok] how many GPUs does northern data have

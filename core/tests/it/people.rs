@@ -307,4 +307,4 @@ fn ask_answers_the_people_tuning_set() {
 
 /// The share of the people tuning set `/ask` must answer rightly: where it
 /// stands, so that a regression fails.
-const PEOPLE_TUNING_MIN: f64 = 0.785;
+const PEOPLE_TUNING_MIN: f64 = 0.789;

@@ -21,7 +21,7 @@ use crate::lexicon::questions::{
     ORIGIN_ASK_WORDS, PEOPLE_NOUNS, PRONOUN_ASK_WORDS, ROLE_ASK_WORDS, ROLE_NOUNS, STUDY_ASK_WORDS, THEIR_WORDS,
     TOPIC_PREPOSITIONS, is_frame_word, is_session_noun,
 };
-use crate::lexicon::wordnet::is_place;
+use crate::lexicon::wordnet::{is_common_word, is_place};
 use crate::people::Attribute;
 use crate::text;
 
@@ -275,7 +275,36 @@ fn who(engine: &Engine, q: &Question) -> Option<Who> {
             return Some(Who::Unknown { organisation: typed });
         }
     }
+    // `is there a tool for my ssh server`: a thing, not people, unless
+    // the question names people (`is anyone here a product manager`).
+    let names_people = q.intent == Intent::Who || words.iter().any(|w| PEOPLE_NOUNS.contains(w));
+    if !names_people && words.first() == Some(&"is") {
+        return None;
+    }
     role_in(q, 0..0).map(|(words, typed)| Who::Role { words, typed })
+}
+
+/// Whether `words` (of a question typed as `typed`) name someone or
+/// something rather than say what is asked: mostly not words of English
+/// (`Mark Cheeseman`, `SSW`, not `advertise open positions`), or typed
+/// with capitals (`Bill Gates`).
+pub(crate) fn names_something(typed: &str, words: &[&str]) -> bool {
+    words.iter().filter(|w| is_english(typed, w)).count() * 2 <= words.len()
+}
+
+/// Whether `word` (lower case) is a word of English in common use as
+/// `typed` has it: not capitalised inside the question.
+pub(crate) fn is_english(typed: &str, word: &str) -> bool {
+    is_common_word(word) && !capitalised(typed, word)
+}
+
+/// Whether `typed` has `word` (lower case) with a capital, other than as
+/// its first word.
+fn capitalised(typed: &str, word: &str) -> bool {
+    typed.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’').filter(|w| !w.is_empty()).skip(1).any(|w| {
+        w.starts_with(char::is_uppercase)
+            && text::fold(w).trim_end_matches(['\'', '’', 's']) == word.trim_end_matches('s')
+    })
 }
 
 /// What `typed` says after the word `after` (`who works at Yeeso.fr?` →

@@ -439,6 +439,7 @@ mod tests {
             "can someone coach me on my presentation",
             "where does Jorunn Skjelbred work",
             "where does Bill Gates work",
+            "is there a tool to lint my web server config",
         ]
         .iter()
         .map(|line| rule(line))
@@ -449,6 +450,7 @@ mod tests {
             can someone coach me on my presentation → an entry of the organisers' FAQ: Yes: write to the programme committee for a mentor.
             where does Jorunn Skjelbred work → a fact of someone not on the programme: I don't know anyone called “jorunn skjelbred” on this programme.
             where does Bill Gates work → a fact of someone not on the programme: I don't know anyone called “bill gates” on this programme.
+            is there a tool to lint my web server config → what people said and wrote: I don't know the answer to “is there a tool to lint my web server config”: nothing I know covers it. Try /help to see what I can answer.
         "#]].assert_eq(&shown);
     }
 

@@ -8,13 +8,12 @@
 //! the reply says what is known of the person instead.
 
 use super::asked::Asked;
-use super::link::Who;
+use super::link::{Who, is_english, names_something};
 use crate::command::CommandKind;
 use crate::engine::Engine;
 use crate::index::stems;
 use crate::lexicon::profiles::ARTICLES;
 use crate::lexicon::questions::BASED_ASK_WORDS;
-use crate::lexicon::wordnet::is_common_word;
 use crate::people::{Attribute, Fact, Origin};
 use crate::reply::{Reply, Source, SourceKind, Status};
 use crate::text;
@@ -231,22 +230,9 @@ pub(super) fn stranger_named<'a>(a: &'a Asked<'_>) -> Option<&'a str> {
                 && a.index.search_terms(std::slice::from_ref(s), crate::index::Filter::default(), 1).is_empty()
         })
     };
-    // A name is mostly not words of English, unless typed with a capital
-    // (`Mark Cheeseman`, `bill gates` typed `Bill Gates`); `advertise open
-    // positions` is what is asked about, not who.
     let words: Vec<&str> = name.split(' ').collect();
-    let english = |word: &&str| is_common_word(word) && !capitalised(&a.q.typed, word);
-    let is_a_name = words.iter().filter(|w| english(w)).count() * 2 <= words.len();
-    (is_a_name && words.iter().any(|w| unheard(w) && !english(w))).then_some(name.as_str())
-}
-
-/// Whether `typed` has `word` (lower case) with a capital, other than as
-/// its first word.
-fn capitalised(typed: &str, word: &str) -> bool {
-    typed.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’').filter(|w| !w.is_empty()).skip(1).any(|w| {
-        w.starts_with(char::is_uppercase)
-            && text::fold(w).trim_end_matches(['\'', '’', 's']) == word.trim_end_matches('s')
-    })
+    let english = |word: &&str| is_english(&a.q.typed, word);
+    (names_something(&a.q.typed, &words) && words.iter().any(|w| unheard(w) && !english(w))).then_some(name.as_str())
 }
 
 /// Rule: a fact asked of someone the bot does not know: said so, with the
