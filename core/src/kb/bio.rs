@@ -77,7 +77,13 @@ impl Speaker {
     /// initial or grammar: `Sample Speaker A` is not called "a", which
     /// every "who is a data scientist" would name.
     fn add_name_aliases(&mut self) {
-        let words: Vec<String> = self.name.split_whitespace().map(str::to_string).collect();
+        // `Dr. Michael Stehmann` is called Michael, not Dr.
+        let words: Vec<String> = self
+            .name
+            .split_whitespace()
+            .skip_while(|w| crate::lexicon::grammar::HONORIFICS.contains(&text::fold(w).as_str()))
+            .map(str::to_string)
+            .collect();
         if let [first, .., last] = words.as_slice() {
             for word in [first, last] {
                 let folded = text::fold(word);

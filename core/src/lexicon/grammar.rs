@@ -194,6 +194,12 @@ pub const STOP_WORDS: &[&str] = &[
     "type",
 ];
 
+/// Source: the English, German and French honorifics and academic titles
+/// written before a name (folded, without their full stop): part of how
+/// a person is addressed, never what is asked of them.
+pub(crate) const HONORIFICS: &[&str] =
+    &["dr", "prof", "professor", "mr", "mrs", "ms", "mx", "sir", "dame", "herr", "frau", "mme", "mlle"];
+
 /// The object pronouns no other word class shares (`her` and `you` are
 /// possessives and subjects too): what follows a verb, never a noun.
 pub(crate) const OBJECT_PRONOUNS: &[&str] = &["me", "us", "him", "them"];

@@ -84,7 +84,9 @@ impl Directory {
                 if folded.is_empty() || seen.contains_key(&folded) {
                     continue;
                 }
-                let words: Vec<&str> = folded.split(' ').collect();
+                // `Dr. Michael Stehmann` is called Michael, not Dr.
+                let words: Vec<&str> =
+                    folded.split(' ').skip_while(|w| crate::lexicon::grammar::HONORIFICS.contains(w)).collect();
                 let mut keys = vec![folded.clone()];
                 if words.len() > 1 {
                     // A first or last name alone, unless it is grammar

@@ -11,7 +11,7 @@
 use std::collections::HashSet;
 
 use crate::index::stems;
-use crate::lexicon::grammar::is_stop_word;
+use crate::lexicon::grammar::{HONORIFICS, is_stop_word};
 use crate::lexicon::questions::{
     DAY_NOUNS, FRAME_WORDS, ON_NOW, OPINION_WORDS, PLACE_NOUNS, PRONOUNS, SESSION_NOUNS, SESSION_VERBS, TIME_NOUNS,
     TRACK_NOUNS,
@@ -117,7 +117,13 @@ impl Question {
                     .strip_suffix('s')
                     .filter(|base| name_stems.contains(base) || name_words.iter().any(|n| n == base))
                     .is_some();
-                if is_stop_word(w) || FRAME_WORDS.contains(&w.as_str()) || SESSION_VERBS.contains(&w.as_str()) {
+                // `dr sue keay's role` asks her role: the title is how she is addressed.
+                let honorific = named.is_some() && HONORIFICS.contains(&w.as_str());
+                if is_stop_word(w)
+                    || FRAME_WORDS.contains(&w.as_str())
+                    || SESSION_VERBS.contains(&w.as_str())
+                    || honorific
+                {
                     Role::Frame
                 } else if possessive
                     || name_words.contains(w)
@@ -358,6 +364,10 @@ mod tests {
             intent: Other; person: #0
             what does kelseys/name [reckon] of [webassembly]"#]]
         .assert_eq(&read("what does Kelsey's reckon of webassembly"));
+        expect_test::expect![[r#"
+            intent: Other; person: #1
+            what is dr marc/name dillons/name [role]"#]]
+        .assert_eq(&read("what is dr. marc dillon's role"));
     }
 
     #[test]
