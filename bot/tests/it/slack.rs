@@ -26,11 +26,17 @@ type Sent = Arc<Mutex<Vec<(String, serde_json::Value)>>>;
 /// `usergroups.users.list` names U0ORGANISER; `chat.update` and
 /// `views.open` answer as Slack does; anything else is recorded.
 async fn fake_slack() -> (String, Sent) {
+    fake_slack_with_socket(None).await
+}
+
+/// [`fake_slack`], whose `apps.connections.open` gives `socket`, the
+/// Socket Mode address of a [`FakeSocket`].
+async fn fake_slack_with_socket(socket: Option<String>) -> (String, Sent) {
     let sent: Sent = Arc::default();
     let limited = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let record = sent.clone();
     let app = axum::Router::new().fallback(move |request: Request<Body>| {
-        let (record, limited) = (record.clone(), limited.clone());
+        let (record, limited, socket) = (record.clone(), limited.clone(), socket.clone());
         async move {
             let path = request.uri().path().to_string();
             let query = request.uri().query().unwrap_or("").to_string();
@@ -44,7 +50,9 @@ async fn fake_slack() -> (String, Sent) {
                     .unwrap();
             }
             record.lock().unwrap().push((path.clone(), body));
-            let answer = if path.ends_with("usergroups.users.list") {
+            let answer = if path.ends_with("apps.connections.open") {
+                serde_json::json!({ "ok": socket.is_some(), "url": socket })
+            } else if path.ends_with("usergroups.users.list") {
                 serde_json::json!({ "ok": true, "users": ["U0ORGANISER"] })
             } else if path.ends_with("chat.postMessage") {
                 serde_json::json!({ "ok": true, "channel": "C1", "ts": "1700000000.000100", "message": { "ts": "1700000000.000100", "text": "" } })
@@ -705,4 +713,157 @@ async fn the_help_desk_passes_on_what_ask_cannot_answer_and_sends_the_answer_bac
     assert!(next.contains("Only guide dogs"), "the next asker is answered from the FAQ: {next}");
     assert_eq!(posts(&sent).len(), 0, "and nothing more is posted");
     events(bot).await;
+}
+
+/// Slack's Socket Mode on loopback: each connection the bot opens (with the
+/// address the fake Web API's `apps.connections.open` gives) is greeted
+/// with `hello`, as Slack does, and handed to the test, which sends
+/// envelopes on it and reads what the bot sends back.
+struct FakeSocket {
+    url: String,
+    connections: tokio::sync::mpsc::UnboundedReceiver<SocketConnection>,
+}
+
+struct SocketConnection {
+    send: tokio::sync::mpsc::UnboundedSender<String>,
+    received: tokio::sync::mpsc::UnboundedReceiver<String>,
+}
+
+impl FakeSocket {
+    async fn start() -> FakeSocket {
+        use futures_util::{SinkExt, StreamExt};
+        use tokio_tungstenite::tungstenite::Message;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("ws://{}/link/", listener.local_addr().unwrap());
+        let (connected, connections) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let Ok(socket) = tokio_tungstenite::accept_async(stream).await else { continue };
+                let (mut sink, mut stream) = socket.split();
+                let (send, mut to_send) = tokio::sync::mpsc::unbounded_channel::<String>();
+                let (got, received) = tokio::sync::mpsc::unbounded_channel();
+                let hello = serde_json::json!({
+                    "type": "hello", "num_connections": 1,
+                    "connection_info": { "app_id": "A0123" },
+                    "debug_info": { "host": "applink-fake", "approximate_connection_time": 18060 }
+                });
+                if sink.send(Message::text(hello.to_string())).await.is_err() {
+                    continue;
+                }
+                tokio::spawn(async move {
+                    loop {
+                        tokio::select! {
+                            out = to_send.recv() => match out {
+                                Some(text) => if sink.send(Message::text(text)).await.is_err() { break },
+                                // The test dropped the connection: closed as Slack closes one.
+                                None => { let _ = sink.send(Message::Close(None)).await; break }
+                            },
+                            frame = stream.next() => match frame {
+                                Some(Ok(Message::Text(text))) => { let _ = got.send(text.to_string()); }
+                                Some(Ok(_)) => {}
+                                _ => break,
+                            },
+                        }
+                    }
+                });
+                if connected.send(SocketConnection { send, received }).is_err() {
+                    break;
+                }
+            }
+        });
+        FakeSocket { url, connections }
+    }
+
+    /// The next connection the bot opens.
+    async fn next(&mut self) -> SocketConnection {
+        tokio::time::timeout(Duration::from_secs(20), self.connections.recv())
+            .await
+            .expect("the bot to open a Socket Mode connection")
+            .unwrap()
+    }
+}
+
+impl SocketConnection {
+    fn send(&self, frame: serde_json::Value) {
+        self.send.send(frame.to_string()).unwrap();
+    }
+
+    /// The acknowledgement of envelope `id`.
+    async fn ack(&mut self, id: &str) -> serde_json::Value {
+        let wait = async {
+            while let Some(text) = self.received.recv().await {
+                let frame: serde_json::Value = serde_json::from_str(&text).unwrap();
+                if frame["envelope_id"] == id {
+                    return frame;
+                }
+            }
+            panic!("the connection closed before envelope {id} was acknowledged");
+        };
+        tokio::time::timeout(Duration::from_secs(10), wait).await.expect("an acknowledgement")
+    }
+}
+
+/// A slash command as Socket Mode delivers it: in an envelope, with its
+/// fields as JSON; `retry` counts Slack's redeliveries.
+fn command_envelope(envelope: &str, command: &str, text: &str, trigger: &str, retry: u32) -> serde_json::Value {
+    serde_json::json!({
+        "envelope_id": envelope, "type": "slash_commands", "accepts_response_payload": true,
+        "retry_attempt": retry, "retry_reason": if retry > 0 { "timeout" } else { "" },
+        "payload": {
+            "token": "legacy", "team_id": "T0001", "team_domain": "conf", "channel_id": "C0GENERAL",
+            "channel_name": "general", "user_id": "U0ATTENDEE1", "user_name": "attendee", "command": command,
+            "text": text, "api_app_id": "A0123", "is_enterprise_install": "false",
+            "response_url": "https://hooks.slack.com/commands/T0001/1/abc", "trigger_id": trigger
+        }
+    })
+}
+
+/// Socket Mode end to end with the real slack-morphism listener: it opens
+/// its connections through the fake Web API, a slash command's envelope is
+/// acknowledged with the reply as its payload, a redelivery of it (the
+/// same trigger in a new envelope) is acknowledged with the same reply and
+/// not answered again, and a `disconnect` asking for a refresh makes it
+/// open a new connection, where the next command is answered too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn socket_mode_answers_each_command_once_and_reconnects_when_asked() {
+    let mut socket = FakeSocket::start().await;
+    let (api, sent) = fake_slack_with_socket(Some(socket.url.clone())).await;
+    let bot = bot(&api).await;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(emcee::slack::socket::run(bot.slack.clone(), "xapp-1-test", async {
+        let _ = stopped.await;
+    }));
+    let mut link = socket.next().await;
+
+    link.send(command_envelope("e-1", "/bio", "Kelsey Hightower", "t.1", 0));
+    let ack = link.ack("e-1").await;
+    let reply = ack["payload"].to_string();
+    assert!(reply.contains("Kelsey Hightower") && ack["payload"]["response_type"] == "ephemeral", "{ack}");
+    // Redelivered, as after a socket dropped before the ack arrived.
+    link.send(command_envelope("e-1-again", "/bio", "Kelsey Hightower", "t.1", 1));
+    let again = link.ack("e-1-again").await;
+    assert_eq!(again["payload"], ack["payload"], "the same reply");
+
+    // Slack asks for a refresh: the bot opens a new connection and answers there.
+    link.send(serde_json::json!({
+        "type": "disconnect", "reason": "refresh_requested",
+        "debug_info": { "host": "applink-fake" }
+    }));
+    let opened = || sent.lock().unwrap().iter().filter(|(p, _)| p.ends_with("apps.connections.open")).count();
+    let before = opened();
+    let mut fresh = loop {
+        let next = socket.next().await;
+        if opened() > before {
+            break next;
+        }
+    };
+    fresh.send(command_envelope("e-2", "/quote", "kubernetes", "t.2", 0));
+    let ack = fresh.ack("e-2").await;
+    assert!(ack["payload"].to_string().contains('“'), "a quote: {ack}");
+
+    let _ = stop.send(());
+    running.await.unwrap().unwrap();
+    let events = events(bot).await;
+    let commands: Vec<&str> = events.iter().map(|e| e.command.as_str()).collect();
+    assert_eq!(commands, ["bio", "quote"], "each command logged once: {commands:?}");
 }
