@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use serenity::all::{Client, Context, EventHandler, GatewayIntents, Interaction, Ready};
+use serenity::all::{ClientBuilder, Context, EventHandler, GatewayIntents, Interaction, Ready};
 use serenity::async_trait;
 
 use super::Discord;
@@ -42,8 +42,10 @@ impl EventHandler for Handler {
 impl Discord {
     /// Runs the gateway until `stop` completes.
     pub async fn run_gateway(self: &Arc<Self>, stop: impl std::future::Future<Output = ()>) -> anyhow::Result<()> {
-        let token = self.settings().token.clone().ok_or_else(|| anyhow::anyhow!("DISCORD_TOKEN is not set"))?;
-        let mut client = Client::builder(&token, GatewayIntents::empty())
+        if self.settings().token.is_none() {
+            anyhow::bail!("DISCORD_TOKEN is not set");
+        }
+        let mut client = ClientBuilder::new_with_http(self.gateway_http()?, GatewayIntents::empty())
             .event_handler(Handler { discord: self.clone() })
             .await
             .map_err(|e| anyhow::anyhow!("starting the Discord client: {e}"))?;

@@ -60,6 +60,37 @@ pub struct Discord {
     settings: DiscordSettings,
     /// [`ATTACHMENTS`], or a test's stand-in.
     attachments: String,
+    /// Where REST requests go, for the gateway's client to go there too.
+    route: Route,
+}
+
+/// Where the adapter's REST requests go: Discord; a proxy standing in for
+/// its API; or `discord.com` found at a stand-in's address, trusted when
+/// signed by a test authority (DER).
+#[derive(Clone)]
+enum Route {
+    Discord,
+    Proxy(String),
+    StandIn(std::net::SocketAddr, Vec<u8>),
+}
+
+/// A serenity client for `settings` whose requests take `route`.
+fn http_for(settings: &DiscordSettings, route: &Route) -> anyhow::Result<Http> {
+    let mut builder = HttpBuilder::new(settings.token.clone().unwrap_or_default());
+    if let Route::StandIn(address, authority) = route {
+        let client = reqwest::Client::builder()
+            .resolve("discord.com", *address)
+            .add_root_certificate(reqwest::Certificate::from_der(authority)?)
+            .build()?;
+        builder = builder.client(client);
+    }
+    if let Some(id) = settings.application_id {
+        builder = builder.application_id(id.into());
+    }
+    if let Route::Proxy(api) = route {
+        builder = builder.proxy(api).ratelimiter_disabled(true);
+    }
+    Ok(builder.build())
 }
 
 impl Discord {
@@ -70,15 +101,9 @@ impl Discord {
         api: Option<&str>,
         attachments: Option<&str>,
     ) -> anyhow::Result<Discord> {
-        let mut builder = HttpBuilder::new(settings.token.clone().unwrap_or_default());
-        if let Some(id) = settings.application_id {
-            builder = builder.application_id(id.into());
-        }
-        if let Some(api) = api {
-            builder = builder.proxy(api).ratelimiter_disabled(true);
-        }
+        let route = api.map_or(Route::Discord, |api| Route::Proxy(api.to_string()));
         let attachments = attachments.unwrap_or(ATTACHMENTS).to_string();
-        Ok(Discord { dispatcher, http: Arc::new(builder.build()), settings, attachments })
+        Ok(Discord { dispatcher, http: Arc::new(http_for(&settings, &route)?), settings, attachments, route })
     }
 
     /// The adapter with `discord.com` found at `address` and trusted when
@@ -91,19 +116,19 @@ impl Discord {
         address: std::net::SocketAddr,
         authority: &[u8],
     ) -> anyhow::Result<Discord> {
-        let client = reqwest::Client::builder()
-            .resolve("discord.com", address)
-            .add_root_certificate(reqwest::Certificate::from_der(authority)?)
-            .build()?;
-        let mut builder = HttpBuilder::new(settings.token.clone().unwrap_or_default()).client(client);
-        if let Some(id) = settings.application_id {
-            builder = builder.application_id(id.into());
-        }
-        Ok(Discord { dispatcher, http: Arc::new(builder.build()), settings, attachments: ATTACHMENTS.to_string() })
+        let route = Route::StandIn(address, authority.to_vec());
+        let http = Arc::new(http_for(&settings, &route)?);
+        Ok(Discord { dispatcher, http, settings, attachments: ATTACHMENTS.to_string(), route })
     }
 
     pub fn http(&self) -> Arc<Http> {
         self.http.clone()
+    }
+
+    /// A client of its own for the gateway, whose requests go where the
+    /// adapter's do.
+    fn gateway_http(&self) -> anyhow::Result<Http> {
+        http_for(&self.settings, &self.route)
     }
 
     pub fn settings(&self) -> &DiscordSettings {

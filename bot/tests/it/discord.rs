@@ -27,6 +27,7 @@ fn key() -> SigningKey {
 
 struct Bot {
     router: axum::Router,
+    discord: Option<Arc<emcee::discord::Discord>>,
     dispatcher: Arc<Dispatcher>,
     writer: writer::WriterHandle,
     store: Store,
@@ -67,7 +68,7 @@ async fn bot_with_settings(endpoints: &Endpoints, settings: DiscordSettings) -> 
         ..Platforms::default()
     };
     let app = emcee::server::app(&platforms, dispatcher.clone(), endpoints).unwrap();
-    Bot { router: app.router, dispatcher, writer, store, _state: state, _db: db }
+    Bot { router: app.router, discord: app.discord, dispatcher, writer, store, _state: state, _db: db }
 }
 
 /// An interaction id of its own, as Discord gives every interaction.
@@ -138,8 +139,8 @@ async fn ask(bot: &Bot, body: Value) -> Value {
 }
 
 async fn events(bot: Bot) -> Vec<emcee::usage::UsageEvent> {
-    let Bot { router, dispatcher, writer, store, _state, _db } = bot;
-    drop((router, dispatcher));
+    let Bot { router, discord, dispatcher, writer, store, _state, _db } = bot;
+    drop((router, discord, dispatcher));
     writer.wait().await;
     store.events().await.unwrap()
 }
@@ -573,4 +574,142 @@ async fn the_help_desk_passes_on_what_ask_cannot_answer_and_sends_the_answer_bac
             .any(|e| e.question == asked && e.section.as_deref() == Some(emcee::dispatch::FAQ_SECTION))
     );
     events(bot).await;
+}
+
+/// The Discord gateway on loopback, speaking version 10 as Discord does:
+/// each connection is greeted with HELLO and its heartbeats acknowledged.
+async fn fake_gateway() -> support::FakeWebSocket {
+    let hello = json!({ "op": 10, "d": { "heartbeat_interval": 41250 }, "s": null, "t": null });
+    support::FakeWebSocket::start(hello, |frame| (frame["op"] == 1).then(|| json!({ "op": 11, "d": null }))).await
+}
+
+/// Sends a dispatch of `event` with sequence number `seq`.
+fn dispatch(link: &support::Link, seq: u64, event: &str, mut data: Value) {
+    // The gateway's interactions carry the upload limit, which serenity
+    // needs (the HTTP endpoint adds it when a request lacks it).
+    if event == "INTERACTION_CREATE" {
+        data["attachment_size_limit"] = json!(10_485_760);
+    }
+    link.send(json!({ "op": 0, "s": seq, "t": event, "d": data }));
+}
+
+/// The READY a session starts with, as the gateway sends it.
+fn ready(url: &str) -> Value {
+    json!({
+        "v": 10,
+        "user": { "id": "1100000000000000001", "username": "emcee", "discriminator": "0", "global_name": null,
+                  "avatar": null, "bot": true, "verified": true, "mfa_enabled": false, "flags": 0 },
+        "guilds": [{ "id": "1100000000000000002", "unavailable": true }],
+        "session_id": "5e55i0n", "resume_gateway_url": url, "shard": [0, 1],
+        "application": { "id": "1100000000000000001", "flags": 0 },
+        "session_type": "normal", "private_channels": [], "relationships": [], "presences": [],
+        "guild_join_requests": [], "user_settings": {}
+    })
+}
+
+/// A fake Discord REST API for the gateway's client: where the gateway is,
+/// and every request recorded.
+async fn fake_discord_rest(gateway: &str) -> (String, Received) {
+    let received: Received = Arc::default();
+    let record = received.clone();
+    let gateway = gateway.to_string();
+    let app = axum::Router::new().fallback(move |request: Request<Body>| {
+        let (record, gateway) = (record.clone(), gateway.clone());
+        async move {
+            let (method, path) = (request.method().to_string(), request.uri().path().to_string());
+            let bytes = to_bytes(request.into_body(), 1 << 22).await.unwrap();
+            let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+            record.lock().unwrap().push((method, path.clone(), body));
+            let answer = if path.ends_with("/gateway/bot") {
+                json!({ "url": gateway, "shards": 1, "session_start_limit":
+                        { "total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1 } })
+            } else if path.ends_with("/gateway") {
+                json!({ "url": gateway })
+            } else {
+                json!({})
+            };
+            support::json(200, &[], answer)
+        }
+    });
+    (support::serve(app).await, received)
+}
+
+/// What the bot answered interaction `id` with, once it has.
+async fn callback(received: &Received, id: &str) -> Value {
+    for _ in 0..200 {
+        let found = received
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|(_, p, _)| p.contains(&format!("/interactions/{id}/")))
+            .map(|(_, _, b)| b.clone());
+        if let Some(body) = found {
+            return body;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let paths: Vec<String> = received.lock().unwrap().iter().map(|(m, p, _)| format!("{m} {p}")).collect();
+    panic!("interaction {id} was not answered; requests: {paths:?}");
+}
+
+/// The gateway end to end with the real serenity client: it identifies
+/// with the bot's token, a command arriving as INTERACTION_CREATE is
+/// answered through the REST callback, and after the gateway asks for a
+/// reconnect (opcode 7) the client resumes the session where it left off
+/// (opcode 6 with the session id and the last sequence number) and the
+/// next command is answered too; each is logged once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_gateway_answers_commands_and_resumes_after_a_reconnect() {
+    let mut gateway = fake_gateway().await;
+    let url = format!("ws://{}", gateway.address);
+    let (api, received) = fake_discord_rest(&url).await;
+    let settings = DiscordSettings { token: Some("gateway-test-token".into()), ..DiscordSettings::default() };
+    let bot = bot_with_settings(&Endpoints { discord_api: Some(api), ..Endpoints::default() }, settings).await;
+    let discord = bot.discord.clone().expect("the Discord adapter");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(async move {
+        discord
+            .run_gateway(async {
+                let _ = stopped.await;
+            })
+            .await
+    });
+
+    let mut link = gateway.next().await;
+    let identify = link.frame(|f| f["op"] == 2).await;
+    assert_eq!(identify["d"]["token"], "Bot gateway-test-token", "{identify}");
+    dispatch(&link, 1, "READY", ready(&url));
+    let first = interaction(
+        2,
+        Some(command("bio", json!([{ "name": "speaker", "type": 3, "value": "Kelsey Hightower" }]))),
+        &[],
+    );
+    dispatch(&link, 2, "INTERACTION_CREATE", first.clone());
+    let answered = callback(&received, first["id"].as_str().unwrap()).await;
+    assert!(answered.to_string().contains("Kelsey Hightower"), "{answered}");
+
+    // Discord asks for a reconnect: the client resumes on a new connection.
+    link.send(json!({ "op": 7, "d": null, "s": null, "t": null }));
+    let mut resumed = gateway.next().await;
+    let resume = resumed.frame(|f| f["op"] == 6).await;
+    assert_eq!(resume["d"]["session_id"], "5e55i0n", "{resume}");
+    assert_eq!(resume["d"]["seq"], 2, "{resume}");
+    dispatch(&resumed, 3, "RESUMED", json!({}));
+    let second =
+        interaction(2, Some(command("quote", json!([{ "name": "topic", "type": 3, "value": "kubernetes" }]))), &[]);
+    dispatch(&resumed, 4, "INTERACTION_CREATE", second.clone());
+    let answered = callback(&received, second["id"].as_str().unwrap()).await;
+    assert!(answered["data"]["embeds"][0]["description"].as_str().unwrap().contains("**Kubernetes**"), "{answered}");
+
+    let _ = stop.send(());
+    tokio::time::timeout(std::time::Duration::from_secs(10), running)
+        .await
+        .expect("stopped when told")
+        .unwrap()
+        .unwrap();
+    // The listener's tasks may outlive it a moment, holding the usage log: stopped, not awaited.
+    let Bot { writer, store, .. } = bot;
+    writer.stop().await;
+    let commands: Vec<String> = store.events().await.unwrap().into_iter().map(|e| e.command).collect();
+    assert_eq!(commands, ["bio", "quote"], "each command logged once");
 }

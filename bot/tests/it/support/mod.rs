@@ -151,3 +151,95 @@ pub async fn serve_as_discord(app: axum::Router) -> std::net::SocketAddr {
 pub const TEST_AUTHORITY: &[u8] = include_bytes!("../../data/tls/authority.der");
 const DISCORD_CERTIFICATE: &[u8] = include_bytes!("../../data/tls/discord.der");
 const DISCORD_KEY: &[u8] = include_bytes!("../../data/tls/discord.key.der");
+
+/// A platform's WebSocket on loopback (Slack's Socket Mode, Discord's
+/// gateway): each connection is greeted with `greeting`, a frame `answer`
+/// has a reply for is answered at once (heartbeats), and every other frame
+/// is handed to the test on the connection's [`Link`].
+pub struct FakeWebSocket {
+    pub address: std::net::SocketAddr,
+    connections: tokio::sync::mpsc::UnboundedReceiver<Link>,
+}
+
+/// One connection the bot opened to a [`FakeWebSocket`].
+pub struct Link {
+    send: tokio::sync::mpsc::UnboundedSender<String>,
+    received: tokio::sync::mpsc::UnboundedReceiver<serde_json::Value>,
+}
+
+impl FakeWebSocket {
+    pub async fn start(
+        greeting: serde_json::Value,
+        answer: fn(&serde_json::Value) -> Option<serde_json::Value>,
+    ) -> FakeWebSocket {
+        use futures_util::{SinkExt, StreamExt};
+        use tokio_tungstenite::tungstenite::Message;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let (connected, connections) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let Ok(socket) = tokio_tungstenite::accept_async(stream).await else { continue };
+                let (mut sink, mut stream) = socket.split();
+                let (send, mut to_send) = tokio::sync::mpsc::unbounded_channel::<String>();
+                let (got, received) = tokio::sync::mpsc::unbounded_channel();
+                if sink.send(Message::text(greeting.to_string())).await.is_err() {
+                    continue;
+                }
+                tokio::spawn(async move {
+                    loop {
+                        tokio::select! {
+                            out = to_send.recv() => match out {
+                                Some(text) => if sink.send(Message::text(text)).await.is_err() { break },
+                                // The test let the connection go: closed as the platform closes one.
+                                None => { let _ = sink.send(Message::Close(None)).await; break }
+                            },
+                            frame = stream.next() => match frame {
+                                Some(Ok(Message::Text(text))) => {
+                                    let frame: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+                                    match answer(&frame) {
+                                        Some(reply) => if sink.send(Message::text(reply.to_string())).await.is_err() { break },
+                                        None => { let _ = got.send(frame); }
+                                    }
+                                }
+                                Some(Ok(_)) => {}
+                                _ => break,
+                            },
+                        }
+                    }
+                });
+                if connected.send(Link { send, received }).is_err() {
+                    break;
+                }
+            }
+        });
+        FakeWebSocket { address, connections }
+    }
+
+    /// The next connection the bot opens.
+    pub async fn next(&mut self) -> Link {
+        tokio::time::timeout(std::time::Duration::from_secs(20), self.connections.recv())
+            .await
+            .expect("the bot to connect")
+            .unwrap()
+    }
+}
+
+impl Link {
+    pub fn send(&self, frame: serde_json::Value) {
+        self.send.send(frame.to_string()).unwrap();
+    }
+
+    /// The next frame the bot sends that `wanted` picks.
+    pub async fn frame(&mut self, wanted: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+        let wait = async {
+            while let Some(frame) = self.received.recv().await {
+                if wanted(&frame) {
+                    return frame;
+                }
+            }
+            panic!("the connection closed before the frame awaited");
+        };
+        tokio::time::timeout(std::time::Duration::from_secs(20), wait).await.expect("the frame awaited")
+    }
+}
