@@ -12,37 +12,46 @@ use super::{Client, Slack, SlashCommand};
 
 type CallbackResult<T> = UserCallbackResult<T>;
 
-/// How long a command's reply is kept for a redelivery of it: Slack
-/// redelivers an envelope it saw no acknowledgement of within seconds, a
-/// few times; five minutes covers every retry.
-const KEPT_FOR: Duration = Duration::from_secs(300);
-/// Most replies kept, so that a flood of commands holds a bounded memory.
-const KEPT_MOST: usize = 4096;
+/// How long a command's reply is kept for a redelivery of it: Slack's
+/// published retries (at once, after a minute, after five minutes, each
+/// possibly counted from the one before) end within ten.
+const KEPT_FOR: Duration = Duration::from_secs(600);
+/// Most replies kept, so that a flood of commands holds a bounded memory:
+/// over three minutes of the keynote rate `docs/operators.md` plans for
+/// (85 commands a second), in under 50 MB of replies of some 3 KB each.
+const KEPT_MOST: usize = 16_384;
 
-/// The replies to the commands answered lately, by their trigger id, which
-/// a redelivered envelope carries again: Slack redelivers a command whose
-/// acknowledgement it did not get (the socket dropped in between), and it
-/// is acknowledged with the reply it had, not answered and logged again.
+/// The reply to a command, once given.
+type Reply = Arc<tokio::sync::OnceCell<SlackCommandEventResponse>>;
+
+/// The replies to the commands answered lately, and being answered, by
+/// their trigger id, which a redelivered envelope carries again: Slack
+/// redelivers a command whose acknowledgement it did not get (a socket
+/// dropped in between, or an answer slower than its three seconds), and
+/// the redelivery is acknowledged with the first one's reply, waiting for
+/// it if need be, rather than answered and logged again.
 #[derive(Default)]
 struct Answered {
-    replies: Mutex<VecDeque<(String, Instant, SlackCommandEventResponse)>>,
+    replies: Mutex<VecDeque<(String, Instant, Reply)>>,
 }
 
 impl Answered {
-    fn get(&self, trigger: &str) -> Option<SlackCommandEventResponse> {
+    /// The reply to `trigger`, given or on its way, and whether this is
+    /// its first delivery.
+    fn reply(&self, trigger: &str) -> (Reply, bool) {
         let mut replies = self.replies.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         while replies.front().is_some_and(|(_, at, _)| at.elapsed() > KEPT_FOR) {
             replies.pop_front();
         }
-        replies.iter().find(|(t, _, _)| t == trigger).map(|(_, _, reply)| reply.clone())
-    }
-
-    fn keep(&self, trigger: String, reply: SlackCommandEventResponse) {
-        let mut replies = self.replies.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((_, _, reply)) = replies.iter().find(|(t, _, _)| t == trigger) {
+            return (reply.clone(), false);
+        }
         if replies.len() == KEPT_MOST {
             replies.pop_front();
         }
-        replies.push_back((trigger, Instant::now(), reply));
+        let reply = Reply::default();
+        replies.push_back((trigger.to_string(), Instant::now(), reply.clone()));
+        (reply, true)
     }
 }
 
@@ -57,18 +66,17 @@ async fn on_command(
 ) -> CallbackResult<SlackCommandEventResponse> {
     let (slack, answered) = {
         let states = states.read().await;
-        let answered = states.get_user_state::<Arc<Answered>>().cloned().unwrap_or_default();
+        let answered =
+            states.get_user_state::<Arc<Answered>>().cloned().ok_or("the Slack replies are not registered")?;
         (adapter(&states)?, answered)
     };
-    let trigger = event.trigger_id.to_string();
-    if let Some(reply) = answered.get(&trigger) {
-        tracing::info!(command = %event.command, "Slack redelivered a command already answered; acknowledged with its reply");
-        return Ok(reply);
+    let (reply, first) = answered.reply(&event.trigger_id.to_string());
+    if !first {
+        tracing::info!(command = %event.command, "Slack redelivered a command; acknowledged with the first delivery's reply");
     }
     // The ack carries the reply, so it is sent when the answer is ready.
-    let reply: SlackCommandEventResponse = slack.command(&SlashCommand::from(&event)).await.into();
-    answered.keep(trigger, reply.clone());
-    Ok(reply)
+    let reply = reply.get_or_init(|| async { slack.command(&SlashCommand::from(&event)).await.into() }).await;
+    Ok(reply.clone())
 }
 
 async fn on_interaction(

@@ -77,19 +77,23 @@ impl Speaker {
     /// initial or grammar: `Sample Speaker A` is not called "a", which
     /// every "who is a data scientist" would name.
     fn add_name_aliases(&mut self) {
-        // `Dr. Michael Stehmann` is called Michael, not Dr.
+        // `Dr. Michael Stehmann` is called Michael, not Dr; `Dr. Smith`, Smith.
+        let all = self.name.split_whitespace().count();
         let words: Vec<String> = self
             .name
             .split_whitespace()
             .skip_while(|w| crate::lexicon::grammar::HONORIFICS.contains(&text::fold(w).as_str()))
             .map(str::to_string)
             .collect();
-        if let [first, .., last] = words.as_slice() {
-            for word in [first, last] {
-                let folded = text::fold(word);
-                if folded.chars().count() > 1 && !crate::lexicon::grammar::is_stop_word(&folded) {
-                    self.add_alias(word);
-                }
+        let named_by: Vec<String> = match words.as_slice() {
+            [first, .., last] => vec![first.clone(), last.clone()],
+            [only] if all > 1 => vec![only.clone()],
+            _ => Vec::new(),
+        };
+        for word in named_by {
+            let folded = text::fold(&word);
+            if folded.chars().count() > 1 && !crate::lexicon::grammar::is_stop_word(&folded) {
+                self.add_alias(&word);
             }
         }
     }

@@ -84,15 +84,19 @@ impl Directory {
                 if folded.is_empty() || seen.contains_key(&folded) {
                     continue;
                 }
-                // `Dr. Michael Stehmann` is called Michael, not Dr.
+                // `Dr. Michael Stehmann` is called Michael, not Dr; `Dr. Smith`, Smith.
+                let all: Vec<&str> = folded.split(' ').collect();
                 let words: Vec<&str> =
-                    folded.split(' ').skip_while(|w| crate::lexicon::grammar::HONORIFICS.contains(w)).collect();
+                    all.iter().copied().skip_while(|w| crate::lexicon::grammar::HONORIFICS.contains(w)).collect();
                 let mut keys = vec![folded.clone()];
-                if words.len() > 1 {
+                if words.len() > 1 || (words.len() == 1 && all.len() > 1) {
                     // A first or last name alone, unless it is grammar
                     // (`Sample Speaker A` is not called "a").
                     for word in [words[0], words[words.len() - 1]] {
-                        if word.len() > 1 && !crate::lexicon::grammar::is_stop_word(word) {
+                        if word.len() > 1
+                            && !crate::lexicon::grammar::is_stop_word(word)
+                            && !keys.iter().any(|k| k == word)
+                        {
                             keys.push(word.to_string());
                         }
                     }

@@ -275,19 +275,21 @@ fn who(engine: &Engine, q: &Question) -> Option<Who> {
             return Some(Who::Unknown { organisation: typed });
         }
     }
-    // `is there a tool for my ssh server`: a thing, not people, unless
-    // the question names people (`is anyone here a product manager`).
+    // `is there a tool for my web server`, `are there tools to lint a web
+    // server config`: a thing, not people. Asked only by how it starts, a
+    // question asks for a role in the plural (`any journalists?`, `list
+    // the CTOs`), unless it names people (`is anyone here a product manager`).
     let names_people = q.intent == Intent::Who || words.iter().any(|w| PEOPLE_NOUNS.contains(w));
-    if !names_people && words.first() == Some(&"is") {
-        return None;
-    }
-    role_in(q, 0..0).map(|(words, typed)| Who::Role { words, typed })
+    let (role, typed) = role_in(q, 0..0)?;
+    let head = typed.rsplit(' ').next().unwrap_or_default();
+    (names_people || singular(head) != head).then_some(Who::Role { words: role, typed })
 }
 
 /// Whether `words` (of a question typed as `typed`) name someone or
-/// something rather than say what is asked: mostly not words of English
-/// (`Mark Cheeseman`, `SSW`, not `advertise open positions`), or typed
-/// with capitals (`Bill Gates`).
+/// something rather than say what is asked: at most half of them words of
+/// English (`Mark Cheeseman`, one of two, and `SSW`; not `advertise open
+/// positions`), a word typed with a capital not counting (`Bill Gates`).
+/// Half, because a first name is often a word too (`Mark`, `Grace`).
 pub(crate) fn names_something(typed: &str, words: &[&str]) -> bool {
     words.iter().filter(|w| is_english(typed, w)).count() * 2 <= words.len()
 }
@@ -327,11 +329,8 @@ fn role_in(q: &Question, besides: std::ops::Range<usize>) -> Option<(Vec<String>
         .filter(|(i, w)| q.roles[*i] == Role::Content && !PEOPLE_NOUNS.contains(&w.as_str()) && !besides.contains(i))
         .map(|(i, w)| (i, w.as_str()))
         .collect();
-    // `can someone coach me`, `someone to guide us`: a verb, not a role.
-    let a_verb = |i: usize| {
-        q.words.get(i + 1).is_some_and(|next| OBJECT_PRONOUNS.contains(&next.as_str()))
-            || (i > 0 && q.words[i - 1] == "to")
-    };
+    // `can someone coach me`: a verb, not a role.
+    let a_verb = |i: usize| q.words.get(i + 1).is_some_and(|next| OBJECT_PRONOUNS.contains(&next.as_str()));
     let head = content.iter().rposition(|&(i, w)| names_a_role(w) && !a_verb(i))?;
     let mut from = head;
     while from > 0 && content[from - 1].0 + 1 == content[from].0 {

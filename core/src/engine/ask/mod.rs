@@ -440,6 +440,7 @@ mod tests {
             "where does Jorunn Skjelbred work",
             "where does Bill Gates work",
             "is there a tool to lint my web server config",
+            "are there tools to lint web server configs",
         ]
         .iter()
         .map(|line| rule(line))
@@ -451,6 +452,7 @@ mod tests {
             where does Jorunn Skjelbred work → a fact of someone not on the programme: I don't know anyone called “jorunn skjelbred” on this programme.
             where does Bill Gates work → a fact of someone not on the programme: I don't know anyone called “bill gates” on this programme.
             is there a tool to lint my web server config → what people said and wrote: I don't know the answer to “is there a tool to lint my web server config”: nothing I know covers it. Try /help to see what I can answer.
+            are there tools to lint web server configs → what people said and wrote: “And then you also need to go two levels below the current thing that you're working on. So if you're working on web servers, eventually you're going to find yourself below then to the HTTP specification below, then to TCP IP, if you want to keep going lower, you'll go into operating systems, then you get into hardware and hardware accelerators. And if you go up the stack, you'll get into the people who actually write code, and manage the equipment that does all those things. And so I think the trick is, you have to be patient, you have to be willing to go deep and high.”
         "#]].assert_eq(&shown);
     }
 

@@ -109,16 +109,22 @@ impl Question {
         let name_words: Vec<String> = named
             .map(|p| crate::text::words::words(&p.name).into_iter().map(|w| w.folded).collect())
             .unwrap_or_default();
+        // `dr sue keay`: a title is how the person after it is addressed.
+        let names_them = |w: &String| {
+            name_words.contains(w)
+                || w.strip_suffix('s').is_some_and(|base| name_words.iter().any(|n| n == base))
+                || stems(w).iter().any(|s| name_stems.contains(s.as_str()))
+        };
         let roles = words
             .iter()
-            .map(|w| {
+            .enumerate()
+            .map(|(i, w)| {
                 // `kelseys` (typed `Kelsey's`); `mc.flys`, whose name's stems are the dotted whole.
                 let possessive = w
                     .strip_suffix('s')
                     .filter(|base| name_stems.contains(base) || name_words.iter().any(|n| n == base))
                     .is_some();
-                // `dr sue keay's role` asks her role: the title is how she is addressed.
-                let honorific = named.is_some() && HONORIFICS.contains(&w.as_str());
+                let honorific = HONORIFICS.contains(&w.as_str()) && words.get(i + 1).is_some_and(names_them);
                 if is_stop_word(w)
                     || FRAME_WORDS.contains(&w.as_str())
                     || SESSION_VERBS.contains(&w.as_str())
