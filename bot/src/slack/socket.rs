@@ -70,7 +70,7 @@ async fn on_command(
             states.get_user_state::<Arc<Answered>>().cloned().ok_or("the Slack replies are not registered")?;
         (adapter(&states)?, answered)
     };
-    let (reply, first) = answered.reply(&event.trigger_id.to_string());
+    let (reply, first) = answered.reply(event.trigger_id.as_ref());
     if !first {
         tracing::info!(command = %event.command, "Slack redelivered a command; acknowledged with the first delivery's reply");
     }
