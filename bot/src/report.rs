@@ -35,6 +35,10 @@ pub fn tables(summary: &UsageSummary) -> String {
         ]);
     }
     section("Latency", latency);
+    let audience = summary.audience;
+    let mut questions = table(&["asked", "answered", "votes"]);
+    questions.add_row(vec![number(audience.questions), number(audience.answered), number(audience.votes)]);
+    section("Questions for the speakers", questions);
     out
 }
 

@@ -69,6 +69,7 @@ pub async fn dispatcher(settings: &Settings) -> anyhow::Result<(Dispatcher, writ
         .with_faq_version(faq_version)
         .with_fetcher(settings.fetcher.clone())
         .with_help(settings.help.clone())
+        .with_qa_closes_after(settings.qa_closes_after)
         .with_agenda(crate::dispatch::AgendaSettings {
             public_url: settings.public_url.clone(),
             remind_minutes: u32::try_from(settings.reminder_lead.as_secs() / 60).unwrap_or(u32::MAX),
@@ -113,6 +114,17 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
         format!("cannot reach the usage database at {} (DATABASE_URL)", redact(&settings.database_url))
     })?;
     Ok(store)
+}
+
+/// The programme an operator's command works on: the stored one, or, before
+/// any is stored, the one in `data/` (or none).
+pub async fn stored_schedule(store: &Store, settings: &Settings) -> anyhow::Result<emcee_core::Schedule> {
+    Ok(match store.load_schedule().await? {
+        Some((schedule, _)) => schedule,
+        None => knowledge::load(&settings.data_dir, settings.time_zone.as_ref())
+            .map(|l| l.schedule)
+            .unwrap_or_else(|_| emcee_core::Schedule::empty()),
+    })
 }
 
 /// A database URL without its password, for messages.

@@ -119,6 +119,9 @@ pub fn plain_text(reply: &Reply, marks: Marks) -> String {
     if let Some(asked) = reply.did_you_mean() {
         block(&asked, false);
     }
+    if let Some(asker) = &reply.asker {
+        block(&format!("Asked by {asker}"), false);
+    }
     // A quote carries its own citation; the programme is not cited.
     if reply.quote.is_none() {
         let sources: Vec<String> = reply

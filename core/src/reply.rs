@@ -141,11 +141,18 @@ pub struct Reply {
     /// Something the asker may do about this reply that is not a command,
     /// offered as a button the bot reads back.
     pub offer: Option<Offer>,
+    /// The post of an audience question, which everyone votes on: pressed
+    /// from that post (its **Upvote**), the reply replaces it.
+    pub post: bool,
+    /// The platform's id of the person shown as having asked (a question
+    /// for a speaker, when its asker chose to be named), which each
+    /// platform writes its own way.
+    pub asker: Option<String>,
 }
 
 /// A button under a reply that is not a command: its label, and the token
-/// the platform sends back when it is pressed (`help-name:ID`), which only
-/// the one who asked may use.
+/// the platform sends back when it is pressed (`help-name:ID`, which only
+/// the one who asked may use; `qa-vote:ID`, anyone's).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Offer {
     pub label: String,
@@ -204,6 +211,8 @@ impl Reply {
             result_count: 0,
             about: None,
             offer: None,
+            post: false,
+            asker: None,
         }
     }
 

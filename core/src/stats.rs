@@ -108,6 +108,15 @@ pub struct Latency {
     pub p99_us: u64,
 }
 
+/// The audience's questions for the speakers (`/qa`) asked in a window,
+/// those taken down by organisers left out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Audience {
+    pub questions: u64,
+    pub answered: u64,
+    pub votes: u64,
+}
+
 /// How the bot was used in a window of time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UsageSummary {
@@ -123,6 +132,7 @@ pub struct UsageSummary {
     /// Queries answered `not_found`.
     pub unanswered: Vec<Count>,
     pub latency: Vec<Latency>,
+    pub audience: Audience,
 }
 
 /// The window `/stats` and `emcee stats` use when none is given.
@@ -212,6 +222,15 @@ pub fn reply(summary: &UsageSummary) -> Reply {
         .field("Top queries", ranked(&summary.top_queries))
         .field("Could not answer", ranked(&summary.unanswered))
         .field(
+            "Questions for the speakers",
+            match summary.audience {
+                Audience { questions: 0, .. } => String::new(),
+                Audience { questions, answered, votes } => {
+                    format!("{questions} asked, {answered} answered, {votes} votes")
+                }
+            },
+        )
+        .field(
             "Latency p50 / p95 / p99",
             summary
                 .latency
@@ -292,6 +311,7 @@ mod tests {
             top_queries: vec![Count::new("when is the keynote?", 2)],
             unanswered: vec![Count::new("what is the wi-fi password?", 1)],
             latency: vec![Latency { command: "ask".into(), events: 3, p50_us: 40, p95_us: 900, p99_us: 1_250 }],
+            audience: Audience { questions: 4, answered: 1, votes: 17 },
         };
         let text = crate::render::plain_text(&reply(&summary), crate::render::Marks::NONE);
         expect_test::expect![[r#"
@@ -304,6 +324,7 @@ mod tests {
             By day: Fri 20 Nov 5 commands, 2 people
             Top queries: 1. “when is the keynote?” ×2
             Could not answer: 1. “what is the wi-fi password?” ×1
+            Questions for the speakers: 4 asked, 1 answered, 17 votes
             Latency p50 / p95 / p99: ask 40 µs / 900 µs / 1.2 ms"#]]
         .assert_eq(&text);
     }

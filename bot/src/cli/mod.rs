@@ -5,6 +5,7 @@ mod announce;
 mod data;
 mod discord;
 mod faq;
+mod qa;
 mod schedule;
 mod slack;
 mod stats;
@@ -58,6 +59,9 @@ enum Command {
     /// The organisers' FAQ: import the published page.
     #[command(subcommand)]
     Faq(faq::FaqCommand),
+    /// Audience questions for the speakers: export a session's.
+    #[command(subcommand)]
+    Qa(qa::QaCommand),
     /// Set up the Slack app.
     #[command(subcommand)]
     Slack(slack::SlackCommand),
@@ -97,6 +101,7 @@ async fn run_command(command: Command, settings: Settings) -> anyhow::Result<Exi
         Command::Schedule(command) => schedule::run(command, &settings).await,
         Command::Transcript(command) => transcript::run(command, &settings).await,
         Command::Faq(command) => faq::run(command, &settings).await,
+        Command::Qa(command) => qa::run(command, &settings).await,
         Command::Slack(command) => slack::run(command),
         Command::Discord(command) => discord::run(command, &settings).await,
         Command::Data(command) => data::run(command, &settings),

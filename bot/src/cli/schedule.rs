@@ -11,8 +11,8 @@ use serde::Serialize;
 
 use crate::config::Settings;
 use crate::programme::{self, ProgrammeError};
+use crate::startup;
 use crate::terminal::{json_safe, print, print_text, rfc3339};
-use crate::{knowledge, startup};
 
 /// Imports at least this large say what they are doing before they do it.
 const LARGE: usize = 1_000;
@@ -61,12 +61,7 @@ pub enum ExportFormat {
 
 pub async fn run(command: ScheduleCommand, settings: &Settings) -> anyhow::Result<ExitCode> {
     let store = startup::open_store(settings).await?;
-    let current = match store.load_schedule().await? {
-        Some((schedule, _)) => schedule,
-        None => knowledge::load(&settings.data_dir, settings.time_zone.as_ref())
-            .map(|l| l.schedule)
-            .unwrap_or_else(|_| Schedule::empty()),
-    };
+    let current = startup::stored_schedule(&store, settings).await?;
     match command {
         ScheduleCommand::Import { source, dry_run, json, time_zone, title, allow_empty } => {
             let time_zone = match time_zone {

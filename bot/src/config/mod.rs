@@ -70,6 +70,7 @@ struct Raw {
     discord_help_channel: Option<String>,
     help_contact: Option<String>,
     help_per_hour: u32,
+    qa_closes_after_minutes: u32,
     replica_ordinal: Option<u32>,
 }
 
@@ -155,6 +156,8 @@ pub struct Settings {
     pub accept_replays: bool,
     /// Who can help when `/ask` cannot, and how many questions an hour go to the help channels.
     pub help: HelpSettings,
+    /// How long after a session ends its audience questions close.
+    pub qa_closes_after: jiff::SignedDuration,
     pub slack: SlackSettings,
     pub discord: DiscordSettings,
 }
@@ -201,6 +204,12 @@ const PLATFORM_VARIABLES: &[(&str, &str)] = &[
 /// The database when `DATABASE_URL` is unset.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://emcee.db";
 
+/// Minutes after a session ends that its audience questions stay open by
+/// default: the Q&A at the end of a talk, and the walk to the next one.
+const QA_CLOSES_AFTER_MINUTES: u32 = 15;
+/// The longest an operator may keep them open: a day.
+const QA_CLOSES_AFTER_MOST: u32 = 24 * 60;
+
 /// What an answered command's usage event survives (`EMCEE_USAGE_DURABILITY`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Durability {
@@ -244,7 +253,8 @@ impl Settings {
             .set_default("discord_replicas", 1)?
             .set_default("discord_keynote_kinds", discord::DEFAULT_KEYNOTE_KIND)?
             .set_default("discord_dm_rate", discord::DEFAULT_DM_RATE)?
-            .set_default("help_per_hour", HelpSettings::DEFAULT_PER_HOUR)
+            .set_default("help_per_hour", HelpSettings::DEFAULT_PER_HOUR)?
+            .set_default("qa_closes_after_minutes", QA_CLOSES_AFTER_MINUTES)
     }
 
     pub fn load(file: Option<&Path>) -> anyhow::Result<Settings> {
@@ -347,6 +357,12 @@ impl Settings {
             );
         }
         let help = HelpSettings { contact: secret(&raw.help_contact), per_hour: raw.help_per_hour };
+        if raw.qa_closes_after_minutes > QA_CLOSES_AFTER_MOST {
+            bail!(
+                "EMCEE_QA_CLOSES_AFTER_MINUTES is {}; it is how many minutes after a session ends its audience questions close, from 0 to {QA_CLOSES_AFTER_MOST}",
+                raw.qa_closes_after_minutes
+            );
+        }
         let operator = host.user.clone().unwrap_or_else(|| String::from("operator"));
         let host = host.hostname.clone().unwrap_or_else(|| operator.clone());
         Ok(Settings {
@@ -372,6 +388,7 @@ impl Settings {
             http,
             accept_replays: raw.accept_replays,
             help,
+            qa_closes_after: jiff::SignedDuration::from_mins(i64::from(raw.qa_closes_after_minutes)),
             slack,
             discord,
         })

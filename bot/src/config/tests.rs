@@ -52,6 +52,7 @@ fn raw(now: Option<&str>, log_format: &str) -> Raw {
         discord_help_channel: None,
         help_contact: None,
         help_per_hour: super::HelpSettings::DEFAULT_PER_HOUR,
+        qa_closes_after_minutes: super::QA_CLOSES_AFTER_MINUTES,
         replica_ordinal: None,
     }
 }

@@ -116,14 +116,20 @@ impl Parts {
 pub fn parts(reply: &Reply) -> Parts {
     let mut description = Vec::new();
     if !reply.body.trim().is_empty() {
-        // The bot writes commands as code among the data; code is inert.
-        description.push(escape_keeping_code(reply.body.trim_end()).into_owned());
+        // The bot writes commands as code among the data; code is inert. An
+        // audience question is someone's words alone: escaped whole.
+        let body = reply.body.trim_end();
+        description.push(if reply.post { escape(body) } else { escape_keeping_code(body) }.into_owned());
     }
     if let Some(quote) = &reply.quote {
         description.push(quote_text(quote));
     }
     if let Some(asked) = reply.did_you_mean() {
         description.push(escape(&asked).into_owned());
+    }
+    // The asker's own id as Discord writes a person (an embed never pings).
+    if let Some(asker) = reply.asker.as_ref().filter(|id| !id.is_empty() && id.chars().all(|c| c.is_ascii_digit())) {
+        description.push(format!("Asked by <@{asker}>"));
     }
     let mut fields: Vec<(String, String)> = reply
         .fields
@@ -286,6 +292,17 @@ pub fn message(reply: &Reply, line: &str, shown: usize, seed: u64) -> CreateInte
         .allowed_mentions(CreateAllowedMentions::new())
         .ephemeral(ephemeral(reply))
         .components(buttons(reply, line, shown, seed))
+}
+
+/// An audience question's post in a channel: its embed and **Upvote**.
+pub fn post(question: &Reply) -> CreateMessage {
+    let (embed, components) = post_parts(question);
+    CreateMessage::new().embed(embed).components(components).allowed_mentions(CreateAllowedMentions::new())
+}
+
+/// The embed and buttons of an audience question's post.
+pub fn post_parts(question: &Reply) -> (CreateEmbed, Vec<CreateActionRow>) {
+    (embed_for(question), buttons(question, "", 0, 0))
 }
 
 /// A short text answer (autocomplete failures, refusals before dispatch),

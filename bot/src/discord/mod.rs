@@ -6,6 +6,7 @@
 //! keynotes to the server's scheduled events ([`events`]), through
 //! serenity's HTTP client, rate limits kept.
 
+pub mod board;
 pub mod commands;
 pub mod embed;
 pub mod events;
@@ -280,9 +281,14 @@ impl Discord {
         }
         let id = component.data.custom_id.as_str();
         // An offer under a reply, answered to the one who pressed it.
+        // An audience question's Upvote replaces the question with its new count.
         if let Some(token) = id.strip_prefix(embed::OFFER).and_then(|rest| rest.strip_prefix(':')) {
             let reply = self.dispatcher.take_offer(&origin, token).await;
-            return Handled::now(CreateInteractionResponse::Message(embed::message(&reply, "", 0, 0)));
+            let message = embed::message(&reply, "", 0, 0);
+            if reply.post && reply.status == Status::Ok {
+                return Handled::now(CreateInteractionResponse::UpdateMessage(message));
+            }
+            return Handled::now(CreateInteractionResponse::Message(message));
         }
         // A person picked from an ambiguous name: the answer about them replaces the question.
         if let Some(line) = id.strip_prefix(embed::CHOOSE).and_then(|rest| rest.strip_prefix(':'))

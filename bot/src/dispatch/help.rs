@@ -186,6 +186,10 @@ impl Dispatcher {
     /// channel, which only they can do, since the database knows them as
     /// one who waits for it.
     pub async fn take_offer(&self, origin: &Origin, token: &str) -> Reply {
+        // An audience question's Upvote: anyone's, answered and logged as `/qa vote`.
+        if let Some(id) = token.strip_prefix(emcee_core::engine::qa::VOTE_TOKEN) {
+            return self.answer(origin, &format!("/qa vote {id}")).await;
+        }
         let refused = |text: &str| Reply::message(CommandKind::Ask, Status::Invalid, text);
         let (Some(id), Some(usage), Some(desk)) =
             (token.strip_prefix(NAME_ME), &self.usage, self.desks.get(origin.platform))

@@ -9,12 +9,14 @@ mod conversation;
 mod faq;
 mod gate;
 mod help;
+mod qa;
 mod schedule;
 mod transcript;
 
 pub use agenda::{AgendaSettings, Feed, person};
 pub use faq::{Imported as FaqImported, Refused as FaqRefused, change_line as faq_change_line, import as import_faq};
 pub use help::{FAQ_SECTION, HELP_ANSWER_MAX, HelpAnswered, HelpClaimed, HelpDesk, HelpRefused, HelpSettings, Pending};
+pub use qa::QaBoard;
 pub use transcript::{Added, Refused, knowledge_with, store as store_transcript};
 
 use std::sync::{Arc, RwLock};
@@ -101,6 +103,9 @@ pub struct Dispatcher {
     /// Who can help when `/ask` cannot, and each platform's help channel.
     help: HelpSettings,
     desks: help::Desks,
+    /// When sessions take audience questions.
+    qa_window: emcee_core::engine::qa::Window,
+    boards: qa::Boards,
 }
 
 /// A kind of button under a reply, each carrying the line it asks.
@@ -171,6 +176,8 @@ impl Dispatcher {
             gate: gate::Gate::default(),
             help: HelpSettings::default(),
             desks: help::Desks::default(),
+            qa_window: emcee_core::engine::qa::Window { after: jiff::SignedDuration::from_mins(15) },
+            boards: qa::Boards::default(),
         }
     }
 
@@ -269,7 +276,8 @@ impl Dispatcher {
                 | Command::Schedule(_)
                 | Command::Transcript(_)
                 | Command::Agenda(_)
-                | Command::Faq(_))
+                | Command::Faq(_)
+                | Command::Qa(_))
         ) && self.usage.is_some();
         let turn = if uses_store { Some(self.gate.enter(origin).await) } else { None };
         let reply = match parsed {
@@ -288,6 +296,7 @@ impl Dispatcher {
             Ok(Command::Transcript(command)) => self.change_transcripts(command).await,
             Ok(Command::Agenda(command)) => self.agenda(origin, command).await,
             Ok(Command::Faq(command)) => self.faq(command, &ctx).await,
+            Ok(Command::Qa(command)) => self.qa(origin, command).await,
             Ok(cmd) if shown > 0 => engine.another(&cmd, shown, &ctx),
             Ok(Command::Ask { question }) => {
                 let previous = self.conversations.recall(origin, started);

@@ -89,6 +89,9 @@ pub fn app(platforms: &Platforms, dispatcher: Arc<Dispatcher>, endpoints: &Endpo
     } else {
         None
     };
+    if let Some(board) = slack.as_deref().and_then(crate::slack::board::SlackBoard::new) {
+        dispatcher.add_qa_board(crate::dispatch::Platform::Slack, Arc::new(board));
+    }
     if let Some(desk) = slack.as_deref().and_then(crate::slack::help::SlackHelp::new) {
         dispatcher.add_help_desk(crate::dispatch::Platform::Slack, Arc::new(desk));
     }
@@ -105,6 +108,9 @@ pub fn app(platforms: &Platforms, dispatcher: Arc<Dispatcher>, endpoints: &Endpo
     } else {
         None
     };
+    if let Some(board) = discord.as_deref().and_then(crate::discord::board::DiscordBoard::new) {
+        dispatcher.add_qa_board(crate::dispatch::Platform::Discord, Arc::new(board));
+    }
     if let Some(desk) = discord.as_deref().and_then(crate::discord::help::DiscordHelp::new) {
         dispatcher.add_help_desk(crate::dispatch::Platform::Discord, Arc::new(desk));
     }

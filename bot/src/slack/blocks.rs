@@ -245,6 +245,12 @@ pub fn message(reply: &Reply, shape: Shape, again: Option<&Again>) -> SlackMessa
     if let Some(asked) = reply.did_you_mean() {
         tail.push(context(vec![escape(&asked)]));
     }
+    // The asker's own id as Slack writes a person, never anything else.
+    if let Some(asker) =
+        reply.asker.as_ref().filter(|id| !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric()))
+    {
+        tail.push(context(vec![format!("Asked by <@{asker}>")]));
+    }
     if reply.quote.is_none() && !reply.sessions.is_empty() {
         tail.push(context(vec![format!(
             "Times are shown in your time zone; the conference is in {}.",

@@ -4,6 +4,7 @@
 //! announcements posted with `chat.postMessage`; the app manifest.
 
 pub mod blocks;
+pub mod board;
 pub mod help;
 pub mod http;
 pub mod manifest;
@@ -326,11 +327,17 @@ impl Slack {
                 continue;
             }
             // An offer under a reply, answered to the one who pressed it.
+            // An audience question's Upvote replaces the question with its new count.
             if action.action_id.0 == blocks::OFFER {
                 let origin = self.origin(&event.team.id.0, &channel, &user.id.0, "").await;
                 let reply = self.dispatcher.take_offer(&origin, action.value.as_deref().unwrap_or("")).await;
-                let content = blocks::message(&reply, Shape { ephemeral: true }, None);
-                let body = response_body(content, false, Some(SlackMessageResponseType::Ephemeral));
+                let body = if reply.post && reply.status == emcee_core::reply::Status::Ok {
+                    let again = Again { line: String::new(), shown: 0, seed: 0 };
+                    response_body(blocks::message(&reply, Shape { ephemeral: false }, Some(&again)), true, None)
+                } else {
+                    let content = blocks::message(&reply, Shape { ephemeral: true }, None);
+                    response_body(content, false, Some(SlackMessageResponseType::Ephemeral))
+                };
                 self.respond(response_url.0.as_str(), &body).await;
                 continue;
             }

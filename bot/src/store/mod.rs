@@ -19,6 +19,7 @@ mod agenda;
 mod faq;
 mod help;
 mod outlets;
+mod qa;
 mod schedule;
 mod transcripts;
 mod usage;
@@ -27,6 +28,7 @@ pub use agenda::{Claimant, FeedHistory, Person, Preferences, RecordedChange};
 pub use faq::StoredFaq;
 pub use help::{AnsweredHelp, HelpAsk, HelpOutcome, HelpRequest, NamedHelp};
 pub use outlets::{EventState, Fans, KeynoteEvent};
+pub use qa::{QaAsk, QaAsked};
 pub use schedule::Applied;
 pub use transcripts::StoredTranscript;
 pub use usage::UsageEvent;
@@ -68,6 +70,31 @@ macro_rules! on_pool_impl {
     };
 }
 use on_pool_impl as on_pool;
+
+/// Runs the same code against whichever transaction the store opened.
+macro_rules! in_transaction_impl {
+    ($store:expr, $tx:ident => $body:block) => {
+        match $store {
+            Store::Postgres(pool) => {
+                let mut $tx = pool.begin().await?;
+                let result = $body;
+                $tx.commit().await?;
+                result
+            }
+            // Writing from the start: a transaction that reads first and then
+            // writes fails at once ("database is locked") when another
+            // connection (the usage writer) committed in between, where one
+            // that begins IMMEDIATE waits its turn for the busy timeout.
+            Store::Sqlite(pool) => {
+                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let result = $body;
+                $tx.commit().await?;
+                result
+            }
+        }
+    };
+}
+use in_transaction_impl as in_transaction;
 
 /// How long a caller waits for a connection before giving up.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);

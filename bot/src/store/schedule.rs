@@ -8,6 +8,7 @@ use jiff::Timestamp;
 use jiff::tz::{Offset, TimeZone};
 
 use super::Store;
+use super::in_transaction;
 
 /// What an import did.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,30 +80,6 @@ fn session_from(row: SessionRow) -> Session {
         url,
         recording,
     }
-}
-
-/// Runs the same code against whichever transaction the store opened.
-macro_rules! in_transaction {
-    ($store:expr, $tx:ident => $body:block) => {
-        match $store {
-            Store::Postgres(pool) => {
-                let mut $tx = pool.begin().await?;
-                let result = $body;
-                $tx.commit().await?;
-                result
-            }
-            // Writing from the start: a transaction that reads first and then
-            // writes fails at once ("database is locked") when another
-            // connection (the usage writer) committed in between, where one
-            // that begins IMMEDIATE waits its turn for the busy timeout.
-            Store::Sqlite(pool) => {
-                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-                let result = $body;
-                $tx.commit().await?;
-                result
-            }
-        }
-    };
 }
 
 impl Store {

@@ -208,6 +208,19 @@ impl Store {
                 p99_us: p99 as u64,
             })
             .collect();
+        let (questions, answered, votes): (i64, i64, i64) = on_pool!(self, pool => sqlx::query_as(
+            "SELECT COUNT(*), COUNT(answered_at), CAST(COALESCE(SUM(votes), 0) AS BIGINT) FROM qa_questions \
+             WHERE asked_at >= $1 AND asked_at <= $2 AND removed_at IS NULL",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_one(pool)
+        .await)?;
+        let audience = emcee_core::stats::Audience {
+            questions: questions as u64,
+            answered: answered as u64,
+            votes: votes.max(0) as u64,
+        };
         Ok(UsageSummary {
             since,
             until,
@@ -219,6 +232,7 @@ impl Store {
             top_queries,
             unanswered,
             latency,
+            audience,
         })
     }
 

@@ -24,14 +24,14 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 const SLACK_SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
-const KEYNOTE: &str = "Keynote: Software supply chain security";
+pub(crate) const KEYNOTE: &str = "Keynote: Software supply chain security";
 const PUBLIC: &str = "https://emcee.example.org";
 
-struct Bot {
-    router: axum::Router,
-    dispatcher: Arc<Dispatcher>,
-    writer: writer::WriterHandle,
-    store: Store,
+pub(crate) struct Bot {
+    pub(crate) router: axum::Router,
+    pub(crate) dispatcher: Arc<Dispatcher>,
+    pub(crate) writer: writer::WriterHandle,
+    pub(crate) store: Store,
     _state: tempfile::TempDir,
 }
 
@@ -40,7 +40,7 @@ fn discord_key() -> SigningKey {
 }
 
 /// A bot on `db` answering Slack and Discord, with a fake Slack Web API at `slack_api`.
-async fn bot(db: &support::TestDb, slack_api: &str) -> Bot {
+pub(crate) async fn bot(db: &support::TestDb, slack_api: &str) -> Bot {
     let store = Store::open(&db.url).unwrap();
     store.migrate().await.unwrap();
     let state = tempfile::tempdir().unwrap();
@@ -72,7 +72,7 @@ async fn bot(db: &support::TestDb, slack_api: &str) -> Bot {
     Bot { router: app.router, dispatcher, writer, store, _state: state }
 }
 
-fn origin(platform: Platform, user: &str) -> Origin {
+pub(crate) fn origin(platform: Platform, user: &str) -> Origin {
     Origin { platform, workspace: "T0001".into(), channel: "C0GENERAL".into(), user: user.into(), organiser: false }
 }
 
@@ -80,11 +80,11 @@ fn person(platform: Platform, user: &str) -> Person {
     Person { platform: platform.as_str().into(), user: user.into() }
 }
 
-fn keynote_id(bot: &Bot) -> String {
+pub(crate) fn keynote_id(bot: &Bot) -> String {
     bot.dispatcher.engine().schedule().sessions.iter().find(|s| s.title == KEYNOTE).unwrap().id.clone()
 }
 
-async fn send(router: &axum::Router, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
+pub(crate) async fn send(router: &axum::Router, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
     let response = router.clone().oneshot(request).await.unwrap();
     let (status, headers) = (response.status(), response.headers().clone());
     let body = to_bytes(response.into_body(), 1 << 22).await.unwrap();
@@ -291,10 +291,11 @@ fn feed_url(body: &str) -> String {
 }
 
 /// What the fake Slack was sent: path and JSON body.
-type Sent = Arc<Mutex<Vec<(String, Value)>>>;
+pub(crate) type Sent = Arc<Mutex<Vec<(String, Value)>>>;
 
-/// A fake Slack Web API and response_url on loopback that records what it gets.
-async fn fake_slack() -> (String, Sent) {
+/// A fake Slack Web API and response_url on loopback that records what it
+/// gets, and answers posts as Slack does.
+pub(crate) async fn fake_slack() -> (String, Sent) {
     let sent: Sent = Arc::default();
     let record = sent.clone();
     let app = axum::Router::new().fallback(move |request: Request<Body>| {
@@ -302,10 +303,21 @@ async fn fake_slack() -> (String, Sent) {
         async move {
             let path = request.uri().path().to_string();
             let bytes = to_bytes(request.into_body(), 1 << 20).await.unwrap();
-            record.lock().unwrap().push((path, serde_json::from_slice(&bytes).unwrap_or(Value::Null)));
+            let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+            let channel = body["channel"].clone();
+            record.lock().unwrap().push((path.clone(), body));
+            // What Slack answers a post, an update or a deletion with: where the message is.
+            let answer = match path.rsplit('/').next() {
+                Some("chat.postMessage" | "chat.update") => json!({
+                    "ok": true, "channel": channel, "ts": "1700000000.000100",
+                    "message": { "ts": "1700000000.000100", "text": "" }
+                }),
+                Some("chat.delete") => json!({ "ok": true, "channel": channel, "ts": "1700000000.000100" }),
+                _ => json!({ "ok": true }),
+            };
             axum::response::Response::builder()
                 .header("content-type", "application/json")
-                .body(Body::from(r#"{"ok":true}"#))
+                .body(Body::from(answer.to_string()))
                 .unwrap()
         }
     });
@@ -322,7 +334,7 @@ fn slack_signed(path: &str, body: String) -> Request<Body> {
         .unwrap()
 }
 
-fn slack_command(command: &str, text: &str, response_url: &str) -> Request<Body> {
+pub(crate) fn slack_command(command: &str, text: &str, response_url: &str) -> Request<Body> {
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     let trigger = format!("13345224609.738474920.{}", NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
     let body = serde_urlencoded::to_string([
@@ -339,7 +351,7 @@ fn slack_command(command: &str, text: &str, response_url: &str) -> Request<Body>
     slack_signed("/slack/commands", body)
 }
 
-fn slack_click(button: &Value, response_url: &str) -> Request<Body> {
+pub(crate) fn slack_click(button: &Value, response_url: &str) -> Request<Body> {
     let payload = json!({
         "type": "block_actions", "team": { "id": "T0001" }, "user": { "id": "U0ANA" }, "api_app_id": "A0123",
         "container": { "type": "message", "message_ts": "1.2", "channel_id": "C0GENERAL", "is_ephemeral": true },
@@ -350,7 +362,7 @@ fn slack_click(button: &Value, response_url: &str) -> Request<Body> {
     slack_signed("/slack/interactivity", serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap())
 }
 
-async fn answered(sent: &Sent, path: &str, count: usize) -> Value {
+pub(crate) async fn answered(sent: &Sent, path: &str, count: usize) -> Value {
     for _ in 0..100 {
         let bodies: Vec<Value> =
             sent.lock().unwrap().iter().filter(|(p, _)| p.ends_with(path)).map(|(_, b)| b.clone()).collect();
@@ -436,7 +448,7 @@ async fn the_slack_home_tab_shows_one_s_agenda() {
     assert!(bot.store.favourites(&person(Platform::Slack, "U0ANA")).await.unwrap().is_empty());
 }
 
-fn discord_interaction(kind: u8, data: Value) -> Request<Body> {
+pub(crate) fn discord_interaction(kind: u8, data: Value) -> Request<Body> {
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1_700_000_000_000_000_000);
     let mut body = json!({
         "application_id": "1100000000000000001",

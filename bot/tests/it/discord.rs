@@ -713,3 +713,58 @@ async fn the_gateway_answers_commands_and_resumes_after_a_reconnect() {
     let commands: Vec<String> = store.events().await.unwrap().into_iter().map(|e| e.command).collect();
     assert_eq!(commands, ["bio", "quote"], "each command logged once");
 }
+
+/// Audience questions on Discord: the asker is answered privately and the
+/// question posted by the bot in the channel (a command's own reply would
+/// show who ran it), a mention typed in it inert; its **Upvote** updates
+/// the post in the interaction's own response; an organiser's removal
+/// deletes the post.
+#[tokio::test]
+async fn audience_questions_are_posted_by_the_bot_and_voted_on_in_place() {
+    let (fake, received) = fake_discord(b"").await;
+    let settings = DiscordSettings { token: Some("qa-test-token".into()), ..DiscordSettings::default() };
+    let bot = bot_with_settings(&Endpoints { discord_api: Some(fake), ..Endpoints::default() }, settings).await;
+    let question = json!([{ "name": "ask", "type": 1, "options": [
+        { "name": "question", "type": 3, "value": "Which <@&1> role reviews `this?" }
+    ]}]);
+    let told = ask(&bot, interaction(2, Some(command("qa", question)), &[])).await;
+    assert_eq!((told["type"].as_u64(), told["data"]["flags"].as_u64()), (Some(4), Some(64)), "private: {told}");
+    let posted = wait_for_request(&received, "POST", "/channels/1100000000000000003/messages").await;
+    assert_eq!(posted["allowed_mentions"]["parse"], json!([]), "no one is pinged: {posted}");
+    let description = posted["embeds"][0]["description"].as_str().unwrap();
+    assert!(description.contains("role reviews") && !description.contains("<@&1>"), "inert: {description}");
+    assert!(!posted.to_string().contains("1300000000000000000"), "the post names no one: {posted}");
+    let button = posted["components"][0]["components"][0].clone();
+    assert_eq!(button["label"], "Upvote (0)");
+
+    let mut click = interaction(3, Some(json!({ "custom_id": button["custom_id"], "component_type": 2 })), &[]);
+    click["message"] = json!({
+        "id": "1500000000000000001", "channel_id": "1100000000000000003", "content": "", "embeds": [],
+        "attachments": [], "author": {"id": "1100000000000000001", "username": "emcee", "discriminator": "0", "avatar": null},
+        "timestamp": "2024-05-01T10:00:00.000000+00:00", "edited_timestamp": null, "tts": false,
+        "mention_everyone": false, "mentions": [], "mention_roles": [], "pinned": false, "type": 0, "flags": 0,
+        "components": []
+    });
+    let updated = ask(&bot, click).await;
+    assert_eq!(updated["type"], 7, "the post itself is updated: {updated}");
+    assert_eq!(updated["data"]["components"][0]["components"][0]["label"], "Upvote (1)");
+
+    let id = button["custom_id"].as_str().unwrap().rsplit(':').next().unwrap().to_string();
+    let remove = json!([{ "name": "remove", "type": 1, "options": [{ "name": "number", "type": 3, "value": id }] }]);
+    let done = ask(&bot, interaction(2, Some(command("qa", remove)), &[ORGANISER_ROLE])).await;
+    assert!(done.to_string().contains("is removed"), "{done}");
+    wait_for_request(&received, "DELETE", "/channels/1100000000000000003/messages/1500000000000000001").await;
+}
+
+/// The body of the first `method` request to `path` the fake received.
+async fn wait_for_request(received: &Received, method: &str, path: &str) -> Value {
+    for _ in 0..100 {
+        let found = received.lock().unwrap().iter().find(|(m, p, _)| m == method && p.ends_with(path)).cloned();
+        if let Some((_, _, body)) = found {
+            return body;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let seen: Vec<String> = received.lock().unwrap().iter().map(|(m, p, _)| format!("{m} {p}")).collect();
+    panic!("no {method} {path}; requests: {seen:?}");
+}

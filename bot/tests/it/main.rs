@@ -20,6 +20,7 @@ mod keynotes;
 mod knowledge;
 mod layers;
 mod organisers;
+mod qa;
 mod reminders;
 mod replies;
 mod schedule;

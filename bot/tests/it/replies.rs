@@ -60,7 +60,7 @@ fn without_seeds(mut value: Value) -> Value {
 
 /// `/stats` as an organiser sees it with a conference day of usage behind it.
 fn stats_with_usage() -> Reply {
-    use emcee_core::stats::{Count, Day, Latency, UsageSummary};
+    use emcee_core::stats::{Audience, Count, Day, Latency, UsageSummary};
     let count = |name: &str, events| Count::new(name, events);
     let latency = |command: &str, events, p50_us, p95_us, p99_us| Latency {
         command: command.to_string(),
@@ -83,6 +83,7 @@ fn stats_with_usage() -> Reply {
         top_queries: vec![count("/talks now", 120), count("when is the keynote?", 64), count("/bio kelsey", 51)],
         unanswered: vec![count("where is the cloakroom?", 23), count("/bio <@everyone>", 2)],
         latency: vec![latency("ask", 602, 41, 180, 420), latency("talks", 389, 9, 30, 75)],
+        audience: Audience { questions: 57, answered: 21, votes: 1_940 },
     })
 }
 

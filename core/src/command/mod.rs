@@ -15,6 +15,8 @@
 //! /faq [topic]             the organisers' FAQ; /faq import <url> (organisers)
 //! /agenda [show]           my sessions; /agenda add|remove <session>,
 //! /agenda remind <minutes>|off, /agenda feed [reset], /agenda forget
+//! /qa ask [session:<title>] [name:yes] <question>, /qa top [session], /qa vote <id>
+//! /qa answered|hide|pin|remove <id>, /qa room <room>|off   (organisers)
 //! ```
 //!
 //! Every platform hands its input to [`parse`] as one line; Discord's options
@@ -43,6 +45,59 @@ pub enum Command {
     Transcript(TranscriptCommand),
     Agenda(AgendaCommand),
     Faq(FaqCommand),
+    Qa(QaCommand),
+}
+
+/// `/qa`: the audience's questions for a session's speakers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QaCommand {
+    /// A question for the session on now in the channel's room, or the
+    /// one `session` names; `named`: shown with the asker's name.
+    Ask { question: String, session: Option<String>, named: bool },
+    /// The top questions of a session: the one `session` names, or the
+    /// latest in the channel's room.
+    Top { session: Option<String> },
+    /// One vote for a question, or, pressed again, the vote taken back.
+    Vote { id: i64 },
+    /// Organisers: mark a question answered, hide it, pin it or remove it.
+    Mark { id: i64, mark: QaMark },
+    /// Organisers: tie the channel to a room (`None`: untie it).
+    Room { room: Option<String> },
+}
+
+/// What an organiser marks a question as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QaMark {
+    Answered,
+    /// Hidden from the list, kept with who hid it.
+    Hidden,
+    /// Shown above the others.
+    Pinned,
+    /// Taken down wherever it was posted.
+    Removed,
+}
+
+impl QaMark {
+    /// The verb of `/qa` that sets it.
+    pub fn verb(self) -> &'static str {
+        match self {
+            QaMark::Answered => "answered",
+            QaMark::Hidden => "hide",
+            QaMark::Pinned => "pin",
+            QaMark::Removed => "remove",
+        }
+    }
+
+    /// As stored and exported.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QaMark::Answered => "answered",
+            QaMark::Hidden => "hidden",
+            QaMark::Pinned => "pinned",
+            QaMark::Removed => "removed",
+        }
+    }
 }
 
 /// `/faq`: the organisers' FAQ, for everyone; its import, for organisers.
@@ -116,6 +171,7 @@ pub enum CommandKind {
     Stats,
     Agenda,
     Faq,
+    Qa,
 }
 
 impl CommandKind {
@@ -152,6 +208,7 @@ impl Command {
             Command::Transcript(_) => CommandKind::Transcript,
             Command::Agenda(_) => CommandKind::Agenda,
             Command::Faq(_) => CommandKind::Faq,
+            Command::Qa(_) => CommandKind::Qa,
         }
     }
 }
@@ -212,6 +269,7 @@ pub fn parse(input: &str) -> Result<Command, ParseError> {
         CommandKind::Transcript => parse_transcript(rest.as_deref().unwrap_or("")),
         CommandKind::Agenda => parse_agenda(rest.as_deref().unwrap_or("")),
         CommandKind::Faq => parse_faq(rest.as_deref().unwrap_or("")),
+        CommandKind::Qa => parse_qa(rest.as_deref().unwrap_or("")),
         CommandKind::Help => Ok(Command::Help { topic: rest.map(|t| t.trim_start_matches('/').to_ascii_lowercase()) }),
     }
 }
@@ -405,9 +463,14 @@ fn parse_quote(args: &str) -> Result<Command, ParseError> {
 
 /// Where a `speaker:` option starts, at a word boundary, in any case.
 fn find_speaker_option(text: &str) -> Option<usize> {
+    find_option(text, "speaker:")
+}
+
+/// Where `key` (with its `:`) starts in `text`, at a word boundary, in any case.
+fn find_option(text: &str, key: &str) -> Option<usize> {
     let lower = text.to_ascii_lowercase();
     let mut from = 0;
-    while let Some(found) = lower[from..].find("speaker:") {
+    while let Some(found) = lower[from..].find(key) {
         let at = from + found;
         if at == 0 || lower.as_bytes()[at - 1].is_ascii_whitespace() {
             return Some(at);
@@ -415,6 +478,66 @@ fn find_speaker_option(text: &str) -> Option<usize> {
         from = at + 1;
     }
     None
+}
+
+/// `text` without its `key:value` option (a word, or a quoted phrase), and
+/// the value; `None` when it has none.
+fn take_option(text: &str, key: &str) -> (String, Option<String>) {
+    let Some(at) = find_option(text, key) else { return (text.to_string(), None) };
+    let value = &text[at + key.len()..];
+    let (taken, after) = match value.strip_prefix('"') {
+        Some(quoted) => quoted.find('"').map_or((quoted, ""), |end| (&quoted[..end], &quoted[end + 1..])),
+        None => value.split_at(value.find(char::is_whitespace).unwrap_or(value.len())),
+    };
+    let rest = format!("{} {}", &text[..at], after);
+    (rest.split_whitespace().collect::<Vec<_>>().join(" "), Some(taken.trim().to_string()))
+}
+
+/// `/qa ask|top|vote|answered|hide|pin|remove|room …`.
+fn parse_qa(args: &str) -> Result<Command, ParseError> {
+    let (verb, rest) = args.split_once(char::is_whitespace).map_or((args, ""), |(v, r)| (v, r.trim()));
+    let spec = CommandKind::Qa.spec();
+    let usage_of = |name: &str| spec.subcommands.iter().find(|s| s.name == name).map_or(spec.usage, |s| s.usage);
+    let need = |what: &str, name: &str| invalid(CommandKind::Qa, format!("{what} Use `{}`.", usage_of(name)));
+    let id = |name: &str| match rest.trim_start_matches('#').parse::<i64>() {
+        Ok(id) if id > 0 => Ok(id),
+        _ => Err(need("Which question? Give the number shown with it.", name)),
+    };
+    let verb = verb.to_ascii_lowercase();
+    let command = match verb.as_str() {
+        "ask" => {
+            let (rest, session) = take_option(rest, "session:");
+            let (question, name) = take_option(&rest, "name:");
+            let named = match name.as_deref().map(str::to_ascii_lowercase).as_deref() {
+                None | Some("no" | "false" | "off") => false,
+                Some("yes" | "true" | "on") => true,
+                Some(other) => return Err(need(&format!("`name:{other}` is not yes or no."), "ask")),
+            };
+            if session.as_deref() == Some("") {
+                return Err(need("Which session? Write `session:\"its title\"`.", "ask"));
+            }
+            if question.is_empty() {
+                return Err(need("Ask what?", "ask"));
+            }
+            QaCommand::Ask { question, session, named }
+        }
+        "top" | "" => QaCommand::Top { session: (!rest.is_empty()).then(|| rest.to_string()) },
+        "vote" | "upvote" => QaCommand::Vote { id: id("vote")? },
+        "answered" => QaCommand::Mark { id: id("answered")?, mark: QaMark::Answered },
+        "hide" => QaCommand::Mark { id: id("hide")?, mark: QaMark::Hidden },
+        "pin" => QaCommand::Mark { id: id("pin")?, mark: QaMark::Pinned },
+        "remove" => QaCommand::Mark { id: id("remove")?, mark: QaMark::Removed },
+        "room" => match rest {
+            "" => return Err(need("Which room?", "room")),
+            "off" | "none" => QaCommand::Room { room: None },
+            room => QaCommand::Room { room: Some(room.to_string()) },
+        },
+        other => {
+            let verbs: Vec<&str> = spec.subcommands.iter().map(|s| s.name).collect();
+            return Err(invalid(CommandKind::Qa, format!("`{other}` is not a /qa command: use {}.", verbs.join(", "))));
+        }
+    };
+    Ok(Command::Qa(command))
 }
 
 #[cfg(test)]
@@ -501,6 +624,44 @@ mod tests {
         check(
             "//bio kelsey",
             expect![[r#"Err(ParseError { kind: Help, message: "There is no //bio command. Try /help." })"#]],
+        );
+    }
+
+    #[test]
+    fn parses_audience_questions() {
+        use expect_test::expect;
+        check("/qa ask why Rust?", expect![[r#"Ok(Qa(Ask { question: "why Rust?", session: None, named: false }))"#]]);
+        check(
+            r#"/qa ask how fast is it session:"Supply chain" name:yes"#,
+            expect![[r#"Ok(Qa(Ask { question: "how fast is it", session: Some("Supply chain"), named: true }))"#]],
+        );
+        check(
+            "/qa ask session:ABC12 what next",
+            expect![[r#"Ok(Qa(Ask { question: "what next", session: Some("ABC12"), named: false }))"#]],
+        );
+        check("/qa", expect!["Ok(Qa(Top { session: None }))"]);
+        check("/qa top keynote", expect![[r#"Ok(Qa(Top { session: Some("keynote") }))"#]]);
+        check("/qa vote #12", expect!["Ok(Qa(Vote { id: 12 }))"]);
+        check("/qa hide 3", expect!["Ok(Qa(Mark { id: 3, mark: Hidden }))"]);
+        check("/qa room off", expect!["Ok(Qa(Room { room: None }))"]);
+        check("/qa room Janson", expect![[r#"Ok(Qa(Room { room: Some("Janson") }))"#]]);
+        check(
+            "/qa ask",
+            expect![[
+                r#"Err(ParseError { kind: Qa, message: "Ask what? Use `/qa ask <question> [session:<title>] [name:yes]`." })"#
+            ]],
+        );
+        check(
+            "/qa pin first",
+            expect![[
+                r#"Err(ParseError { kind: Qa, message: "Which question? Give the number shown with it. Use `/qa pin 12`." })"#
+            ]],
+        );
+        check(
+            "/qa ask name:maybe why",
+            expect![[
+                r#"Err(ParseError { kind: Qa, message: "`name:maybe` is not yes or no. Use `/qa ask <question> [session:<title>] [name:yes]`." })"#
+            ]],
         );
     }
 

@@ -12,6 +12,7 @@ mod dates;
 mod faq;
 mod help;
 mod memo;
+pub mod qa;
 mod quote;
 pub mod schedule;
 mod talks;
@@ -307,6 +308,12 @@ impl Engine {
             Command::Faq(FaqCommand::Import { .. }) => {
                 Reply::message(CommandKind::Faq, Status::Denied, "The FAQ cannot be replaced here.")
             }
+            // Questions and votes are kept by the bot's store.
+            Command::Qa(_) => Reply::message(
+                CommandKind::Qa,
+                Status::Error,
+                "Questions for the speakers need a database, and this emcee runs without one.",
+            ),
             // Transcripts are stored by the bot; an engine on its own cannot keep one.
             Command::Transcript(_) => {
                 Reply::message(CommandKind::Transcript, Status::Denied, "Transcripts cannot be added here.")

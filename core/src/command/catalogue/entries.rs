@@ -337,3 +337,71 @@ pub(super) static AGENDA: CommandSpec = CommandSpec {
         },
     ],
 };
+
+const fn verb(
+    name: &'static str,
+    description: &'static str,
+    usage: &'static str,
+    organisers_only: bool,
+    options: &'static [OptionSpec],
+) -> SubcommandSpec {
+    SubcommandSpec { name, description, usage, organisers_only, fetches: false, options }
+}
+
+const QUESTION_NUMBER: &[OptionSpec] = &[required(text("number", "The question's number, shown with it", 12))];
+
+pub(super) static QA: CommandSpec = CommandSpec {
+    kind: CommandKind::Qa,
+    name: "qa",
+    aliases: &[],
+    usage: "/qa ask|top|vote|answered|hide|pin|remove|room",
+    summary: "Questions for the speaker: ask during a talk, upvote, and the host reads the top ones out",
+    help: "Ask the speaker of the session on now in this channel's room (`/qa ask <question>`), or of the \
+           session you name (`session:<title>`); questions open 10 minutes before a session starts and close a \
+           while after it ends. Each question is posted here, without your name unless you add `name:yes`, with \
+           an **Upvote** button: one vote each, a second press takes it back. `/qa top` lists the top questions \
+           for the host. Organisers mark questions `answered`, `hide` or `pin` them, `remove` them, \
+           and tie a channel to a room with `/qa room <room>`.",
+    examples: &["/qa ask How do you test this?", "/qa top", "/qa ask session:\"Supply chain\" Which tools?"],
+    organisers_only: false,
+    personal: true,
+    options: &[],
+    subcommands: &[
+        verb(
+            "ask",
+            "Ask the speaker of the session on now in this room, or of the one you name",
+            "/qa ask <question> [session:<title>] [name:yes]",
+            false,
+            &[
+                required(text("question", "Your question for the speaker", 300)),
+                suggesting(
+                    text("session", "The session, when it is not the one on now in this room", 200),
+                    &[Suggest::Session],
+                ),
+                text("name", "yes to show your name with the question", 3),
+            ],
+        ),
+        verb(
+            "top",
+            "The top questions of a session, by votes",
+            "/qa top [session]",
+            false,
+            &[suggesting(
+                text("session", "The session (the latest in this room if left empty)", 200),
+                &[Suggest::Session],
+            )],
+        ),
+        verb("vote", "Upvote a question, or take your vote back", "/qa vote 12", false, QUESTION_NUMBER),
+        verb("answered", "Organisers: mark a question answered", "/qa answered 12", true, QUESTION_NUMBER),
+        verb("hide", "Organisers: hide a question from the list (it is kept)", "/qa hide 12", true, QUESTION_NUMBER),
+        verb("pin", "Organisers: show a question above the others", "/qa pin 12", true, QUESTION_NUMBER),
+        verb("remove", "Organisers: take a question down everywhere", "/qa remove 12", true, QUESTION_NUMBER),
+        verb(
+            "room",
+            "Organisers: tie this channel to a room, or off",
+            "/qa room <room>|off",
+            true,
+            &[suggesting(required(text("room", "The room, or off", 100)), &[Suggest::Room])],
+        ),
+    ],
+};

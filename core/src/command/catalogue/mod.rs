@@ -9,7 +9,7 @@
 
 mod entries;
 
-use entries::{AGENDA, ASK, BIO, FAQ, HELP, QUOTE, SCHEDULE, STATS, TALKS, TRANSCRIPT};
+use entries::{AGENDA, ASK, BIO, FAQ, HELP, QA, QUOTE, SCHEDULE, STATS, TALKS, TRANSCRIPT};
 
 use super::CommandKind;
 
@@ -33,8 +33,10 @@ pub struct CommandSpec {
     /// Only organisers may run it; anyone may read its help.
     pub organisers_only: bool,
     /// What it answers is the asker's own (their agenda, their calendar
-    /// address): every adapter shows the reply to the asker alone, never
-    /// in a channel, whichever way the command arrived.
+    /// address, what came of their question or vote): every adapter shows
+    /// the reply to the asker alone, never in a channel, whichever way the
+    /// command arrived, but for a reply made [`public`](crate::Reply::public)
+    /// (an audience question, posted for everyone to vote on).
     pub personal: bool,
     /// The options of a command without subcommands, in Discord's order.
     pub options: &'static [OptionSpec],
@@ -98,8 +100,8 @@ pub enum Suggest {
 pub const WHEN_WORDS: &[&str] = &["now", "next", "today", "tomorrow"];
 
 /// Every command, in the order `/help`, the README and the platforms list them.
-pub static CATALOGUE: [&CommandSpec; 10] =
-    [&BIO, &QUOTE, &TALKS, &ASK, &FAQ, &AGENDA, &HELP, &SCHEDULE, &TRANSCRIPT, &STATS];
+pub static CATALOGUE: [&CommandSpec; 11] =
+    [&BIO, &QUOTE, &TALKS, &ASK, &FAQ, &AGENDA, &QA, &HELP, &SCHEDULE, &TRANSCRIPT, &STATS];
 
 impl CommandKind {
     /// Whether only the asker may see its replies ([`CommandSpec::personal`]).
@@ -120,6 +122,7 @@ impl CommandKind {
             CommandKind::Stats => &STATS,
             CommandKind::Agenda => &AGENDA,
             CommandKind::Faq => &FAQ,
+            CommandKind::Qa => &QA,
         }
     }
 }
@@ -243,8 +246,8 @@ mod tests {
 
     #[test]
     fn every_kind_has_exactly_one_entry() {
-        use CommandKind::{Agenda, Ask, Bio, Faq, Help, Quote, Schedule, Stats, Talks, Transcript};
-        let kinds = [Bio, Quote, Talks, Ask, Faq, Agenda, Help, Schedule, Transcript, Stats];
+        use CommandKind::{Agenda, Ask, Bio, Faq, Help, Qa, Quote, Schedule, Stats, Talks, Transcript};
+        let kinds = [Bio, Quote, Talks, Ask, Faq, Agenda, Qa, Help, Schedule, Transcript, Stats];
         assert_eq!(CATALOGUE.len(), kinds.len());
         for kind in kinds {
             let entries: Vec<_> = CATALOGUE.iter().filter(|spec| spec.kind == kind).collect();
@@ -367,6 +370,15 @@ mod tests {
             /agenda remind minutes*
             /agenda feed reset
             /agenda forget
+            /qa
+            /qa ask question* session name
+            /qa top session
+            /qa vote number*
+            /qa answered number*
+            /qa hide number*
+            /qa pin number*
+            /qa remove number*
+            /qa room room*
             /help command
             /schedule
             /schedule import file url
@@ -389,6 +401,7 @@ mod tests {
             ask: <question>
             faq: [topic]
             agenda: [show|add|remove|remind|feed|forget]
+            qa: ask|top|vote|answered|hide|pin|remove|room
             help: [command]
             schedule: import|add|cancel|post
             transcript: import <url> [session=ID] [speakers="A; B"] [title="…"] [recording=URL]

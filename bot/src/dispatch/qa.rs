@@ -1,0 +1,312 @@
+//! `/qa`: audience questions for a session's speakers, kept in the store
+//! (asked once per session, one vote per person, organisers' marks), with
+//! the engine saying which session a channel asks and how a question and
+//! the host's list read.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use emcee_core::command::{CommandKind, QaCommand, QaMark};
+use emcee_core::engine::qa::{self, Window};
+use emcee_core::reply::Status;
+use emcee_core::{Context, Reply};
+
+use super::{Dispatcher, Origin, Pending, Platform};
+use crate::store::{QaAsk, QaAsked, storable};
+
+/// A platform's channels, where audience questions are posted for
+/// everyone to vote on: a message of the bot's own, so that it names no
+/// one who did not choose to be named (a command's own reply shows who ran
+/// it), and one the bot can change and take down.
+pub trait QaBoard: Send + Sync {
+    /// Posts `question` (a [`post`](Reply::post) with its **Upvote**) in
+    /// `channel`; returns the platform's id of the message.
+    fn post<'a>(&'a self, channel: &'a str, question: &'a Reply) -> Pending<'a, String>;
+    /// Shows the question posted as `message` as it now stands.
+    fn update<'a>(&'a self, channel: &'a str, message: &'a str, question: &'a Reply) -> Pending<'a, ()>;
+    /// Takes the post down.
+    fn delete<'a>(&'a self, channel: &'a str, message: &'a str) -> Pending<'a, ()>;
+}
+
+/// The boards the adapters registered, by platform.
+#[derive(Default)]
+pub(super) struct Boards(RwLock<HashMap<Platform, Arc<dyn QaBoard>>>);
+
+impl Boards {
+    fn get(&self, platform: Platform) -> Option<Arc<dyn QaBoard>> {
+        self.0.read().unwrap_or_else(|poisoned| poisoned.into_inner()).get(&platform).cloned()
+    }
+}
+
+/// Questions one person may ask in [`PER_WINDOW`]: enough for anyone
+/// following a talk closely, too few for a flood.
+const PER_PERSON: u32 = 5;
+const PER_WINDOW: Duration = Duration::from_secs(10 * 60);
+
+/// How long a `/qa` command waits for the database: within the three
+/// seconds Slack and Discord give a reply, with time left to send it.
+const STORE_BUDGET: Duration = Duration::from_secs(2);
+
+/// `s` for more than one.
+fn plural(n: i64) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+impl Dispatcher {
+    /// Posts the audience questions asked on `platform` through `board`.
+    pub fn add_qa_board(&self, platform: Platform, board: Arc<dyn QaBoard>) {
+        self.boards.0.write().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(platform, board);
+    }
+
+    /// How long after a session ends its questions close.
+    pub fn with_qa_closes_after(self, after: jiff::SignedDuration) -> Dispatcher {
+        Dispatcher { qa_window: Window { after }, ..self }
+    }
+
+    /// `/qa …` from `origin`.
+    pub(super) async fn qa(&self, origin: &Origin, command: QaCommand) -> Reply {
+        let engine = self.engine();
+        // Sessions are asked about at the bot's time (EMCEE_NOW when pinned);
+        // questions and votes are stamped, limited and aged in real time, as usage is.
+        let (now, real) = (self.clock.now(), jiff::Timestamp::now());
+        let Some(usage) = &self.usage else {
+            return engine.answer(&emcee_core::Command::Qa(command), &Context { now, seed: 0 });
+        };
+        let (store, window) = (&usage.store, self.qa_window);
+        let me = usage.keyer.key(origin.platform.as_str(), &origin.user);
+        let (platform, workspace, channel) = (origin.platform.as_str(), &origin.workspace, &origin.channel);
+        // The channel's room, when no session is named.
+        let room_of = |named: &Option<String>| {
+            let named = named.is_some();
+            async move {
+                match named {
+                    true => anyhow::Ok(None),
+                    false => store.qa_room(platform, workspace, channel).await,
+                }
+            }
+        };
+        let result: anyhow::Result<Reply> = tokio::time::timeout(STORE_BUDGET, async {
+            self.migrated.get_or_try_init(|| store.migrate()).await?;
+            Ok(match command {
+                QaCommand::Ask { question, session, named } => {
+                    if let Some(refused) = qa::refusal(&question) {
+                        return Ok(Reply::message(CommandKind::Qa, Status::Invalid, refused));
+                    }
+                    let room = room_of(&session).await?;
+                    let session = match engine.qa_session(session.as_deref(), room.as_deref(), now, window, true) {
+                        Ok(session) => session,
+                        Err(reply) => return Ok(*reply),
+                    };
+                    let text = storable(question.trim());
+                    let folded = emcee_core::text::fold(&text);
+                    let ask = QaAsk {
+                        platform,
+                        workspace,
+                        channel,
+                        session_id: &session.id,
+                        question: &text,
+                        folded: &folded,
+                        user_key: &me,
+                        asker: named.then_some(origin.user.as_str()),
+                        now: real.as_second(),
+                        per_person: PER_PERSON,
+                        per_window: PER_WINDOW.as_secs() as i64,
+                    };
+                    match store.ask_qa(&ask).await? {
+                        QaAsked::New(question) => {
+                            let card = engine.qa_question(&question, Some(session));
+                            match self.boards.get(origin.platform) {
+                                Some(board) => {
+                                    self.post_question(board, channel.clone(), question.id, card);
+                                    Reply::message(
+                                        CommandKind::Qa,
+                                        Status::Ok,
+                                        format!(
+                                            "Your question for “{}” is posted here as question {}, {}, for everyone \
+                                             to vote on.",
+                                            session.title,
+                                            question.id,
+                                            if named { "with your name" } else { "without your name" }
+                                        ),
+                                    )
+                                }
+                                // Nowhere to post it (the terminal): the question itself, seen by its asker.
+                                None => Reply { post: false, ..card },
+                            }
+                        }
+                        QaAsked::Existing(question) if question.removed || question.hidden => Reply::message(
+                            CommandKind::Qa,
+                            Status::Invalid,
+                            format!(
+                                "This was asked already, as question {}, and the organisers took it down.",
+                                question.id
+                            ),
+                        ),
+                        QaAsked::Existing(question) => Reply::message(
+                            CommandKind::Qa,
+                            Status::Ok,
+                            format!(
+                                "This was asked already, as question {}, and your vote is on it: {} vote{}.",
+                                question.id,
+                                question.votes,
+                                plural(question.votes)
+                            ),
+                        ),
+                        QaAsked::Limited => Reply::message(
+                            CommandKind::Qa,
+                            Status::Invalid,
+                            format!(
+                                "You have asked {PER_PERSON} questions in the last {} minutes, as many as one may; \
+                                 upvote the others' questions meanwhile.",
+                                PER_WINDOW.as_secs() / 60
+                            ),
+                        ),
+                    }
+                }
+                QaCommand::Top { session } => {
+                    let room = room_of(&session).await?;
+                    let session = match engine.qa_session(session.as_deref(), room.as_deref(), now, window, false) {
+                        Ok(session) => session,
+                        Err(reply) => return Ok(*reply),
+                    };
+                    let questions = store.qa_questions(&session.id).await?;
+                    engine.qa_top(session, &questions, real)
+                }
+                QaCommand::Vote { id } => {
+                    let Some(question) = store.qa_question(id).await? else {
+                        return Ok(no_question(id));
+                    };
+                    let session = engine.schedule().sessions.iter().find(|s| s.id == question.session_id);
+                    // A question taken down takes no votes: its post says so.
+                    if question.removed || question.hidden {
+                        return Ok(self.card(&engine, &question, session, origin));
+                    }
+                    // A session the programme no longer holds (not found) still takes votes.
+                    if let Err(closed) = engine.qa_session(Some(&question.session_id), None, now, window, true)
+                        && closed.status == Status::Invalid
+                    {
+                        let text = format!("Votes are no longer taken: {}", closed.body);
+                        return Ok(Reply::message(CommandKind::Qa, Status::Invalid, text));
+                    }
+                    match store.vote_qa(id, &me, real.as_second()).await? {
+                        Some((question, _)) => self.card(&engine, &question, session, origin),
+                        None => no_question(id),
+                    }
+                }
+                QaCommand::Mark { id, mark } => {
+                    let Some(question) = store.mark_qa(id, mark, &me, real.as_second()).await? else {
+                        return Ok(no_question(id));
+                    };
+                    self.repost(&engine, &question, store.qa_post(id).await?);
+                    let done = match mark {
+                        QaMark::Answered => "marked answered",
+                        QaMark::Hidden => "hidden from the list; it is kept",
+                        QaMark::Pinned if question.pinned => "pinned above the others",
+                        QaMark::Pinned => "no longer pinned",
+                        QaMark::Removed => "removed",
+                    };
+                    Reply::message(CommandKind::Qa, Status::Ok, format!("Question {id} is {done}: “{}”", question.text))
+                }
+                QaCommand::Room { room } => match room {
+                    Some(named) => {
+                        let room = match engine.qa_room(&named) {
+                            Ok(room) => room,
+                            Err(reply) => return Ok(*reply),
+                        };
+                        store.set_qa_room(platform, workspace, channel, Some(&room)).await?;
+                        Reply::message(
+                            CommandKind::Qa,
+                            Status::Ok,
+                            format!(
+                                "`/qa ask` in this channel now asks the session on in {room}, and `/qa top` lists \
+                                 its questions."
+                            ),
+                        )
+                    }
+                    None => {
+                        store.set_qa_room(platform, workspace, channel, None).await?;
+                        Reply::message(
+                            CommandKind::Qa,
+                            Status::Ok,
+                            "This channel is tied to no room now: questions here name their session.",
+                        )
+                    }
+                },
+            })
+        })
+        .await
+        .unwrap_or_else(|_| Err(anyhow::anyhow!("no answer within {STORE_BUDGET:?}")));
+        result.unwrap_or_else(|error| {
+            super::failed(
+                CommandKind::Qa,
+                "an audience question command",
+                &error,
+                "The database is not answering, so nothing was asked, voted or changed; try again in a minute.",
+            )
+        })
+    }
+}
+
+impl Dispatcher {
+    /// `question` as its post shows it, to `origin`: named only to people
+    /// of the platform its asker's id is on.
+    fn card(
+        &self,
+        engine: &emcee_core::Engine,
+        question: &qa::Question,
+        session: Option<&emcee_core::schedule::Session>,
+        origin: &Origin,
+    ) -> Reply {
+        let mut card = engine.qa_question(question, session);
+        if question.platform != origin.platform.as_str() {
+            card.asker = None;
+        }
+        card
+    }
+
+    /// Posts question `id` in `channel` in the background, and records
+    /// where, so that organisers' marks can change it and take it down.
+    fn post_question(&self, board: Arc<dyn QaBoard>, channel: String, id: i64, card: Reply) {
+        let Some(store) = self.store() else { return };
+        tokio::spawn(async move {
+            let posted = async {
+                let message = board.post(&channel, &card).await?;
+                store.set_qa_post(id, &channel, &message).await
+            };
+            if let Err(error) = posted.await {
+                tracing::warn!("posting audience question {id} failed: {error:#}");
+            }
+        });
+    }
+
+    /// Shows a question's post as the organisers' mark left it, in the
+    /// background: taken down when removed or hidden, changed otherwise.
+    fn repost(&self, engine: &emcee_core::Engine, question: &qa::Question, posted: Option<(String, String, String)>) {
+        let Some((platform, channel, message)) = posted else { return };
+        let Some(board) = [Platform::Slack, Platform::Discord]
+            .into_iter()
+            .find(|p| p.as_str() == platform)
+            .and_then(|p| self.boards.get(p))
+        else {
+            return;
+        };
+        let session = engine.schedule().sessions.iter().find(|s| s.id == question.session_id);
+        let card = engine.qa_question(question, session);
+        let gone = question.removed || question.hidden;
+        let id = question.id;
+        tokio::spawn(async move {
+            let done = match gone {
+                true => board.delete(&channel, &message).await,
+                false => board.update(&channel, &message, &card).await,
+            };
+            if let Err(error) = done {
+                tracing::warn!("changing the post of audience question {id} failed: {error:#}");
+            }
+        });
+    }
+}
+
+fn no_question(id: i64) -> Reply {
+    Reply::message(CommandKind::Qa, Status::NotFound, format!("There is no question {id}."))
+}

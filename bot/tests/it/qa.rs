@@ -1,0 +1,298 @@
+//! `/qa` from the outside: audience questions asked, voted and marked
+//! through the dispatcher on both backends, a crowd's votes counted once
+//! each, and the **Upvote** button through Slack's and Discord's signed
+//! routes, where a vote replaces the question with its new count.
+
+use std::sync::Arc;
+
+use emcee::clock::Clock;
+use emcee::dispatch::{Dispatcher, Origin, Platform, Usage};
+use emcee::usage::spill::{SPILL_FILE, Spill};
+use emcee::usage::{UserKeyer, writer};
+use emcee_core::reply::Status;
+use serde_json::{Value, json};
+
+use crate::agenda::{KEYNOTE, answered, bot, fake_slack, keynote_id, origin, send, slack_click, slack_command};
+use crate::support;
+
+fn organiser(platform: Platform, user: &str) -> Origin {
+    Origin { organiser: true, ..origin(platform, user) }
+}
+
+/// The number a reply gives a question: in a card's title (`Question 12
+/// for …`), or in what the asker is told (`… posted here as question 12`).
+fn number(reply: &emcee_core::Reply) -> i64 {
+    let text = reply.title.as_deref().unwrap_or(&reply.body).to_ascii_lowercase();
+    let digits =
+        |at: usize| text[at + "question ".len()..].chars().take_while(char::is_ascii_digit).collect::<String>();
+    let found = text.match_indices("question ").map(|(at, _)| digits(at)).find(|n| !n.is_empty());
+    found.unwrap_or_else(|| panic!("no number in {text}")).parse().unwrap()
+}
+
+#[tokio::test]
+async fn questions_are_asked_voted_marked_and_listed_on_both_backends() {
+    for db in support::backends().await {
+        let backend = db.backend;
+        let bot = bot(&db, "http://127.0.0.1:9").await;
+        let (ana, ben, cy) =
+            (origin(Platform::Slack, "U0ANA"), origin(Platform::Slack, "U0BEN"), origin(Platform::Discord, "13"));
+        // The keynote is on at the bot's pinned time, the only session then: no room is needed.
+        let asked = bot.dispatcher.answer(&ana, "/qa ask How do you sign container images?").await;
+        assert_eq!(asked.status, Status::Ok, "{backend}: {}", asked.body);
+        assert!(asked.body.contains(&format!("for “{KEYNOTE}” is posted here")), "{backend}: {}", asked.body);
+        assert!(asked.body.contains("without your name") && !asked.post, "{backend}: {}", asked.body);
+        let first = number(&asked);
+        // Where no board posts (Discord without a token here), the asker gets the question itself.
+        let card = bot.dispatcher.answer(&cy, "/qa ask How small can a team be?").await;
+        assert!(!card.post && card.asker.is_none(), "{backend}: anonymous, and not a post");
+        assert_eq!(card.offer.as_ref().unwrap().label, "Upvote (0)");
+        assert_eq!(card.fields[0].value, "0 votes · asked anonymously");
+
+        // The same question again, in other words' case: a vote for the first, not a second post.
+        let again = bot.dispatcher.answer(&ben, "/qa ask how do you sign container images").await;
+        assert!(again.body.contains(&format!("question {first}, and your vote")), "{backend}: {}", again.body);
+        // A vote, and a second press taking it back.
+        let voted = bot.dispatcher.answer(&cy, &format!("/qa vote {first}")).await;
+        assert_eq!(voted.offer.as_ref().unwrap().label, "Upvote (2)", "{backend}: {}", voted.body);
+        let unvoted = bot.dispatcher.answer(&cy, &format!("/qa vote {first}")).await;
+        assert_eq!(unvoted.offer.as_ref().unwrap().label, "Upvote (1)", "{backend}");
+
+        let named = bot.dispatcher.answer(&cy, "/qa ask name:yes What comes after SBOMs?").await;
+        assert_eq!(named.asker.as_deref(), Some("13"), "{backend}: shown with the asker's name when they chose");
+        let second = number(&named);
+        let top = bot.dispatcher.answer(&ben, "/qa top").await;
+        let lines: Vec<&str> = top.body.lines().collect();
+        assert!(lines[0].starts_with("1. How do you sign container images? (1 vote"), "{backend}: {}", top.body);
+        assert!(lines[1].starts_with("2. How small can a team be? (0 votes"), "{backend}: {}", top.body);
+        assert!(lines[2].starts_with("3. What comes after SBOMs? (0 votes"), "{backend}: {}", top.body);
+
+        // Marks are the organisers'; the host's list follows them.
+        let refused = bot.dispatcher.answer(&ben, &format!("/qa pin {second}")).await;
+        assert_eq!(refused.status, Status::Denied, "{backend}");
+        let org = organiser(Platform::Slack, "U0ORG");
+        assert_eq!(bot.dispatcher.answer(&org, &format!("/qa pin {second}")).await.status, Status::Ok);
+        assert_eq!(bot.dispatcher.answer(&org, &format!("/qa answered {first}")).await.status, Status::Ok);
+        let top = bot.dispatcher.answer(&ben, &format!("/qa top {}", keynote_id(&bot))).await;
+        assert!(top.body.starts_with("1. What comes after SBOMs? (0 votes"), "{backend}: {}", top.body);
+        assert!(top.body.contains(", pinned)"), "{backend}: {}", top.body);
+        assert!(top.body.contains("answered"), "{backend}: {}", top.body);
+        bot.dispatcher.answer(&org, &format!("/qa hide {second}")).await;
+        let top = bot.dispatcher.answer(&ben, "/qa top").await;
+        assert!(!top.body.contains("SBOMs"), "{backend}: hidden from the list: {}", top.body);
+        let stored = bot.store.qa_questions(&keynote_id(&bot)).await.unwrap();
+        assert!(stored.iter().any(|q| q.id == second && q.hidden), "{backend}: kept");
+        bot.dispatcher.answer(&org, &format!("/qa remove {first}")).await;
+        let gone = bot.dispatcher.answer(&cy, &format!("/qa vote {first}")).await;
+        assert!(gone.offer.is_none() && gone.body.contains("removed"), "{backend}: {}", gone.body);
+        let stored = bot.store.qa_question(first).await.unwrap().unwrap();
+        assert_eq!(stored.votes, 1, "{backend}: a question taken down takes no votes");
+        let asked_again = bot.dispatcher.answer(&cy, "/qa ask How do you sign container images?").await;
+        assert!(asked_again.body.contains("took it down"), "{backend}: {}", asked_again.body);
+        // A Slack asker's id is not written on Discord, where it names no one.
+        let theirs = number(&bot.dispatcher.answer(&ana, "/qa ask name:yes Who maintains it?").await);
+        let again_theirs = bot.dispatcher.answer(&ana, "/qa ask name:yes Who maintains it?").await;
+        assert!(again_theirs.body.contains("1 vote."), "{backend}: {}", again_theirs.body);
+        let seen = bot.dispatcher.answer(&cy, &format!("/qa vote {theirs}")).await;
+        assert_eq!((seen.asker.as_deref(), seen.fields[0].value.as_str()), (None, "2 votes"), "{backend}");
+        assert_eq!(bot.dispatcher.answer(&cy, "/qa vote 99999").await.status, Status::NotFound);
+
+        // One person's flood stops at the limit; the others' questions still come.
+        let mut statuses = Vec::new();
+        for n in 0..6 {
+            statuses.push(bot.dispatcher.answer(&ben, &format!("/qa ask flood number {n}?")).await.status);
+        }
+        assert_eq!(statuses.iter().filter(|s| **s == Status::Ok).count(), 5, "{backend}: {statuses:?}");
+        assert_eq!(statuses[5], Status::Invalid, "{backend}");
+        let masked = bot.dispatcher.answer(&ana, "/qa ask see [the docs](https://evil.example)").await;
+        assert_eq!(masked.status, Status::Invalid, "{backend}");
+        // `/stats` counts what is left up: the removed question is not.
+        let summary = bot.store.summary(jiff::Timestamp::UNIX_EPOCH, jiff::Timestamp::now()).await.unwrap();
+        assert_eq!(summary.audience, emcee_core::stats::Audience { questions: 8, answered: 0, votes: 2 }, "{backend}");
+        bot.writer.stop().await;
+        db.remove().await;
+    }
+}
+
+/// A channel tied to a room asks the session on there; a session whose
+/// questions have closed says when they did, and takes no more votes.
+#[tokio::test]
+async fn a_room_s_channel_asks_its_session_and_closed_sessions_say_so() {
+    let db = support::sqlite();
+    let bot = bot(&db, "http://127.0.0.1:9").await;
+    let org = organiser(Platform::Slack, "U0ORG");
+    let unknown = bot.dispatcher.answer(&org, "/qa room the moon").await;
+    assert_eq!(unknown.status, Status::NotFound, "{}", unknown.body);
+    assert!(unknown.suggestions.iter().any(|r| r == "Main Stage"), "{:?}", unknown.suggestions);
+    assert_eq!(bot.dispatcher.answer(&org, "/qa room main stage").await.status, Status::Ok);
+    assert_eq!(
+        bot.dispatcher.answer(&origin(Platform::Slack, "U0ANA"), "/qa room Room 2").await.status,
+        Status::Denied
+    );
+    let asked = bot.dispatcher.answer(&origin(Platform::Slack, "U0ANA"), "/qa ask Is it signed end to end?").await;
+    let id = number(&asked);
+
+    // The same store, an hour and a half later: the keynote's questions closed at 10:15.
+    let store = bot.store.clone();
+    let state = tempfile::tempdir().unwrap();
+    let (log, later_writer) =
+        writer::start(store.clone(), Spill::new(state.path().join(SPILL_FILE)), writer::Options::default());
+    let usage = Usage { log, keyer: UserKeyer::new(b"k"), store, store_queries: true };
+    let later =
+        Dispatcher::new(support::seed_engine(), Clock::Pinned("2022-11-01T09:20:00Z".parse().unwrap()), Some(usage));
+    let ana = origin(Platform::Slack, "U0ANA");
+    let closed = later.answer(&ana, &format!("/qa vote {id}")).await;
+    assert_eq!(closed.status, Status::Invalid);
+    assert!(closed.body.contains("closed at 10:15"), "{}", closed.body);
+    let nothing = later.answer(&ana, "/qa ask anyone there?").await;
+    assert!(nothing.body.starts_with("Nothing is on in Main Stage now."), "{}", nothing.body);
+    let early = later.answer(&ana, "/qa ask session:observability How small is small?").await;
+    assert!(early.body.contains("open at 13:50"), "{}", early.body);
+    // The host's list is there after the session.
+    let top = later.answer(&ana, "/qa top").await;
+    assert!(top.body.contains("Is it signed end to end?"), "{}", top.body);
+    later_writer.stop().await;
+    bot.writer.stop().await;
+}
+
+/// Two hundred people pressing Upvote on one question at once, and then
+/// again: every vote counted once, and every second press taking its vote
+/// back; twenty asking one question at once store it once.
+#[tokio::test]
+async fn a_crowd_s_votes_are_each_counted_once() {
+    for db in support::backends().await {
+        let backend = db.backend;
+        let bot = bot(&db, "http://127.0.0.1:9").await;
+        let asked =
+            bot.dispatcher.answer(&origin(Platform::Slack, "U0ANA"), "/qa ask Will the slides be shared?").await;
+        let id = number(&asked);
+        let dispatcher: Arc<Dispatcher> = bot.dispatcher.clone();
+        let press = |round: usize| {
+            let tasks: Vec<_> = (0..200)
+                .map(|n| {
+                    let dispatcher = dispatcher.clone();
+                    tokio::spawn(async move {
+                        let who = origin(Platform::Discord, &format!("{}", 1000 + n));
+                        let reply = dispatcher.answer(&who, &format!("/qa vote {id}")).await;
+                        assert_eq!(reply.status, Status::Ok, "round {round}: {}", reply.body);
+                    })
+                })
+                .collect();
+            futures_util::future::join_all(tasks)
+        };
+        for result in press(1).await {
+            result.unwrap();
+        }
+        let counted = bot.store.qa_question(id).await.unwrap().unwrap();
+        assert_eq!(counted.votes, 200, "{backend}");
+        for result in press(2).await {
+            result.unwrap();
+        }
+        assert_eq!(bot.store.qa_question(id).await.unwrap().unwrap().votes, 0, "{backend}");
+        // Twenty people asking the same question at once: one question, and nineteen votes for it.
+        let same: Vec<_> = (0..20)
+            .map(|n| {
+                let dispatcher = dispatcher.clone();
+                tokio::spawn(async move {
+                    let who = origin(Platform::Slack, &format!("U0SAME{n}"));
+                    dispatcher.answer(&who, "/qa ask Where are the slides?").await
+                })
+            })
+            .collect();
+        for reply in futures_util::future::join_all(same).await {
+            let reply = reply.unwrap();
+            assert_eq!(reply.status, Status::Ok, "{backend}: {}", reply.body);
+        }
+        let stored = bot.store.qa_questions(&keynote_id(&bot)).await.unwrap();
+        let slides: Vec<_> = stored.iter().filter(|q| q.text == "Where are the slides?").collect();
+        assert_eq!(slides.len(), 1, "{backend}");
+        assert_eq!(slides[0].votes, 19, "{backend}");
+        bot.writer.stop().await;
+        db.remove().await;
+    }
+}
+
+/// The Upvote button's value as Slack sends it back.
+fn upvote(message: &Value) -> Value {
+    let buttons: Vec<Value> = message["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["type"] == "actions")
+        .flat_map(|b| b["elements"].as_array().unwrap().clone())
+        .collect();
+    buttons.into_iter().find(|b| b["text"]["text"].as_str().unwrap().starts_with("Upvote")).expect("an Upvote button")
+}
+
+/// On Slack the asker is answered privately and the question posted by
+/// the bot (a command's own reply in the channel would name who ran it);
+/// each press of **Upvote** replaces the post through its response_url;
+/// an organiser's removal takes the post down.
+#[tokio::test]
+async fn on_slack_a_question_is_posted_by_the_bot_and_each_vote_updates_it() {
+    let (api, sent) = fake_slack().await;
+    let db = support::sqlite();
+    let bot = bot(&db, &api).await;
+    let response_url = format!("{api}/response/qa");
+    let (_, _, text) = send(&bot.router, slack_command("/qa", "ask What was the hardest bug?", &response_url)).await;
+    let told: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(told["response_type"], "ephemeral", "the asker's command stays theirs: {told}");
+    let posted = answered(&sent, "/chat.postMessage", 1).await;
+    assert_eq!(posted["channel"], "C0GENERAL");
+    let shown = posted.to_string();
+    assert!(shown.contains("What was the hardest bug?") && shown.contains("asked anonymously"), "{shown}");
+    assert!(!shown.contains("U0ANA"), "the post names no one: {shown}");
+    let button = upvote(&posted);
+    assert_eq!(button["text"]["text"], "Upvote (0)");
+    send(&bot.router, slack_click(&button, &response_url)).await;
+    let updated = answered(&sent, "/response/qa", 1).await;
+    assert_eq!(updated["replace_original"], true, "the post itself shows the count: {updated}");
+    assert_eq!(upvote(&updated)["text"]["text"], "Upvote (1)");
+    send(&bot.router, slack_click(&upvote(&updated), &response_url)).await;
+    let taken_back = answered(&sent, "/response/qa", 2).await;
+    assert_eq!(upvote(&taken_back)["text"]["text"], "Upvote (0)", "a second press takes the vote back");
+    let id = button["value"].as_str().unwrap().strip_prefix("qa-vote:").unwrap().to_string();
+    bot.dispatcher.answer(&organiser(Platform::Slack, "U0ORG"), &format!("/qa remove {id}")).await;
+    let deleted = answered(&sent, "/chat.delete", 1).await;
+    assert_eq!((deleted["channel"].as_str(), deleted["ts"].as_str()), (Some("C0GENERAL"), Some("1700000000.000100")));
+    // A question with a hidden link is refused, to the asker alone.
+    let (_, _, text) =
+        send(&bot.router, slack_command("/qa", "ask read <https://evil.example|this>", &response_url)).await;
+    let refused: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(refused["response_type"], "ephemeral", "{refused}");
+    bot.writer.stop().await;
+}
+
+/// The terminal's operator is the host: asks, pins and lists, and
+/// `emcee qa export` prints the session's questions for scripts; `emcee
+/// stats` counts them.
+#[test]
+fn the_terminal_asks_and_the_export_prints_a_session_s_questions() {
+    use crate::cli::{data_dir, emcee_in, run, stdout};
+    let home = tempfile::tempdir().unwrap();
+    let emcee = || emcee_in(&data_dir(), home.path());
+    let asked = stdout(&run(
+        emcee().args(["ask", "/qa ask How do you rotate keys?", "/qa ask name:yes Is Sigstore enough?", "/qa pin 2"]),
+        "",
+    ));
+    assert!(asked.contains("Question 1 for “Keynote: Software supply chain security”"), "{asked}");
+    assert!(asked.contains("Asked by operator-jo"), "{asked}");
+    let export: Value =
+        serde_json::from_str(&stdout(&run(emcee().args(["qa", "export", "supply chain", "--json"]), ""))).unwrap();
+    assert_eq!(export["title"], KEYNOTE);
+    let questions = export["questions"].as_array().unwrap();
+    assert_eq!(questions.len(), 2);
+    assert_eq!(
+        (questions[0]["text"].as_str(), questions[0]["pinned"].as_bool()),
+        (Some("Is Sigstore enough?"), Some(true))
+    );
+    assert_eq!((questions[1]["votes"].as_i64(), questions[1]["state"].as_str()), (Some(0), Some("open")));
+    assert!(questions[1].get("asker").is_none(), "an anonymous question names no one: {export}");
+    let text = stdout(&run(emcee().args(["qa", "export", "supply chain"]), ""));
+    assert!(text.starts_with("Questions for “Keynote: Software supply chain security”"), "{text}");
+    let missing = run(emcee().args(["qa", "export", "underwater basket weaving"]), "");
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("emcee schedule list"), "{missing:?}");
+    let stats: Value =
+        serde_json::from_str(&stdout(&run(emcee().args(["stats", "--since", "all", "--json"]), ""))).unwrap();
+    assert_eq!(stats["audience"], json!({ "questions": 2, "answered": 0, "votes": 0 }));
+}
