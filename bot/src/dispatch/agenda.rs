@@ -184,7 +184,8 @@ impl Dispatcher {
                         Status::Ok,
                         format!(
                             "Forgotten: your {favourites} favourite{}, your reminder setting, your calendar \
-                             address (which no longer works) and your commands in the usage log. Your next \
+                             address (which no longer works), your commands in the usage log, and your votes \
+                             and name on questions for the speakers. Your next \
                              `/agenda add` starts a new agenda; this command is logged as every one is.",
                             plural(favourites as usize)
                         ),

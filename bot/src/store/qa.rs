@@ -173,6 +173,23 @@ impl Store {
         Ok(())
     }
 
+    /// Forgets one person's part in audience questions: their votes taken
+    /// back, and their questions kept for those who voted on them, but no
+    /// longer theirs (nor named).
+    pub async fn forget_qa(&self, user_key: &str) -> anyhow::Result<()> {
+        in_transaction!(self, tx => {
+            for sql in [
+                "UPDATE qa_questions SET votes = votes - 1 \
+                 WHERE id IN (SELECT question_id FROM qa_votes WHERE user_key = $1)",
+                "DELETE FROM qa_votes WHERE user_key = $1",
+                "UPDATE qa_questions SET asker = NULL, user_key = '' WHERE user_key = $1",
+            ] {
+                sqlx::query(sql).bind(user_key).execute(&mut *tx).await?;
+            }
+        });
+        Ok(())
+    }
+
     /// The question with this id.
     pub async fn qa_question(&self, id: i64) -> anyhow::Result<Option<Question>> {
         let sql = format!("SELECT {COLUMNS} FROM qa_questions WHERE id = $1");

@@ -246,10 +246,13 @@ impl Store {
         Ok(done)
     }
 
-    /// Deletes every event of one person, by their key; returns how many.
+    /// Deletes every event of one person, by their key, and what ties
+    /// them to audience questions (their votes, and their questions, which
+    /// stay for the others who voted on them); returns how many events.
     pub async fn forget(&self, user_key: &str) -> anyhow::Result<u64> {
         let done = on_pool!(self, pool => sqlx::query("DELETE FROM usage_events WHERE user_key = $1")
             .bind(user_key).execute(pool).await.map(|r| r.rows_affected()))?;
+        self.forget_qa(user_key).await?;
         Ok(done)
     }
 

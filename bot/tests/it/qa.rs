@@ -108,6 +108,14 @@ async fn questions_are_asked_voted_marked_and_listed_on_both_backends() {
         // `/stats` counts what is left up: the removed question is not.
         let summary = bot.store.summary(jiff::Timestamp::UNIX_EPOCH, jiff::Timestamp::now()).await.unwrap();
         assert_eq!(summary.audience, emcee_core::stats::Audience { questions: 8, answered: 0, votes: 2 }, "{backend}");
+        // Forgetting Ana takes back her vote and her name, and keeps her question for those who voted.
+        bot.dispatcher.answer(&ana, "/agenda forget").await;
+        let kept = bot.store.qa_question(theirs).await.unwrap().unwrap();
+        assert_eq!(
+            (kept.votes, kept.asker.as_deref(), kept.text.as_str()),
+            (1, None, "Who maintains it?"),
+            "{backend}"
+        );
         bot.writer.stop().await;
         db.remove().await;
     }
