@@ -35,8 +35,8 @@ pub struct CommandSpec {
     /// What it answers is the asker's own (their agenda, their calendar
     /// address, what came of their question or vote): every adapter shows
     /// the reply to the asker alone, never in a channel, whichever way the
-    /// command arrived, but for a reply made [`public`](crate::Reply::public)
-    /// (an audience question, posted for everyone to vote on).
+    /// command arrived. (An audience question is posted for everyone by
+    /// the bot, as a message of its own: [`crate::Reply::post`].)
     pub personal: bool,
     /// The options of a command without subcommands, in Discord's order.
     pub options: &'static [OptionSpec],
