@@ -195,9 +195,8 @@ fn crowd(server: &tokio::runtime::Runtime, db: &support::TestDb, span: Duration,
         }
         (votes, asks, started.elapsed())
     });
-    let counted = server.block_on(store.qa_question(id)).unwrap().unwrap().votes;
-    let session = server.block_on(store.qa_question(id)).unwrap().unwrap().session_id;
-    let stored = server.block_on(store.qa_questions(&session)).unwrap().len();
+    let voted = server.block_on(store.qa_question(id)).unwrap().unwrap();
+    let (counted, stored) = (voted.votes, server.block_on(store.qa_questions(&voted.session_id)).unwrap().len());
     println!(
         "{}: {} votes and {} questions from {} people in {took:.2?}, to two replicas on one core: \
          {counted} votes counted, {stored} questions stored (with the first)",

@@ -190,7 +190,7 @@ impl Dispatcher {
                         return Ok(Reply::message(CommandKind::Qa, Status::Invalid, text));
                     }
                     match store.vote_qa(id, &me, real.as_second()).await? {
-                        Some((question, _)) => self.card(&engine, &question, session, origin),
+                        Some(question) => self.card(&engine, &question, session, origin),
                         None => no_question(id),
                     }
                 }
@@ -284,10 +284,8 @@ impl Dispatcher {
     /// background: taken down when removed or hidden, changed otherwise.
     fn repost(&self, engine: &emcee_core::Engine, question: &qa::Question, posted: Option<(String, String, String)>) {
         let Some((platform, channel, message)) = posted else { return };
-        let Some(board) = [Platform::Slack, Platform::Discord]
-            .into_iter()
-            .find(|p| p.as_str() == platform)
-            .and_then(|p| self.boards.get(p))
+        let Some(board) =
+            <Platform as clap::ValueEnum>::from_str(&platform, false).ok().and_then(|p| self.boards.get(p))
         else {
             return;
         };

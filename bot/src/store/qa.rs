@@ -198,9 +198,9 @@ impl Store {
     }
 
     /// `user_key`'s vote for question `id`, or, when they had voted, their
-    /// vote taken back: the question as it now stands and whether they
-    /// now vote for it; `None` when there is no such question.
-    pub async fn vote_qa(&self, id: i64, user_key: &str, now: i64) -> anyhow::Result<Option<(Question, bool)>> {
+    /// vote taken back: the question as it now stands; `None` when there
+    /// is no such question.
+    pub async fn vote_qa(&self, id: i64, user_key: &str, now: i64) -> anyhow::Result<Option<Question>> {
         let sql = format!("SELECT {COLUMNS} FROM qa_questions WHERE id = $1");
         let voted = in_transaction!(self, tx => {
             let added = sqlx::query(
@@ -233,7 +233,7 @@ impl Store {
                     .await?;
             }
             let found: Option<Row> = sqlx::query_as(&sql).bind(id).fetch_optional(&mut *tx).await?;
-            found.map(|found| (row(found), change > 0))
+            found.map(row)
         });
         Ok(voted)
     }

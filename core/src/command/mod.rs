@@ -79,16 +79,6 @@ pub enum QaMark {
 }
 
 impl QaMark {
-    /// The verb of `/qa` that sets it.
-    pub fn verb(self) -> &'static str {
-        match self {
-            QaMark::Answered => "answered",
-            QaMark::Hidden => "hide",
-            QaMark::Pinned => "pin",
-            QaMark::Removed => "remove",
-        }
-    }
-
     /// As stored and exported.
     pub fn as_str(self) -> &'static str {
         match self {
