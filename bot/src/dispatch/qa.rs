@@ -3,8 +3,8 @@
 //! the engine saying which session a channel asks and how a question and
 //! the host's list read.
 
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use emcee_core::command::{CommandKind, QaCommand, QaMark};
@@ -29,15 +29,42 @@ pub trait QaBoard: Send + Sync {
     fn delete<'a>(&'a self, channel: &'a str, message: &'a str) -> Pending<'a, ()>;
 }
 
-/// The boards the adapters registered, by platform.
-#[derive(Default)]
-pub(super) struct Boards(RwLock<HashMap<Platform, Arc<dyn QaBoard>>>);
+/// The boards the adapters registered, by platform, and the questions
+/// whose posts wait to show their votes anew ([`SETTLE`]).
+#[derive(Default, Clone)]
+pub(super) struct Boards {
+    boards: Arc<RwLock<HashMap<Platform, Arc<dyn QaBoard>>>>,
+    settling: Arc<Mutex<HashSet<i64>>>,
+}
 
 impl Boards {
     fn get(&self, platform: Platform) -> Option<Arc<dyn QaBoard>> {
-        self.0.read().unwrap_or_else(|poisoned| poisoned.into_inner()).get(&platform).cloned()
+        self.boards.read().unwrap_or_else(|poisoned| poisoned.into_inner()).get(&platform).cloned()
+    }
+
+    /// The board of a platform as the store names it.
+    fn named(&self, platform: &str) -> Option<Arc<dyn QaBoard>> {
+        <Platform as clap::ValueEnum>::from_str(platform, false).ok().and_then(|p| self.get(p))
+    }
+
+    /// Marks question `id` as waiting to be shown anew; `false` when it already is.
+    fn settle(&self, id: i64) -> bool {
+        self.settling.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(id)
+    }
+
+    fn settled(&self, id: i64) {
+        self.settling.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(&id);
     }
 }
+
+/// How long a question's post waits after a vote before it shows the
+/// count anew, with every vote cast meanwhile: a crowd voting on one
+/// question costs its post one update (`chat.update`, a message edit)
+/// per interval, where Discord allows five edits per channel in five
+/// seconds and Slack's `chat.update` about one a second per workspace
+/// (the clients queue any excess). Two seconds: a voter sees their own
+/// vote at once in the press's own reply, so the post may lag a little.
+const SETTLE: Duration = Duration::from_secs(2);
 
 /// Questions one person may ask in [`PER_WINDOW`]: enough for anyone
 /// following a talk closely, too few for a flood.
@@ -56,7 +83,7 @@ fn plural(n: i64) -> &'static str {
 impl Dispatcher {
     /// Posts the audience questions asked on `platform` through `board`.
     pub fn add_qa_board(&self, platform: Platform, board: Arc<dyn QaBoard>) {
-        self.boards.0.write().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(platform, board);
+        self.boards.boards.write().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(platform, board);
     }
 
     /// How long after a session ends its questions close.
@@ -143,16 +170,19 @@ impl Dispatcher {
                                 question.id
                             ),
                         ),
-                        QaAsked::Existing(question) => Reply::message(
-                            CommandKind::Qa,
-                            Status::Ok,
-                            format!(
-                                "This was asked already, as question {}, and your vote is on it: {} vote{}.",
-                                question.id,
-                                question.votes,
-                                plural(question.votes)
-                            ),
-                        ),
+                        QaAsked::Existing(question) => {
+                            self.show_votes_later(question.id);
+                            Reply::message(
+                                CommandKind::Qa,
+                                Status::Ok,
+                                format!(
+                                    "This was asked already, as question {}, and your vote is on it: {} vote{}.",
+                                    question.id,
+                                    question.votes,
+                                    plural(question.votes)
+                                ),
+                            )
+                        }
                         QaAsked::Limited => Reply::message(
                             CommandKind::Qa,
                             Status::Invalid,
@@ -190,7 +220,10 @@ impl Dispatcher {
                         return Ok(Reply::message(CommandKind::Qa, Status::Invalid, text));
                     }
                     match store.vote_qa(id, &me, real.as_second()).await? {
-                        Some(question) => self.card(&engine, &question, session, origin),
+                        Some(question) => {
+                            self.show_votes_later(id);
+                            self.card(&engine, &question, session, origin)
+                        }
                         None => no_question(id),
                     }
                 }
@@ -284,11 +317,7 @@ impl Dispatcher {
     /// background: taken down when removed or hidden, changed otherwise.
     fn repost(&self, engine: &emcee_core::Engine, question: &qa::Question, posted: Option<(String, String, String)>) {
         let Some((platform, channel, message)) = posted else { return };
-        let Some(board) =
-            <Platform as clap::ValueEnum>::from_str(&platform, false).ok().and_then(|p| self.boards.get(p))
-        else {
-            return;
-        };
+        let Some(board) = self.boards.named(&platform) else { return };
         let session = engine.schedule().sessions.iter().find(|s| s.id == question.session_id);
         let card = engine.qa_question(question, session);
         let gone = question.removed || question.hidden;
@@ -300,6 +329,41 @@ impl Dispatcher {
             };
             if let Err(error) = done {
                 tracing::warn!("changing the post of audience question {id} failed: {error:#}");
+            }
+        });
+    }
+}
+
+impl Dispatcher {
+    /// Shows question `id`'s post with its votes after [`SETTLE`], once
+    /// for all the votes cast by then, wherever the vote came from (its
+    /// button, `/qa vote`, the same question asked again), so that the
+    /// post never shows a count that two presses at once left behind.
+    fn show_votes_later(&self, id: i64) {
+        let Some(store) = self.store() else { return };
+        if !self.boards.settle(id) {
+            return;
+        }
+        let (boards, engine) = (self.boards.clone(), self.engine());
+        tokio::spawn(async move {
+            tokio::time::sleep(SETTLE).await;
+            // Votes from here on wait for the next update.
+            boards.settled(id);
+            let shown = async {
+                let (Some(question), Some((platform, channel, message))) =
+                    (store.qa_question(id).await?, store.qa_post(id).await?)
+                else {
+                    return anyhow::Ok(());
+                };
+                let Some(board) = boards.named(&platform) else { return Ok(()) };
+                if question.removed || question.hidden {
+                    return Ok(());
+                }
+                let session = engine.schedule().sessions.iter().find(|s| s.id == question.session_id);
+                board.update(&channel, &message, &engine.qa_question(&question, session)).await
+            };
+            if let Err(error) = shown.await {
+                tracing::warn!("showing the votes on audience question {id} failed: {error:#}");
             }
         });
     }

@@ -270,6 +270,34 @@ async fn on_slack_a_question_is_posted_by_the_bot_and_each_vote_updates_it() {
     bot.writer.stop().await;
 }
 
+/// Votes cast with `/qa vote` (or by pressing at once) show on the post
+/// too: all the votes of a moment by one `chat.update`, not one each.
+#[tokio::test]
+async fn votes_cast_together_update_the_post_once() {
+    let (api, sent) = fake_slack().await;
+    let db = support::sqlite();
+    let bot = bot(&db, &api).await;
+    let response_url = format!("{api}/response/qa");
+    send(&bot.router, slack_command("/qa", "ask Will the slides be shared?", &response_url)).await;
+    let posted = answered(&sent, "/chat.postMessage", 1).await;
+    let id = upvote(&posted)["value"].as_str().unwrap().strip_prefix("qa-vote:").unwrap().to_string();
+    for voter in 0..6 {
+        let reply = bot
+            .dispatcher
+            .answer(&origin(Platform::Slack, &format!("U0VOTER{voter}")), &format!("/qa vote {id}"))
+            .await;
+        assert_eq!(reply.status, Status::Ok, "{}", reply.body);
+    }
+    let updated = answered(&sent, "/chat.update", 1).await;
+    assert_eq!(updated["ts"], "1700000000.000100", "the post itself is updated: {updated}");
+    assert_eq!(upvote(&updated)["text"]["text"], "Upvote (6)");
+    // No update for each vote: one for the moment's six.
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    let updates = sent.lock().unwrap().iter().filter(|(path, _)| path.ends_with("/chat.update")).count();
+    assert!(updates <= 2, "six votes took {updates} updates");
+    bot.writer.stop().await;
+}
+
 /// The terminal's operator is the host: asks, pins and lists, and
 /// `emcee qa export` prints the session's questions for scripts; `emcee
 /// stats` counts them.
