@@ -73,6 +73,10 @@ pub struct SessionItem {
     /// Something the reader should know about it in this reply (a clash).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Taking audience questions now: a chat platform offers an **Ask the
+    /// speaker** button for it, in place of its agenda button.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub asking: bool,
 }
 
 /// What a source is.

@@ -236,7 +236,8 @@ pub fn ephemeral(reply: &Reply) -> bool {
 /// could be, to pick (`choose:LINE`); or "another quote" for a quote
 /// answered `shown` times with `seed`, whose next answer is the next best,
 /// or for a random quote the pick of the next seed; and an "Add" (in the
-/// reader's agenda, "Remove") for each session shown, as many as fit.
+/// reader's agenda, "Remove") for each session shown, as many as fit, or
+/// "Ask" for one taking audience questions.
 fn buttons(reply: &Reply, line: &str, shown: usize, seed: u64) -> Vec<CreateActionRow> {
     let choices: Vec<CreateButton> = reply
         .suggestions
@@ -266,18 +267,22 @@ fn buttons(reply: &Reply, line: &str, shown: usize, seed: u64) -> Vec<CreateActi
             CreateButton::new(id).label("Another quote").style(ButtonStyle::Secondary),
         ]));
     }
-    // An agenda button for each session shown, in the rows left.
+    // An agenda button for each session shown, in the rows left; a session
+    // taking audience questions has an Ask button instead.
     let (label, verb) = if reply.command == CommandKind::Agenda { ("Remove", "remove") } else { ("Add", "add") };
     let agenda: Vec<CreateButton> = reply
         .sessions
         .iter()
-        .map(|s| (s, format!("{AGENDA}:{verb}:{}", s.id)))
-        .filter(|(_, id)| id.chars().count() <= CUSTOM_ID_MAX)
+        .map(|s| match s.asking {
+            true => (s, "Ask", format!("{}{}", emcee_core::engine::qa::ASK_TOKEN, s.id)),
+            false => (s, label, format!("{AGENDA}:{verb}:{}", s.id)),
+        })
+        .filter(|(_, _, id)| id.chars().count() <= CUSTOM_ID_MAX)
         .take(BUTTONS_PER_ROW * (ROWS_MAX - rows.len()))
-        .map(|(s, id)| {
+        .map(|(s, label, id)| {
             let title = if s.title.trim().is_empty() { "session" } else { s.title.as_str() };
-            let label = cut(&format!("{label}: {title}"), BUTTON_LABEL_MAX);
-            CreateButton::new(id).label(label).style(ButtonStyle::Secondary)
+            let style = if s.asking { ButtonStyle::Primary } else { ButtonStyle::Secondary };
+            CreateButton::new(id).label(cut(&format!("{label}: {title}"), BUTTON_LABEL_MAX)).style(style)
         })
         .collect();
     rows.extend(agenda.chunks(BUTTONS_PER_ROW).map(|row| CreateActionRow::Buttons(row.to_vec())));

@@ -161,7 +161,10 @@ impl Discord {
             Interaction::Command(command) => Some(self.command(command).await),
             Interaction::Autocomplete(command) => Some(Handled::now(self.autocomplete(&command))),
             Interaction::Component(component) => Some(self.component(component).await),
-            Interaction::Modal(modal) => self.help_submitted(modal).await,
+            Interaction::Modal(modal) => match self.ask_submitted(&modal).await {
+                Some(handled) => Some(handled),
+                None => self.help_submitted(modal).await,
+            },
             _ => None,
         }
     }
@@ -277,6 +280,9 @@ impl Discord {
             component.member.as_ref(),
         );
         if let Some(handled) = self.help_button(&component).await {
+            return handled;
+        }
+        if let Some(handled) = self.ask_button(&component) {
             return handled;
         }
         let id = component.data.custom_id.as_str();

@@ -263,11 +263,27 @@ impl Dispatcher {
     /// Answers as [`answer_again`](Self::answer_again) does, drawing random
     /// picks with `seed`: the same seed picks the same random quote again.
     pub async fn answer_seeded(&self, origin: &Origin, line: &str, shown: usize, seed: u64) -> Reply {
+        self.answer_parsed(origin, line, command::parse(line), shown, seed).await
+    }
+
+    /// Answers a command filled in on a form (whose text is taken as
+    /// typed, never read for options), logged as `line`.
+    pub async fn answer_form(&self, origin: &Origin, line: &str, command: Command) -> Reply {
+        self.answer_parsed(origin, line, Ok(command), 0, seed()).await
+    }
+
+    async fn answer_parsed(
+        &self,
+        origin: &Origin,
+        line: &str,
+        parsed: Result<Command, command::ParseError>,
+        shown: usize,
+        seed: u64,
+    ) -> Reply {
         let started = Instant::now();
         let now = self.clock.now();
         let ctx = Context { now, seed };
         let engine = self.engine();
-        let parsed = command::parse(line);
         // Who may run it is settled before the line is read any further.
         let kind = parsed.as_ref().map_or_else(|e| e.kind, Command::kind);
         let uses_store = matches!(
@@ -280,7 +296,7 @@ impl Dispatcher {
                 | Command::Qa(_))
         ) && self.usage.is_some();
         let turn = if uses_store { Some(self.gate.enter(origin).await) } else { None };
-        let reply = match parsed {
+        let mut reply = match parsed {
             _ if matches!(turn, Some(None)) => Reply::message(
                 kind,
                 Status::Invalid,
@@ -311,6 +327,12 @@ impl Dispatcher {
             }
             Ok(cmd) => engine.answer(&cmd, &ctx),
         };
+        // Sessions taking audience questions offer a form for one, where questions can be kept.
+        if self.usage.is_some() {
+            for session in &mut reply.sessions {
+                session.asking = self.qa_window.open_between(session.start, session.end, now);
+            }
+        }
         if reply.status == Status::Error
             && let Some(detail) = engine.index_error()
         {

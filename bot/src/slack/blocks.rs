@@ -46,6 +46,10 @@ pub const CHOOSE: &str = "choose";
 /// The start of the action id of a session's "Add to my agenda" or
 /// "Remove" button (`agenda-0`, …); its value is the `/agenda` line.
 pub const AGENDA: &str = "agenda";
+/// The start of the action id of a session's **Ask the speaker** button
+/// (`qa_ask-0`, …), in place of its agenda button while it takes audience
+/// questions; its value is the session's id.
+pub const QA_ASK: &str = "qa_ask";
 /// The most choices offered as buttons.
 const CHOICES_MAX: usize = 5;
 /// Slack shows at most this much of a button's label.
@@ -187,9 +191,18 @@ fn session_block(session: &SessionItem, zone: &TimeZone, agenda: Option<SlackSec
     }
 }
 
-/// The button beside a session in a reply to a command: "Remove" in the
-/// reader's agenda, "Add to my agenda" anywhere else.
+/// The button beside a session in a reply to a command: "Ask the speaker"
+/// while it takes audience questions, else "Remove" in the reader's
+/// agenda, "Add to my agenda" anywhere else.
 fn agenda_button(reply: &Reply, session: &SessionItem, index: usize, seed: u64) -> Option<SlackSectionBlockElement> {
+    if session.asking {
+        return Some(SlackSectionBlockElement::Button(
+            SlackBlockButtonElement::new(SlackBlockPlainTextOnly::from(SlackBlockPlainText::from("Ask the speaker")))
+                .with_action_id(format!("{QA_ASK}-{index}").into())
+                .with_value(session.id.clone())
+                .with_style(SlackBlockButtonStyle::Primary),
+        ));
+    }
     let (label, verb) =
         if reply.command == CommandKind::Agenda { ("Remove", "remove") } else { ("Add to my agenda", "add") };
     let again = Again { line: format!("/agenda {verb} {}", session.id), shown: 0, seed };
@@ -307,9 +320,12 @@ pub fn message(reply: &Reply, shape: Shape, again: Option<&Again>) -> SlackMessa
 }
 
 /// The App Home tab for `reply` (the person's agenda): the message's blocks,
-/// with its buttons, under Slack's 100 blocks of a Home view.
+/// with its agenda buttons (a question is asked in a channel, where it is
+/// posted), under Slack's 100 blocks of a Home view.
 pub fn home(reply: &Reply, again: &Again) -> Vec<SlackBlock> {
-    message(reply, Shape { ephemeral: true }, Some(again)).blocks.unwrap_or_default()
+    let mut reply = reply.clone();
+    reply.sessions.iter_mut().for_each(|s| s.asking = false);
+    message(&reply, Shape { ephemeral: true }, Some(again)).blocks.unwrap_or_default()
 }
 
 /// An announcement: the kind in bold, the session's time in each reader's zone.

@@ -308,7 +308,12 @@ impl Slack {
     pub async fn interaction(&self, event: SlackInteractionEvent) {
         let event = match event {
             SlackInteractionEvent::BlockActions(event) => event,
-            SlackInteractionEvent::ViewSubmission(submitted) => return self.help_submitted(submitted).await,
+            SlackInteractionEvent::ViewSubmission(submitted) => {
+                return match board::asked(&submitted) {
+                    Some(asked) => self.ask_submitted(&submitted, asked).await,
+                    None => self.help_submitted(submitted).await,
+                };
+            }
             _ => return,
         };
         if let (SlackInteractionActionContainer::View(_), Some(user)) = (&event.container, &event.user) {
@@ -324,6 +329,10 @@ impl Slack {
         for action in event.actions.iter().flatten().take(1) {
             if [help::HELP_ANSWER, help::HELP_FAQ].contains(&action.action_id.0.as_str()) {
                 self.help_button(&event, action, &user.id.0).await;
+                continue;
+            }
+            if action.action_id.0.starts_with(blocks::QA_ASK) {
+                self.ask_button(&event, action, &channel, response_url.0.as_str()).await;
                 continue;
             }
             // An offer under a reply, answered to the one who pressed it.

@@ -324,7 +324,7 @@ pub(crate) async fn fake_slack() -> (String, Sent) {
     (support::serve(app).await, sent)
 }
 
-fn slack_signed(path: &str, body: String) -> Request<Body> {
+pub(crate) fn slack_signed(path: &str, body: String) -> Request<Body> {
     let timestamp = jiff::Timestamp::now().as_second();
     Request::post(path)
         .header("content-type", "application/x-www-form-urlencoded")
@@ -388,7 +388,7 @@ async fn slack_buttons_add_and_remove() {
     let db = support::sqlite();
     let bot = bot(&db, &api).await;
     let response_url = format!("{api}/response/1");
-    let (status, _, text) = send(&bot.router, slack_command("/talks", "supply chain", &response_url)).await;
+    let (status, _, text) = send(&bot.router, slack_command("/talks", "platform engineering", &response_url)).await;
     assert_eq!(status, StatusCode::OK);
     let talks: Value = serde_json::from_str(&text).unwrap();
     let buttons = session_buttons(&talks);
@@ -487,7 +487,7 @@ async fn discord_buttons_add_and_remove() {
     let db = support::sqlite();
     let bot = bot(&db, "http://127.0.0.1:9").await;
     let talks = json!({ "id": "1100000000000000009", "name": "talks", "type": 1,
-                        "options": [{ "name": "query", "type": 3, "value": "supply chain" }] });
+                        "options": [{ "name": "query", "type": 3, "value": "platform engineering" }] });
     let (status, _, text) = send(&bot.router, discord_interaction(2, talks)).await;
     assert_eq!(status, StatusCode::OK, "{text}");
     let reply: Value = serde_json::from_str(&text).unwrap();

@@ -737,15 +737,7 @@ async fn audience_questions_are_posted_by_the_bot_and_voted_on_in_place() {
     let button = posted["components"][0]["components"][0].clone();
     assert_eq!(button["label"], "Upvote (0)");
 
-    let mut click = interaction(3, Some(json!({ "custom_id": button["custom_id"], "component_type": 2 })), &[]);
-    click["message"] = json!({
-        "id": "1500000000000000001", "channel_id": "1100000000000000003", "content": "", "embeds": [],
-        "attachments": [], "author": {"id": "1100000000000000001", "username": "emcee", "discriminator": "0", "avatar": null},
-        "timestamp": "2024-05-01T10:00:00.000000+00:00", "edited_timestamp": null, "tts": false,
-        "mention_everyone": false, "mentions": [], "mention_roles": [], "pinned": false, "type": 0, "flags": 0,
-        "components": []
-    });
-    let updated = ask(&bot, click).await;
+    let updated = ask(&bot, press(&button)).await;
     assert_eq!(updated["type"], 7, "the post itself is updated: {updated}");
     assert_eq!(updated["data"]["components"][0]["components"][0]["label"], "Upvote (1)");
 
@@ -754,6 +746,60 @@ async fn audience_questions_are_posted_by_the_bot_and_voted_on_in_place() {
     let done = ask(&bot, interaction(2, Some(command("qa", remove)), &[ORGANISER_ROLE])).await;
     assert!(done.to_string().contains("is removed"), "{done}");
     wait_for_request(&received, "DELETE", "/channels/1100000000000000003/messages/1500000000000000001").await;
+}
+
+/// A session taking questions offers **Ask** in place of its agenda
+/// button; it opens a form, and the question sent with it is asked of that
+/// session, posted by the bot and answered to the asker alone.
+#[tokio::test]
+async fn ask_the_speaker_opens_a_form_whose_question_is_posted() {
+    let (fake, received) = fake_discord(b"").await;
+    let settings = DiscordSettings { token: Some("qa-test-token".into()), ..DiscordSettings::default() };
+    let bot = bot_with_settings(&Endpoints { discord_api: Some(fake), ..Endpoints::default() }, settings).await;
+    let now =
+        ask(&bot, interaction(2, Some(command("talks", json!([{ "name": "query", "type": 3, "value": "now" }]))), &[]))
+            .await;
+    let buttons: Vec<Value> = now["data"]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|row| row["components"].as_array().unwrap().clone())
+        .collect();
+    let button =
+        buttons.iter().find(|b| b["custom_id"].as_str().unwrap().starts_with("qa-ask:")).expect("an Ask button");
+    assert!(button["label"].as_str().unwrap().starts_with("Ask: "), "{button}");
+    assert!(
+        !buttons.iter().any(|b| b["custom_id"].as_str().unwrap().starts_with("agenda:add:")),
+        "no Add beside it: {buttons:?}"
+    );
+
+    let form = ask(&bot, press(button)).await;
+    assert_eq!(form["type"], 9, "a modal: {form}");
+    assert_eq!(form["data"]["custom_id"], button["custom_id"]);
+    let field = &form["data"]["components"][0]["components"][0];
+    assert_eq!((field["custom_id"].as_str(), field["max_length"].as_u64()), (Some("question"), Some(300)), "{form}");
+
+    let submitted = json!({ "custom_id": button["custom_id"], "components": [
+        { "type": 1, "components": [{ "type": 4, "custom_id": "question", "value": "What would you build next?" }] }
+    ]});
+    let told = ask(&bot, interaction(5, Some(submitted), &[])).await;
+    assert_eq!((told["type"].as_u64(), told["data"]["flags"].as_u64()), (Some(4), Some(64)), "private: {told}");
+    assert!(told.to_string().contains("is posted here as question"), "{told}");
+    let posted = wait_for_request(&received, "POST", "/channels/1100000000000000003/messages").await;
+    assert!(posted.to_string().contains("What would you build next?"), "{posted}");
+}
+
+/// A press of `button` on a message of the bot's.
+fn press(button: &Value) -> Value {
+    let mut click = interaction(3, Some(json!({ "custom_id": button["custom_id"], "component_type": 2 })), &[]);
+    click["message"] = json!({
+        "id": "1500000000000000001", "channel_id": "1100000000000000003", "content": "", "embeds": [],
+        "attachments": [], "author": {"id": "1100000000000000001", "username": "emcee", "discriminator": "0", "avatar": null},
+        "timestamp": "2024-05-01T10:00:00.000000+00:00", "edited_timestamp": null, "tts": false,
+        "mention_everyone": false, "mentions": [], "mention_roles": [], "pinned": false, "type": 0, "flags": 0,
+        "components": []
+    });
+    click
 }
 
 /// The body of the first `method` request to `path` the fake received.

@@ -12,7 +12,9 @@ use emcee::usage::{UserKeyer, writer};
 use emcee_core::reply::Status;
 use serde_json::{Value, json};
 
-use crate::agenda::{KEYNOTE, answered, bot, fake_slack, keynote_id, origin, send, slack_click, slack_command};
+use crate::agenda::{
+    KEYNOTE, answered, bot, fake_slack, keynote_id, origin, send, slack_click, slack_command, slack_signed,
+};
 use crate::support;
 
 fn organiser(platform: Platform, user: &str) -> Origin {
@@ -295,6 +297,56 @@ async fn votes_cast_together_update_the_post_once() {
     tokio::time::sleep(std::time::Duration::from_secs(3)).await;
     let updates = sent.lock().unwrap().iter().filter(|(path, _)| path.ends_with("/chat.update")).count();
     assert!(updates <= 2, "six votes took {updates} updates");
+    bot.writer.stop().await;
+}
+
+/// On Slack a session taking questions has **Ask the speaker** beside it;
+/// it opens a form, and what is sent with it is asked of that session in
+/// the channel the button was in, answered to the asker through the
+/// button's response_url.
+#[tokio::test]
+async fn on_slack_ask_the_speaker_opens_a_form_whose_question_is_posted() {
+    let (api, sent) = fake_slack().await;
+    let db = support::sqlite();
+    let bot = bot(&db, &api).await;
+    let response_url = format!("{api}/response/ask");
+    let (_, _, text) = send(&bot.router, slack_command("/talks", "now", &response_url)).await;
+    let now: Value = serde_json::from_str(&text).unwrap();
+    let accessories: Vec<&Value> =
+        now["blocks"].as_array().unwrap().iter().filter_map(|b| b.get("accessory")).collect();
+    let button =
+        accessories.iter().find(|a| a["action_id"].as_str().unwrap().starts_with("qa_ask")).expect("Ask the speaker");
+    assert_eq!(
+        (button["text"]["text"].as_str(), button["value"].as_str()),
+        (Some("Ask the speaker"), Some(keynote_id(&bot).as_str()))
+    );
+
+    send(&bot.router, slack_click(button, &response_url)).await;
+    let form = answered(&sent, "/views.open", 1).await;
+    assert_eq!(form["view"]["callback_id"], "qa_ask", "{form}");
+    assert!(form.to_string().contains(KEYNOTE), "the form names the session: {form}");
+    let payload = json!({
+        "type": "view_submission", "team": { "id": "T0001" }, "user": { "id": "U0ANA" }, "api_app_id": "A0123",
+        "trigger_id": "1.2",
+        "view": {
+            "id": "V0001", "team_id": "T0001", "type": "modal", "hash": "1.a",
+            "title": { "type": "plain_text", "text": "Ask the speaker" }, "blocks": [],
+            "callback_id": "qa_ask", "private_metadata": form["view"]["private_metadata"],
+            "state": { "values": { "question": { "question": { "type": "plain_text_input", "value": "Is there a <!channel> here?" } } } }
+        }
+    });
+    let (status, _, body) = send(
+        &bot.router,
+        slack_signed("/slack/interactivity", serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap()),
+    )
+    .await;
+    assert_eq!((status.as_u16(), body.as_str()), (200, ""), "the form closes");
+    let posted = answered(&sent, "/chat.postMessage", 1).await;
+    assert_eq!(posted["channel"], "C0GENERAL", "posted where the button was: {posted}");
+    assert!(posted.to_string().contains("Is there a") && !posted.to_string().contains("<!channel>"), "inert: {posted}");
+    let told = answered(&sent, "/response/ask", 1).await;
+    assert_eq!((told["response_type"].as_str(), told["replace_original"].as_bool()), (Some("ephemeral"), Some(false)));
+    assert!(told.to_string().contains("is posted here as question"), "{told}");
     bot.writer.stop().await;
 }
 

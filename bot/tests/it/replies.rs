@@ -146,6 +146,7 @@ fn session() -> impl Strategy<Value = SessionItem> {
                 url: Some("https://example.org/<!channel>".into()),
                 recording: Some("https://media.example.org/v/<@here>#t=1".into()),
                 note,
+                asking: offset % 2 == 0,
             }
         })
 }

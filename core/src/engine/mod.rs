@@ -407,6 +407,7 @@ impl Engine {
             url: session.url.clone(),
             recording: self.recording_of(session),
             note: None,
+            asking: false,
         }
     }
 

@@ -27,6 +27,23 @@ pub const TOP_MOST: usize = 10;
 /// The start of an **Upvote** button's token; the question's id follows.
 pub const VOTE_TOKEN: &str = "qa-vote:";
 
+/// The start of an **Ask the speaker** button's token, which opens a form
+/// for a question; the session's id follows.
+pub const ASK_TOKEN: &str = "qa-ask:";
+
+/// A question typed in an **Ask the speaker** form: the command it is,
+/// its text taken as typed (never read for `session:` or `name:`), and the
+/// `/qa ask` line it is logged as; `None` for an id no button of ours
+/// carries.
+pub fn asked_in_form(session_id: &str, question: &str) -> Option<(String, crate::Command)> {
+    let id = session_id.trim();
+    let plain = !id.is_empty() && !id.contains(['"', '\n', '\r']);
+    let question = question.trim().to_string();
+    let line = format!("/qa ask session:\"{id}\" {question}");
+    let ask = crate::command::QaCommand::Ask { question, session: Some(id.to_string()), named: false };
+    plain.then_some((line, crate::Command::Qa(ask)))
+}
+
 /// Why a question is not taken as typed, or `None`: too long, or a link
 /// whose text hides where it goes (`[text](https://…)`, Slack's
 /// `<https://…|text>`), which a question posted under the bot's name must
@@ -63,7 +80,13 @@ impl Window {
     }
 
     fn open_at(self, session: &Session, now: Timestamp) -> bool {
-        self.opens(session) <= now && now <= self.closes(session)
+        self.open_between(session.start, session.end, now)
+    }
+
+    /// Whether a session from `start` to `end` takes questions at `now`.
+    pub fn open_between(self, start: Timestamp, end: Timestamp, now: Timestamp) -> bool {
+        let (opens, closes) = (start.saturating_sub(OPENS_BEFORE), end.saturating_add(self.after));
+        opens.unwrap_or(start) <= now && now <= closes.unwrap_or(end)
     }
 }
 
@@ -321,6 +344,32 @@ mod tests {
 
     fn engine() -> Engine {
         crate::engine::tests::seed_engine()
+    }
+
+    #[test]
+    fn a_form_s_question_is_asked_of_its_session_whatever_it_says() {
+        let (line, command) = asked_in_form("ABC 12", "  Why not session:other name:maybe?  ").unwrap();
+        assert_eq!(line, r#"/qa ask session:"ABC 12" Why not session:other name:maybe?"#);
+        let crate::Command::Qa(crate::command::QaCommand::Ask { question, session, named }) = command else {
+            panic!("{line}")
+        };
+        assert_eq!(
+            (question.as_str(), session.as_deref(), named),
+            ("Why not session:other name:maybe?", Some("ABC 12"), false),
+            "the text is the question, as typed; anonymous"
+        );
+        assert_eq!(asked_in_form("a\"b", "why?"), None);
+        assert_eq!(asked_in_form(" ", "why?"), None);
+    }
+
+    #[test]
+    fn a_session_takes_questions_from_before_its_start_until_after_its_end() {
+        let window = Window { after: SignedDuration::from_mins(15) };
+        let start: Timestamp = "2026-05-01T10:00:00Z".parse().unwrap();
+        let end: Timestamp = "2026-05-01T10:45:00Z".parse().unwrap();
+        let at = |minutes: i64| start.checked_add(SignedDuration::from_mins(minutes)).unwrap();
+        let open: Vec<bool> = [-11, -10, 0, 45, 60, 61].map(|m| window.open_between(start, end, at(m))).to_vec();
+        assert_eq!(open, [false, true, true, true, true, false]);
     }
 
     fn question(id: i64, text: &str, votes: i64) -> Question {

@@ -359,8 +359,9 @@ pub(super) static QA: CommandSpec = CommandSpec {
     help: "Ask the speaker of the session on now in this channel's room (`/qa ask <question>`), or of the \
            session you name (`session:<title>`); questions open 10 minutes before a session starts and close a \
            while after it ends. Each question is posted here, without your name unless you add `name:yes`, with \
-           an **Upvote** button: one vote each, a second press takes it back. `/qa top` lists the top questions \
-           for the host. Organisers mark questions `answered`, `hide` or `pin` them, `remove` them, \
+           an **Upvote** button: one vote each, a second press takes it back. A session taking questions has an \
+           **Ask the speaker** button beside it in any list of sessions, which opens a form for one. `/qa top` \
+           lists the top questions for the host. Organisers mark questions `answered`, `hide` or `pin` them, `remove` them, \
            and tie a channel to a room with `/qa room <room>`.",
     examples: &["/qa ask How do you test this?", "/qa top", "/qa ask session:\"Supply chain\" Which tools?"],
     organisers_only: false,
