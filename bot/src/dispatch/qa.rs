@@ -369,6 +369,74 @@ impl Dispatcher {
     }
 }
 
+/// How often ended sessions are looked for, to post their questions for
+/// the host: within half a minute of the end, while the host is still on stage.
+pub const WRAP_UP_EVERY: Duration = Duration::from_secs(30);
+
+/// How long after its end a session's list is still posted: a replica
+/// started again after an outage catches up on the last hour's sessions,
+/// and posts nothing older, which no host would read out.
+const WRAP_UP_WITHIN: jiff::SignedDuration = jiff::SignedDuration::from_hours(1);
+
+impl Dispatcher {
+    /// Posts each session that has ended (by `now`, the bot's time) its
+    /// questions in one message, in every channel they were posted in:
+    /// once, whatever the replicas (each channel's list is claimed in the
+    /// store); a list that could not be posted is given back and tried on
+    /// the next look. Returns how many were posted.
+    pub async fn qa_wrap_up(&self, now: jiff::Timestamp) -> anyhow::Result<usize> {
+        let Some(store) = self.store() else { return Ok(0) };
+        if self.boards.boards.read().unwrap_or_else(|poisoned| poisoned.into_inner()).is_empty() {
+            return Ok(0);
+        }
+        self.migrated.get_or_try_init(|| store.migrate()).await?;
+        let engine = self.engine();
+        let since = now.saturating_sub(WRAP_UP_WITHIN).unwrap_or(now);
+        let ended = engine.schedule().sessions.iter().filter(|s| since < s.end && s.end <= now);
+        let mut posted = 0;
+        for session in ended {
+            let channels = store.qa_post_channels(&session.id).await?;
+            if channels.is_empty() {
+                continue;
+            }
+            let questions = store.qa_questions(&session.id).await?;
+            let real = jiff::Timestamp::now();
+            let summary = engine.qa_summary(session, &questions, real);
+            let asked = questions.iter().any(|q| !q.hidden && !q.removed);
+            for (platform, channel) in channels {
+                let Some(board) = self.boards.named(&platform) else { continue };
+                if !store.claim_qa_summary(&session.id, &platform, &channel, real.as_second()).await? || !asked {
+                    continue;
+                }
+                match board.post(&channel, &summary).await {
+                    Ok(_) => posted += 1,
+                    Err(error) => {
+                        tracing::warn!("posting the questions of “{}” in {channel} failed: {error:#}", session.title);
+                        store.release_qa_summary(&session.id, &platform, &channel).await?;
+                    }
+                }
+            }
+        }
+        Ok(posted)
+    }
+
+    /// Looks for ended sessions every [`WRAP_UP_EVERY`] until `stop`.
+    pub async fn qa_wrap_up_loop(&self, stop: impl std::future::Future<Output = ()>) {
+        tokio::pin!(stop);
+        let mut every = tokio::time::interval(WRAP_UP_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = every.tick() => {}
+                () = &mut stop => return,
+            }
+            if let Err(error) = self.qa_wrap_up(self.clock.now()).await {
+                tracing::warn!("posting ended sessions' questions: {error:#}; trying again in {WRAP_UP_EVERY:?}");
+            }
+        }
+    }
+}
+
 fn no_question(id: i64) -> Reply {
     Reply::message(CommandKind::Qa, Status::NotFound, format!("There is no question {id}."))
 }

@@ -272,6 +272,10 @@ pub async fn run(settings: &Settings) -> anyhow::Result<ExitCode> {
             }
         });
     }
+    if dispatcher.store().is_some() {
+        let (dispatcher, stop) = (dispatcher.clone(), stopped(stop_rx.clone()));
+        tasks.spawn(async move { dispatcher.qa_wrap_up_loop(stop).await });
+    }
     if let Some(store) = dispatcher.store()
         && settings.schedule_url.is_some()
     {

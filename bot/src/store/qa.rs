@@ -161,6 +161,55 @@ impl Store {
         Ok(posted.and_then(|(platform, channel, message)| Some((platform, channel?, message?))))
     }
 
+    /// The channels where a session's questions were posted, by platform.
+    pub async fn qa_post_channels(&self, session_id: &str) -> anyhow::Result<Vec<(String, String)>> {
+        Ok(on_pool!(self, pool => sqlx::query_as(
+            "SELECT DISTINCT platform, post_channel FROM qa_questions \
+             WHERE session_id = $1 AND post_channel IS NOT NULL ORDER BY platform, post_channel",
+        )
+        .bind(session_id)
+        .fetch_all(pool)
+        .await)?)
+    }
+
+    /// Claims the posting of a session's list of questions in `channel`:
+    /// `true` for the one caller that claims it, whatever the replicas.
+    pub async fn claim_qa_summary(
+        &self,
+        session_id: &str,
+        platform: &str,
+        channel: &str,
+        now: i64,
+    ) -> anyhow::Result<bool> {
+        let claimed = on_pool!(self, pool => sqlx::query(
+            "INSERT INTO qa_summaries (session_id, platform, channel, posted_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(session_id)
+        .bind(platform)
+        .bind(channel)
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(claimed == 1)
+    }
+
+    /// Gives a claim back, when the list could not be posted: the next
+    /// look claims it again.
+    pub async fn release_qa_summary(&self, session_id: &str, platform: &str, channel: &str) -> anyhow::Result<()> {
+        on_pool!(self, pool => sqlx::query(
+            "DELETE FROM qa_summaries WHERE session_id = $1 AND platform = $2 AND channel = $3",
+        )
+        .bind(session_id)
+        .bind(platform)
+        .bind(channel)
+        .execute(pool)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
     /// Records where question `id` was posted.
     pub async fn set_qa_post(&self, id: i64, channel: &str, message: &str) -> anyhow::Result<()> {
         on_pool!(self, pool => sqlx::query("UPDATE qa_questions SET post_channel = $2, post_message = $3 WHERE id = $1")

@@ -350,6 +350,47 @@ async fn on_slack_ask_the_speaker_opens_a_form_whose_question_is_posted() {
     bot.writer.stop().await;
 }
 
+/// As a session ends, its questions are posted for the host in one
+/// message, in the channel they were posted in: once, however often (or by
+/// however many replicas) ended sessions are looked for.
+#[tokio::test]
+async fn as_a_session_ends_its_questions_are_posted_for_the_host_once() {
+    for db in support::backends().await {
+        let backend = db.backend;
+        let (api, sent) = fake_slack().await;
+        let bot = bot(&db, &api).await;
+        let response_url = format!("{api}/response/end");
+        send(&bot.router, slack_command("/qa", "ask Which signing tool first?", &response_url)).await;
+        let posted = answered(&sent, "/chat.postMessage", 1).await;
+        let id = upvote(&posted)["value"].as_str().unwrap().strip_prefix("qa-vote:").unwrap().to_string();
+        bot.dispatcher.answer(&origin(Platform::Slack, "U0BEN"), &format!("/qa vote {id}")).await;
+        let end = bot.dispatcher.engine().schedule().sessions.iter().find(|s| s.title == KEYNOTE).unwrap().end;
+        let minute = jiff::SignedDuration::from_mins(1);
+        let wrap_up = |bot: &crate::agenda::Bot, at: jiff::Timestamp| {
+            let dispatcher = bot.dispatcher.clone();
+            async move { dispatcher.qa_wrap_up(at).await.unwrap() }
+        };
+
+        assert_eq!(wrap_up(&bot, end - minute).await, 0, "{backend}: not before it ends");
+        assert_eq!(wrap_up(&bot, end + minute).await, 1, "{backend}");
+        let summary = answered(&sent, "/chat.postMessage", 2).await;
+        assert_eq!(summary["channel"], "C0GENERAL", "{backend}");
+        let text = summary.to_string();
+        assert!(text.contains(&format!("Questions for “{KEYNOTE}”, as it ends")), "{backend}: {text}");
+        assert!(
+            text.contains("1 question, 0 answered, 1 vote.") && text.contains("Which signing tool first?"),
+            "{text}"
+        );
+        assert_eq!(wrap_up(&bot, end + minute * 2).await, 0, "{backend}: posted once");
+        let other = crate::agenda::bot(&db, &api).await;
+        assert_eq!(wrap_up(&other, end + minute * 3).await, 0, "{backend}: once for every replica");
+        assert_eq!(wrap_up(&bot, end + minute * 90).await, 0, "{backend}");
+        bot.writer.stop().await;
+        other.writer.stop().await;
+        db.remove().await;
+    }
+}
+
 /// The terminal's operator is the host: asks, pins and lists, and
 /// `emcee qa export` prints the session's questions for scripts; `emcee
 /// stats` counts them.

@@ -336,6 +336,21 @@ impl Engine {
         reply.result_count = total;
         reply
     }
+
+    /// A session's questions as it ends, for its host in one message: the
+    /// top ones, as [`qa_top`](Self::qa_top) lists them, under how many
+    /// were asked, answered and voted for.
+    pub fn qa_summary(&self, session: &Session, questions: &[Question], now: Timestamp) -> Reply {
+        let mut reply = self.qa_top(session, questions, now);
+        reply.title = Some(format!("Questions for “{}”, as it ends", session.title));
+        let shown: Vec<&Question> = questions.iter().filter(|q| !q.hidden && !q.removed).collect();
+        let answered = shown.iter().filter(|q| q.answered).count();
+        let cast: i64 = shown.iter().map(|q| q.votes).sum();
+        let asked = format!("{} question{}", shown.len(), if shown.len() == 1 { "" } else { "s" });
+        let counts = format!("{asked}, {answered} answered, {}.", votes(cast));
+        reply.body = format!("{counts}\n\n{}", reply.body);
+        reply
+    }
 }
 
 #[cfg(test)]
@@ -360,6 +375,22 @@ mod tests {
         );
         assert_eq!(asked_in_form("a\"b", "why?"), None);
         assert_eq!(asked_in_form(" ", "why?"), None);
+    }
+
+    #[test]
+    fn a_session_s_list_as_it_ends_counts_what_was_asked() {
+        let engine = engine();
+        let session = &engine.schedule().sessions[0];
+        let mut taken_down = question(3, "Spam", 9);
+        taken_down.removed = true;
+        let mut done = question(2, "How?", 2);
+        done.answered = true;
+        let questions = [question(1, "Why?", 4), done, taken_down];
+        let summary = engine.qa_summary(session, &questions, questions[0].asked_at);
+        assert!(summary.title.unwrap().ends_with("”, as it ends"));
+        let counts = summary.body.lines().next().unwrap();
+        assert_eq!(counts, "2 questions, 1 answered, 6 votes.");
+        assert!(summary.body.contains("1. Why?") && !summary.body.contains("Spam"), "{}", summary.body);
     }
 
     #[test]

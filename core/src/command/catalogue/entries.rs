@@ -361,7 +361,7 @@ pub(super) static QA: CommandSpec = CommandSpec {
            while after it ends. Each question is posted here, without your name unless you add `name:yes`, with \
            an **Upvote** button: one vote each, a second press takes it back. A session taking questions has an \
            **Ask the speaker** button beside it in any list of sessions, which opens a form for one. `/qa top` \
-           lists the top questions for the host. Organisers mark questions `answered`, `hide` or `pin` them, `remove` them, \
+           lists the top questions for the host, and they are posted here as the session ends. Organisers mark questions `answered`, `hide` or `pin` them, `remove` them, \
            and tie a channel to a room with `/qa room <room>`.",
     examples: &["/qa ask How do you test this?", "/qa top", "/qa ask session:\"Supply chain\" Which tools?"],
     organisers_only: false,
