@@ -106,6 +106,50 @@ fn each_command_as_block_kit_and_as_an_embed() {
     }
 }
 
+/// The host's list stays readable however many ask: with 1, 20 and 200
+/// questions, Slack's and Discord's renderings of `/qa top` (the same list
+/// is posted as the session ends) list the top ten and count the rest.
+#[test]
+fn the_question_board_with_1_20_and_200_questions() {
+    use emcee_core::engine::qa::Question;
+    let engine = support::seed_engine();
+    let now: jiff::Timestamp = "2022-11-01T09:00:00Z".parse().unwrap();
+    let session = engine.schedule().sessions.iter().find(|s| s.title.starts_with("Keynote")).unwrap();
+    let subjects = ["signing", "provenance", "SBOMs", "reproducible builds", "key rotation", "*policy* <@U0123>"];
+    for count in [1_i64, 20, 200] {
+        let questions: Vec<Question> = (1..=count)
+            .map(|id| Question {
+                id,
+                platform: "slack".into(),
+                session_id: session.id.clone(),
+                text: format!("How do you handle {} in a team of {}?", subjects[id as usize % subjects.len()], id + 1),
+                asker: None,
+                asked_at: now - jiff::SignedDuration::from_mins(count - id + 1),
+                votes: (id * 7) % 23,
+                answered: id % 5 == 0,
+                pinned: id == 3,
+                hidden: id % 11 == 0,
+                removed: id % 13 == 0,
+            })
+            .collect();
+        let reply = engine.qa_top(session, &questions, now);
+        let slack = blocks::message(&reply, Shape { ephemeral: true }, None);
+        let slack = serde_json::to_value(slack).unwrap();
+        let discord = serde_json::to_value(embed::message(&reply, "/qa top", 0, 0)).unwrap();
+        let both = serde_json::json!({ "slack": slack, "discord": discord });
+        expect_file![format!("snapshots/qa_board_{count}.json")]
+            .assert_eq(&serde_json::to_string_pretty(&both).unwrap());
+        let listed = reply
+            .body
+            .lines()
+            .filter(|line| line.split_once(". ").is_some_and(|(n, _)| n.parse::<usize>().is_ok()))
+            .count();
+        assert_eq!(listed, (count as usize).min(10), "{count}: {}", reply.body);
+        let shown = both.to_string();
+        assert!(!shown.contains("<@U0123>"), "{count}: a mention typed in a question stays inert");
+    }
+}
+
 /// Text with what could mention, link, break markup or overflow.
 fn nasty() -> impl Strategy<Value = String> {
     let token = prop_oneof![
