@@ -68,6 +68,15 @@ impl Store {
     pub async fn ask_qa(&self, ask: &QaAsk<'_>) -> anyhow::Result<QaAsked> {
         let existing_sql = format!("SELECT {COLUMNS} FROM qa_questions WHERE session_id = $1 AND folded = $2");
         let asked = in_transaction!(self, tx => {
+            // The asker's row first: their other questions being asked now wait for this one.
+            sqlx::query(
+                "INSERT INTO qa_askers (user_key, last_asked) VALUES ($1, $2) \
+                 ON CONFLICT (user_key) DO UPDATE SET last_asked = excluded.last_asked",
+            )
+            .bind(ask.user_key)
+            .bind(ask.now)
+            .execute(&mut *tx)
+            .await?;
             let (mine,): (i64,) =
                 sqlx::query_as("SELECT COUNT(*) FROM qa_questions WHERE user_key = $1 AND asked_at > $2")
                     .bind(ask.user_key)
@@ -232,6 +241,7 @@ impl Store {
                  WHERE id IN (SELECT question_id FROM qa_votes WHERE user_key = $1)",
                 "DELETE FROM qa_votes WHERE user_key = $1",
                 "UPDATE qa_questions SET asker = NULL, user_key = '' WHERE user_key = $1",
+                "DELETE FROM qa_askers WHERE user_key = $1",
             ] {
                 sqlx::query(sql).bind(user_key).execute(&mut *tx).await?;
             }

@@ -221,6 +221,52 @@ async fn a_crowd_s_votes_are_each_counted_once() {
     }
 }
 
+/// One person's questions asked all at once (two devices, a script) are
+/// counted against their limit one after another: five stored, never more.
+#[tokio::test]
+async fn one_person_s_questions_at_once_stop_at_the_limit() {
+    for db in support::backends().await {
+        let backend = db.backend;
+        let bot = bot(&db, "http://127.0.0.1:9").await;
+        let session = keynote_id(&bot);
+        let now = jiff::Timestamp::now().as_second();
+        let asks: Vec<_> = (0..20)
+            .map(|n| {
+                let (store, session) = (bot.store.clone(), session.clone());
+                tokio::spawn(async move {
+                    let text = format!("Question {n} from one person?");
+                    let ask = emcee::store::QaAsk {
+                        platform: "slack",
+                        workspace: "T0001",
+                        channel: "C0GENERAL",
+                        session_id: &session,
+                        question: &text,
+                        folded: &emcee_core::text::fold(&text),
+                        user_key: "one-person",
+                        asker: None,
+                        now,
+                        per_person: 5,
+                        per_window: 600,
+                    };
+                    store.ask_qa(&ask).await.unwrap()
+                })
+            })
+            .collect();
+        let mut new = 0;
+        for asked in futures_util::future::join_all(asks).await {
+            match asked.unwrap() {
+                emcee::store::QaAsked::New(_) => new += 1,
+                emcee::store::QaAsked::Limited => {}
+                other => panic!("{backend}: {other:?}"),
+            }
+        }
+        assert_eq!(new, 5, "{backend}");
+        assert_eq!(bot.store.qa_questions(&session).await.unwrap().len(), 5, "{backend}");
+        bot.writer.stop().await;
+        db.remove().await;
+    }
+}
+
 /// The Upvote button's value as Slack sends it back.
 fn upvote(message: &Value) -> Value {
     let buttons: Vec<Value> = message["blocks"]
