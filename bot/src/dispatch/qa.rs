@@ -47,9 +47,15 @@ impl Boards {
         <Platform as clap::ValueEnum>::from_str(platform, false).ok().and_then(|p| self.get(p))
     }
 
-    /// Marks question `id` as waiting to be shown anew; `false` when it already is.
+    /// Marks question `id` as waiting to be shown anew; `false` when it
+    /// already is, or when there is no post to show it on.
     fn settle(&self, id: i64) -> bool {
-        self.settling.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(id)
+        !self.is_empty() && self.settling.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(id)
+    }
+
+    /// Whether no platform posts questions (no bot token, the terminal).
+    fn is_empty(&self) -> bool {
+        self.boards.read().unwrap_or_else(|poisoned| poisoned.into_inner()).is_empty()
     }
 
     fn settled(&self, id: i64) {
@@ -386,7 +392,7 @@ impl Dispatcher {
     /// the next look. Returns how many were posted.
     pub async fn qa_wrap_up(&self, now: jiff::Timestamp) -> anyhow::Result<usize> {
         let Some(store) = self.store() else { return Ok(0) };
-        if self.boards.boards.read().unwrap_or_else(|poisoned| poisoned.into_inner()).is_empty() {
+        if self.boards.is_empty() {
             return Ok(0);
         }
         self.migrated.get_or_try_init(|| store.migrate()).await?;
