@@ -1,6 +1,7 @@
 //! Audience questions on Discord: each question posted in its channel by
 //! the bot (a message of its own, so no "used /qa" names the asker),
-//! edited when organisers mark it and deleted when they take it down. Each
+//! edited when organisers mark it (or votes are typed for it) and deleted
+//! when they take it down. Each
 //! **Upvote** press updates the post in the interaction's own response,
 //! which costs none of the channel's rate limits. **Ask the speaker**
 //! beside a session taking questions opens a form (a modal) for one.

@@ -188,7 +188,14 @@ impl Dispatcher {
     pub async fn take_offer(&self, origin: &Origin, token: &str) -> Reply {
         // An audience question's Upvote: anyone's, answered and logged as `/qa vote`.
         if let Some(id) = token.strip_prefix(emcee_core::engine::qa::VOTE_TOKEN) {
-            return self.answer(origin, &format!("/qa vote {id}")).await;
+            let line = format!("/qa vote {id}");
+            return match id.parse::<i64>() {
+                Ok(id) => {
+                    let pressed = emcee_core::command::QaCommand::Vote { id, pressed: true };
+                    self.answer_form(origin, &line, emcee_core::Command::Qa(pressed)).await
+                }
+                Err(_) => self.answer(origin, &line).await,
+            };
         }
         let refused = |text: &str| Reply::message(CommandKind::Ask, Status::Invalid, text);
         let (Some(id), Some(usage), Some(desk)) =

@@ -63,13 +63,14 @@ impl Boards {
     }
 }
 
-/// How long a question's post waits after a vote before it shows the
-/// count anew, with every vote cast meanwhile: a crowd voting on one
-/// question costs its post one update (`chat.update`, a message edit)
-/// per interval, where Discord allows five edits per channel in five
-/// seconds and Slack's `chat.update` about one a second per workspace
-/// (the clients queue any excess). Two seconds: a voter sees their own
-/// vote at once in the press's own reply, so the post may lag a little.
+/// How long a question's post waits after a vote cast anywhere but its
+/// own **Upvote** (whose reply replaces the post with the count, at no
+/// cost in rate limits) before it shows the count anew, with every vote
+/// cast meanwhile: such votes cost a question's post at most one update
+/// (`chat.update`, a message edit) per interval on each replica. Typed
+/// votes are few beside presses, and the clients' rate control (serenity's
+/// buckets, slack-morphism's tiers) queues any excess. Two seconds: the
+/// voter sees their own vote at once in their reply.
 const SETTLE: Duration = Duration::from_secs(2);
 
 /// Questions one person may ask in [`PER_WINDOW`]: enough for anyone
@@ -209,7 +210,7 @@ impl Dispatcher {
                     let questions = store.qa_questions(&session.id).await?;
                     engine.qa_top(session, &questions, real)
                 }
-                QaCommand::Vote { id } => {
+                QaCommand::Vote { id, pressed } => {
                     let Some(question) = store.qa_question(id).await? else {
                         return Ok(no_question(id));
                     };
@@ -227,7 +228,10 @@ impl Dispatcher {
                     }
                     match store.vote_qa(id, &me, real.as_second()).await? {
                         Some(question) => {
-                            self.show_votes_later(id);
+                            // A press's own reply replaces the post; any other vote reaches it later.
+                            if !pressed {
+                                self.show_votes_later(id);
+                            }
                             self.card(&engine, &question, session, origin)
                         }
                         None => no_question(id),
@@ -342,9 +346,8 @@ impl Dispatcher {
 
 impl Dispatcher {
     /// Shows question `id`'s post with its votes after [`SETTLE`], once
-    /// for all the votes cast by then, wherever the vote came from (its
-    /// button, `/qa vote`, the same question asked again), so that the
-    /// post never shows a count that two presses at once left behind.
+    /// for all the votes cast by then outside the post (`/qa vote`, the
+    /// same question asked again).
     fn show_votes_later(&self, id: i64) {
         let Some(store) = self.store() else { return };
         if !self.boards.settle(id) {

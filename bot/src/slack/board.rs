@@ -1,6 +1,7 @@
 //! Audience questions on Slack: each question posted in its channel by the
 //! bot (`chat.postMessage`, so no one's command is shown with it), changed
-//! with `chat.update` when organisers mark it and taken down with
+//! with `chat.update` when organisers mark it (or votes are typed for
+//! it) and taken down with
 //! `chat.delete`. Each **Upvote** press replaces the post through its own
 //! `response_url`, which costs none of the Web API's rate limits.
 //! **Ask the speaker** beside a session taking questions opens a form (a

@@ -306,6 +306,9 @@ async fn on_slack_a_question_is_posted_by_the_bot_and_each_vote_updates_it() {
     send(&bot.router, slack_click(&upvote(&updated), &response_url)).await;
     let taken_back = answered(&sent, "/response/qa", 2).await;
     assert_eq!(upvote(&taken_back)["text"]["text"], "Upvote (0)", "a second press takes the vote back");
+    // A press's own reply is the update: no chat.update follows it.
+    tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
+    assert!(!sent.lock().unwrap().iter().any(|(path, _)| path.ends_with("/chat.update")), "no update for a press");
     let id = button["value"].as_str().unwrap().strip_prefix("qa-vote:").unwrap().to_string();
     bot.dispatcher.answer(&organiser(Platform::Slack, "U0ORG"), &format!("/qa remove {id}")).await;
     let deleted = answered(&sent, "/chat.delete", 1).await;

@@ -58,7 +58,9 @@ pub enum QaCommand {
     /// latest in the channel's room.
     Top { session: Option<String> },
     /// One vote for a question, or, pressed again, the vote taken back.
-    Vote { id: i64 },
+    /// `pressed`: by the question's own **Upvote**, whose reply replaces
+    /// the post with its count (a typed `/qa vote` never is).
+    Vote { id: i64, pressed: bool },
     /// Organisers: mark a question answered, hide it, pin it or remove it.
     Mark { id: i64, mark: QaMark },
     /// Organisers: tie the channel to a room (`None`: untie it).
@@ -512,7 +514,7 @@ fn parse_qa(args: &str) -> Result<Command, ParseError> {
             QaCommand::Ask { question, session, named }
         }
         "top" | "" => QaCommand::Top { session: (!rest.is_empty()).then(|| rest.to_string()) },
-        "vote" | "upvote" => QaCommand::Vote { id: id("vote")? },
+        "vote" | "upvote" => QaCommand::Vote { id: id("vote")?, pressed: false },
         "answered" => QaCommand::Mark { id: id("answered")?, mark: QaMark::Answered },
         "hide" => QaCommand::Mark { id: id("hide")?, mark: QaMark::Hidden },
         "pin" => QaCommand::Mark { id: id("pin")?, mark: QaMark::Pinned },
@@ -631,7 +633,7 @@ mod tests {
         );
         check("/qa", expect!["Ok(Qa(Top { session: None }))"]);
         check("/qa top keynote", expect![[r#"Ok(Qa(Top { session: Some("keynote") }))"#]]);
-        check("/qa vote #12", expect!["Ok(Qa(Vote { id: 12 }))"]);
+        check("/qa vote #12", expect!["Ok(Qa(Vote { id: 12, pressed: false }))"]);
         check("/qa hide 3", expect!["Ok(Qa(Mark { id: 3, mark: Hidden }))"]);
         check("/qa room off", expect!["Ok(Qa(Room { room: None }))"]);
         check("/qa room Janson", expect![[r#"Ok(Qa(Room { room: Some("Janson") }))"#]]);
