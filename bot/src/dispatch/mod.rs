@@ -123,11 +123,11 @@ pub enum Button {
 
 /// Whether a button of this kind may ask `line`. A button's value comes
 /// back from the platform as the client sent it, so it is checked as
-/// typed input is: no organisers' command; only adding or removing a
+/// typed input is: no organisers' command (nor a speaker's); only adding or removing a
 /// session from an agenda button; nothing personal from a button whose
 /// answer replaces or joins a message others may see.
 pub fn button_may_run(button: Button, line: &str) -> bool {
-    if command::catalogue::for_organisers(line).is_some() {
+    if command::catalogue::asks_organiser(line) {
         return false;
     }
     let Ok(parsed) = command::parse(line) else { return false };

@@ -238,6 +238,25 @@ impl Dispatcher {
                     }
                 }
                 QaCommand::Mark { id, mark } => {
+                    if !origin.organiser {
+                        let Some(question) = store.qa_question(id).await? else {
+                            return Ok(no_question(id));
+                        };
+                        let theirs = store.qa_speakers_of(&me).await?;
+                        let session = engine.schedule().sessions.iter().find(|s| s.id == question.session_id);
+                        let speaks = session.is_some_and(|s| theirs.iter().any(|p| engine.qa_speaks_in(p, s)));
+                        if mark == QaMark::Removed || !speaks {
+                            let title = session.map_or("its session", |s| s.title.as_str());
+                            return Ok(Reply::message(
+                                CommandKind::Qa,
+                                Status::Denied,
+                                format!(
+                                    "Only organisers and the speakers of “{title}” can mark its questions; an \
+                                     organiser links a speaker's account to them with `/qa speaker`."
+                                ),
+                            ));
+                        }
+                    }
                     let Some(question) = store.mark_qa(id, mark, &me, real.as_second()).await? else {
                         return Ok(no_question(id));
                     };
@@ -250,6 +269,36 @@ impl Dispatcher {
                         QaMark::Removed => "removed",
                     };
                     Reply::message(CommandKind::Qa, Status::Ok, format!("Question {id} is {done}: “{}”", question.text))
+                }
+                QaCommand::Speaker { speaker, account } => {
+                    let person = match engine.qa_speaker(&speaker) {
+                        Ok(person) => person,
+                        Err(reply) => return Ok(*reply),
+                    };
+                    let Some(account) = account else {
+                        let unlinked = store.unlink_qa_speaker(&person).await?;
+                        let text = format!(
+                            "{person} is linked to no account now ({unlinked} unlinked): only organisers mark the \
+                             questions of their sessions."
+                        );
+                        return Ok(Reply::message(CommandKind::Qa, Status::Ok, text));
+                    };
+                    let id = match qa::account_id(&account) {
+                        Ok(id) => id,
+                        Err(why) => return Ok(Reply::message(CommandKind::Qa, Status::Invalid, why)),
+                    };
+                    store.link_qa_speaker(&usage.keyer.key(platform, &id), &person, &me, real.as_second()).await?;
+                    let sessions =
+                        engine.schedule().sessions.iter().filter(|s| engine.qa_speaks_in(&person, s)).count();
+                    Reply::message(
+                        CommandKind::Qa,
+                        Status::Ok,
+                        format!(
+                            "That account now marks the questions of {person}'s {sessions} session{} as organisers \
+                             do: `/qa answered`, `/qa hide` and `/qa pin`.",
+                            plural(sessions as i64)
+                        ),
+                    )
                 }
                 QaCommand::Room { room } => match room {
                     Some(named) => {

@@ -270,7 +270,7 @@ impl Slack {
 
     async fn origin(&self, team: &str, channel: &str, user: &str, line: &str) -> Origin {
         // The group is read only for the commands that need it.
-        let needs_organiser = emcee_core::command::catalogue::for_organisers(line).is_some();
+        let needs_organiser = emcee_core::command::catalogue::asks_organiser(line);
         Origin {
             platform: Platform::Slack,
             workspace: team.to_string(),

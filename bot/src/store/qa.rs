@@ -242,6 +242,7 @@ impl Store {
                 "DELETE FROM qa_votes WHERE user_key = $1",
                 "UPDATE qa_questions SET asker = NULL, user_key = '' WHERE user_key = $1",
                 "DELETE FROM qa_askers WHERE user_key = $1",
+                "DELETE FROM qa_speakers WHERE user_key = $1",
             ] {
                 sqlx::query(sql).bind(user_key).execute(&mut *tx).await?;
             }
@@ -326,6 +327,44 @@ impl Store {
         let sql = format!("SELECT {COLUMNS} FROM qa_questions WHERE session_id = $1 ORDER BY id");
         let rows: Vec<Row> = on_pool!(self, pool => sqlx::query_as(&sql).bind(session_id).fetch_all(pool).await)?;
         Ok(rows.into_iter().map(row).collect())
+    }
+
+    /// Lets the account keyed `user_key` mark `speaker`'s sessions'
+    /// questions, as organiser `by` (keyed) decided at `now`.
+    pub async fn link_qa_speaker(&self, user_key: &str, speaker: &str, by: &str, now: i64) -> anyhow::Result<()> {
+        on_pool!(self, pool => sqlx::query(
+            "INSERT INTO qa_speakers (user_key, speaker, linked_by, linked_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (user_key, speaker) DO UPDATE SET linked_by = excluded.linked_by, linked_at = excluded.linked_at",
+        )
+        .bind(user_key)
+        .bind(speaker)
+        .bind(by)
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Unlinks every account from `speaker`: how many were linked.
+    pub async fn unlink_qa_speaker(&self, speaker: &str) -> anyhow::Result<u64> {
+        let done = on_pool!(self, pool => sqlx::query("DELETE FROM qa_speakers WHERE speaker = $1")
+            .bind(speaker)
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected()))?;
+        Ok(done)
+    }
+
+    /// The speakers the account keyed `user_key` is linked to.
+    pub async fn qa_speakers_of(&self, user_key: &str) -> anyhow::Result<Vec<String>> {
+        let rows: Vec<(String,)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT speaker FROM qa_speakers WHERE user_key = $1 ORDER BY speaker",
+        )
+        .bind(user_key)
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows.into_iter().map(|(speaker,)| speaker).collect())
     }
 
     /// The room a channel asks by default.

@@ -241,8 +241,9 @@ impl Store {
     pub async fn prune(&self, before: Timestamp) -> anyhow::Result<u64> {
         let done = on_pool!(self, pool => sqlx::query("DELETE FROM usage_events WHERE occurred_at < $1")
             .bind(before.as_second()).execute(pool).await.map(|r| r.rows_affected()))?;
-        on_pool!(self, pool => sqlx::query("DELETE FROM help_askers WHERE asked_at < $1")
-            .bind(before.as_second()).execute(pool).await.map(|_| ()))?;
+        for sql in ["DELETE FROM help_askers WHERE asked_at < $1", "DELETE FROM qa_askers WHERE last_asked < $1"] {
+            on_pool!(self, pool => sqlx::query(sql).bind(before.as_second()).execute(pool).await.map(|_| ()))?;
+        }
         Ok(done)
     }
 

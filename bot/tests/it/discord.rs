@@ -748,6 +748,39 @@ async fn audience_questions_are_posted_by_the_bot_and_voted_on_in_place() {
     wait_for_request(&received, "DELETE", "/channels/1100000000000000003/messages/1500000000000000001").await;
 }
 
+/// An organiser links a speaker's account by mentioning it; that account
+/// then marks its sessions' questions as organisers do, and removes none.
+#[tokio::test]
+async fn a_linked_speaker_marks_their_session_s_questions() {
+    let bot = bot().await;
+    let qa = |verb: &str, options: Value| command("qa", json!([{ "name": verb, "type": 1, "options": options }]));
+    let number = |n: &str| json!([{ "name": "number", "type": 3, "value": n }]);
+    let question = json!([{ "name": "question", "type": 3, "value": "What should we sign first?" }]);
+    let asked = ask(&bot, interaction(2, Some(qa("ask", question)), &[])).await;
+    let title = asked["data"]["embeds"][0]["title"].as_str().unwrap_or_default().to_string();
+    let id: String = title.trim_start_matches("Question ").chars().take_while(char::is_ascii_digit).collect();
+    assert!(!id.is_empty(), "{asked}");
+
+    let refused = ask(&bot, interaction(2, Some(qa("pin", number(&id))), &[])).await;
+    assert!(refused.to_string().contains("Only organisers and the speakers of"), "{refused}");
+    let keynote =
+        bot.dispatcher.engine().schedule().sessions.iter().find(|s| s.title == crate::agenda::KEYNOTE).cloned();
+    let speaker = keynote.unwrap().speakers[0].clone();
+    let link = json!([
+        { "name": "speaker", "type": 3, "value": speaker },
+        { "name": "account", "type": 3, "value": "<@1300000000000000000>" }
+    ]);
+    let attendee = ask(&bot, interaction(2, Some(qa("speaker", link.clone())), &[])).await;
+    assert!(attendee.to_string().contains("Only organisers can use /qa speaker"), "{attendee}");
+    let linked = ask(&bot, interaction(2, Some(qa("speaker", link)), &[ORGANISER_ROLE])).await;
+    assert!(linked.to_string().contains("That account now marks the questions of"), "{linked}");
+
+    let pinned = ask(&bot, interaction(2, Some(qa("pin", number(&id))), &[])).await;
+    assert!(pinned.to_string().contains(&format!("Question {id} is pinned")), "{pinned}");
+    let removed = ask(&bot, interaction(2, Some(qa("remove", number(&id))), &[])).await;
+    assert!(removed.to_string().contains("Only organisers can use /qa remove"), "{removed}");
+}
+
 /// A session taking questions offers **Ask** in place of its agenda
 /// button; it opens a form, and the question sent with it is asked of that
 /// session, posted by the bot and answered to the asker alone.

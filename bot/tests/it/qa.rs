@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use emcee::clock::Clock;
 use emcee::dispatch::{Dispatcher, Origin, Platform, Usage};
+use emcee::store::Store;
 use emcee::usage::spill::{SPILL_FILE, Spill};
 use emcee::usage::{UserKeyer, writer};
 use emcee_core::reply::Status;
@@ -118,6 +119,72 @@ async fn questions_are_asked_voted_marked_and_listed_on_both_backends() {
             (1, None, "Who maintains it?"),
             "{backend}"
         );
+        bot.writer.stop().await;
+        db.remove().await;
+    }
+}
+
+/// A speaker's account, linked by an organiser, marks the questions of
+/// that speaker's sessions and no others; the same id on another platform
+/// is another account; unlinking, or forgetting the account, ends it.
+#[tokio::test]
+async fn a_linked_speaker_marks_their_own_sessions_questions_only() {
+    for db in support::backends().await {
+        let backend = db.backend;
+        let bot = bot(&db, "http://127.0.0.1:9").await;
+        let (org, ana) = (organiser(Platform::Slack, "U0ORG"), origin(Platform::Slack, "U0ANA"));
+        let speaker = origin(Platform::Slack, "U0SPEAKS");
+        let id = number(&bot.dispatcher.answer(&ana, "/qa ask Which signature format wins?").await);
+        let schedule = bot.dispatcher.engine().schedule().clone();
+        let keynote = schedule.sessions.iter().find(|s| s.title == KEYNOTE).unwrap();
+        let theirs = &keynote.speakers[0];
+        let other = schedule.sessions.iter().flat_map(|s| &s.speakers).find(|p| !keynote.speakers.contains(p)).unwrap();
+        let pin = format!("/qa pin {id}");
+
+        assert_eq!(bot.dispatcher.answer(&speaker, &pin).await.status, Status::Denied, "{backend}");
+        let wrong = bot.dispatcher.answer(&org, &format!("/qa speaker {other} U0SPEAKS")).await;
+        assert_eq!(wrong.status, Status::Ok, "{backend}: {}", wrong.body);
+        let denied = bot.dispatcher.answer(&speaker, &pin).await;
+        assert_eq!(denied.status, Status::Denied, "{backend}: another speaker's account");
+        assert!(denied.body.contains(&format!("speakers of “{KEYNOTE}”")), "{backend}: {}", denied.body);
+
+        let name = theirs.to_uppercase();
+        let linked = bot.dispatcher.answer(&org, &format!("/qa speaker {name} <@U0SPEAKS|speaks>")).await;
+        assert!(linked.body.contains(&format!("the questions of {theirs}'s")), "{backend}: {}", linked.body);
+        assert_eq!(bot.dispatcher.answer(&speaker, &pin).await.status, Status::Ok, "{backend}");
+        assert_eq!(bot.dispatcher.answer(&speaker, &format!("/qa answered {id}")).await.status, Status::Ok);
+        let on_discord = origin(Platform::Discord, "U0SPEAKS");
+        assert_eq!(bot.dispatcher.answer(&on_discord, &pin).await.status, Status::Denied, "{backend}");
+        let removing = bot.dispatcher.answer(&speaker, &format!("/qa remove {id}")).await;
+        assert_eq!(removing.status, Status::Denied, "{backend}: removal stays the organisers'");
+        let stored = bot.store.qa_question(id).await.unwrap().unwrap();
+        assert!(stored.pinned && stored.answered && !stored.removed, "{backend}: {stored:?}");
+
+        let named = bot.dispatcher.answer(&org, &format!("/qa speaker {theirs} @speaks")).await;
+        assert_eq!(named.status, Status::Invalid, "{backend}: a display name is not an account");
+        let nobody = bot.dispatcher.answer(&org, "/qa speaker Zebedee Quux U0SPEAKS").await;
+        assert_eq!(nobody.status, Status::NotFound, "{backend}: {}", nobody.body);
+        let off = bot.dispatcher.answer(&org, &format!("/qa speaker {theirs} off")).await;
+        assert!(off.body.contains("(1 unlinked)"), "{backend}: {}", off.body);
+        assert_eq!(bot.dispatcher.answer(&speaker, &pin).await.status, Status::Denied, "{backend}");
+
+        bot.dispatcher.answer(&org, &format!("/qa speaker {theirs} U0SPEAKS")).await;
+        bot.dispatcher.answer(&speaker, "/agenda forget").await;
+        assert_eq!(bot.dispatcher.answer(&speaker, &pin).await.status, Status::Denied, "{backend}: forgotten");
+
+        // What paces an asker is kept no longer than the usage log.
+        let askers = || async {
+            let sql = "SELECT COUNT(*) FROM qa_askers";
+            match &bot.store {
+                Store::Postgres(pool) => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await.unwrap(),
+                Store::Sqlite(pool) => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await.unwrap(),
+            }
+        };
+        assert_eq!(askers().await, 1, "{backend}: Ana asked");
+        bot.store.prune(jiff::Timestamp::now() - jiff::SignedDuration::from_hours(1)).await.unwrap();
+        assert_eq!(askers().await, 1, "{backend}: within the window kept");
+        bot.store.prune(jiff::Timestamp::now() + jiff::SignedDuration::from_secs(1)).await.unwrap();
+        assert_eq!(askers().await, 0, "{backend}: pruned with the log");
         bot.writer.stop().await;
         db.remove().await;
     }

@@ -16,7 +16,9 @@
 //! /agenda [show]           my sessions; /agenda add|remove <session>,
 //! /agenda remind <minutes>|off, /agenda feed [reset], /agenda forget
 //! /qa ask [session:<title>] [name:yes] <question>, /qa top [session], /qa vote <id>
-//! /qa answered|hide|pin|remove <id>, /qa room <room>|off   (organisers)
+//! /qa answered|hide|pin|remove <id>, /qa room <room>|off   (organisers;
+//!     answered, hide and pin also the session's linked speakers)
+//! /qa speaker <speaker> <account>|off                        (organisers)
 //! ```
 //!
 //! Every platform hands its input to [`parse`] as one line; Discord's options
@@ -65,6 +67,10 @@ pub enum QaCommand {
     Mark { id: i64, mark: QaMark },
     /// Organisers: tie the channel to a room (`None`: untie it).
     Room { room: Option<String> },
+    /// Organisers: let the platform account `account` (a mention or a
+    /// member ID, as typed: [`crate::engine::qa::account_id`]) mark the
+    /// questions of `speaker`'s sessions; `None`: no account may any more.
+    Speaker { speaker: String, account: Option<String> },
 }
 
 /// What an organiser marks a question as.
@@ -485,7 +491,7 @@ fn take_option(text: &str, key: &str) -> (String, Option<String>) {
     (rest.split_whitespace().collect::<Vec<_>>().join(" "), Some(taken.trim().to_string()))
 }
 
-/// `/qa ask|top|vote|answered|hide|pin|remove|room …`.
+/// `/qa ask|top|vote|answered|hide|pin|remove|room|speaker …`.
 fn parse_qa(args: &str) -> Result<Command, ParseError> {
     let (verb, rest) = args.split_once(char::is_whitespace).map_or((args, ""), |(v, r)| (v, r.trim()));
     let spec = CommandKind::Qa.spec();
@@ -519,6 +525,18 @@ fn parse_qa(args: &str) -> Result<Command, ParseError> {
         "hide" => QaCommand::Mark { id: id("hide")?, mark: QaMark::Hidden },
         "pin" => QaCommand::Mark { id: id("pin")?, mark: QaMark::Pinned },
         "remove" => QaCommand::Mark { id: id("remove")?, mark: QaMark::Removed },
+        "speaker" => {
+            let (speaker, account) = rest.rsplit_once(char::is_whitespace).unwrap_or((rest, ""));
+            let speaker = speaker.trim().trim_matches('"').trim().to_string();
+            if speaker.is_empty() || account.is_empty() {
+                return Err(need("Which speaker, and whose account?", "speaker"));
+            }
+            let account = match account.to_ascii_lowercase().as_str() {
+                "off" | "none" => None,
+                _ => Some(account.to_string()),
+            };
+            QaCommand::Speaker { speaker, account }
+        }
         "room" => match rest {
             "" => return Err(need("Which room?", "room")),
             "off" | "none" => QaCommand::Room { room: None },
@@ -635,6 +653,29 @@ mod tests {
         check("/qa top keynote", expect![[r#"Ok(Qa(Top { session: Some("keynote") }))"#]]);
         check("/qa vote #12", expect!["Ok(Qa(Vote { id: 12, pressed: false }))"]);
         check("/qa hide 3", expect!["Ok(Qa(Mark { id: 3, mark: Hidden }))"]);
+        check(
+            "/qa speaker Kelsey Hightower <@!80351110224678912>",
+            expect![[r#"Ok(Qa(Speaker { speaker: "Kelsey Hightower", account: Some("<@!80351110224678912>") }))"#]],
+        );
+        check(
+            r#"/qa speaker "Ada" <@U024BE7LH|ada>"#,
+            expect![[r#"Ok(Qa(Speaker { speaker: "Ada", account: Some("<@U024BE7LH|ada>") }))"#]],
+        );
+        check("/qa speaker Ada @ada", expect![[r#"Ok(Qa(Speaker { speaker: "Ada", account: Some("@ada") }))"#]]);
+        check(
+            "/qa speaker Ada W0123ABCD",
+            expect![[r#"Ok(Qa(Speaker { speaker: "Ada", account: Some("W0123ABCD") }))"#]],
+        );
+        check(
+            "/qa speaker Ada Lovelace OFF",
+            expect![[r#"Ok(Qa(Speaker { speaker: "Ada Lovelace", account: None }))"#]],
+        );
+        check(
+            "/qa speaker Ada",
+            expect![[
+                r#"Err(ParseError { kind: Qa, message: "Which speaker, and whose account? Use `/qa speaker <speaker> <account>|off`." })"#
+            ]],
+        );
         check("/qa room off", expect!["Ok(Qa(Room { room: None }))"]);
         check("/qa room Janson", expect![[r#"Ok(Qa(Room { room: Some("Janson") }))"#]]);
         check(

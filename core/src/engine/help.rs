@@ -80,7 +80,7 @@ mod tests {
                 /ask <question>: Ask anything about the speakers, the programme and the conference. Try `When was Kelsey born?`.
                 /faq [topic]: The organisers' FAQ: every question, or the entries on a topic. Try `/faq`.
                 /agenda [show|add|remove|remind|feed|forget]: My agenda: my sessions, reminders before them, and a private calendar feed. Try `/agenda`.
-                /qa ask|top|vote|answered|hide|pin|remove|room: Questions for the speaker: ask during a talk, upvote, and the host reads the top ones out. Try `/qa ask How do you test this?`.
+                /qa ask|top|vote|answered|hide|pin|remove|room|speaker: Questions for the speaker: ask during a talk, upvote, and the host reads the top ones out. Try `/qa ask How do you test this?`.
                 /help [command]: What emcee can do, with examples. Try `/help quote`.
                 /schedule import|add|cancel|post: Organisers: import, add, cancel or post the programme. Try `/schedule post tomorrow`.
                 /transcript import <url> [session=ID] [speakers="A; B"] [title="…"] [recording=URL]: Organisers: add a recording's transcript, linked to its session. Try `/transcript import https://example.org/talk.srt session=ABC123`.

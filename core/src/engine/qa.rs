@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::Engine;
 use crate::command::CommandKind;
+use crate::names::Resolution;
 use crate::reply::{Offer, Reply, Status};
 use crate::schedule::Session;
 use crate::text::fold;
@@ -30,6 +31,26 @@ pub const VOTE_TOKEN: &str = "qa-vote:";
 /// The start of an **Ask the speaker** button's token, which opens a form
 /// for a question; the session's id follows.
 pub const ASK_TOKEN: &str = "qa-ask:";
+
+/// The account id in a mention as the platforms send it (Discord's
+/// `<@123…>` or `<@!123…>`, Slack's `<@U0…>` or `<@U0…|name>`) or a member
+/// ID as copied from a profile (`U0…`, `123…`); never a display name,
+/// which anyone can take and change.
+pub fn account_id(token: &str) -> Result<String, String> {
+    let id = match token.strip_prefix("<@").and_then(|t| t.strip_suffix('>')) {
+        Some(inner) => inner.trim_start_matches('!').split('|').next().unwrap_or_default(),
+        None => token,
+    };
+    let digits = id.bytes().filter(u8::is_ascii_digit).count();
+    let upper_or_digit = id.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    if (6..=32).contains(&id.len()) && digits > 0 && upper_or_digit {
+        return Ok(id.to_string());
+    }
+    Err(format!(
+        "“{token}” is not an account, and a display name can be taken by anyone: on Discord, @mention them and \
+         pick them from the list; on Slack, give their member ID (their profile, ⋮, Copy member ID)."
+    ))
+}
 
 /// A question typed in an **Ask the speaker** form: the command it is,
 /// its text taken as typed (never read for `session:` or `name:`), and the
@@ -190,6 +211,53 @@ impl Engine {
         let listed: Vec<&String> = if near.is_empty() { rooms.iter().take(12).collect() } else { near };
         reply.suggestions = listed.into_iter().cloned().collect();
         Err(Box::new(reply))
+    }
+
+    /// The person `name` names (in any case, by another of their names,
+    /// or with a small typo), as the directory names them, who must speak
+    /// in a session of the programme; or the reply saying who it might be.
+    pub fn qa_speaker(&self, name: &str) -> Result<String, Box<Reply>> {
+        let speaks = |person: &usize| !self.sessions_by_person[*person].is_empty();
+        let names = |people: &[usize]| -> Vec<String> {
+            people.iter().map(|&p| self.directory.people[p].name.clone()).collect()
+        };
+        let mut reply = match self.directory.resolve(name) {
+            Resolution::One(person) if speaks(&person) => return Ok(self.directory.people[person].name.clone()),
+            Resolution::Many(people) => {
+                let speakers: Vec<usize> = people.into_iter().filter(speaks).collect();
+                if let [person] = speakers[..] {
+                    return Ok(self.directory.people[person].name.clone());
+                }
+                let mut reply = Reply::message(
+                    CommandKind::Qa,
+                    Status::NotFound,
+                    format!("“{}” could be more than one speaker: give their full name.", name.trim()),
+                );
+                reply.suggestions = names(&speakers);
+                reply
+            }
+            _ => Reply::message(
+                CommandKind::Qa,
+                Status::NotFound,
+                format!("No one called “{}” speaks in the programme.", name.trim()),
+            ),
+        };
+        if reply.suggestions.is_empty() {
+            let near: Vec<usize> = self.directory.closest(name, 5).into_iter().filter(speaks).collect();
+            reply.suggestions = names(&near);
+        }
+        Err(Box::new(reply))
+    }
+
+    /// Whether `person` (as [`qa_speaker`](Self::qa_speaker) names them)
+    /// speaks in `session`, by the name the programme gives them there or
+    /// by another of theirs.
+    pub fn qa_speaks_in(&self, person: &str, session: &Session) -> bool {
+        let person = fold(person);
+        session.speakers.iter().any(|name| {
+            fold(name) == person
+                || self.directory.exact(name).is_some_and(|p| fold(&self.directory.people[p].name) == person)
+        })
     }
 
     /// The session a question is asked of: the one `named` (by id, title
@@ -359,6 +427,33 @@ mod tests {
 
     fn engine() -> Engine {
         crate::engine::tests::seed_engine()
+    }
+
+    #[test]
+    fn an_account_is_a_mention_or_a_member_id_never_a_name() {
+        assert_eq!(account_id("<@!80351110224678912>").as_deref(), Ok("80351110224678912"));
+        assert_eq!(account_id("<@80351110224678912>").as_deref(), Ok("80351110224678912"));
+        assert_eq!(account_id("<@U024BE7LH|ada>").as_deref(), Ok("U024BE7LH"));
+        assert_eq!(account_id("W0123ABCD").as_deref(), Ok("W0123ABCD"));
+        for name in ["@ada", "ada", "<@ada>", "ADMINS", "U1", "<account>|off"] {
+            let refused = account_id(name).unwrap_err();
+            assert!(refused.contains("member ID"), "{name}: {refused}");
+        }
+    }
+
+    #[test]
+    fn a_speaker_is_found_by_any_of_their_names_and_must_speak() {
+        let engine = engine();
+        let session = engine.schedule().sessions.iter().find(|s| !s.speakers.is_empty()).unwrap();
+        let full = &session.speakers[0];
+        assert_eq!(engine.qa_speaker(&full.to_uppercase()).as_deref(), Ok(full.as_str()));
+        let person = engine.qa_speaker(full).unwrap();
+        assert!(engine.qa_speaks_in(&person, session));
+        let other = engine.schedule().sessions.iter().find(|s| !s.speakers.contains(full)).unwrap();
+        assert!(!engine.qa_speaks_in(&person, other));
+        let nobody = engine.qa_speaker("Zebedee Quux").unwrap_err();
+        assert_eq!(nobody.status, Status::NotFound);
+        assert!(nobody.body.contains("No one called “Zebedee Quux” speaks"), "{}", nobody.body);
     }
 
     #[test]

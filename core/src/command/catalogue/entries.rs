@@ -129,6 +129,7 @@ pub(super) static FAQ: CommandSpec = CommandSpec {
             usage: "/faq show [topic]",
             organisers_only: false,
             fetches: false,
+            speakers_too: false,
             options: &[text("topic", "A topic, e.g. wifi or tickets (leave empty for every question)", 100)],
         },
         SubcommandSpec {
@@ -137,6 +138,7 @@ pub(super) static FAQ: CommandSpec = CommandSpec {
             usage: "/faq import <url>",
             organisers_only: true,
             fetches: true,
+            speakers_too: false,
             options: &[
                 OptionSpec { kind: OptionKind::Attachment, max_length: None, ..text("file", "The FAQ file", 0) },
                 text("url", "Or the FAQ page's https address", 500),
@@ -178,6 +180,7 @@ pub(super) static SCHEDULE: CommandSpec = CommandSpec {
             usage: "/schedule import <url>",
             organisers_only: false,
             fetches: true,
+            speakers_too: false,
             options: &[
                 OptionSpec { kind: OptionKind::Attachment, max_length: None, ..text("file", "The schedule file", 0) },
                 text("url", "Or the schedule's https address", 500),
@@ -189,6 +192,7 @@ pub(super) static SCHEDULE: CommandSpec = CommandSpec {
             usage: "/schedule add title=\"…\" start=2022-11-01T10:00 duration=00:30 room=\"Room 2\"",
             organisers_only: false,
             fetches: false,
+            speakers_too: false,
             options: &[
                 required(text("title", "The session's title", 200)),
                 required(text("start", "Start, e.g. 2022-11-01T17:00", 40)),
@@ -203,6 +207,7 @@ pub(super) static SCHEDULE: CommandSpec = CommandSpec {
             usage: "/schedule cancel <id or title>",
             organisers_only: false,
             fetches: false,
+            speakers_too: false,
             options: &[required(text("session", "The session's title or id", 200))],
         },
         SubcommandSpec {
@@ -211,6 +216,7 @@ pub(super) static SCHEDULE: CommandSpec = CommandSpec {
             usage: "/schedule post [day]",
             organisers_only: false,
             fetches: false,
+            speakers_too: false,
             options: &[text("day", "today, tomorrow, a date…", 40)],
         },
     ],
@@ -236,6 +242,7 @@ pub(super) static TRANSCRIPT: CommandSpec = CommandSpec {
         usage: "/transcript import <url> session=ID speakers=\"A; B\" title=\"…\" recording=URL",
         organisers_only: false,
         fetches: true,
+        speakers_too: false,
         options: &[
             OptionSpec { kind: OptionKind::Attachment, max_length: None, ..text("file", "The transcript file", 0) },
             text("url", "Or the transcript's https address", 500),
@@ -287,6 +294,7 @@ pub(super) static AGENDA: CommandSpec = CommandSpec {
             usage: "/agenda show",
             organisers_only: false,
             fetches: false,
+            speakers_too: false,
             options: &[],
         },
         SubcommandSpec {
@@ -295,6 +303,7 @@ pub(super) static AGENDA: CommandSpec = CommandSpec {
             usage: "/agenda add <session>",
             organisers_only: false,
             fetches: false,
+            speakers_too: false,
             options: &[suggesting(
                 required(text("session", "The session's title or a part of it", 200)),
                 &[Suggest::Session],
@@ -306,6 +315,7 @@ pub(super) static AGENDA: CommandSpec = CommandSpec {
             usage: "/agenda remove <session>",
             organisers_only: false,
             fetches: false,
+            speakers_too: false,
             options: &[suggesting(
                 required(text("session", "The session's title or a part of it", 200)),
                 &[Suggest::Session],
@@ -317,6 +327,7 @@ pub(super) static AGENDA: CommandSpec = CommandSpec {
             usage: "/agenda remind 15",
             organisers_only: false,
             fetches: false,
+            speakers_too: false,
             options: &[required(text("minutes", "Minutes before (1 to 1440), or off", 8))],
         },
         SubcommandSpec {
@@ -325,6 +336,7 @@ pub(super) static AGENDA: CommandSpec = CommandSpec {
             usage: "/agenda feed",
             organisers_only: false,
             fetches: false,
+            speakers_too: false,
             options: &[text("reset", "Type reset to revoke the old address and get a new one", 5)],
         },
         SubcommandSpec {
@@ -333,6 +345,7 @@ pub(super) static AGENDA: CommandSpec = CommandSpec {
             usage: "/agenda forget",
             organisers_only: false,
             fetches: false,
+            speakers_too: false,
             options: &[],
         },
     ],
@@ -345,7 +358,17 @@ const fn verb(
     organisers_only: bool,
     options: &'static [OptionSpec],
 ) -> SubcommandSpec {
-    SubcommandSpec { name, description, usage, organisers_only, fetches: false, options }
+    SubcommandSpec { name, description, usage, organisers_only, speakers_too: false, fetches: false, options }
+}
+
+/// A verb organisers may run, and the speakers of the session it concerns.
+const fn hosts(
+    name: &'static str,
+    description: &'static str,
+    usage: &'static str,
+    options: &'static [OptionSpec],
+) -> SubcommandSpec {
+    SubcommandSpec { speakers_too: true, ..verb(name, description, usage, false, options) }
 }
 
 const QUESTION_NUMBER: &[OptionSpec] = &[required(text("number", "The question's number, shown with it", 12))];
@@ -354,15 +377,16 @@ pub(super) static QA: CommandSpec = CommandSpec {
     kind: CommandKind::Qa,
     name: "qa",
     aliases: &[],
-    usage: "/qa ask|top|vote|answered|hide|pin|remove|room",
+    usage: "/qa ask|top|vote|answered|hide|pin|remove|room|speaker",
     summary: "Questions for the speaker: ask during a talk, upvote, and the host reads the top ones out",
     help: "Ask the speaker of the session on now in this channel's room (`/qa ask <question>`), or of the \
            session you name (`session:<title>`); questions open 10 minutes before a session starts and close a \
            while after it ends. Each question is posted here, without your name unless you add `name:yes`, with \
            an **Upvote** button: one vote each, a second press takes it back. A session taking questions has an \
            **Ask the speaker** button beside it in any list of sessions, which opens a form for one. `/qa top` \
-           lists the top questions for the host, and they are posted here as the session ends. Organisers mark questions `answered`, `hide` or `pin` them, `remove` them, \
-           and tie a channel to a room with `/qa room <room>`.",
+           lists the top questions for the host, and they are posted here as the session ends. Organisers mark questions \
+           `answered`, `hide` or `pin` them, `remove` them, and tie a channel to a room with `/qa room <room>`; \
+           `/qa speaker <speaker> <account>` lets a speaker's own account mark their sessions' questions too.",
     examples: &["/qa ask How do you test this?", "/qa top", "/qa ask session:\"Supply chain\" Which tools?"],
     organisers_only: false,
     personal: true,
@@ -393,9 +417,24 @@ pub(super) static QA: CommandSpec = CommandSpec {
             )],
         ),
         verb("vote", "Upvote a question, or take your vote back", "/qa vote 12", false, QUESTION_NUMBER),
-        verb("answered", "Organisers: mark a question answered", "/qa answered 12", true, QUESTION_NUMBER),
-        verb("hide", "Organisers: hide a question from the list (it is kept)", "/qa hide 12", true, QUESTION_NUMBER),
-        verb("pin", "Organisers: show a question above the others", "/qa pin 12", true, QUESTION_NUMBER),
+        hosts(
+            "answered",
+            "Organisers and the session's speakers: mark a question answered",
+            "/qa answered 12",
+            QUESTION_NUMBER,
+        ),
+        hosts(
+            "hide",
+            "Organisers and the session's speakers: hide a question from the list (it is kept)",
+            "/qa hide 12",
+            QUESTION_NUMBER,
+        ),
+        hosts(
+            "pin",
+            "Organisers and the session's speakers: show a question above the others",
+            "/qa pin 12",
+            QUESTION_NUMBER,
+        ),
         verb("remove", "Organisers: take a question down everywhere", "/qa remove 12", true, QUESTION_NUMBER),
         verb(
             "room",
@@ -403,6 +442,23 @@ pub(super) static QA: CommandSpec = CommandSpec {
             "/qa room <room>|off",
             true,
             &[suggesting(required(text("room", "The room, or off", 100)), &[Suggest::Room])],
+        ),
+        verb(
+            "speaker",
+            "Organisers: let a speaker's account mark their sessions' questions, or off",
+            "/qa speaker <speaker> <account>|off",
+            true,
+            &[
+                suggesting(
+                    required(text("speaker", "The speaker, as the programme names them", 100)),
+                    &[Suggest::Speaker],
+                ),
+                required(text(
+                    "account",
+                    "Their account: an @mention on Discord, a member ID on Slack; off unlinks them",
+                    100,
+                )),
+            ],
         ),
     ],
 };

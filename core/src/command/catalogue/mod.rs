@@ -52,6 +52,10 @@ pub struct SubcommandSpec {
     /// Only organisers may run it, though anyone may run the command's
     /// others (`/faq import`, where `/faq` is for everyone).
     pub organisers_only: bool,
+    /// Organisers may run it, and so may the speakers of the session it
+    /// concerns, linked to their account with `/qa speaker`: the adapters
+    /// look up whether the caller organises, and the command checks the rest.
+    pub speakers_too: bool,
     /// Given an address, it downloads from it: slower than a platform
     /// waits for an answer, so adapters acknowledge it first.
     pub fetches: bool,
@@ -134,17 +138,32 @@ pub fn find(name: &str) -> Option<&'static CommandSpec> {
 
 /// What of `line` only organisers may run — `/stats`, or `/faq import`
 /// where `/faq` is for everyone — or `None` when anyone may. The one
-/// place that says who may run what: adapters ask it to know whose
-/// organiser status to look up, and the dispatcher to refuse everyone else.
+/// place that says who may run what (with [`asks_organiser`]): the
+/// dispatcher refuses everyone else.
 pub fn for_organisers(line: &str) -> Option<String> {
     let mut words = line.trim_start().strip_prefix('/')?.split_whitespace();
     let spec = find(words.next()?)?;
     if spec.organisers_only {
         return Some(format!("/{}", spec.name));
     }
-    let verb = words.next()?;
-    let sub = spec.subcommands.iter().find(|sub| sub.name.eq_ignore_ascii_case(verb))?;
+    let sub = subcommand(line)?;
     sub.organisers_only.then(|| format!("/{} {}", spec.name, sub.name))
+}
+
+/// Whether an adapter must find out if the person running `line`
+/// organises: for what only organisers may run ([`for_organisers`]) and
+/// for what organisers may run as well as a session's speakers
+/// ([`SubcommandSpec::speakers_too`]).
+pub fn asks_organiser(line: &str) -> bool {
+    for_organisers(line).is_some() || subcommand(line).is_some_and(|sub| sub.speakers_too)
+}
+
+/// The subcommand `line` runs, if any.
+fn subcommand(line: &str) -> Option<&'static SubcommandSpec> {
+    let mut words = line.trim_start().strip_prefix('/')?.split_whitespace();
+    let spec = find(words.next()?)?;
+    let verb = words.next()?;
+    spec.subcommands.iter().find(|sub| sub.name.eq_ignore_ascii_case(verb))
 }
 
 /// Whether `line` runs a subcommand that downloads what it imports (a
@@ -379,6 +398,7 @@ mod tests {
             /qa pin number*
             /qa remove number*
             /qa room room*
+            /qa speaker speaker* account*
             /help command
             /schedule
             /schedule import file url
@@ -401,7 +421,7 @@ mod tests {
             ask: <question>
             faq: [topic]
             agenda: [show|add|remove|remind|feed|forget]
-            qa: ask|top|vote|answered|hide|pin|remove|room
+            qa: ask|top|vote|answered|hide|pin|remove|room|speaker
             help: [command]
             schedule: import|add|cancel|post
             transcript: import <url> [session=ID] [speakers="A; B"] [title="…"] [recording=URL]
@@ -454,7 +474,11 @@ mod tests {
                 let line = format!("/{} {}", spec.name, sub.name);
                 let theirs = spec.organisers_only || sub.organisers_only;
                 assert_eq!(for_organisers(&line).is_some(), theirs, "{line}");
-                assert!(!sub.organisers_only || sub.description.starts_with("Organisers"), "{line} says who may");
+                assert!(!sub.organisers_only || sub.description.starts_with("Organisers:"), "{line} says who may");
+                assert!(!(sub.organisers_only && sub.speakers_too), "{line}: organisers alone, or speakers too");
+                let speakers = "Organisers and the session's speakers:";
+                assert_eq!(sub.speakers_too, sub.description.starts_with(speakers), "{line} says who may");
+                assert_eq!(asks_organiser(&line), theirs || sub.speakers_too, "{line}");
             }
         }
     }
