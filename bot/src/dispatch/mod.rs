@@ -47,6 +47,19 @@ pub struct Origin {
     pub organiser: bool,
 }
 
+impl Origin {
+    /// Whether the command came from a direct message with the bot, where
+    /// no one else can see a question posted (a Slack `D…` channel; a
+    /// Discord interaction outside any guild).
+    pub fn in_direct_messages(&self) -> bool {
+        match self.platform {
+            Platform::Slack => self.channel.starts_with('D'),
+            Platform::Discord => self.workspace.is_empty(),
+            Platform::Terminal => false,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Platform {
     Discord,
@@ -327,8 +340,9 @@ impl Dispatcher {
             }
             Ok(cmd) => engine.answer(&cmd, &ctx),
         };
-        // Sessions taking audience questions offer a form for one, where questions can be kept.
-        if self.usage.is_some() {
+        // Sessions taking audience questions offer a form for one, where
+        // questions can be kept and others can see them posted.
+        if self.usage.is_some() && !origin.in_direct_messages() {
             for session in &mut reply.sessions {
                 session.asking = self.qa_window.open_between(session.start, session.end, now);
             }

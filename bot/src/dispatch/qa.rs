@@ -35,7 +35,13 @@ pub trait QaBoard: Send + Sync {
 pub(super) struct Boards {
     boards: Arc<RwLock<HashMap<Platform, Arc<dyn QaBoard>>>>,
     settling: Arc<Mutex<HashSet<i64>>>,
+    /// The end-of-session lists this replica failed to post, by session,
+    /// platform and channel: how many times ([`WRAP_UP_TRIES`]).
+    failed: Arc<Mutex<HashMap<ListKey, u32>>>,
 }
+
+/// A session's list in one channel: session id, platform and channel.
+type ListKey = (String, String, String);
 
 impl Boards {
     fn get(&self, platform: Platform) -> Option<Arc<dyn QaBoard>> {
@@ -56,6 +62,14 @@ impl Boards {
     /// Whether no platform posts questions (no bot token, the terminal).
     fn is_empty(&self) -> bool {
         self.boards.read().unwrap_or_else(|poisoned| poisoned.into_inner()).is_empty()
+    }
+
+    /// Counts one more failure to post a session's list in a channel: how many so far.
+    fn failed_list(&self, session: &str, platform: &str, channel: &str) -> u32 {
+        let mut failed = self.failed.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let tries = failed.entry((session.to_string(), platform.to_string(), channel.to_string())).or_default();
+        *tries += 1;
+        *tries
     }
 
     fn settled(&self, id: i64) {
@@ -126,6 +140,11 @@ impl Dispatcher {
                 QaCommand::Ask { question, session, named } => {
                     if let Some(refused) = qa::refusal(&question) {
                         return Ok(Reply::message(CommandKind::Qa, Status::Invalid, refused));
+                    }
+                    if origin.in_direct_messages() {
+                        let text = "Ask in a channel, where everyone can see your question and vote on it: a \
+                                    direct message with me is yours alone.";
+                        return Ok(Reply::message(CommandKind::Qa, Status::Invalid, text));
                     }
                     let room = room_of(&session).await?;
                     let session = match engine.qa_session(session.as_deref(), room.as_deref(), now, window, true) {
@@ -431,6 +450,12 @@ impl Dispatcher {
 /// the host: within half a minute of the end, while the host is still on stage.
 pub const WRAP_UP_EVERY: Duration = Duration::from_secs(30);
 
+/// How many times a replica tries to post one channel's list: a refusal
+/// that lasts (the bot removed from the channel, the channel archived) is
+/// not tried every half minute for an hour, while a brief outage of the
+/// platform is ridden out.
+const WRAP_UP_TRIES: u32 = 3;
+
 /// How long after its end a session's list is still posted: a replica
 /// started again after an outage catches up on the last hour's sessions,
 /// and posts nothing older, which no host would read out.
@@ -453,25 +478,40 @@ impl Dispatcher {
         let ended = engine.schedule().sessions.iter().filter(|s| since < s.end && s.end <= now);
         let mut posted = 0;
         for session in ended {
-            let channels = store.qa_post_channels(&session.id).await?;
+            // Once every channel's list is claimed, a session costs one small read a look.
+            let channels = store.qa_unlisted_channels(&session.id).await?;
             if channels.is_empty() {
                 continue;
             }
             let questions = store.qa_questions(&session.id).await?;
             let real = jiff::Timestamp::now();
             let summary = engine.qa_summary(session, &questions, real);
-            let asked = questions.iter().any(|q| !q.hidden && !q.removed);
+            // The list is the session's, across channels: one with every question hidden is not posted.
+            let listed = !qa::listed(&questions).is_empty();
             for (platform, channel) in channels {
                 let Some(board) = self.boards.named(&platform) else { continue };
-                if !store.claim_qa_summary(&session.id, &platform, &channel, real.as_second()).await? || !asked {
+                if !store.claim_qa_summary(&session.id, &platform, &channel, real.as_second()).await? || !listed {
                     continue;
                 }
-                match board.post(&channel, &summary).await {
-                    Ok(_) => posted += 1,
-                    Err(error) => {
-                        tracing::warn!("posting the questions of “{}” in {channel} failed: {error:#}", session.title);
-                        store.release_qa_summary(&session.id, &platform, &channel).await?;
-                    }
+                let Err(error) = board.post(&channel, &summary).await else {
+                    posted += 1;
+                    continue;
+                };
+                let tries = self.boards.failed_list(&session.id, &platform, &channel);
+                if tries < WRAP_UP_TRIES {
+                    tracing::warn!(
+                        "posting the questions of “{}” in {channel} failed ({tries} of {WRAP_UP_TRIES} tries): \
+                         {error:#}",
+                        session.title
+                    );
+                    store.release_qa_summary(&session.id, &platform, &channel).await?;
+                } else {
+                    tracing::error!(
+                        "posting the questions of “{}” in {channel} failed {tries} times; given up, so the host \
+                         reads them with `/qa top {}`: {error:#}",
+                        session.title,
+                        session.id
+                    );
                 }
             }
         }

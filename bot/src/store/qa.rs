@@ -170,11 +170,15 @@ impl Store {
         Ok(posted.and_then(|(platform, channel, message)| Some((platform, channel?, message?))))
     }
 
-    /// The channels where a session's questions were posted, by platform.
-    pub async fn qa_post_channels(&self, session_id: &str) -> anyhow::Result<Vec<(String, String)>> {
+    /// The channels where a session's questions were posted, by platform,
+    /// whose list of them no one has claimed yet ([`claim_qa_summary`](Self::claim_qa_summary)).
+    pub async fn qa_unlisted_channels(&self, session_id: &str) -> anyhow::Result<Vec<(String, String)>> {
         Ok(on_pool!(self, pool => sqlx::query_as(
-            "SELECT DISTINCT platform, post_channel FROM qa_questions \
-             WHERE session_id = $1 AND post_channel IS NOT NULL ORDER BY platform, post_channel",
+            "SELECT DISTINCT q.platform, q.post_channel FROM qa_questions q \
+             WHERE q.session_id = $1 AND q.post_channel IS NOT NULL AND NOT EXISTS ( \
+                 SELECT 1 FROM qa_summaries s \
+                 WHERE s.session_id = q.session_id AND s.platform = q.platform AND s.channel = q.post_channel) \
+             ORDER BY q.platform, q.post_channel",
         )
         .bind(session_id)
         .fetch_all(pool)

@@ -190,6 +190,29 @@ async fn a_linked_speaker_marks_their_own_sessions_questions_only() {
     }
 }
 
+/// In a direct message with the bot no one else would see a question, so
+/// none is asked there and no session offers the form.
+#[tokio::test]
+async fn questions_are_asked_in_channels_not_in_direct_messages() {
+    let db = support::sqlite();
+    let bot = bot(&db, "http://127.0.0.1:9").await;
+    let in_channel = origin(Platform::Slack, "U0ANA");
+    let slack_dm = Origin { channel: "D0ANA".into(), ..in_channel.clone() };
+    let discord_dm = Origin { workspace: String::new(), ..origin(Platform::Discord, "13") };
+    for dm in [&slack_dm, &discord_dm] {
+        let refused = bot.dispatcher.answer(dm, "/qa ask Is this recorded?").await;
+        assert_eq!(refused.status, Status::Invalid, "{dm:?}");
+        assert!(refused.body.starts_with("Ask in a channel"), "{}", refused.body);
+        let now = bot.dispatcher.answer(dm, "/talks now").await;
+        assert!(!now.sessions.is_empty() && now.sessions.iter().all(|s| !s.asking), "{dm:?}");
+    }
+    let now = bot.dispatcher.answer(&in_channel, "/talks now").await;
+    assert!(now.sessions.iter().any(|s| s.asking), "a channel is offered the form");
+    assert_eq!(bot.dispatcher.answer(&in_channel, "/qa ask Is this recorded?").await.status, Status::Ok);
+    assert!(bot.store.qa_questions(&keynote_id(&bot)).await.unwrap().len() == 1, "only the channel's question");
+    bot.writer.stop().await;
+}
+
 /// A channel tied to a room asks the session on there; a session whose
 /// questions have closed says when they did, and takes no more votes.
 #[tokio::test]
@@ -505,6 +528,96 @@ async fn as_a_session_ends_its_questions_are_posted_for_the_host_once() {
         other.writer.stop().await;
         db.remove().await;
     }
+}
+
+/// A board that posts questions, and fails to post the first `failing`
+/// end-of-session lists as a platform refusing them would.
+#[derive(Default)]
+struct FlakyBoard {
+    failing: std::sync::atomic::AtomicU32,
+    lists: std::sync::atomic::AtomicU32,
+}
+
+impl emcee::dispatch::QaBoard for FlakyBoard {
+    fn post<'a>(&'a self, _: &'a str, question: &'a emcee_core::Reply) -> emcee::dispatch::Pending<'a, String> {
+        use std::sync::atomic::Ordering::SeqCst;
+        let list = question.title.as_deref().is_some_and(|t| t.starts_with("Questions for"));
+        Box::pin(async move {
+            if !list {
+                return Ok("m1".to_string());
+            }
+            self.lists.fetch_add(1, SeqCst);
+            match self.failing.fetch_update(SeqCst, SeqCst, |n| n.checked_sub(1)) {
+                Ok(_) => anyhow::bail!("channel_not_found"),
+                Err(_) => Ok("m2".to_string()),
+            }
+        })
+    }
+
+    fn update<'a>(&'a self, _: &'a str, _: &'a str, _: &'a emcee_core::Reply) -> emcee::dispatch::Pending<'a, ()> {
+        Box::pin(async { Ok(()) })
+    }
+
+    fn delete<'a>(&'a self, _: &'a str, _: &'a str) -> emcee::dispatch::Pending<'a, ()> {
+        Box::pin(async { Ok(()) })
+    }
+}
+
+/// Waits for question `id`'s post, written in the background, to be recorded.
+async fn wait_posted(store: &Store, id: i64) {
+    for _ in 0..500 {
+        if store.qa_post(id).await.unwrap().is_some() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("question {id} was never posted");
+}
+
+/// A list the platform refuses is tried again on the next looks, and given
+/// up after three tries; a session whose every question was hidden posts
+/// no list at all.
+#[tokio::test]
+async fn a_refused_list_is_tried_three_times_and_an_empty_one_never() {
+    use std::sync::atomic::Ordering::SeqCst;
+    let db = support::sqlite();
+    let bot = bot(&db, "http://127.0.0.1:9").await;
+    let board = Arc::new(FlakyBoard { failing: 1.into(), ..FlakyBoard::default() });
+    bot.dispatcher.add_qa_board(Platform::Discord, board.clone());
+    let discord = origin(Platform::Discord, "13");
+    let asked = number(&bot.dispatcher.answer(&discord, "/qa ask Which signing tool first?").await);
+    let end = bot.dispatcher.engine().schedule().sessions.iter().find(|s| s.title == KEYNOTE).unwrap().end;
+    let minute = jiff::SignedDuration::from_mins(1);
+    wait_posted(&bot.store, asked).await;
+    assert_eq!(bot.dispatcher.qa_wrap_up(end + minute).await.unwrap(), 0, "refused");
+    assert_eq!(bot.dispatcher.qa_wrap_up(end + minute * 2).await.unwrap(), 1, "tried again");
+    assert_eq!(bot.dispatcher.qa_wrap_up(end + minute * 3).await.unwrap(), 0, "and posted once");
+    assert_eq!(board.lists.load(SeqCst), 2);
+
+    // Another session: refused every time, it is tried three times and no more.
+    let other = support::sqlite();
+    let bot = crate::agenda::bot(&other, "http://127.0.0.1:9").await;
+    let board = Arc::new(FlakyBoard { failing: 99.into(), ..FlakyBoard::default() });
+    bot.dispatcher.add_qa_board(Platform::Discord, board.clone());
+    let asked = number(&bot.dispatcher.answer(&discord, "/qa ask Is SBOM enough?").await);
+    wait_posted(&bot.store, asked).await;
+    for n in 1..=6 {
+        assert_eq!(bot.dispatcher.qa_wrap_up(end + minute * n).await.unwrap(), 0);
+    }
+    assert_eq!(board.lists.load(SeqCst), 3, "given up after three tries");
+
+    // Every question hidden: nothing to read out, so nothing is posted, and no more looked at.
+    let hidden = support::sqlite();
+    let bot = crate::agenda::bot(&hidden, "http://127.0.0.1:9").await;
+    let board = Arc::new(FlakyBoard::default());
+    bot.dispatcher.add_qa_board(Platform::Discord, board.clone());
+    let asked = number(&bot.dispatcher.answer(&discord, "/qa ask Spam spam spam?").await);
+    wait_posted(&bot.store, asked).await;
+    let org = organiser(Platform::Discord, "14");
+    assert_eq!(bot.dispatcher.answer(&org, &format!("/qa hide {asked}")).await.status, Status::Ok);
+    assert_eq!(bot.dispatcher.qa_wrap_up(end + minute).await.unwrap(), 0);
+    assert!(bot.store.qa_unlisted_channels(&keynote_id(&bot)).await.unwrap().is_empty(), "claimed all the same");
+    assert_eq!(board.lists.load(SeqCst), 0, "no list posted");
 }
 
 /// The terminal's operator is the host: asks, pins and lists, and

@@ -155,6 +155,11 @@ impl Question {
 }
 
 /// `1 vote`, `3 votes`.
+/// The questions a host's list shows: neither hidden nor removed.
+pub fn listed(questions: &[Question]) -> Vec<&Question> {
+    questions.iter().filter(|q| !q.hidden && !q.removed).collect()
+}
+
 fn votes(n: i64) -> String {
     format!("{n} vote{}", if n == 1 { "" } else { "s" })
 }
@@ -374,7 +379,7 @@ impl Engine {
     /// The host's list: the top [`TOP_MOST`] questions of `session` that
     /// are not hidden, pinned first, then by votes, with their age.
     pub fn qa_top(&self, session: &Session, questions: &[Question], now: Timestamp) -> Reply {
-        let mut shown: Vec<&Question> = questions.iter().filter(|q| !q.hidden && !q.removed).collect();
+        let mut shown = listed(questions);
         shown.sort_by(|a, b| Question::rank(a, b));
         let mut reply = Reply::new(CommandKind::Qa, Status::Ok);
         reply.title = Some(format!("Top questions for “{}”", session.title));
@@ -411,7 +416,7 @@ impl Engine {
     pub fn qa_summary(&self, session: &Session, questions: &[Question], now: Timestamp) -> Reply {
         let mut reply = self.qa_top(session, questions, now);
         reply.title = Some(format!("Questions for “{}”, as it ends", session.title));
-        let shown: Vec<&Question> = questions.iter().filter(|q| !q.hidden && !q.removed).collect();
+        let shown = listed(questions);
         let answered = shown.iter().filter(|q| q.answered).count();
         let cast: i64 = shown.iter().map(|q| q.votes).sum();
         let asked = format!("{} question{}", shown.len(), if shown.len() == 1 { "" } else { "s" });
