@@ -81,7 +81,11 @@ fn person(platform: Platform, user: &str) -> Person {
 }
 
 pub(crate) fn keynote_id(bot: &Bot) -> String {
-    bot.dispatcher.engine().schedule().sessions.iter().find(|s| s.title == KEYNOTE).unwrap().id.clone()
+    keynote_id_in(&bot.dispatcher)
+}
+
+pub(crate) fn keynote_id_in(dispatcher: &Dispatcher) -> String {
+    dispatcher.engine().schedule().sessions.iter().find(|s| s.title == KEYNOTE).unwrap().id.clone()
 }
 
 pub(crate) async fn send(router: &axum::Router, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
@@ -352,14 +356,19 @@ pub(crate) fn slack_command(command: &str, text: &str, response_url: &str) -> Re
 }
 
 pub(crate) fn slack_click(button: &Value, response_url: &str) -> Request<Body> {
-    let payload = json!({
+    let payload = slack_click_payload(button, response_url);
+    slack_signed("/slack/interactivity", serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap())
+}
+
+/// A press of `button` in #general, as Slack describes it.
+pub(crate) fn slack_click_payload(button: &Value, response_url: &str) -> Value {
+    json!({
         "type": "block_actions", "team": { "id": "T0001" }, "user": { "id": "U0ANA" }, "api_app_id": "A0123",
         "container": { "type": "message", "message_ts": "1.2", "channel_id": "C0GENERAL", "is_ephemeral": true },
         "trigger_id": format!("1.{}", uuid::Uuid::now_v7().simple()), "channel": { "id": "C0GENERAL" },
         "response_url": response_url,
         "actions": [{ "type": "button", "action_id": button["action_id"], "block_id": "b", "value": button["value"], "action_ts": "1.3" }]
-    });
-    slack_signed("/slack/interactivity", serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap())
+    })
 }
 
 pub(crate) async fn answered(sent: &Sent, path: &str, count: usize) -> Value {

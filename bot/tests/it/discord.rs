@@ -301,13 +301,7 @@ async fn fake_discord(file: &'static [u8]) -> (String, Received) {
                 .and_then(|p| p.rsplit_once("/channels/"))
                 .map_or("1100000000000000003", |(_, id)| id)
                 .to_string();
-            let message = json!({
-                "id": "1500000000000000001", "channel_id": channel, "content": "", "embeds": [],
-                "attachments": [], "mentions": [], "mention_roles": [], "pinned": false, "type": 0, "tts": false,
-                "mention_everyone": false, "timestamp": "2024-05-01T10:00:00.000000+00:00", "edited_timestamp": null,
-                "author": {"id": "1100000000000000001", "username": "emcee", "discriminator": "0", "avatar": null}
-            });
-            support::json(200, &[], message)
+            support::json(200, &[], bot_message(&channel))
         }
     });
     (support::serve(app).await, received)
@@ -607,6 +601,16 @@ fn ready(url: &str) -> Value {
     })
 }
 
+/// A message of the bot's in `channel`, as Discord's REST API returns one.
+fn bot_message(channel: &str) -> Value {
+    json!({
+        "id": "1500000000000000001", "channel_id": channel, "content": "", "embeds": [],
+        "attachments": [], "mentions": [], "mention_roles": [], "pinned": false, "type": 0, "tts": false,
+        "mention_everyone": false, "timestamp": "2024-05-01T10:00:00.000000+00:00", "edited_timestamp": null,
+        "author": {"id": "1100000000000000001", "username": "emcee", "discriminator": "0", "avatar": null}
+    })
+}
+
 /// A fake Discord REST API for the gateway's client: where the gateway is,
 /// and every request recorded.
 async fn fake_discord_rest(gateway: &str) -> (String, Received) {
@@ -625,6 +629,8 @@ async fn fake_discord_rest(gateway: &str) -> (String, Received) {
                         { "total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1 } })
             } else if path.ends_with("/gateway") {
                 json!({ "url": gateway })
+            } else if let Some(channel) = path.strip_suffix("/messages").and_then(|p| p.rsplit_once("/channels/")) {
+                bot_message(channel.1)
             } else {
                 json!({})
             };
@@ -652,6 +658,36 @@ async fn callback(received: &Received, id: &str) -> Value {
     panic!("interaction {id} was not answered; requests: {paths:?}");
 }
 
+/// The bot's gateway client running against [`fake_gateway`] and
+/// [`fake_discord_rest`] at `url`.
+struct Gateway {
+    gateway: support::FakeWebSocket,
+    url: String,
+    received: Received,
+    bot: Bot,
+    stop: support::Stop,
+}
+
+impl Gateway {
+    async fn start() -> Gateway {
+        let gateway = fake_gateway().await;
+        let url = format!("ws://{}", gateway.address);
+        let (api, received) = fake_discord_rest(&url).await;
+        let settings = DiscordSettings { token: Some("gateway-test-token".into()), ..DiscordSettings::default() };
+        let bot = bot_with_settings(&Endpoints { discord_api: Some(api), ..Endpoints::default() }, settings).await;
+        let discord = bot.discord.clone().expect("the Discord adapter");
+        let (tell, told) = tokio::sync::oneshot::channel::<()>();
+        let running = tokio::spawn(async move {
+            discord
+                .run_gateway(async {
+                    let _ = told.await;
+                })
+                .await
+        });
+        Gateway { gateway, url, received, bot, stop: support::Stop { tell, running } }
+    }
+}
+
 /// The gateway end to end with the real serenity client: it identifies
 /// with the bot's token, a command arriving as INTERACTION_CREATE is
 /// answered through the REST callback, and after the gateway asks for a
@@ -660,20 +696,7 @@ async fn callback(received: &Received, id: &str) -> Value {
 /// next command is answered too; each is logged once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_gateway_answers_commands_and_resumes_after_a_reconnect() {
-    let mut gateway = fake_gateway().await;
-    let url = format!("ws://{}", gateway.address);
-    let (api, received) = fake_discord_rest(&url).await;
-    let settings = DiscordSettings { token: Some("gateway-test-token".into()), ..DiscordSettings::default() };
-    let bot = bot_with_settings(&Endpoints { discord_api: Some(api), ..Endpoints::default() }, settings).await;
-    let discord = bot.discord.clone().expect("the Discord adapter");
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let running = tokio::spawn(async move {
-        discord
-            .run_gateway(async {
-                let _ = stopped.await;
-            })
-            .await
-    });
+    let Gateway { mut gateway, url, received, bot, stop } = Gateway::start().await;
 
     let mut link = gateway.next().await;
     let identify = link.frame(|f| f["op"] == 2).await;
@@ -701,17 +724,76 @@ async fn the_gateway_answers_commands_and_resumes_after_a_reconnect() {
     let answered = callback(&received, second["id"].as_str().unwrap()).await;
     assert!(answered["data"]["embeds"][0]["description"].as_str().unwrap().contains("**Kubernetes**"), "{answered}");
 
-    let _ = stop.send(());
-    tokio::time::timeout(std::time::Duration::from_secs(10), running)
-        .await
-        .expect("stopped when told")
-        .unwrap()
-        .unwrap();
+    stop.await_stopped().await;
     // The listener's tasks may outlive it a moment, holding the usage log: stopped, not awaited.
     let Bot { writer, store, .. } = bot;
     writer.stop().await;
     let commands: Vec<String> = store.events().await.unwrap().into_iter().map(|e| e.command).collect();
     assert_eq!(commands, ["bio", "quote"], "each command logged once");
+}
+
+/// Audience questions over the gateway, through the same fakes: `/qa
+/// ask` is answered privately and the question posted by the bot; its
+/// **Upvote** updates the post in the press's own callback; **Ask** beside
+/// a session opens the form, whose question is asked and posted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_gateway_asks_votes_and_takes_the_form() {
+    let Gateway { mut gateway, url, received, bot, stop } = Gateway::start().await;
+    let mut link = gateway.next().await;
+    link.frame(|f| f["op"] == 2).await;
+    dispatch(&link, 1, "READY", ready(&url));
+
+    let question = json!([{ "name": "ask", "type": 1, "options": [
+        { "name": "question", "type": 3, "value": "What was the hardest bug?" }
+    ]}]);
+    let asked = interaction(2, Some(command("qa", question)), &[]);
+    dispatch(&link, 2, "INTERACTION_CREATE", asked.clone());
+    let told = callback(&received, asked["id"].as_str().unwrap()).await;
+    assert_eq!((told["type"].as_u64(), told["data"]["flags"].as_u64()), (Some(4), Some(64)), "private: {told}");
+    let posted = wait_for_request(&received, "POST", "/channels/1100000000000000003/messages").await;
+    let button = posted["components"][0]["components"][0].clone();
+    assert_eq!(button["label"], "Upvote (0)", "{posted}");
+    let pressed = press(&button);
+    dispatch(&link, 3, "INTERACTION_CREATE", pressed.clone());
+    let updated = callback(&received, pressed["id"].as_str().unwrap()).await;
+    assert_eq!(updated["type"], 7, "the post itself is updated: {updated}");
+    assert_eq!(updated["data"]["components"][0]["components"][0]["label"], "Upvote (1)");
+
+    let now = interaction(2, Some(command("talks", json!([{ "name": "query", "type": 3, "value": "now" }]))), &[]);
+    dispatch(&link, 4, "INTERACTION_CREATE", now.clone());
+    let listed = callback(&received, now["id"].as_str().unwrap()).await;
+    let rows = listed["data"]["components"].as_array().cloned().unwrap_or_default();
+    let ask_button = rows
+        .iter()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .find(|b| b["custom_id"].as_str().is_some_and(|id| id.starts_with("qa-ask:")))
+        .unwrap_or_else(|| panic!("an Ask button: {listed}"));
+    let opened = press(&ask_button);
+    dispatch(&link, 5, "INTERACTION_CREATE", opened.clone());
+    let form = callback(&received, opened["id"].as_str().unwrap()).await;
+    assert_eq!(form["type"], 9, "a modal: {form}");
+    let submitted = json!({ "custom_id": ask_button["custom_id"], "components": [
+        { "type": 1, "components": [{ "type": 4, "custom_id": "question", "value": "Which bug took longest?" }] }
+    ]});
+    let sent = interaction(5, Some(submitted), &[]);
+    dispatch(&link, 6, "INTERACTION_CREATE", sent.clone());
+    let told = callback(&received, sent["id"].as_str().unwrap()).await;
+    assert!(told.to_string().contains("is posted here as question"), "{told}");
+    let posts = || received.lock().unwrap().iter().filter(|(m, p, _)| m == "POST" && p.ends_with("/messages")).count();
+    for _ in 0..100 {
+        if posts() >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(posts(), 2, "the form's question posted too");
+
+    stop.await_stopped().await;
+    let keynote = crate::agenda::keynote_id_in(&bot.dispatcher);
+    let Bot { writer, store, .. } = bot;
+    writer.stop().await;
+    let votes: Vec<i64> = store.qa_questions(&keynote).await.unwrap().iter().map(|q| q.votes).collect();
+    assert_eq!(votes, [1, 0], "each asked and voted once");
 }
 
 /// Audience questions on Discord: the asker is answered privately and the

@@ -358,7 +358,7 @@ async fn one_person_s_questions_at_once_stop_at_the_limit() {
 }
 
 /// The Upvote button's value as Slack sends it back.
-fn upvote(message: &Value) -> Value {
+pub(crate) fn upvote(message: &Value) -> Value {
     let buttons: Vec<Value> = message["blocks"]
         .as_array()
         .unwrap()
@@ -464,16 +464,7 @@ async fn on_slack_ask_the_speaker_opens_a_form_whose_question_is_posted() {
     let form = answered(&sent, "/views.open", 1).await;
     assert_eq!(form["view"]["callback_id"], "qa_ask", "{form}");
     assert!(form.to_string().contains(KEYNOTE), "the form names the session: {form}");
-    let payload = json!({
-        "type": "view_submission", "team": { "id": "T0001" }, "user": { "id": "U0ANA" }, "api_app_id": "A0123",
-        "trigger_id": "1.2",
-        "view": {
-            "id": "V0001", "team_id": "T0001", "type": "modal", "hash": "1.a",
-            "title": { "type": "plain_text", "text": "Ask the speaker" }, "blocks": [],
-            "callback_id": "qa_ask", "private_metadata": form["view"]["private_metadata"],
-            "state": { "values": { "question": { "question": { "type": "plain_text_input", "value": "Is there a <!channel> here?" } } } }
-        }
-    });
+    let payload = form_sent(&form, "Is there a <!channel> here?");
     let (status, _, body) = send(
         &bot.router,
         slack_signed("/slack/interactivity", serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap()),
@@ -487,6 +478,21 @@ async fn on_slack_ask_the_speaker_opens_a_form_whose_question_is_posted() {
     assert_eq!((told["response_type"].as_str(), told["replace_original"].as_bool()), (Some("ephemeral"), Some(false)));
     assert!(told.to_string().contains("is posted here as question"), "{told}");
     bot.writer.stop().await;
+}
+
+/// The **Ask the speaker** form opened with `views.open` as `form`,
+/// sent with `question` typed in, as Slack describes it.
+pub(crate) fn form_sent(form: &Value, question: &str) -> Value {
+    json!({
+        "type": "view_submission", "team": { "id": "T0001" }, "user": { "id": "U0ANA" }, "api_app_id": "A0123",
+        "trigger_id": "1.2",
+        "view": {
+            "id": "V0001", "team_id": "T0001", "type": "modal", "hash": "1.a",
+            "title": { "type": "plain_text", "text": "Ask the speaker" }, "blocks": [],
+            "callback_id": "qa_ask", "private_metadata": form["view"]["private_metadata"],
+            "state": { "values": { "question": { "question": { "type": "plain_text_input", "value": question } } } }
+        }
+    })
 }
 
 /// As a session ends, its questions are posted for the host in one

@@ -746,6 +746,29 @@ fn command_envelope(envelope: &str, command: &str, text: &str, trigger: &str, re
     })
 }
 
+/// The bot's Socket Mode listener running against [`fake_socket_mode`]
+/// and [`fake_slack_with_socket`] at `api`.
+struct SocketMode {
+    socket: support::FakeWebSocket,
+    api: String,
+    sent: Sent,
+    bot: Bot,
+    stop: support::Stop,
+}
+
+impl SocketMode {
+    async fn start() -> SocketMode {
+        let socket = fake_socket_mode().await;
+        let (api, sent) = fake_slack_with_socket(Some(format!("ws://{}/link/", socket.address))).await;
+        let bot = bot(&api).await;
+        let (tell, told) = tokio::sync::oneshot::channel::<()>();
+        let running = tokio::spawn(emcee::slack::socket::run(bot.slack.clone(), "xapp-1-test", async {
+            let _ = told.await;
+        }));
+        SocketMode { socket, api, sent, bot, stop: support::Stop { tell, running } }
+    }
+}
+
 /// Socket Mode end to end with the real slack-morphism listener: it opens
 /// its connections through the fake Web API, a slash command's envelope is
 /// acknowledged with the reply as its payload, a redelivery of it (the
@@ -754,13 +777,7 @@ fn command_envelope(envelope: &str, command: &str, text: &str, trigger: &str, re
 /// open a new connection, where the next command is answered too.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn socket_mode_answers_each_command_once_and_reconnects_when_asked() {
-    let mut socket = fake_socket_mode().await;
-    let (api, sent) = fake_slack_with_socket(Some(format!("ws://{}/link/", socket.address))).await;
-    let bot = bot(&api).await;
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let running = tokio::spawn(emcee::slack::socket::run(bot.slack.clone(), "xapp-1-test", async {
-        let _ = stopped.await;
-    }));
+    let SocketMode { mut socket, sent, bot, stop, .. } = SocketMode::start().await;
     let mut link = socket.next().await;
 
     link.send(command_envelope("e-1", "/bio", "Kelsey Hightower", "t.1", 0));
@@ -789,11 +806,75 @@ async fn socket_mode_answers_each_command_once_and_reconnects_when_asked() {
     let ack = acknowledged(&mut fresh, "e-2").await;
     assert!(ack["payload"].to_string().contains('“'), "a quote: {ack}");
 
-    let _ = stop.send(());
-    tokio::time::timeout(Duration::from_secs(10), running).await.expect("stopped when told").unwrap().unwrap();
+    stop.await_stopped().await;
     // The listener's tasks may outlive it a moment, holding the usage log: stopped, not awaited.
     let Bot { writer, store, .. } = bot;
     writer.stop().await;
     let commands: Vec<String> = store.events().await.unwrap().into_iter().map(|e| e.command).collect();
     assert_eq!(commands, ["bio", "quote"], "each command logged once");
+}
+
+/// An envelope of Socket Mode's `interactive` kind: a button pressed or a
+/// form sent.
+fn interactive_envelope(envelope: &str, payload: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({
+        "envelope_id": envelope, "type": "interactive", "accepts_response_payload": false, "payload": payload
+    })
+}
+
+/// Audience questions over Socket Mode, through the same fakes: a `/qa
+/// ask` envelope is acknowledged with the asker's answer and the question
+/// posted by the bot; its **Upvote**, pressed in an `interactive`
+/// envelope, replaces the post with the count; a session's **Ask the
+/// speaker** opens a form, and the form sent asks its question.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn socket_mode_asks_votes_and_takes_the_form() {
+    use crate::agenda::{answered, slack_click_payload};
+    use crate::qa::{form_sent, upvote};
+    let SocketMode { mut socket, api, sent, bot, stop } = SocketMode::start().await;
+    let mut link = socket.next().await;
+    let response_url = format!("{api}/response/qa");
+
+    let mut ask = command_envelope("q-1", "/qa", "ask What was the hardest bug?", "t.q1", 0);
+    ask["payload"]["response_url"] = serde_json::json!(response_url);
+    link.send(ask);
+    let ack = acknowledged(&mut link, "q-1").await;
+    assert!(ack["payload"].to_string().contains("is posted here as question"), "{ack}");
+    let posted = answered(&sent, "/chat.postMessage", 1).await;
+    assert!(posted.to_string().contains("What was the hardest bug?"), "{posted}");
+    link.send(interactive_envelope("v-1", slack_click_payload(&upvote(&posted), &response_url)));
+    acknowledged(&mut link, "v-1").await;
+    let voted = answered(&sent, "/response/qa", 1).await;
+    assert_eq!(
+        (voted["replace_original"].as_bool(), upvote(&voted)["text"]["text"].as_str()),
+        (Some(true), Some("Upvote (1)"))
+    );
+
+    let mut now = command_envelope("q-2", "/talks", "now", "t.q2", 0);
+    now["payload"]["response_url"] = serde_json::json!(response_url);
+    link.send(now);
+    let listed = acknowledged(&mut link, "q-2").await;
+    let blocks = listed["payload"]["blocks"].as_array().cloned().unwrap_or_default();
+    let button = blocks
+        .iter()
+        .filter_map(|b| b.get("accessory"))
+        .find(|a| a["action_id"].as_str().is_some_and(|id| id.starts_with("qa_ask")))
+        .cloned()
+        .unwrap_or_else(|| panic!("Ask the speaker: {listed}"));
+    link.send(interactive_envelope("f-1", slack_click_payload(&button, &response_url)));
+    acknowledged(&mut link, "f-1").await;
+    let form = answered(&sent, "/views.open", 1).await;
+    link.send(interactive_envelope("f-2", form_sent(&form, "Which bug took longest?")));
+    acknowledged(&mut link, "f-2").await;
+    let second = answered(&sent, "/chat.postMessage", 2).await;
+    assert!(second.to_string().contains("Which bug took longest?"), "{second}");
+    let told = answered(&sent, "/response/qa", 2).await;
+    assert!(told.to_string().contains("is posted here as question"), "{told}");
+
+    stop.await_stopped().await;
+    let keynote = crate::agenda::keynote_id_in(&bot.dispatcher);
+    let Bot { writer, store, .. } = bot;
+    writer.stop().await;
+    let questions = store.qa_questions(&keynote).await.unwrap();
+    assert_eq!(questions.iter().map(|q| q.votes).collect::<Vec<_>>(), [1, 0], "each asked and voted once");
 }

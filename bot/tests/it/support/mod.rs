@@ -243,3 +243,18 @@ impl Link {
         tokio::time::timeout(std::time::Duration::from_secs(20), wait).await.expect("the frame awaited")
     }
 }
+
+/// Stops a client running in a task (a gateway, a Socket Mode listener),
+/// and waits until it has.
+pub struct Stop {
+    pub tell: tokio::sync::oneshot::Sender<()>,
+    pub running: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Stop {
+    pub async fn await_stopped(self) {
+        let _ = self.tell.send(());
+        let stopped = tokio::time::timeout(std::time::Duration::from_secs(10), self.running).await;
+        stopped.expect("stopped when told").unwrap().unwrap();
+    }
+}
