@@ -75,6 +75,15 @@ impl Platform {
             Platform::Terminal => "terminal",
         }
     }
+
+    /// As people write it: `Slack`.
+    pub fn display(self) -> &'static str {
+        match self {
+            Platform::Discord => "Discord",
+            Platform::Slack => "Slack",
+            Platform::Terminal => "terminal",
+        }
+    }
 }
 
 /// The usage log and what it needs.
@@ -429,7 +438,7 @@ impl Dispatcher {
                 channel: origin.channel.clone(),
                 user_key: usage.keyer.key(origin.platform.as_str(), &origin.user),
                 command: reply.command.as_str().to_string(),
-                query: usage.store_queries.then(|| line.trim().to_string()),
+                query: usage.store_queries.then(|| command::for_the_log(line.trim())),
                 status: reply.status.as_str().to_string(),
                 result_count: i32::try_from(reply.result_count).unwrap_or(i32::MAX),
                 latency_us: i64::try_from(took.as_micros()).unwrap_or(i64::MAX),

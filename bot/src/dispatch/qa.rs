@@ -290,9 +290,16 @@ impl Dispatcher {
                     Reply::message(CommandKind::Qa, Status::Ok, format!("Question {id} is {done}: “{}”", question.text))
                 }
                 QaCommand::Speaker { speaker, account } => {
-                    let person = match engine.qa_speaker(&speaker) {
-                        Ok(person) => person,
-                        Err(reply) => return Ok(*reply),
+                    if origin.platform == Platform::Terminal {
+                        let text = "Link a speaker's account on the platform it is on, Slack or Discord: an account \
+                                    is one platform's.";
+                        return Ok(Reply::message(CommandKind::Qa, Status::Invalid, text));
+                    }
+                    let person = match (engine.qa_speaker(&speaker), &account) {
+                        (Ok(person), _) => person,
+                        // One who no longer speaks (a session cancelled) can still be unlinked.
+                        (Err(_), None) => speaker.trim().to_string(),
+                        (Err(reply), Some(_)) => return Ok(*reply),
                     };
                     let Some(account) = account else {
                         let unlinked = store.unlink_qa_speaker(&person).await?;
@@ -313,8 +320,9 @@ impl Dispatcher {
                         CommandKind::Qa,
                         Status::Ok,
                         format!(
-                            "That account now marks the questions of {person}'s {sessions} session{} as organisers \
-                             do: `/qa answered`, `/qa hide` and `/qa pin`.",
+                            "That {} account now marks the questions of {person}'s {sessions} session{} as \
+                             organisers do: `/qa answered`, `/qa hide` and `/qa pin`.",
+                            origin.platform.display(),
                             plural(sessions as i64)
                         ),
                     )
@@ -466,7 +474,8 @@ impl Dispatcher {
     /// questions in one message, in every channel they were posted in:
     /// once, whatever the replicas (each channel's list is claimed in the
     /// store); a list that could not be posted is given back and tried on
-    /// the next look. Returns how many were posted.
+    /// this replica's next looks, [`WRAP_UP_TRIES`] in all. Returns how
+    /// many were posted.
     pub async fn qa_wrap_up(&self, now: jiff::Timestamp) -> anyhow::Result<usize> {
         let Some(store) = self.store() else { return Ok(0) };
         if self.boards.is_empty() {

@@ -236,8 +236,9 @@ impl Store {
     }
 
     /// Forgets one person's part in audience questions: their votes taken
-    /// back, and their questions kept for those who voted on them, but no
-    /// longer theirs (nor named).
+    /// back, their questions kept for those who voted on them, but no
+    /// longer theirs (nor named), their marks kept without their key, and
+    /// their links to a speaker, made or received, gone or unsigned.
     pub async fn forget_qa(&self, user_key: &str) -> anyhow::Result<()> {
         in_transaction!(self, tx => {
             for sql in [
@@ -247,6 +248,10 @@ impl Store {
                 "UPDATE qa_questions SET asker = NULL, user_key = '' WHERE user_key = $1",
                 "DELETE FROM qa_askers WHERE user_key = $1",
                 "DELETE FROM qa_speakers WHERE user_key = $1",
+                "UPDATE qa_speakers SET linked_by = '' WHERE linked_by = $1",
+                "UPDATE qa_questions SET answered_by = NULL WHERE answered_by = $1",
+                "UPDATE qa_questions SET hidden_by = NULL WHERE hidden_by = $1",
+                "UPDATE qa_questions SET removed_by = NULL WHERE removed_by = $1",
             ] {
                 sqlx::query(sql).bind(user_key).execute(&mut *tx).await?;
             }
@@ -350,9 +355,9 @@ impl Store {
         Ok(())
     }
 
-    /// Unlinks every account from `speaker`: how many were linked.
+    /// Unlinks every account from `speaker` (in any ASCII case): how many were linked.
     pub async fn unlink_qa_speaker(&self, speaker: &str) -> anyhow::Result<u64> {
-        let done = on_pool!(self, pool => sqlx::query("DELETE FROM qa_speakers WHERE speaker = $1")
+        let done = on_pool!(self, pool => sqlx::query("DELETE FROM qa_speakers WHERE lower(speaker) = lower($1)")
             .bind(speaker)
             .execute(pool)
             .await

@@ -855,7 +855,7 @@ async fn a_linked_speaker_marks_their_session_s_questions() {
     let attendee = ask(&bot, interaction(2, Some(qa("speaker", link.clone())), &[])).await;
     assert!(attendee.to_string().contains("Only organisers can use /qa speaker"), "{attendee}");
     let linked = ask(&bot, interaction(2, Some(qa("speaker", link)), &[ORGANISER_ROLE])).await;
-    assert!(linked.to_string().contains("That account now marks the questions of"), "{linked}");
+    assert!(linked.to_string().contains("That Discord account now marks the questions of"), "{linked}");
 
     let pinned = ask(&bot, interaction(2, Some(qa("pin", number(&id))), &[])).await;
     assert!(pinned.to_string().contains(&format!("Question {id} is pinned")), "{pinned}");

@@ -150,7 +150,11 @@ async fn a_linked_speaker_marks_their_own_sessions_questions_only() {
 
         let name = theirs.to_uppercase();
         let linked = bot.dispatcher.answer(&org, &format!("/qa speaker {name} <@U0SPEAKS|speaks>")).await;
-        assert!(linked.body.contains(&format!("the questions of {theirs}'s")), "{backend}: {}", linked.body);
+        assert!(
+            linked.body.contains(&format!("That Slack account now marks the questions of {theirs}'s")),
+            "{backend}: {}",
+            linked.body
+        );
         assert_eq!(bot.dispatcher.answer(&speaker, &pin).await.status, Status::Ok, "{backend}");
         assert_eq!(bot.dispatcher.answer(&speaker, &format!("/qa answered {id}")).await.status, Status::Ok);
         let on_discord = origin(Platform::Discord, "U0SPEAKS");
@@ -164,13 +168,33 @@ async fn a_linked_speaker_marks_their_own_sessions_questions_only() {
         assert_eq!(named.status, Status::Invalid, "{backend}: a display name is not an account");
         let nobody = bot.dispatcher.answer(&org, "/qa speaker Zebedee Quux U0SPEAKS").await;
         assert_eq!(nobody.status, Status::NotFound, "{backend}: {}", nobody.body);
-        let off = bot.dispatcher.answer(&org, &format!("/qa speaker {theirs} off")).await;
+        // The usage log keeps the commands, without the account.
+        let mut logged = Vec::new();
+        for _ in 0..100 {
+            logged = bot.store.events().await.unwrap().into_iter().filter_map(|e| e.query).collect();
+            if logged.iter().filter(|q| q.ends_with("<account>")).count() == 4 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert_eq!(logged.iter().filter(|q| q.ends_with("<account>")).count(), 4, "{backend}: {logged:?}");
+        assert!(!logged.iter().any(|q| q.contains("U0SPEAKS")), "{backend}: no account id logged: {logged:?}");
+
+        let off = bot.dispatcher.answer(&org, &format!("/qa speaker {} off", theirs.to_lowercase())).await;
         assert!(off.body.contains("(1 unlinked)"), "{backend}: {}", off.body);
+        let on_terminal = bot
+            .dispatcher
+            .answer(&organiser(Platform::Terminal, "op"), &format!("/qa speaker {theirs} U0SPEAKS"))
+            .await;
+        assert_eq!(on_terminal.status, Status::Invalid, "{backend}: an account is a platform's");
         assert_eq!(bot.dispatcher.answer(&speaker, &pin).await.status, Status::Denied, "{backend}");
 
         bot.dispatcher.answer(&org, &format!("/qa speaker {theirs} U0SPEAKS")).await;
+        bot.dispatcher.answer(&speaker, &format!("/qa hide {id}")).await;
         bot.dispatcher.answer(&speaker, "/agenda forget").await;
         assert_eq!(bot.dispatcher.answer(&speaker, &pin).await.status, Status::Denied, "{backend}: forgotten");
+        let kept = bot.store.qa_question(id).await.unwrap().unwrap();
+        assert!(kept.hidden && kept.answered, "{backend}: their marks stay");
 
         // What paces an asker is kept no longer than the usage log.
         let askers = || async {
@@ -185,6 +209,14 @@ async fn a_linked_speaker_marks_their_own_sessions_questions_only() {
         assert_eq!(askers().await, 1, "{backend}: within the window kept");
         bot.store.prune(jiff::Timestamp::now() + jiff::SignedDuration::from_secs(1)).await.unwrap();
         assert_eq!(askers().await, 0, "{backend}: pruned with the log");
+        // Nothing keeps the speaker's key or id once forgotten: not their marks, nor the usage log.
+        let keyed = emcee::usage::UserKeyer::new(b"k").key("slack", "U0SPEAKS");
+        let marks = "SELECT COUNT(*) FROM qa_questions WHERE answered_by = $1 OR hidden_by = $1";
+        let left = match &bot.store {
+            Store::Postgres(pool) => sqlx::query_scalar::<_, i64>(marks).bind(&keyed).fetch_one(pool).await.unwrap(),
+            Store::Sqlite(pool) => sqlx::query_scalar::<_, i64>(marks).bind(&keyed).fetch_one(pool).await.unwrap(),
+        };
+        assert_eq!(left, 0, "{backend}: marks unsigned");
         bot.writer.stop().await;
         db.remove().await;
     }

@@ -224,6 +224,28 @@ fn invalid(kind: CommandKind, message: impl Into<String>) -> ParseError {
     ParseError { kind, message: message.into() }
 }
 
+/// `line` as the usage log keeps it: with no platform account in it, since
+/// the log keys people and never holds their ids. A mention (`<@…>`)
+/// becomes `@someone`, and the account `/qa speaker` links becomes
+/// `<account>`.
+pub fn for_the_log(line: &str) -> String {
+    let mut words: Vec<&str> = line.split(' ').collect();
+    let given: Vec<String> = words.iter().filter(|w| !w.is_empty()).map(|w| w.to_ascii_lowercase()).collect();
+    let speaker = given.len() > 3 && given[0] == "/qa" && given[1] == "speaker";
+    if speaker
+        && let Some(last) = words.iter_mut().rev().find(|w| !w.is_empty())
+        && !["off", "none"].contains(&last.to_ascii_lowercase().as_str())
+    {
+        *last = "<account>";
+    }
+    let mut logged = words.join(" ");
+    while let Some(start) = logged.find("<@") {
+        let end = logged[start..].find('>').map_or(logged.len(), |at| start + at + 1);
+        logged.replace_range(start..end, "@someone");
+    }
+    logged
+}
+
 /// Parses one line of user input.
 pub fn parse(input: &str) -> Result<Command, ParseError> {
     let input = input.trim();
@@ -635,6 +657,17 @@ mod tests {
             "//bio kelsey",
             expect![[r#"Err(ParseError { kind: Help, message: "There is no //bio command. Try /help." })"#]],
         );
+    }
+
+    #[test]
+    fn the_log_keeps_no_account() {
+        assert_eq!(for_the_log("/qa speaker Ada Lovelace <@U024BE7LH|ada>"), "/qa speaker Ada Lovelace <account>");
+        assert_eq!(for_the_log("/QA  Speaker Ada W0123ABCD"), "/QA  Speaker Ada <account>");
+        assert_eq!(for_the_log("/qa speaker Ada off"), "/qa speaker Ada off");
+        assert_eq!(for_the_log("/ask who is <@!80351110224678912>?"), "/ask who is @someone?");
+        assert_eq!(for_the_log("/ask is <@ unclosed"), "/ask is @someone");
+        assert_eq!(for_the_log("/bio Ada Lovelace"), "/bio Ada Lovelace");
+        assert_eq!(for_the_log("/qa  speaker Ada"), "/qa  speaker Ada", "no account given");
     }
 
     #[test]
