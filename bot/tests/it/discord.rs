@@ -670,7 +670,10 @@ struct Gateway {
 
 impl Gateway {
     async fn start() -> Gateway {
-        let gateway = fake_gateway().await;
+        Gateway::start_with(fake_gateway().await).await
+    }
+
+    async fn start_with(gateway: support::FakeWebSocket) -> Gateway {
         let url = format!("ws://{}", gateway.address);
         let (api, received) = fake_discord_rest(&url).await;
         let settings = DiscordSettings { token: Some("gateway-test-token".into()), ..DiscordSettings::default() };
@@ -730,6 +733,44 @@ async fn the_gateway_answers_commands_and_resumes_after_a_reconnect() {
     writer.stop().await;
     let commands: Vec<String> = store.events().await.unwrap().into_iter().map(|e| e.command).collect();
     assert_eq!(commands, ["bio", "quote"], "each command logged once");
+}
+
+/// A zombie connection: the gateway acknowledges no heartbeat (here every
+/// 250 ms), and the client leaves it for a new connection, where it
+/// identifies again and the next command is answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gateway_that_acknowledges_no_heartbeat_is_left_for_a_new_one() {
+    static ACKING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    let hello = json!({ "op": 10, "d": { "heartbeat_interval": 250 }, "s": null, "t": null });
+    let acked = |frame: &Value| {
+        let acking = ACKING.load(std::sync::atomic::Ordering::SeqCst);
+        (acking && frame["op"] == 1).then(|| json!({ "op": 11, "d": null }))
+    };
+    let silent = support::FakeWebSocket::start(hello, acked).await;
+    let Gateway { mut gateway, url, received, bot, stop } = Gateway::start_with(silent).await;
+    let link = gateway.next().await;
+    dispatch(&link, 1, "READY", ready(&url));
+    let mut resumed = tokio::time::timeout(std::time::Duration::from_secs(20), gateway.next())
+        .await
+        .expect("a new connection once heartbeats go unacknowledged");
+    // serenity identifies afresh on the new connection rather than resume: either recovers the session.
+    let again = resumed.frame(|f| f["op"] == 2 || f["op"] == 6).await;
+    ACKING.store(true, std::sync::atomic::Ordering::SeqCst);
+    match again["op"].as_u64() {
+        Some(6) => dispatch(&resumed, 2, "RESUMED", json!({})),
+        _ => dispatch(&resumed, 2, "READY", ready(&url)),
+    }
+    let asked = interaction(
+        2,
+        Some(command("bio", json!([{ "name": "speaker", "type": 3, "value": "Kelsey Hightower" }]))),
+        &[],
+    );
+    dispatch(&resumed, 3, "INTERACTION_CREATE", asked.clone());
+    let answered = callback(&received, asked["id"].as_str().unwrap()).await;
+    assert!(answered.to_string().contains("Kelsey Hightower"), "{answered}");
+    drop(link);
+    stop.await_stopped().await;
+    bot.writer.stop().await;
 }
 
 /// Audience questions over the gateway, through the same fakes: `/qa
