@@ -233,7 +233,7 @@ impl Dispatcher {
                     let Some(question) = store.qa_question(id).await? else {
                         return Ok(no_question(id));
                     };
-                    let session = engine.schedule().sessions.iter().find(|s| s.id == question.session_id);
+                    let session = session_of(&engine, &question);
                     // A question taken down takes no votes: its post says so.
                     if question.removed || question.hidden {
                         return Ok(self.card(&engine, &question, session, origin));
@@ -262,7 +262,7 @@ impl Dispatcher {
                             return Ok(no_question(id));
                         };
                         let theirs = store.qa_speakers_of(&me).await?;
-                        let session = engine.schedule().sessions.iter().find(|s| s.id == question.session_id);
+                        let session = session_of(&engine, &question);
                         let speaks = session.is_some_and(|s| theirs.iter().any(|p| engine.qa_speaks_in(p, s)));
                         if mark == QaMark::Removed || !speaks {
                             let title = session.map_or("its session", |s| s.title.as_str());
@@ -404,7 +404,7 @@ impl Dispatcher {
     fn repost(&self, engine: &emcee_core::Engine, question: &qa::Question, posted: Option<(String, String, String)>) {
         let Some((platform, channel, message)) = posted else { return };
         let Some(board) = self.boards.named(&platform) else { return };
-        let session = engine.schedule().sessions.iter().find(|s| s.id == question.session_id);
+        let session = session_of(engine, question);
         let card = engine.qa_question(question, session);
         let gone = question.removed || question.hidden;
         let id = question.id;
@@ -444,7 +444,7 @@ impl Dispatcher {
                 if question.removed || question.hidden {
                     return Ok(());
                 }
-                let session = engine.schedule().sessions.iter().find(|s| s.id == question.session_id);
+                let session = session_of(&engine, &question);
                 board.update(&channel, &message, &engine.qa_question(&question, session)).await
             };
             if let Err(error) = shown.await {
@@ -542,6 +542,15 @@ impl Dispatcher {
             }
         }
     }
+}
+
+/// The programme's session `question` was asked of; `None` once the
+/// programme no longer holds it.
+fn session_of<'a>(
+    engine: &'a emcee_core::Engine,
+    question: &qa::Question,
+) -> Option<&'a emcee_core::schedule::Session> {
+    engine.schedule().sessions.iter().find(|s| s.id == question.session_id)
 }
 
 fn no_question(id: i64) -> Reply {
