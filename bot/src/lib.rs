@@ -22,4 +22,5 @@ pub mod slack;
 pub mod startup;
 pub mod store;
 pub mod terminal;
+pub mod transport;
 pub mod usage;

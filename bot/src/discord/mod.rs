@@ -63,6 +63,13 @@ pub struct Discord {
     attachments: String,
     /// Where REST requests go, for the gateway's client to go there too.
     route: Route,
+    /// The gateway's shards, when `DISCORD_TOKEN` is set.
+    gateway: Option<Arc<crate::transport::Transport>>,
+}
+
+/// The gateway's connection for `settings`, when it has a token.
+fn gateway_for(settings: &DiscordSettings) -> Option<Arc<crate::transport::Transport>> {
+    settings.token.is_some().then(|| Arc::new(crate::transport::Transport::new("the Discord gateway")))
 }
 
 /// Where the adapter's REST requests go: Discord; a proxy standing in for
@@ -104,7 +111,8 @@ impl Discord {
     ) -> anyhow::Result<Discord> {
         let route = api.map_or(Route::Discord, |api| Route::Proxy(api.to_string()));
         let attachments = attachments.unwrap_or(ATTACHMENTS).to_string();
-        Ok(Discord { dispatcher, http: Arc::new(http_for(&settings, &route)?), settings, attachments, route })
+        let (http, gateway) = (Arc::new(http_for(&settings, &route)?), gateway_for(&settings));
+        Ok(Discord { dispatcher, http, settings, attachments, route, gateway })
     }
 
     /// The adapter with `discord.com` found at `address` and trusted when
@@ -119,7 +127,8 @@ impl Discord {
     ) -> anyhow::Result<Discord> {
         let route = Route::StandIn(address, authority.to_vec());
         let http = Arc::new(http_for(&settings, &route)?);
-        Ok(Discord { dispatcher, http, settings, attachments: ATTACHMENTS.to_string(), route })
+        let gateway = gateway_for(&settings);
+        Ok(Discord { dispatcher, http, settings, attachments: ATTACHMENTS.to_string(), route, gateway })
     }
 
     pub fn http(&self) -> Arc<Http> {
@@ -130,6 +139,11 @@ impl Discord {
     /// adapter's do.
     fn gateway_http(&self) -> anyhow::Result<Http> {
         http_for(&self.settings, &self.route)
+    }
+
+    /// How the gateway's shards are doing, when it is configured.
+    pub fn gateway(&self) -> Option<&Arc<crate::transport::Transport>> {
+        self.gateway.as_ref()
     }
 
     pub fn settings(&self) -> &DiscordSettings {

@@ -43,6 +43,8 @@ const READY_DB_TIMEOUT: Duration = Duration::from_secs(1);
 #[derive(Clone)]
 pub struct AppState {
     pub dispatcher: Arc<Dispatcher>,
+    /// The platform connections this replica keeps, for `/readyz`.
+    pub transports: Arc<[Arc<crate::transport::Transport>]>,
 }
 
 /// The adapters and routes a server runs with; tests build one in-process.
@@ -77,12 +79,6 @@ pub fn app(platforms: &Platforms, dispatcher: Arc<Dispatcher>, endpoints: &Endpo
     crate::metrics::install();
     // One memory of answered requests for both platforms; their ids never meet.
     let replays = (!platforms.accept_replays).then(|| Arc::new(crate::replays::Replays::default()));
-    let mut router = Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics))
-        .merge(feeds::routes())
-        .with_state(AppState { dispatcher: dispatcher.clone() });
     let slack = if slack_settings.signing_secret.is_some() || slack_settings.app_token.is_some() {
         let options = crate::slack::Options { settings: slack_settings.clone(), api_url: endpoints.slack_api.clone() };
         Some(Arc::new(Slack::new(dispatcher.clone(), options)?))
@@ -95,9 +91,6 @@ pub fn app(platforms: &Platforms, dispatcher: Arc<Dispatcher>, endpoints: &Endpo
     if let Some(desk) = slack.as_deref().and_then(crate::slack::help::SlackHelp::new) {
         dispatcher.add_help_desk(crate::dispatch::Platform::Slack, Arc::new(desk));
     }
-    if let (Some(slack), Some(secret)) = (&slack, &slack_settings.signing_secret) {
-        router = router.merge(crate::slack::http::routes(slack.clone(), secret, replays.clone()));
-    }
     let discord = if discord_settings.public_key.is_some() || discord_settings.token.is_some() {
         Some(Arc::new(crate::discord::Discord::new(
             dispatcher.clone(),
@@ -108,6 +101,17 @@ pub fn app(platforms: &Platforms, dispatcher: Arc<Dispatcher>, endpoints: &Endpo
     } else {
         None
     };
+    let transports =
+        slack.as_ref().and_then(|s| s.socket()).into_iter().chain(discord.as_ref().and_then(|d| d.gateway()));
+    let mut router = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .merge(feeds::routes())
+        .with_state(AppState { dispatcher: dispatcher.clone(), transports: transports.cloned().collect() });
+    if let (Some(slack), Some(secret)) = (&slack, &slack_settings.signing_secret) {
+        router = router.merge(crate::slack::http::routes(slack.clone(), secret, replays.clone()));
+    }
     if let Some(board) = discord.as_deref().and_then(crate::discord::board::DiscordBoard::new) {
         dispatcher.add_qa_board(crate::dispatch::Platform::Discord, Arc::new(board));
     }
@@ -152,10 +156,15 @@ async fn healthz() -> &'static str {
     "ok\n"
 }
 
-/// Ready when the index is built and usage events have somewhere to go:
-/// the database, or the spill file while the database is away. The text
-/// tells an outage (events wait on disk) from a refusal (some events were
-/// set aside; the rest are stored): neither makes the server unready.
+/// Ready when the index is built, usage events have somewhere to go (the
+/// database, or the spill file while the database is away) and each
+/// platform connection this replica keeps (the Discord gateway, Slack's
+/// Socket Mode) is up or has been down for less than
+/// [`DOWN_GRACE`](crate::transport::DOWN_GRACE). The text tells an outage
+/// of the database (events wait on disk) from a refusal (some events were
+/// set aside; the rest are stored), and names a connection that is down and
+/// why: none of these but a connection down past the grace makes the
+/// server unready.
 async fn readyz(State(state): State<AppState>) -> Response {
     let engine = state.dispatcher.engine();
     // Built once per programme; a new programme's index is built here if no search has yet.
@@ -164,7 +173,14 @@ async fn readyz(State(state): State<AppState>) -> Response {
     {
         return (StatusCode::SERVICE_UNAVAILABLE, format!("index: {error}\n")).into_response();
     }
-    let Some(usage) = state.dispatcher.usage() else { return "ready\n".into_response() };
+    let now = Instant::now();
+    let troubles: Vec<_> = state.transports.iter().filter_map(|t| t.trouble_at(now)).collect();
+    if troubles.iter().any(|t| t.outage) {
+        let text: String = troubles.iter().map(|t| format!("{}\n", t.text)).collect();
+        return (StatusCode::SERVICE_UNAVAILABLE, text).into_response();
+    }
+    let connections: String = troubles.iter().map(|t| format!("{}; reconnecting\n", t.text)).collect();
+    let Some(usage) = state.dispatcher.usage() else { return format!("ready\n{connections}").into_response() };
     let answers = matches!(tokio::time::timeout(READY_DB_TIMEOUT, usage.store.ping()).await, Ok(Ok(())));
     let refused = usage.log.counters().rejected.load(std::sync::atomic::Ordering::Relaxed);
     let mut text = match (answers && !usage.log.health().down(), usage.log.spill_writable()) {
@@ -178,6 +194,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
                 .into_response();
         }
     };
+    text.push_str(&connections);
     if refused > 0 {
         text.push_str(&format!(
             "usage: the database refused {refused} events for what they hold (last: {}); they are set aside in {}, \

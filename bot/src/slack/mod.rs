@@ -185,6 +185,8 @@ pub struct Slack {
     background: Arc<tokio::sync::Semaphore>,
     /// Where questions `/ask` could not answer go ([`help`]).
     help_channel: Option<String>,
+    /// Socket Mode's connection, when `SLACK_APP_TOKEN` is set.
+    socket: Option<Arc<crate::transport::Transport>>,
 }
 
 /// Clicks, mentions, tab openings and slow imports answered in the
@@ -223,7 +225,16 @@ impl Slack {
             api_url: options.api_url,
             background: Arc::new(tokio::sync::Semaphore::new(BACKGROUND_MOST)),
             help_channel: settings.help_channel,
+            socket: settings
+                .app_token
+                .is_some()
+                .then(|| Arc::new(crate::transport::Transport::new("Slack Socket Mode"))),
         })
+    }
+
+    /// How Socket Mode's connection is doing, when it is configured.
+    pub fn socket(&self) -> Option<&Arc<crate::transport::Transport>> {
+        self.socket.as_ref()
     }
 
     /// Runs what `work` makes in the background for `user`, unless

@@ -1,28 +1,47 @@
 //! Socket Mode: Slack's commands, buttons and events over a WebSocket the
 //! bot opens with `SLACK_APP_TOKEN`, for a bot with no public address. They
 //! reach the same [`Slack`] methods as the HTTP routes.
+//!
+//! The connection is this module's own, over slack-morphism's Web API
+//! client (`apps.connections.open`) and its event types, so that it knows
+//! at each moment whether it is connected: [`Slack::socket`] tells
+//! `/readyz`, and the log says when and why a connection ended. One
+//! connection at a time; when it ends, for whatever reason, the next is
+//! opened: at once when it had been up (a refresh Slack asked for, a cut
+//! socket), and after a growing backoff when opening one fails. An envelope whose acknowledgement was lost with its
+//! connection is redelivered by Slack on the next one, and a command is
+//! acknowledged there with the reply it was first given ([`Answered`]).
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use futures_util::{SinkExt, StreamExt};
 use slack_morphism::prelude::*;
+use tokio_tungstenite::tungstenite::Message;
 
-use super::{Client, Slack, SlashCommand};
+use super::{Slack, SlashCommand};
+use crate::transport::Transport;
 
-type CallbackResult<T> = UserCallbackResult<T>;
-
-/// How long a command's reply is kept for a redelivery of it: Slack's
-/// published retries (at once, after a minute, after five minutes, each
-/// possibly counted from the one before) end within ten.
-const KEPT_FOR: Duration = Duration::from_secs(600);
+/// How long a command's reply is kept for a redelivery of it. Chosen: a
+/// reply reaches the person only within Slack's three seconds, and an
+/// envelope whose acknowledgement was lost with its socket comes again on
+/// the next connection, which opens within a second or two (or within
+/// [`RECONNECT_MOST`] of an outage's end); past a minute the reply would
+/// show nowhere. The command's trigger id is remembered longer, for ten
+/// minutes ([`crate::replays::KEEP`], the span of Slack's published
+/// retries), so that a later redelivery is acknowledged and not answered
+/// or logged again.
+const KEPT_FOR: Duration = Duration::from_secs(60);
 /// Most replies kept, so that a flood of commands holds a bounded memory:
-/// over three minutes of the keynote rate `docs/operators.md` plans for
-/// (85 commands a second), in under 50 MB of replies of some 3 KB each.
-const KEPT_MOST: usize = 16_384;
+/// 48 s of the keynote rate `docs/operators.md` plans for (85 commands a
+/// second), in about 10 MB of replies of some 2.5 KB each.
+const KEPT_MOST: usize = 4_096;
 
-/// The reply to a command, once given.
-type Reply = Arc<tokio::sync::OnceCell<SlackCommandEventResponse>>;
+/// The reply to a command, once given: the acknowledgement's payload as
+/// JSON, a few kilobytes where the parsed blocks take several times that;
+/// empty for a command answered too long ago to keep its reply.
+type Reply = Arc<tokio::sync::OnceCell<String>>;
 
 /// The replies to the commands answered lately, and being answered, by
 /// their trigger id, which a redelivered envelope carries again: Slack
@@ -32,73 +51,74 @@ type Reply = Arc<tokio::sync::OnceCell<SlackCommandEventResponse>>;
 /// it if need be, rather than answered and logged again.
 #[derive(Default)]
 struct Answered {
-    replies: Mutex<VecDeque<(String, Instant, Reply)>>,
+    replies: Mutex<Replies>,
+    /// Commands, buttons and forms by their trigger id, events by their
+    /// event id: a redelivery of one is acknowledged and not handled again.
+    handled: crate::replays::Replays,
+}
+
+#[derive(Default)]
+struct Replies {
+    by_trigger: std::collections::HashMap<String, Reply>,
+    /// The same triggers by arrival, to forget them in order.
+    arrivals: VecDeque<(Instant, String)>,
 }
 
 impl Answered {
+    /// Whether a button, form or event is seen for the first time, by the
+    /// id Slack gives it again on a redelivery; one without is.
+    fn first(&self, kind: &str, payload: &serde_json::Value) -> bool {
+        let id = payload.get("trigger_id").or_else(|| payload.get("event_id")).and_then(|id| id.as_str());
+        id.is_none_or(|id| self.handled.first(kind, id))
+    }
+
     /// The reply to `trigger`, given or on its way, and whether this is
     /// its first delivery.
     fn reply(&self, trigger: &str) -> (Reply, bool) {
         let mut replies = self.replies.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        while replies.front().is_some_and(|(_, at, _)| at.elapsed() > KEPT_FOR) {
-            replies.pop_front();
+        while let Some((at, _)) = replies.arrivals.front()
+            && (at.elapsed() > KEPT_FOR || replies.arrivals.len() >= KEPT_MOST)
+        {
+            if let Some((_, old)) = replies.arrivals.pop_front() {
+                replies.by_trigger.remove(&old);
+            }
         }
-        if let Some((_, _, reply)) = replies.iter().find(|(t, _, _)| t == trigger) {
+        if let Some(reply) = replies.by_trigger.get(trigger) {
             return (reply.clone(), false);
         }
-        if replies.len() == KEPT_MOST {
-            replies.pop_front();
+        if !self.handled.first("slash_commands", trigger) {
+            // Answered, and its reply since forgotten.
+            return (Arc::new(tokio::sync::OnceCell::new_with(Some(String::new()))), false);
         }
         let reply = Reply::default();
-        replies.push_back((trigger.to_string(), Instant::now(), reply.clone()));
+        replies.by_trigger.insert(trigger.to_string(), reply.clone());
+        replies.arrivals.push_back((Instant::now(), trigger.to_string()));
         (reply, true)
     }
 }
 
-fn adapter(states: &SlackClientEventsUserStateStorage) -> Result<Arc<Slack>, Box<dyn std::error::Error + Send + Sync>> {
-    states.get_user_state::<Arc<Slack>>().cloned().ok_or_else(|| "the Slack adapter is not registered".into())
-}
+/// How often the bot pings Slack over an open connection.
+const PING_EVERY: Duration = Duration::from_secs(10);
+/// A connection that has carried nothing, not even a pong, for this long
+/// is a dead one (a zombie: the network dropped it without a close), and
+/// is left for a new one. Chosen: three pings unanswered.
+const SILENT_MOST: Duration = Duration::from_secs(30);
+/// The first wait before connecting again after an attempt that failed
+/// (a connection that was up is replaced at once); each failure in a row
+/// doubles it, up to [`RECONNECT_MOST`].
+const RECONNECT_FIRST: Duration = Duration::from_secs(1);
+/// The longest wait between attempts. Chosen: `apps.connections.open` is
+/// a Tier 1 method (a call a minute is the published floor), and 30 s
+/// keeps a reconnect after an outage within half a minute of its end.
+const RECONNECT_MOST: Duration = Duration::from_secs(30);
 
-async fn on_command(
-    event: SlackCommandEvent,
-    _client: Arc<Client>,
-    states: SlackClientEventsUserState,
-) -> CallbackResult<SlackCommandEventResponse> {
-    let (slack, answered) = {
-        let states = states.read().await;
-        let answered =
-            states.get_user_state::<Arc<Answered>>().cloned().ok_or("the Slack replies are not registered")?;
-        (adapter(&states)?, answered)
-    };
-    let (reply, first) = answered.reply(event.trigger_id.as_ref());
-    if !first {
-        tracing::info!(command = %event.command, "Slack redelivered a command; acknowledged with the first delivery's reply");
-    }
-    // The ack carries the reply, so it is sent when the answer is ready.
-    let reply = reply.get_or_init(|| async { slack.command(&SlashCommand::from(&event)).await.into() }).await;
-    Ok(reply.clone())
-}
-
-async fn on_interaction(
-    event: SlackInteractionEvent,
-    _client: Arc<Client>,
-    states: SlackClientEventsUserState,
-) -> CallbackResult<()> {
-    let slack = adapter(&*states.read().await)?;
-    let user = super::interaction_user(&event);
-    slack.in_background(user.as_deref(), |slack| async move { slack.interaction(event).await });
-    Ok(())
-}
-
-async fn on_push(
-    event: SlackPushEventCallback,
-    _client: Arc<Client>,
-    states: SlackClientEventsUserState,
-) -> CallbackResult<()> {
-    let slack = adapter(&*states.read().await)?;
-    let user = super::push_user(&event);
-    slack.in_background(user.as_deref(), |slack| async move { slack.push(event).await });
-    Ok(())
+/// Why a connection ended.
+enum Ended {
+    /// Slack asked for a new one (`disconnect`, `refresh_requested`).
+    Refresh,
+    /// Anything else: the socket closed or failed, went silent, or Slack
+    /// turned the app's Socket Mode off.
+    Lost(String),
 }
 
 /// Connects with `app_token` and answers until `stop` completes.
@@ -107,24 +127,246 @@ pub async fn run(
     app_token: &str,
     stop: impl std::future::Future<Output = ()>,
 ) -> anyhow::Result<()> {
-    let Some(api) = slack.api() else {
+    let (Some(api), Some(transport)) = (slack.api(), slack.socket().cloned()) else {
         anyhow::bail!("Socket Mode needs SLACK_BOT_TOKEN as well as SLACK_APP_TOKEN");
     };
-    let environment = Arc::new(
-        SlackClientEventsListenerEnvironment::new(api.client())
-            .with_user_state(slack.clone())
-            .with_user_state(Arc::new(Answered::default())),
-    );
-    let callbacks = SlackSocketModeListenerCallbacks::new()
-        .with_command_events(on_command)
-        .with_interaction_events(on_interaction)
-        .with_push_events(on_push);
-    let listener = SlackClientSocketModeListener::new(&SlackClientSocketModeConfig::new(), environment, callbacks);
+    let client = api.client();
     let token = SlackApiToken::new(SlackApiTokenValue(app_token.to_string()));
-    listener.listen_for(&token).await.map_err(|e| anyhow::anyhow!("Slack Socket Mode did not connect: {e}"))?;
-    listener.start().await;
-    tracing::info!("Slack Socket Mode connected");
-    stop.await;
-    listener.shutdown().await;
-    Ok(())
+    let answered = Arc::new(Answered::default());
+    tokio::pin!(stop);
+    let mut wait = RECONNECT_FIRST;
+    loop {
+        let connection = async {
+            let opened = client
+                .open_session(&token)
+                .apps_connections_open(&SlackApiAppsConnectionOpenRequest::new())
+                .await
+                .map_err(|e| format!("apps.connections.open failed: {e}"))?;
+            let (socket, _) = tokio_tungstenite::connect_async(opened.url.0.as_str())
+                .await
+                .map_err(|e| format!("connecting to Slack's socket failed: {e}"))?;
+            Ok::<_, String>(serve(socket, &slack, &answered, &transport).await)
+        };
+        let ended = tokio::select! {
+            ended = connection => ended,
+            () = &mut stop => return Ok(()),
+        };
+        match ended {
+            Ok(Ended::Refresh) => {
+                tracing::info!("Slack asked for a new Socket Mode connection; opening it");
+                transport.down(0, "refreshing");
+                wait = RECONNECT_FIRST;
+                continue;
+            }
+            Ok(Ended::Lost(why)) | Err(why) => {
+                // A connection that was up is replaced at once; failures in a row wait longer each time.
+                let was_up = transport.is_up(0);
+                transport.down(0, why.clone());
+                if was_up {
+                    tracing::warn!("Slack Socket Mode: {why}; connecting again");
+                    wait = RECONNECT_FIRST;
+                    continue;
+                }
+                tracing::warn!("Slack Socket Mode: {why}; connecting again in {wait:?}");
+            }
+        }
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            () = &mut stop => return Ok(()),
+        }
+        wait = (wait * 2).min(RECONNECT_MOST);
+    }
+}
+
+/// Answers over one connection until it ends.
+async fn serve<S>(
+    socket: tokio_tungstenite::WebSocketStream<S>,
+    slack: &Arc<Slack>,
+    answered: &Arc<Answered>,
+    transport: &Transport,
+) -> Ended
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    let (mut sink, mut stream) = socket.split();
+    // Acknowledgements from the envelopes' tasks, written here.
+    let (acks, mut to_send) = tokio::sync::mpsc::unbounded_channel::<String>();
+    let mut ping = tokio::time::interval(PING_EVERY);
+    ping.tick().await;
+    let mut heard = Instant::now();
+    loop {
+        tokio::select! {
+            frame = stream.next() => {
+                heard = Instant::now();
+                let text = match frame {
+                    None => return Ended::Lost("the socket closed without a close frame".into()),
+                    Some(Err(error)) => return Ended::Lost(format!("the socket failed: {error}")),
+                    Some(Ok(Message::Close(frame))) => {
+                        let why = frame.map(|f| format!(" ({} {})", u16::from(f.code), f.reason)).unwrap_or_default();
+                        return Ended::Lost(format!("Slack closed the socket{why}"));
+                    }
+                    Some(Ok(Message::Text(text))) => text,
+                    Some(Ok(_)) => continue,
+                };
+                if let Some(ended) = envelope(text.as_str(), slack, answered, transport, &acks) {
+                    let _ = sink.close().await;
+                    return ended;
+                }
+            }
+            Some(ack) = to_send.recv() => {
+                if let Err(error) = sink.send(Message::text(ack)).await {
+                    return Ended::Lost(format!("an acknowledgement could not be sent: {error}"));
+                }
+            }
+            _ = ping.tick() => {
+                if heard.elapsed() > SILENT_MOST {
+                    let _ = sink.close().await;
+                    return Ended::Lost(format!("nothing came over the socket for {:.0?}", heard.elapsed()));
+                }
+                if let Err(error) = sink.send(Message::Ping(Vec::new().into())).await {
+                    return Ended::Lost(format!("a ping could not be sent: {error}"));
+                }
+            }
+        }
+    }
+}
+
+/// One frame of Socket Mode: `hello`, `disconnect`, or an envelope of
+/// `slash_commands`, `interactive` or `events_api` whose payload is the
+/// body the HTTP routes take.
+#[derive(serde::Deserialize)]
+struct Frame {
+    #[serde(rename = "type")]
+    kind: String,
+    envelope_id: Option<String>,
+    #[serde(default)]
+    payload: serde_json::Value,
+    reason: Option<String>,
+    #[serde(default)]
+    retry_attempt: u32,
+}
+
+/// Handles one frame; the connection ends when it says so.
+fn envelope(
+    text: &str,
+    slack: &Arc<Slack>,
+    answered: &Arc<Answered>,
+    transport: &Transport,
+    acks: &tokio::sync::mpsc::UnboundedSender<String>,
+) -> Option<Ended> {
+    let frame = match serde_json::from_str::<Frame>(text) {
+        Ok(frame) => frame,
+        Err(error) => {
+            tracing::warn!("a Socket Mode frame was not understood: {error}");
+            return None;
+        }
+    };
+    let ack = |id: &str| {
+        let _ = acks.send(serde_json::json!({ "envelope_id": id }).to_string());
+    };
+    let id = frame.envelope_id.unwrap_or_default();
+    // What does not parse now never will: it is acknowledged, so that Slack does not send it again.
+    let unread = |error: serde_json::Error| {
+        tracing::warn!(envelope = %id, kind = %frame.kind, "a Socket Mode envelope was not understood: {error}");
+        ack(&id);
+    };
+    match frame.kind.as_str() {
+        "hello" => {
+            tracing::info!("Slack Socket Mode connected");
+            transport.up(0);
+        }
+        "disconnect" => match frame.reason.as_deref().unwrap_or_default() {
+            "warning" => tracing::info!("Slack will refresh the Socket Mode connection shortly"),
+            "refresh_requested" => return Some(Ended::Refresh),
+            "link_disabled" => {
+                return Some(Ended::Lost("Socket Mode is turned off in the Slack app's settings".into()));
+            }
+            other => return Some(Ended::Lost(format!("Slack ended the connection ({other})"))),
+        },
+        "slash_commands" => {
+            let command = match serde_json::from_value::<SlackCommandEvent>(frame.payload) {
+                Ok(command) => command,
+                Err(error) => {
+                    unread(error);
+                    return None;
+                }
+            };
+            let (reply, first) = answered.reply(command.trigger_id.as_ref());
+            if !first {
+                tracing::info!(
+                    command = %command.command, retry = frame.retry_attempt,
+                    "Slack redelivered a command; acknowledged with the first delivery's reply"
+                );
+            }
+            let (slack, acks) = (slack.clone(), acks.clone());
+            // The acknowledgement carries the reply, so it is sent when the answer is ready.
+            tokio::spawn(async move {
+                let reply = reply
+                    .get_or_init(|| async {
+                        let reply: SlackCommandEventResponse =
+                            slack.command(&SlashCommand::from(&command)).await.into();
+                        serde_json::to_string(&reply).unwrap_or_else(|_| String::from("{}"))
+                    })
+                    .await;
+                let id = serde_json::Value::from(id);
+                let ack = if reply.is_empty() {
+                    format!(r#"{{"envelope_id":{id}}}"#)
+                } else {
+                    format!(r#"{{"envelope_id":{id},"payload":{reply}}}"#)
+                };
+                let _ = acks.send(ack);
+            });
+        }
+        "interactive" | "events_api" if !answered.first(&frame.kind, &frame.payload) => {
+            tracing::info!(envelope = %id, retry = frame.retry_attempt, "Slack redelivered an envelope already handled");
+            ack(&id);
+        }
+        "interactive" => match serde_json::from_value::<SlackInteractionEvent>(frame.payload) {
+            Ok(event) => {
+                ack(&id);
+                let user = super::interaction_user(&event);
+                slack.in_background(user.as_deref(), |slack| async move { slack.interaction(event).await });
+            }
+            Err(error) => unread(error),
+        },
+        "events_api" => match serde_json::from_value::<SlackPushEventCallback>(frame.payload) {
+            Ok(event) => {
+                ack(&id);
+                let user = super::push_user(&event);
+                slack.in_background(user.as_deref(), |slack| async move { slack.push(event).await });
+            }
+            Err(error) => unread(error),
+        },
+        other => {
+            tracing::warn!(envelope = %id, "a Socket Mode frame of an unknown kind ({other}) was acknowledged and left");
+            if !id.is_empty() {
+                ack(&id);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_redelivered_command_gets_its_first_reply_or_none_once_forgotten() {
+        let answered = Answered::default();
+        let (reply, first) = answered.reply("t.1");
+        assert!(first);
+        reply.set(String::from(r#"{"text":"hello"}"#)).unwrap();
+        let (again, first) = answered.reply("t.1");
+        assert!(!first);
+        assert_eq!(again.get().map(String::as_str), Some(r#"{"text":"hello"}"#));
+        // Pushed out of the replies by newer commands: still not answered again, acknowledged bare.
+        for n in 0..KEPT_MOST {
+            assert!(answered.reply(&format!("t.more.{n}")).1);
+        }
+        let (forgotten, first) = answered.reply("t.1");
+        assert!(!first, "a command answered is never answered again");
+        assert_eq!(forgotten.get().map(String::as_str), Some(""));
+        assert!(answered.replies.lock().unwrap().by_trigger.len() <= KEPT_MOST);
+    }
 }

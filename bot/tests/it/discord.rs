@@ -668,6 +668,28 @@ struct Gateway {
     stop: support::Stop,
 }
 
+/// `discord`'s gateway running in a task, until stopped.
+fn running(discord: Arc<emcee::discord::Discord>) -> support::Stop {
+    let (tell, told) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(async move {
+        discord
+            .run_gateway(async {
+                let _ = told.await;
+            })
+            .await
+    });
+    support::Stop { tell, running }
+}
+
+/// Stops the gateway, then `bot`'s usage writer; the commands it logged.
+async fn stopped_and_logged(bot: Bot, stop: support::Stop) -> Vec<String> {
+    stop.await_stopped().await;
+    // The client's tasks may outlive it a moment, holding the usage log: stopped, not awaited.
+    let Bot { writer, store, .. } = bot;
+    writer.stop().await;
+    store.events().await.unwrap().into_iter().map(|e| e.command).collect()
+}
+
 impl Gateway {
     async fn start() -> Gateway {
         Gateway::start_with(fake_gateway().await).await
@@ -678,16 +700,8 @@ impl Gateway {
         let (api, received) = fake_discord_rest(&url).await;
         let settings = DiscordSettings { token: Some("gateway-test-token".into()), ..DiscordSettings::default() };
         let bot = bot_with_settings(&Endpoints { discord_api: Some(api), ..Endpoints::default() }, settings).await;
-        let discord = bot.discord.clone().expect("the Discord adapter");
-        let (tell, told) = tokio::sync::oneshot::channel::<()>();
-        let running = tokio::spawn(async move {
-            discord
-                .run_gateway(async {
-                    let _ = told.await;
-                })
-                .await
-        });
-        Gateway { gateway, url, received, bot, stop: support::Stop { tell, running } }
+        let stop = running(bot.discord.clone().expect("the Discord adapter"));
+        Gateway { gateway, url, received, bot, stop }
     }
 }
 
@@ -727,12 +741,7 @@ async fn the_gateway_answers_commands_and_resumes_after_a_reconnect() {
     let answered = callback(&received, second["id"].as_str().unwrap()).await;
     assert!(answered["data"]["embeds"][0]["description"].as_str().unwrap().contains("**Kubernetes**"), "{answered}");
 
-    stop.await_stopped().await;
-    // The listener's tasks may outlive it a moment, holding the usage log: stopped, not awaited.
-    let Bot { writer, store, .. } = bot;
-    writer.stop().await;
-    let commands: Vec<String> = store.events().await.unwrap().into_iter().map(|e| e.command).collect();
-    assert_eq!(commands, ["bio", "quote"], "each command logged once");
+    assert_eq!(stopped_and_logged(bot, stop).await, ["bio", "quote"], "each command logged once");
 }
 
 /// A zombie connection: the gateway acknowledges no heartbeat (here every
@@ -969,4 +978,203 @@ async fn wait_for_request(received: &Received, method: &str, path: &str) -> Valu
     }
     let seen: Vec<String> = received.lock().unwrap().iter().map(|(m, p, _)| format!("{m} {p}")).collect();
     panic!("no {method} {path}; requests: {seen:?}");
+}
+
+/// INVALID_SESSION over the gateway, with `/readyz` following the shard:
+/// named until READY, ready after it. A resumable invalidation (`d:
+/// true`) is resumed on a new connection, and an interaction delivered
+/// there twice is answered once; a non-resumable one (`d: false`) is
+/// identified afresh, and the next command is answered there. Each command
+/// is logged once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invalidated_session_is_resumed_or_identified_and_readyz_follows() {
+    let Gateway { mut gateway, url, received, bot, stop } = Gateway::start().await;
+    let mut link = gateway.next().await;
+    link.frame(|f| f["op"] == 2).await;
+    let (status, text) = support::readyz_until(&bot.router, |t| t.contains("the Discord gateway")).await;
+    assert_eq!(status, StatusCode::OK, "a session on its way is no outage: {text}");
+    assert!(text.contains("reconnecting"), "{text}");
+    dispatch(&link, 1, "READY", ready(&url));
+    support::readyz_until(&bot.router, |t| t == "ready\n").await;
+
+    link.send(json!({ "op": 9, "d": true, "s": null, "t": null }));
+    let mut resumed = gateway.next().await;
+    let resume = resumed.frame(|f| f["op"] == 6).await;
+    assert_eq!((resume["d"]["session_id"].as_str(), resume["d"]["seq"].as_u64()), (Some("5e55i0n"), Some(1)));
+    dispatch(&resumed, 2, "RESUMED", json!({}));
+    let bio = interaction(
+        2,
+        Some(command("bio", json!([{ "name": "speaker", "type": 3, "value": "Kelsey Hightower" }]))),
+        &[],
+    );
+    dispatch(&resumed, 3, "INTERACTION_CREATE", bio.clone());
+    dispatch(&resumed, 4, "INTERACTION_CREATE", bio.clone());
+    let answered = callback(&received, bio["id"].as_str().unwrap()).await;
+    assert!(answered.to_string().contains("Kelsey Hightower"), "{answered}");
+
+    resumed.send(json!({ "op": 9, "d": false, "s": null, "t": null }));
+    let mut fresh = gateway.next().await;
+    let identify = fresh.frame(|f| f["op"] == 2 || f["op"] == 6).await;
+    assert_eq!(identify["op"], 2, "a session that cannot be resumed is identified afresh: {identify}");
+    dispatch(&fresh, 1, "READY", ready(&url));
+    let quote =
+        interaction(2, Some(command("quote", json!([{ "name": "topic", "type": 3, "value": "kubernetes" }]))), &[]);
+    dispatch(&fresh, 2, "INTERACTION_CREATE", quote.clone());
+    callback(&received, quote["id"].as_str().unwrap()).await;
+    support::readyz_until(&bot.router, |t| t == "ready\n").await;
+    let id = bio["id"].as_str().unwrap();
+    let answers =
+        received.lock().unwrap().iter().filter(|(_, p, _)| p.contains(&format!("/interactions/{id}/"))).count();
+    assert_eq!(answers, 1, "the interaction delivered twice is answered once");
+
+    assert_eq!(stopped_and_logged(bot, stop).await, ["bio", "quote"], "each command logged once");
+}
+
+/// Sharding as the operators' guide sets it out: two replicas, each
+/// given its shards by the pod-ordinal rule (`EMCEE_DISCORD_SHARD_TOTAL=2`,
+/// `EMCEE_DISCORD_REPLICAS=2`, ordinals 0 and 1), identify as their shard. Each guild's
+/// interactions go to the shard Discord's rule gives it (`(guild_id >> 22)
+/// % 2`), and each is answered once, by the replica running that shard
+/// and not the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_run_a_shard_each_and_answer_their_guilds_once() {
+    let mut gateway = fake_gateway().await;
+    let url = format!("ws://{}", gateway.address);
+    let mut replicas = Vec::new();
+    for shard in 0..2u32 {
+        let (api, received) = fake_discord_rest(&url).await;
+        let settings = DiscordSettings {
+            token: Some("gateway-test-token".into()),
+            shards: Some(emcee::config::shard_range(shard, 2, 2)),
+            ..DiscordSettings::default()
+        };
+        let bot = bot_with_settings(&Endpoints { discord_api: Some(api), ..Endpoints::default() }, settings).await;
+        let stop = running(bot.discord.clone().expect("the Discord adapter"));
+        replicas.push((bot, received, stop));
+    }
+    // The links by the shard each identified as.
+    let mut links: Vec<Option<support::Link>> = vec![None, None];
+    for _ in 0..2 {
+        let mut link = gateway.next().await;
+        let identify = link.frame(|f| f["op"] == 2).await;
+        let shard = identify["d"]["shard"].clone();
+        assert_eq!(shard[1], 2, "{identify}");
+        let index = shard[0].as_u64().unwrap() as usize;
+        let mut hello = ready(&url);
+        hello["shard"] = json!([index, 2]);
+        dispatch(&link, 1, "READY", hello);
+        assert!(links[index].replace(link).is_none(), "one replica a shard");
+    }
+    // A guild id on each shard: its timestamp bits, shifted past 22, odd or even.
+    let guilds = [(1u64 << 22) * 1000, (1u64 << 22) * 1001];
+    let mut sent: Vec<Vec<String>> = vec![Vec::new(), Vec::new()];
+    for (n, guild) in guilds.iter().cycle().take(6).enumerate() {
+        let shard = ((guild >> 22) % 2) as usize;
+        let mut asked = interaction(
+            2,
+            Some(command("bio", json!([{ "name": "speaker", "type": 3, "value": "Kelsey Hightower" }]))),
+            &[],
+        );
+        asked["guild_id"] = json!(guild.to_string());
+        asked["channel"]["guild_id"] = json!(guild.to_string());
+        dispatch(links[shard].as_ref().unwrap(), n as u64 + 2, "INTERACTION_CREATE", asked.clone());
+        sent[shard].push(asked["id"].as_str().unwrap().to_string());
+    }
+    for (shard, (_, received, _)) in replicas.iter().enumerate() {
+        for id in &sent[shard] {
+            callback(received, id).await;
+        }
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    for (shard, (_, received, _)) in replicas.iter().enumerate() {
+        let mut answered: Vec<String> = received
+            .lock()
+            .unwrap()
+            .iter()
+            .filter_map(|(_, p, _)| p.split("/interactions/").nth(1)?.split('/').next().map(str::to_string))
+            .collect();
+        answered.sort();
+        assert_eq!(answered, sent[shard], "replica {shard} answers its shard's guilds, each once");
+    }
+    for (bot, _, stop) in replicas {
+        assert_eq!(stopped_and_logged(bot, stop).await.len(), 3, "three commands logged by each replica");
+    }
+}
+
+/// REST under rate limits, over the gateway, on the production path: the
+/// adapter's client reaches `discord.com` at a stand-in (serenity's rate
+/// limiter on, as in production), whose first interaction callback is
+/// answered 429 with `Retry-After`, as Discord answers a request over a
+/// bucket's limit. The client waits it out and sends the reply again,
+/// which arrives once; the next command's reply is not held up after it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rate_limited_reply_over_the_gateway_is_sent_again_once() {
+    let mut gateway = fake_gateway().await;
+    let url = format!("ws://{}", gateway.address);
+    let delivered: Arc<std::sync::Mutex<Vec<String>>> = Arc::default();
+    let limited = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (gateway_url, log, refused) = (url.clone(), delivered.clone(), limited.clone());
+    let app = axum::Router::new().fallback(move |request: Request<Body>| {
+        let (url, log, refused) = (gateway_url.clone(), log.clone(), refused.clone());
+        async move {
+            let path = request.uri().path().to_string();
+            if path.ends_with("/gateway") || path.ends_with("/gateway/bot") {
+                return support::json(
+                    200,
+                    &[],
+                    json!({ "url": url, "shards": 1, "session_start_limit":
+                            { "total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1 } }),
+                );
+            }
+            let Some(id) = path.split("/interactions/").nth(1).and_then(|rest| rest.split('/').next()) else {
+                return support::json(200, &[], json!({}));
+            };
+            if refused.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+                let headers = [("retry-after", "1".into()), ("x-ratelimit-scope", "user".into())];
+                let body = json!({ "message": "You are being rate limited.", "retry_after": 1.0, "global": false });
+                return support::json(429, &headers, body);
+            }
+            log.lock().unwrap().push(id.to_string());
+            axum::response::Response::builder().status(204).body(Body::empty()).unwrap()
+        }
+    });
+    let address = support::serve_as_discord(app).await;
+    let dispatcher =
+        Arc::new(Dispatcher::new(support::seed_engine(), Clock::Pinned("2022-11-01T08:30:00Z".parse().unwrap()), None));
+    let settings = DiscordSettings { token: Some("gateway-test-token".into()), ..DiscordSettings::default() };
+    let discord = Arc::new(
+        emcee::discord::Discord::with_stand_in(dispatcher, settings, address, support::TEST_AUTHORITY).unwrap(),
+    );
+    let stop = running(discord);
+
+    let mut link = gateway.next().await;
+    link.frame(|f| f["op"] == 2).await;
+    dispatch(&link, 1, "READY", ready(&url));
+    let bio = interaction(
+        2,
+        Some(command("bio", json!([{ "name": "speaker", "type": 3, "value": "Kelsey Hightower" }]))),
+        &[],
+    );
+    let quote =
+        interaction(2, Some(command("quote", json!([{ "name": "topic", "type": 3, "value": "kubernetes" }]))), &[]);
+    dispatch(&link, 2, "INTERACTION_CREATE", bio.clone());
+    let ids = [bio["id"].as_str().unwrap().to_string(), quote["id"].as_str().unwrap().to_string()];
+    for _ in 0..100 {
+        if delivered.lock().unwrap().len() == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(*delivered.lock().unwrap(), ids[..1], "the reply refused once is sent again");
+    dispatch(&link, 3, "INTERACTION_CREATE", quote.clone());
+    for _ in 0..100 {
+        if delivered.lock().unwrap().len() == 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(*delivered.lock().unwrap(), ids, "each reply delivered once");
+    assert_eq!(limited.load(std::sync::atomic::Ordering::SeqCst), 3, "one 429, then the two replies");
+    stop.await_stopped().await;
 }

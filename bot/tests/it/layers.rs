@@ -6,7 +6,7 @@
 //! ```
 //!
 //! with the leaves (config, clock, fetch, hex, metrics, shutdown, knowledge,
-//! report, replays) open to all, using only each other. These tests read
+//! report, replays, transport) open to all, using only each other. These tests read
 //! every `crate::`, `super::` and `self::` path of both crates, resolved to
 //! the module it names, and fail on one that points up or sideways, on an
 //! import circle among sibling modules at any depth, and on a core import
@@ -37,6 +37,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("report", LEAF),
     ("replays", LEAF),
     ("fetch", LEAF),
+    ("transport", LEAF),
 ];
 
 /// Modules any other may use, which use none of the others.

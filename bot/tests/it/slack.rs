@@ -718,12 +718,16 @@ async fn the_help_desk_passes_on_what_ask_cannot_answer_and_sends_the_answer_bac
 /// Slack's Socket Mode on loopback, greeting each connection with
 /// `hello` as Slack does.
 async fn fake_socket_mode() -> support::FakeWebSocket {
-    let hello = serde_json::json!({
+    support::FakeWebSocket::start(hello(), |_| None).await
+}
+
+/// Socket Mode's greeting of a new connection.
+fn hello() -> serde_json::Value {
+    serde_json::json!({
         "type": "hello", "num_connections": 1,
         "connection_info": { "app_id": "A0123" },
         "debug_info": { "host": "applink-fake", "approximate_connection_time": 18060 }
-    });
-    support::FakeWebSocket::start(hello, |_| None).await
+    })
 }
 
 /// The acknowledgement of envelope `id` on `link`.
@@ -758,9 +762,13 @@ struct SocketMode {
 
 impl SocketMode {
     async fn start() -> SocketMode {
-        let socket = fake_socket_mode().await;
+        SocketMode::start_with(fake_socket_mode().await).await
+    }
+
+    async fn start_with(socket: support::FakeWebSocket) -> SocketMode {
         let (api, sent) = fake_slack_with_socket(Some(format!("ws://{}/link/", socket.address))).await;
-        let bot = bot(&api).await;
+        let bot =
+            bot_with(&api, SlackSettings { app_token: Some("xapp-1-test".into()), ..SlackSettings::default() }).await;
         let (tell, told) = tokio::sync::oneshot::channel::<()>();
         let running = tokio::spawn(emcee::slack::socket::run(bot.slack.clone(), "xapp-1-test", async {
             let _ = told.await;
@@ -769,8 +777,8 @@ impl SocketMode {
     }
 }
 
-/// Socket Mode end to end with the real slack-morphism listener: it opens
-/// its connections through the fake Web API, a slash command's envelope is
+/// Socket Mode end to end: the bot opens its connections through the fake
+/// Web API (slack-morphism's `apps.connections.open`), a slash command's envelope is
 /// acknowledged with the reply as its payload, a redelivery of it (the
 /// same trigger in a new envelope) is acknowledged with the same reply and
 /// not answered again, and a `disconnect` asking for a refresh makes it
@@ -877,4 +885,76 @@ async fn socket_mode_asks_votes_and_takes_the_form() {
     writer.stop().await;
     let questions = store.qa_questions(&keynote).await.unwrap();
     assert_eq!(questions.iter().map(|q| q.votes).collect::<Vec<_>>(), [1, 0], "each asked and voted once");
+}
+
+/// Faults over Socket Mode. `/readyz` names the connection until Slack
+/// greets it. A `disconnect` warning changes nothing. A socket cut without
+/// a close frame just as a command arrives is noticed at once: `/readyz`
+/// says the connection is down and why until Slack greets the new one,
+/// where the redelivered command is acknowledged with the reply it was
+/// first given, and a redelivered button press is acknowledged and not
+/// handled again. Each command is logged once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn socket_mode_survives_a_cut_socket_and_readyz_tells_it_down() {
+    use crate::agenda::slack_click_payload;
+    let quiet = support::FakeWebSocket::start(serde_json::Value::Null, |_| None).await;
+    let SocketMode { mut socket, api, sent, bot, stop } = SocketMode::start_with(quiet).await;
+    let opened = || sent.lock().unwrap().iter().filter(|(p, _)| p.ends_with("apps.connections.open")).count();
+    let mut link = socket.next().await;
+    let (status, text) = support::readyz_until(&bot.router, |t| t.contains("Slack Socket Mode")).await;
+    assert_eq!(status, StatusCode::OK, "a connection on its way is no outage: {text}");
+    assert!(text.contains("Slack Socket Mode has not connected yet"), "{text}");
+    link.send(hello());
+    support::readyz_until(&bot.router, |t| t == "ready\n").await;
+
+    link.send(
+        serde_json::json!({ "type": "disconnect", "reason": "warning", "debug_info": { "host": "applink-fake" } }),
+    );
+    link.send(command_envelope("e-0", "/quote", "kubernetes", "t.0", 0));
+    assert!(acknowledged(&mut link, "e-0").await["payload"].to_string().contains('“'));
+    assert_eq!(opened(), 1, "a warning is not a reason to reconnect");
+
+    // The command arrives, and the socket is cut before its acknowledgement can leave.
+    link.send(command_envelope("e-1", "/bio", "Kelsey Hightower", "t.1", 0));
+    link.cut();
+    let mut fresh = socket.next().await;
+    let (status, text) = support::readyz_until(&bot.router, |t| t.contains("down")).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert!(text.contains("Slack Socket Mode is down: the socket") && text.contains("reconnecting"), "{text}");
+    fresh.send(hello());
+    support::readyz_until(&bot.router, |t| t == "ready\n").await;
+    fresh.send(command_envelope("e-1-again", "/bio", "Kelsey Hightower", "t.1", 1));
+    assert!(acknowledged(&mut fresh, "e-1-again").await["payload"].to_string().contains("Kelsey Hightower"));
+
+    // An agenda button pressed, and its envelope delivered again: handled once.
+    let response_url = format!("{api}/response/agenda");
+    let mut talks = command_envelope("e-2", "/talks", "platform engineering", "t.2", 0);
+    talks["payload"]["response_url"] = serde_json::json!(response_url);
+    fresh.send(talks);
+    let listed = acknowledged(&mut fresh, "e-2").await;
+    let blocks = listed["payload"]["blocks"].as_array().cloned().unwrap_or_default();
+    let add = blocks
+        .iter()
+        .filter_map(|b| b.get("accessory"))
+        .find(|a| a["text"]["text"] == "Add to my agenda")
+        .cloned()
+        .unwrap_or_else(|| panic!("an add button: {listed}"));
+    let pressed = slack_click_payload(&add, &response_url);
+    fresh.send(interactive_envelope("b-1", pressed.clone()));
+    acknowledged(&mut fresh, "b-1").await;
+    let mut again = interactive_envelope("b-1-again", pressed);
+    again["retry_attempt"] = serde_json::json!(1);
+    fresh.send(again);
+    acknowledged(&mut fresh, "b-1-again").await;
+    let added = crate::agenda::answered(&sent, "/response/agenda", 1).await;
+    assert!(added["text"].as_str().unwrap_or_default().contains("Added"), "{added}");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let replies = sent.lock().unwrap().iter().filter(|(p, _)| p.ends_with("/response/agenda")).count();
+    assert_eq!(replies, 1, "the press is answered once");
+
+    stop.await_stopped().await;
+    let Bot { writer, store, .. } = bot;
+    writer.stop().await;
+    let commands: Vec<String> = store.events().await.unwrap().into_iter().map(|e| e.command).collect();
+    assert_eq!(commands, ["quote", "bio", "talks", "agenda"], "each logged once");
 }

@@ -153,7 +153,8 @@ const DISCORD_CERTIFICATE: &[u8] = include_bytes!("../../data/tls/discord.der");
 const DISCORD_KEY: &[u8] = include_bytes!("../../data/tls/discord.key.der");
 
 /// A platform's WebSocket on loopback (Slack's Socket Mode, Discord's
-/// gateway): each connection is greeted with `greeting`, a frame `answer`
+/// gateway): each connection is greeted with `greeting` (unless it is
+/// null: then the test greets it, when it wants), a frame `answer`
 /// has a reply for is answered at once (heartbeats), and every other frame
 /// is handed to the test on the connection's [`Link`].
 pub struct FakeWebSocket {
@@ -183,13 +184,15 @@ impl FakeWebSocket {
                 let (mut sink, mut stream) = socket.split();
                 let (send, mut to_send) = tokio::sync::mpsc::unbounded_channel::<String>();
                 let (got, received) = tokio::sync::mpsc::unbounded_channel();
-                if sink.send(Message::text(greeting.to_string())).await.is_err() {
+                if !greeting.is_null() && sink.send(Message::text(greeting.to_string())).await.is_err() {
                     continue;
                 }
                 tokio::spawn(async move {
                     loop {
                         tokio::select! {
                             out = to_send.recv() => match out {
+                                // Dropped as a network drops one: no close frame.
+                                Some(text) if text == CUT => break,
                                 Some(text) => if sink.send(Message::text(text)).await.is_err() { break },
                                 // The test let the connection go: closed as the platform closes one.
                                 None => { let _ = sink.send(Message::Close(None)).await; break }
@@ -225,9 +228,17 @@ impl FakeWebSocket {
     }
 }
 
+/// What [`Link::cut`] tells the connection's task.
+const CUT: &str = "\u{0}cut";
+
 impl Link {
     pub fn send(&self, frame: serde_json::Value) {
         self.send.send(frame.to_string()).unwrap();
+    }
+
+    /// Ends the connection without a close frame, as a network drops it.
+    pub fn cut(self) {
+        let _ = self.send.send(CUT.to_string());
     }
 
     /// The next frame the bot sends that `wanted` picks.
@@ -257,4 +268,23 @@ impl Stop {
         let stopped = tokio::time::timeout(std::time::Duration::from_secs(10), self.running).await;
         stopped.expect("stopped when told").unwrap().unwrap();
     }
+}
+
+/// `/readyz` on `router`, asked until its text satisfies `wanted` (at most
+/// ten seconds): its status and that text.
+pub async fn readyz_until(router: &axum::Router, wanted: impl Fn(&str) -> bool) -> (axum::http::StatusCode, String) {
+    use tower::ServiceExt;
+    let mut last = (axum::http::StatusCode::OK, String::new());
+    for _ in 0..200 {
+        let request = axum::http::Request::get("/readyz").body(axum::body::Body::empty()).unwrap();
+        let response = router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 16).await.unwrap();
+        last = (status, String::from_utf8_lossy(&bytes).into_owned());
+        if wanted(&last.1) {
+            return last;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("/readyz never said what was awaited; it last said {} {:?}", last.0, last.1);
 }
