@@ -145,12 +145,10 @@ async fn events(bot: Bot) -> Vec<emcee::usage::UsageEvent> {
     store.events().await.unwrap()
 }
 
-#[tokio::test]
-async fn ping_commands_autocomplete_and_buttons() {
-    let bot = bot().await;
-    assert_eq!(ask(&bot, interaction(1, None, &[])).await, json!({ "type": 1 }));
-
-    let cases = [
+/// A command of each kind as an attendee sends it, and what its answer
+/// holds: the organisers' refused.
+fn every_command() -> [(Value, &'static str); 7] {
+    [
         (command("bio", json!([{ "name": "speaker", "type": 3, "value": "kelsey" }])), "Kelsey Hightower"),
         (command("quote", json!([{ "name": "topic", "type": 3, "value": "wasm" }])), "**Wasm**"),
         (command("talks", json!([{ "name": "query", "type": 3, "value": "today" }])), "<t:1667290500:f>"),
@@ -158,8 +156,15 @@ async fn ping_commands_autocomplete_and_buttons() {
         (command("help", json!([])), "/quote"),
         (command("schedule", json!([{ "name": "post", "type": 1, "options": [] }])), "Only organisers"),
         (command("stats", json!([])), "Only organisers"),
-    ];
-    for (data, expected) in cases {
+    ]
+}
+
+#[tokio::test]
+async fn ping_commands_autocomplete_and_buttons() {
+    let bot = bot().await;
+    assert_eq!(ask(&bot, interaction(1, None, &[])).await, json!({ "type": 1 }));
+
+    for (data, expected) in every_command() {
         let reply = ask(&bot, interaction(2, Some(data.clone()), &[])).await;
         assert_eq!(reply["type"], 4, "{reply}");
         assert_eq!(reply["data"]["allowed_mentions"]["parse"], json!([]), "{reply}");
@@ -668,6 +673,15 @@ struct Gateway {
     stop: support::Stop,
 }
 
+/// The bot's next connection to `gateway`, once it has identified and
+/// been sent READY.
+async fn identified(gateway: &mut support::FakeWebSocket, url: &str) -> support::Link {
+    let mut link = gateway.next().await;
+    link.frame(|f| f["op"] == 2).await;
+    dispatch(&link, 1, "READY", ready(url));
+    link
+}
+
 /// `discord`'s gateway running in a task, until stopped.
 fn running(discord: Arc<emcee::discord::Discord>) -> support::Stop {
     let (tell, told) = tokio::sync::oneshot::channel::<()>();
@@ -789,9 +803,7 @@ async fn a_gateway_that_acknowledges_no_heartbeat_is_left_for_a_new_one() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_gateway_asks_votes_and_takes_the_form() {
     let Gateway { mut gateway, url, received, bot, stop } = Gateway::start().await;
-    let mut link = gateway.next().await;
-    link.frame(|f| f["op"] == 2).await;
-    dispatch(&link, 1, "READY", ready(&url));
+    let link = identified(&mut gateway, &url).await;
 
     let question = json!([{ "name": "ask", "type": 1, "options": [
         { "name": "question", "type": 3, "value": "What was the hardest bug?" }
@@ -1147,9 +1159,7 @@ async fn a_rate_limited_reply_over_the_gateway_is_sent_again_once() {
     );
     let stop = running(discord);
 
-    let mut link = gateway.next().await;
-    link.frame(|f| f["op"] == 2).await;
-    dispatch(&link, 1, "READY", ready(&url));
+    let link = identified(&mut gateway, &url).await;
     let bio = interaction(
         2,
         Some(command("bio", json!([{ "name": "speaker", "type": 3, "value": "Kelsey Hightower" }]))),
@@ -1177,4 +1187,73 @@ async fn a_rate_limited_reply_over_the_gateway_is_sent_again_once() {
     assert_eq!(*delivered.lock().unwrap(), ids, "each reply delivered once");
     assert_eq!(limited.load(std::sync::atomic::Ordering::SeqCst), 3, "one 429, then the two replies");
     stop.await_stopped().await;
+}
+
+/// Every command, autocomplete and the buttons over the gateway, as the
+/// HTTP endpoint answers them: `/bio`, `/quote`, `/talks`, `/ask` and
+/// `/help` answered; the organisers' `/schedule post` and `/stats` refused
+/// to an attendee and `/schedule post` run for the organiser role; a
+/// speaker's name completed; **Another quote** updating its message in
+/// place; **Add** from `/talks` putting the session on the presser's
+/// agenda and **Remove** taking it off. Every command and press is logged
+/// once, the autocomplete not at all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_command_autocomplete_and_button_over_the_gateway() {
+    let Gateway { mut gateway, url, received, bot, stop } = Gateway::start().await;
+    let link = identified(&mut gateway, &url).await;
+    let mut seq = 1;
+    let mut over_the_gateway = |body: Value| {
+        seq += 1;
+        dispatch(&link, seq, "INTERACTION_CREATE", body.clone());
+        let (received, id) = (received.clone(), body["id"].as_str().unwrap().to_string());
+        async move { callback(&received, &id).await }
+    };
+
+    let schedule_post = || command("schedule", json!([{ "name": "post", "type": 1, "options": [] }]));
+    for (data, expected) in every_command() {
+        let reply = over_the_gateway(interaction(2, Some(data.clone()), &[])).await;
+        assert_eq!(reply["type"], 4, "{reply}");
+        assert!(reply.to_string().contains(expected), "{} should hold {expected}: {reply}", data["name"]);
+    }
+    let reply = over_the_gateway(interaction(2, Some(schedule_post()), &[ORGANISER_ROLE])).await;
+    assert!(!reply.to_string().contains("Only organisers") && reply["data"]["flags"] == 64, "{reply}");
+
+    let typed = command("bio", json!([{ "name": "speaker", "type": 3, "value": "kel", "focused": true }]));
+    let choices = over_the_gateway(interaction(4, Some(typed), &[])).await;
+    assert_eq!(
+        (choices["type"].as_u64(), &choices["data"]["choices"][0]["value"]),
+        (Some(8), &json!("Kelsey Hightower"))
+    );
+
+    let quote = over_the_gateway(interaction(
+        2,
+        Some(command("quote", json!([{ "name": "topic", "type": 3, "value": "kubernetes" }]))),
+        &[],
+    ))
+    .await;
+    let button = &quote["data"]["components"][0]["components"][0];
+    assert_eq!(button["label"], "Another quote");
+    let another = over_the_gateway(press(button)).await;
+    assert_eq!(another["type"], 7, "the message is updated in place: {another}");
+
+    let talks = command("talks", json!([{ "name": "query", "type": 3, "value": "platform engineering" }]));
+    let listed = over_the_gateway(interaction(2, Some(talks), &[])).await;
+    let buttons: Vec<Value> = listed["data"]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|row| row["components"].as_array().unwrap().clone())
+        .collect();
+    let add = buttons.iter().find(|b| b["label"].as_str().unwrap_or_default().starts_with("Add: ")).expect("Add");
+    let added = over_the_gateway(press(add)).await;
+    assert!(added["data"]["embeds"][0]["description"].as_str().unwrap().contains("Added"), "{added}");
+    let presser = emcee::store::Person { platform: "discord".into(), user: "1300000000000000000".into() };
+    assert_eq!(bot.store.favourites(&presser).await.unwrap().len(), 1);
+    let remove = added["data"]["components"][0]["components"][0].clone();
+    let removed = over_the_gateway(press(&remove)).await;
+    assert!(removed.to_string().contains("Removed"), "{removed}");
+    assert!(bot.store.favourites(&presser).await.unwrap().is_empty());
+
+    let logged = stopped_and_logged(bot, stop).await;
+    assert_eq!(logged.len(), 13, "every command and press, not the autocomplete: {logged:?}");
 }

@@ -958,3 +958,44 @@ async fn socket_mode_survives_a_cut_socket_and_readyz_tells_it_down() {
     let commands: Vec<String> = store.events().await.unwrap().into_iter().map(|e| e.command).collect();
     assert_eq!(commands, ["quote", "bio", "talks", "agenda"], "each logged once");
 }
+
+/// Every command over Socket Mode, as the HTTP route answers it: each
+/// attendee's command acknowledged with its answer, and each organisers'
+/// command and subcommand refused to an attendee and run for a member of
+/// the organiser group.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn socket_mode_answers_every_command_and_keeps_organisers_commands_theirs() {
+    let SocketMode { mut socket, api, bot, stop, .. } = SocketMode::start().await;
+    let mut link = socket.next().await;
+    let mut n = 0;
+    let mut over_the_socket = async |command: &str, text: &str, user: &str| {
+        n += 1;
+        let mut envelope = command_envelope(&format!("e-{n}"), command, text, &format!("t.{n}"), 0);
+        envelope["payload"]["user_id"] = serde_json::json!(user);
+        envelope["payload"]["response_url"] = serde_json::json!(format!("{api}/response/1"));
+        link.send(envelope);
+        acknowledged(&mut link, &format!("e-{n}")).await["payload"].to_string()
+    };
+    let attendees = [
+        ("/bio", "kelsey", "Kelsey Hightower"),
+        ("/quote", "wasm", "Wasm"),
+        ("/talks", "platform engineering", "Platform"),
+        ("/ask", "When was Kelsey born?", "1981"),
+        ("/help", "", "/quote"),
+    ];
+    for (command, text, expected) in attendees {
+        let reply = over_the_socket(command, text, "U0ATTENDEE1").await;
+        assert!(reply.contains(expected), "{command} {text} should hold {expected}: {reply}");
+    }
+    let lines = organisers_lines();
+    for (command, text) in &lines {
+        let denied = over_the_socket(command, text, "U0ATTENDEE1").await;
+        assert!(denied.contains("Only organisers"), "{command} {text}: {denied}");
+        let allowed = over_the_socket(command, text, "U0ORGANISER").await;
+        assert!(!allowed.contains("Only organisers"), "{command} {text} by an organiser: {allowed}");
+    }
+    stop.await_stopped().await;
+    let Bot { writer, store, .. } = bot;
+    writer.stop().await;
+    assert_eq!(store.events().await.unwrap().len(), attendees.len() + 2 * lines.len(), "each command logged once");
+}
