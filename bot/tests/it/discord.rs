@@ -1257,3 +1257,25 @@ async fn every_command_autocomplete_and_button_over_the_gateway() {
     let logged = stopped_and_logged(bot, stop).await;
     assert_eq!(logged.len(), 13, "every command and press, not the autocomplete: {logged:?}");
 }
+
+/// A close with a code Discord documents as one to reconnect and resume
+/// from (4000, unknown error): the client resumes the session on a new
+/// connection where it left off, and the next command is answered there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_close_with_a_resumable_code_is_resumed() {
+    let Gateway { mut gateway, url, received, bot, stop } = Gateway::start().await;
+    let link = identified(&mut gateway, &url).await;
+    link.close(4000);
+    let mut resumed = gateway.next().await;
+    let resume = resumed.frame(|f| f["op"] == 6 || f["op"] == 2).await;
+    assert_eq!((resume["op"].as_u64(), resume["d"]["session_id"].as_str()), (Some(6), Some("5e55i0n")), "{resume}");
+    dispatch(&resumed, 2, "RESUMED", json!({}));
+    let bio = interaction(
+        2,
+        Some(command("bio", json!([{ "name": "speaker", "type": 3, "value": "Kelsey Hightower" }]))),
+        &[],
+    );
+    dispatch(&resumed, 3, "INTERACTION_CREATE", bio.clone());
+    assert!(callback(&received, bio["id"].as_str().unwrap()).await.to_string().contains("Kelsey Hightower"));
+    assert_eq!(stopped_and_logged(bot, stop).await, ["bio"]);
+}

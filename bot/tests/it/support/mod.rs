@@ -193,6 +193,15 @@ impl FakeWebSocket {
                             out = to_send.recv() => match out {
                                 // Dropped as a network drops one: no close frame.
                                 Some(text) if text == CUT => break,
+                                Some(text) if text.starts_with(CLOSE) => {
+                                    let code: u16 = text[CLOSE.len()..].parse().unwrap_or(1000);
+                                    let frame = tokio_tungstenite::tungstenite::protocol::CloseFrame {
+                                        code: code.into(),
+                                        reason: "".into(),
+                                    };
+                                    let _ = sink.send(Message::Close(Some(frame))).await;
+                                    break;
+                                }
                                 Some(text) => if sink.send(Message::text(text)).await.is_err() { break },
                                 // The test let the connection go: closed as the platform closes one.
                                 None => { let _ = sink.send(Message::Close(None)).await; break }
@@ -230,10 +239,18 @@ impl FakeWebSocket {
 
 /// What [`Link::cut`] tells the connection's task.
 const CUT: &str = "\u{0}cut";
+/// What [`Link::close`] tells it, before the code.
+const CLOSE: &str = "\u{0}close:";
 
 impl Link {
     pub fn send(&self, frame: serde_json::Value) {
         self.send.send(frame.to_string()).unwrap();
+    }
+
+    /// Ends the connection with a close frame of `code`, as the platform
+    /// ends one.
+    pub fn close(self, code: u16) {
+        let _ = self.send.send(format!("{CLOSE}{code}"));
     }
 
     /// Ends the connection without a close frame, as a network drops it.
