@@ -999,3 +999,42 @@ async fn socket_mode_answers_every_command_and_keeps_organisers_commands_theirs(
     writer.stop().await;
     assert_eq!(store.events().await.unwrap().len(), attendees.len() + 2 * lines.len(), "each command logged once");
 }
+
+/// Events over Socket Mode: an `events_api` envelope with a mention is
+/// acknowledged at once and answered in the mention's thread (after the
+/// fake's first `chat.postMessage` is refused with 429 and waited out);
+/// the same event delivered again is acknowledged and not answered again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn socket_mode_answers_a_mention_in_its_thread_once() {
+    let SocketMode { mut socket, sent, bot, stop, .. } = SocketMode::start().await;
+    let mut link = socket.next().await;
+    let mention = |envelope: &str, retry: u32| {
+        serde_json::json!({
+            "envelope_id": envelope, "type": "events_api", "accepts_response_payload": false,
+            "retry_attempt": retry, "retry_reason": if retry > 0 { "timeout" } else { "" },
+            "payload": {
+                "type": "event_callback", "team_id": "T0001", "api_app_id": "A0123", "event_id": "Ev1",
+                "event_time": 1700000000,
+                "event": { "type": "app_mention", "user": "U0ATTENDEE", "channel": "C0GENERAL",
+                           "ts": "1700000000.000100", "text": "<@U0BOT> when was Kelsey born?" }
+            }
+        })
+    };
+    link.send(mention("m-1", 0));
+    acknowledged(&mut link, "m-1").await;
+    let posted = wait_for(&sent, "chat.postMessage").await;
+    assert_eq!(
+        (posted["channel"].as_str(), posted["thread_ts"].as_str()),
+        (Some("C0GENERAL"), Some("1700000000.000100"))
+    );
+    assert!(posted["text"].as_str().unwrap().contains("1981"), "{posted}");
+    link.send(mention("m-1-again", 1));
+    acknowledged(&mut link, "m-1-again").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let posts = sent.lock().unwrap().iter().filter(|(p, _)| p.ends_with("chat.postMessage")).count();
+    assert_eq!(posts, 1, "the event delivered again is not answered again");
+    stop.await_stopped().await;
+    let Bot { writer, store, .. } = bot;
+    writer.stop().await;
+    assert_eq!(store.events().await.unwrap().len(), 1, "logged once");
+}
