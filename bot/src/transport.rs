@@ -7,12 +7,11 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// How long a connection may be down before `/readyz` calls the replica
-/// unready. Chosen: a reconnect takes a second or two, a resume less, and
-/// Slack's refreshes and Discord's RECONNECTs are routine; a minute without
-/// the platform is an outage worth a page, not a blip, and is still well
-/// inside Kubernetes' default readiness period times its failure threshold
-/// (10 s × 3) plus one more check.
+/// How long a connection may be down before `/readyz` calls it an outage
+/// (and a replica that has no other way in unready). Chosen: a reconnect
+/// takes a second or two, a resume less, and Slack's refreshes and
+/// Discord's RECONNECTs are routine; a minute without the platform is an
+/// outage worth a page, not a blip.
 pub const DOWN_GRACE: Duration = Duration::from_secs(60);
 
 /// One connection kind of one replica.
@@ -70,6 +69,25 @@ impl Transport {
             _ => Instant::now(),
         };
         parts.insert(part, Part { up: false, since, why });
+    }
+
+    /// Every part known down because of `why`, and part `first` too when
+    /// none is known yet (a client that stopped before any connected).
+    pub fn down_all(&self, first: u32, why: &str) {
+        let known: Vec<u32> = self.known();
+        for part in if known.is_empty() { vec![first] } else { known } {
+            self.down(part, why);
+        }
+    }
+
+    /// The parts reported so far.
+    pub fn known(&self) -> Vec<u32> {
+        self.parts().keys().copied().collect()
+    }
+
+    /// How long part `part` has been connected, if it is.
+    pub fn up_for(&self, part: u32) -> Option<Duration> {
+        self.parts().get(&part).filter(|p| p.up).map(|p| p.since.elapsed())
     }
 
     /// Whether part `part` is connected now.
@@ -139,5 +157,9 @@ mod tests {
         let trouble = t.trouble_at(Instant::now()).unwrap();
         assert!(trouble.text.contains("shard 1: identifying"), "{trouble:?}");
         assert!(t.is_up(0) && !t.is_up(1));
+        t.down_all(0, "stopped: the client ended");
+        let trouble = t.trouble_at(Instant::now()).unwrap();
+        assert!(trouble.text.contains("shard 0: stopped") && trouble.text.contains("shard 1: stopped"), "{trouble:?}");
+        assert_eq!(t.known(), [0, 1]);
     }
 }

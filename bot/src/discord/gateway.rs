@@ -67,16 +67,18 @@ const RAN_WELL: Duration = Duration::from_secs(600);
 
 /// Keeps `gateway` told of each shard's stage, as serenity's shard manager
 /// knows it: a shard is up when connected, and down while it connects,
-/// resumes or identifies, or has no runner (being restarted). `expected`
+/// handshakes or identifies, or has no runner (being restarted). A resume
+/// happens inside the shard's runner without a stage the manager sees, so
+/// a resuming shard counts as up: it takes well under a second. `expected`
 /// is this replica's share of the shards; autosharded, it is whichever
-/// shards have started.
+/// shards have started, or were known before a restart.
 async fn watch_shards(
     manager: Arc<ShardManager>,
     gateway: Arc<Transport>,
     expected: Option<std::ops::RangeInclusive<u32>>,
 ) {
     let mut every = tokio::time::interval(WATCH_EVERY);
-    let mut known = std::collections::BTreeSet::new();
+    let mut known: std::collections::BTreeSet<u32> = gateway.known().into_iter().collect();
     loop {
         every.tick().await;
         let stages: Vec<(u32, ConnectionStage)> =
@@ -146,9 +148,12 @@ impl Discord {
                     return Ok(());
                 }
             };
+            // The other shards of a client one of whose shards failed may still run: they end with it.
+            manager.shutdown_all().await;
             if started.elapsed() > RAN_WELL {
                 wait = RESTART_FIRST;
             }
+            gateway.down_all(shards.map_or(0, |(first, _, _)| first), &format!("stopped: {why}"));
             for shard in shards.map_or(0..=0, |(first, last, _)| first..=last) {
                 gateway.down(shard, format!("stopped: {why}"));
             }

@@ -45,6 +45,9 @@ pub struct AppState {
     pub dispatcher: Arc<Dispatcher>,
     /// The platform connections this replica keeps, for `/readyz`.
     pub transports: Arc<[Arc<crate::transport::Transport>]>,
+    /// Whether Slack or Discord also reach this replica over HTTP, so
+    /// that it answers while a connection is down.
+    pub platform_routes: bool,
 }
 
 /// The adapters and routes a server runs with; tests build one in-process.
@@ -108,7 +111,12 @@ pub fn app(platforms: &Platforms, dispatcher: Arc<Dispatcher>, endpoints: &Endpo
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .merge(feeds::routes())
-        .with_state(AppState { dispatcher: dispatcher.clone(), transports: transports.cloned().collect() });
+        .with_state(AppState {
+            dispatcher: dispatcher.clone(),
+            transports: transports.cloned().collect(),
+            platform_routes: (slack.is_some() && slack_settings.signing_secret.is_some())
+                || (discord.is_some() && discord_settings.public_key.is_some()),
+        });
     if let (Some(slack), Some(secret)) = (&slack, &slack_settings.signing_secret) {
         router = router.merge(crate::slack::http::routes(slack.clone(), secret, replays.clone()));
     }
@@ -156,15 +164,16 @@ async fn healthz() -> &'static str {
     "ok\n"
 }
 
-/// Ready when the index is built, usage events have somewhere to go (the
-/// database, or the spill file while the database is away) and each
+/// Ready when the index is built and usage events have somewhere to go
+/// (the database, or the spill file while the database is away). The text
+/// tells an outage of the database (events wait on disk) from a refusal
+/// (some events were set aside; the rest are stored), and names each
 /// platform connection this replica keeps (the Discord gateway, Slack's
-/// Socket Mode) is up or has been down for less than
-/// [`DOWN_GRACE`](crate::transport::DOWN_GRACE). The text tells an outage
-/// of the database (events wait on disk) from a refusal (some events were
-/// set aside; the rest are stored), and names a connection that is down and
-/// why: none of these but a connection down past the grace makes the
-/// server unready.
+/// Socket Mode) that is down, why and for how long. A connection down past
+/// [`DOWN_GRACE`](crate::transport::DOWN_GRACE) makes the replica unready
+/// only when it is the replica's only way in: one that also takes the
+/// platforms over HTTP keeps serving those, and an outage of Slack or
+/// Discord should not take every replica out of the Service at once.
 async fn readyz(State(state): State<AppState>) -> Response {
     let engine = state.dispatcher.engine();
     // Built once per programme; a new programme's index is built here if no search has yet.
@@ -175,7 +184,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
     let now = Instant::now();
     let troubles: Vec<_> = state.transports.iter().filter_map(|t| t.trouble_at(now)).collect();
-    if troubles.iter().any(|t| t.outage) {
+    if !state.platform_routes && troubles.iter().any(|t| t.outage) {
         let text: String = troubles.iter().map(|t| format!("{}\n", t.text)).collect();
         return (StatusCode::SERVICE_UNAVAILABLE, text).into_response();
     }

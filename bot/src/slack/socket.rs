@@ -7,8 +7,10 @@
 //! at each moment whether it is connected: [`Slack::socket`] tells
 //! `/readyz`, and the log says when and why a connection ended. One
 //! connection at a time; when it ends, for whatever reason, the next is
-//! opened: at once when it had been up (a refresh Slack asked for, a cut
-//! socket), and after a growing backoff when opening one fails. An envelope whose acknowledgement was lost with its
+//! opened: at once after a refresh Slack asked for (the old one first
+//! sends the acknowledgements of commands still being answered) or a
+//! steady connection's end, and after a growing backoff when opening one
+//! fails or stalls. An envelope whose acknowledgement was lost with its
 //! connection is redelivered by Slack on the next one, and a command is
 //! acknowledged there with the reply it was first given ([`Answered`]).
 
@@ -103,14 +105,29 @@ const PING_EVERY: Duration = Duration::from_secs(10);
 /// is a dead one (a zombie: the network dropped it without a close), and
 /// is left for a new one. Chosen: three pings unanswered.
 const SILENT_MOST: Duration = Duration::from_secs(30);
-/// The first wait before connecting again after an attempt that failed
-/// (a connection that was up is replaced at once); each failure in a row
-/// doubles it, up to [`RECONNECT_MOST`].
+/// The first wait before connecting again after an attempt that failed,
+/// or after a connection that was up for less than [`STEADY`]; each
+/// failure in a row doubles it, up to [`RECONNECT_MOST`].
 const RECONNECT_FIRST: Duration = Duration::from_secs(1);
 /// The longest wait between attempts. Chosen: `apps.connections.open` is
 /// a Tier 1 method (a call a minute is the published floor), and 30 s
 /// keeps a reconnect after an outage within half a minute of its end.
 const RECONNECT_MOST: Duration = Duration::from_secs(30);
+/// A connection up this long is replaced at once when it ends; one that
+/// ends sooner waits [`RECONNECT_FIRST`] first, so that a connection that
+/// is greeted and dropped again and again cannot spin. Chosen: far
+/// longer than a connection's set-up (tens of milliseconds), far shorter
+/// than the hours Slack keeps one.
+const STEADY: Duration = Duration::from_secs(10);
+/// Longest that opening a connection (`apps.connections.open`, then the
+/// TLS and WebSocket handshakes), sending one frame, or waiting for
+/// Slack's `hello` may take before the connection is given up. Chosen:
+/// each takes well under a second when Slack is well; 15 s is a stall.
+const STALL: Duration = Duration::from_secs(15);
+/// After a `refresh_requested`, how long the old connection stays open to
+/// send the acknowledgements of commands still being answered: Slack's
+/// three seconds, after which a reply would show nowhere.
+const DRAIN_MOST: Duration = Duration::from_secs(3);
 
 /// Why a connection ended.
 enum Ended {
@@ -137,14 +154,20 @@ pub async fn run(
     let mut wait = RECONNECT_FIRST;
     loop {
         let connection = async {
-            let opened = client
-                .open_session(&token)
-                .apps_connections_open(&SlackApiAppsConnectionOpenRequest::new())
+            let open = async {
+                let opened = client
+                    .open_session(&token)
+                    .apps_connections_open(&SlackApiAppsConnectionOpenRequest::new())
+                    .await
+                    .map_err(|e| format!("apps.connections.open failed: {e}"))?;
+                let (socket, _) = tokio_tungstenite::connect_async(opened.url.0.as_str())
+                    .await
+                    .map_err(|e| format!("connecting to Slack's socket failed: {e}"))?;
+                Ok::<_, String>(socket)
+            };
+            let socket = tokio::time::timeout(STALL, open)
                 .await
-                .map_err(|e| format!("apps.connections.open failed: {e}"))?;
-            let (socket, _) = tokio_tungstenite::connect_async(opened.url.0.as_str())
-                .await
-                .map_err(|e| format!("connecting to Slack's socket failed: {e}"))?;
+                .map_err(|_| format!("opening a connection took over {STALL:?}"))??;
             Ok::<_, String>(serve(socket, &slack, &answered, &transport).await)
         };
         let ended = tokio::select! {
@@ -159,13 +182,16 @@ pub async fn run(
                 continue;
             }
             Ok(Ended::Lost(why)) | Err(why) => {
-                // A connection that was up is replaced at once; failures in a row wait longer each time.
-                let was_up = transport.is_up(0);
+                // A steady connection is replaced at once; failures in a row wait longer each time.
+                let up_for = transport.up_for(0);
                 transport.down(0, why.clone());
-                if was_up {
+                if up_for.is_some_and(|up| up >= STEADY) {
                     tracing::warn!("Slack Socket Mode: {why}; connecting again");
                     wait = RECONNECT_FIRST;
                     continue;
+                }
+                if up_for.is_some() {
+                    wait = RECONNECT_FIRST;
                 }
                 tracing::warn!("Slack Socket Mode: {why}; connecting again in {wait:?}");
             }
@@ -193,7 +219,7 @@ where
     let (acks, mut to_send) = tokio::sync::mpsc::unbounded_channel::<String>();
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.tick().await;
-    let mut heard = Instant::now();
+    let (opened, mut heard) = (Instant::now(), Instant::now());
     loop {
         tokio::select! {
             frame = stream.next() => {
@@ -209,24 +235,74 @@ where
                     Some(Ok(_)) => continue,
                 };
                 if let Some(ended) = envelope(text.as_str(), slack, answered, transport, &acks) {
-                    let _ = sink.close().await;
+                    if matches!(ended, Ended::Refresh) {
+                        drain(&mut sink, &mut to_send, &acks).await;
+                    }
+                    let _ = tokio::time::timeout(STALL, sink.close()).await;
                     return ended;
                 }
             }
             Some(ack) = to_send.recv() => {
-                if let Err(error) = sink.send(Message::text(ack)).await {
-                    return Ended::Lost(format!("an acknowledgement could not be sent: {error}"));
+                if let Err(why) = send_within(&mut sink, Message::text(ack)).await {
+                    return Ended::Lost(format!("an acknowledgement could not be sent: {why}"));
                 }
             }
             _ = ping.tick() => {
                 if heard.elapsed() > SILENT_MOST {
-                    let _ = sink.close().await;
+                    let _ = tokio::time::timeout(STALL, sink.close()).await;
                     return Ended::Lost(format!("nothing came over the socket for {:.0?}", heard.elapsed()));
                 }
-                if let Err(error) = sink.send(Message::Ping(Vec::new().into())).await {
-                    return Ended::Lost(format!("a ping could not be sent: {error}"));
+                if !transport.is_up(0) && opened.elapsed() >= STALL {
+                    return Ended::Lost(format!("Slack sent no hello within {STALL:?}"));
+                }
+                if let Err(why) = send_within(&mut sink, Message::Ping(Vec::new().into())).await {
+                    return Ended::Lost(format!("a ping could not be sent: {why}"));
                 }
             }
+        }
+    }
+}
+
+/// Sends `message`, unless the socket takes longer than [`STALL`] to take it.
+async fn send_within<W>(sink: &mut W, message: Message) -> Result<(), String>
+where
+    W: futures_util::Sink<Message, Error = tokio_tungstenite::tungstenite::Error> + Unpin,
+{
+    match tokio::time::timeout(STALL, sink.send(message)).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(error)) => Err(error.to_string()),
+        Err(_) => Err(format!("the socket took no data for {STALL:?}")),
+    }
+}
+
+/// Before a connection Slack asked to refresh is closed: sends the
+/// acknowledgements queued, and those of commands still being answered,
+/// for at most [`DRAIN_MOST`].
+async fn drain<W>(
+    sink: &mut W,
+    to_send: &mut tokio::sync::mpsc::UnboundedReceiver<String>,
+    acks: &tokio::sync::mpsc::UnboundedSender<String>,
+) where
+    W: futures_util::Sink<Message, Error = tokio_tungstenite::tungstenite::Error> + Unpin,
+{
+    let until = tokio::time::Instant::now() + DRAIN_MOST;
+    loop {
+        while let Ok(ack) = to_send.try_recv() {
+            if send_within(sink, Message::text(ack)).await.is_err() {
+                return;
+            }
+        }
+        // Each command being answered holds a sender of its own.
+        if acks.strong_count() <= 1 {
+            return;
+        }
+        match tokio::time::timeout_at(until, to_send.recv()).await {
+            Ok(Some(ack)) => {
+                if send_within(sink, Message::text(ack)).await.is_err() {
+                    return;
+                }
+            }
+            _ => return,
         }
     }
 }
